@@ -1,0 +1,157 @@
+// Procedures of the built-in commands. Each returns the exit code; printing goes through Io.
+
+import type { Io, CliContext } from './main.js';
+import { loadSpec } from './load.js';
+import { instantiate, describeConstants, type ConstValue, type Spec } from '../spec.js';
+import { check } from '../explore/bfs.js';
+import { EXIT, exitCodeFor } from './exit.js';
+import { formats } from '../report/formats.js';
+import { UsageError, ConfigError } from '../errors.js';
+import type { RunInfo } from '../report/text.js';
+import type { Progress } from '../result.js';
+
+export interface CheckCliOptions {
+  invariant: string[];
+  const: string[];
+  deadlock: boolean;
+  maxStates?: string;
+  maxDepth?: string;
+  memory?: string;
+  format: string;
+  out?: string;
+  full?: boolean;
+  color: boolean;
+  engine: 'fast' | 'immer';
+  allowIncomplete?: boolean;
+}
+
+/** Parses `NAME=VALUE` pairs; `@alias` names (from plain --name options) are matched to the spec's constants. */
+export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<string, ConstValue> {
+  const out: Record<string, ConstValue> = {};
+  const names = Object.keys(spec.constants ?? {});
+  const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${p}'`);
+    let name = p.slice(0, eq);
+    const value = p.slice(eq + 1);
+    if (name.startsWith('@')) {
+      const alias = name.slice(1);
+      const hit = names.find((n) => norm(n) === norm(alias));
+      if (!hit) throw new UsageError(`unknown option '--${alias}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
+      name = hit;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+export function parseCount(option: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.replace(/_/g, '')) || Number(v.replace(/_/g, '')) < 1) throw new UsageError(`${option} expects a positive whole number, got '${v}'`);
+  return Number(v.replace(/_/g, ''));
+}
+
+export function parseSize(option: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B?|B)?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`${option} expects a size such as 512M or 4G, got '${v}'`);
+  const unit = (m[2] ?? 'B').toUpperCase()[0];
+  const mult = { B: 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[unit] ?? 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
+  const { io } = ctx;
+  const loaded = await loadSpec(specArg, io.cwd);
+  const overrides = parseConstOptions(loaded.spec, opts.const);
+  const maxStates = parseCount('--max-states', opts.maxStates);
+  const maxDepth = parseCount('--max-depth', opts.maxDepth);
+  const memory = parseSize('--memory', opts.memory);
+  const inst = instantiate(loaded.spec, overrides);
+  if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
+
+  const repro = ['npx', 'migcheck', 'check'];
+  if (specArg !== undefined) repro.push(loaded.display);
+  for (const [k, v] of Object.entries(overrides)) repro.push('--const', `${k}=${v}`);
+  for (const i of opts.invariant) repro.push('--invariant', i);
+  if (!opts.deadlock) repro.push('--no-deadlock');
+  if (maxStates) repro.push('--max-states', String(maxStates));
+  if (maxDepth) repro.push('--max-depth', String(maxDepth));
+  if (opts.memory) repro.push('--memory', opts.memory);
+  if (opts.engine !== 'fast') repro.push('--engine', opts.engine);
+
+  const showProgress = io.errIsTTY && opts.format === 'text' && !opts.out;
+  let progressShown = false;
+  const onProgress = showProgress
+    ? (p: Progress) => {
+        progressShown = true;
+        const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
+        io.err(`\r\x1b[K  ${p.distinct.toLocaleString('en-US')} distinct (${rate.toLocaleString('en-US')}/s), queue ${p.queue.toLocaleString('en-US')}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`);
+      }
+    : undefined;
+
+  const result = check(inst, {
+    invariants: opts.invariant,
+    deadlock: opts.deadlock,
+    maxStates,
+    maxDepth,
+    memory,
+    engine: opts.engine,
+    onProgress,
+  });
+  if (progressShown) io.err('\r\x1b[K');
+  const code = exitCodeFor(result, opts.allowIncomplete);
+  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' ') };
+  const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
+  const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
+  if (opts.out) {
+    try {
+      io.writeFile(opts.out, text);
+    } catch (e) {
+      throw new ConfigError(`--out ${opts.out}: cannot write: ${(e as Error).message}`);
+    }
+    io.err(`migcheck: ${result.status}; report written to ${opts.out}\n`);
+  } else io.out(text);
+  return code;
+}
+
+export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[] }): Promise<number> {
+  const { io } = ctx;
+  const loaded = await loadSpec(specArg, io.cwd);
+  const inst = instantiate(loaded.spec, parseConstOptions(loaded.spec, opts.const));
+  const lines: string[] = [];
+  lines.push(`${inst.name} (${loaded.display})`);
+  if (loaded.spec.doc) lines.push(`  ${loaded.spec.doc}`);
+  lines.push('', 'Constants:');
+  const consts = describeConstants(loaded.spec);
+  if (consts.length === 0) lines.push('  (none)');
+  for (const c of consts)
+    lines.push(`  ${c.name} = ${String(inst.constants[c.name])}  (default ${String(c.default)}${c.domain ? `; ${c.domain}` : ''})${c.doc ? `  ${c.doc}` : ''}`);
+  lines.push('', 'Actions:');
+  for (const a of inst.actions) {
+    const n = inst.choices.filter((c) => inst.actions[c.action] === a).length;
+    lines.push(`  ${a.name}${a.hasParams ? ` (${n} parameter value${n === 1 ? '' : 's'})` : ''}${a.def.doc ? `  ${a.def.doc}` : ''}`);
+  }
+  const tag = (x: { clause?: string; level?: string; doc?: string }) =>
+    `${x.clause ? ` [${x.clause}${x.level ? ` ${x.level}` : ''}]` : ''}${x.doc ? `  ${x.doc}` : ''}`;
+  lines.push('', 'Invariants:', '  TypeOK  (derived from the state schema)');
+  for (const i of inst.invariants) lines.push(`  ${i.name}${tag(i)}`);
+  lines.push('', 'Action properties:');
+  if (inst.properties.length === 0) lines.push('  (none)');
+  for (const p of inst.properties) lines.push(`  ${p.name}${tag(p)}`);
+  if (loaded.spec.expect?.length) {
+    lines.push('', 'Expected results:');
+    for (const e of loaded.spec.expect) {
+      const c = e.constants ? Object.entries(e.constants).map(([k, v]) => `${k}=${v}`).join(' ') : 'defaults';
+      lines.push(`  ${c}: ${e.status}${e.violation ? ` (${e.violation.name})` : ''}${e.distinct !== undefined ? `, ${e.distinct} distinct` : ''}`);
+    }
+  }
+  io.out(lines.join('\n') + '\n');
+  return EXIT.OK;
+}
+export type { Io };

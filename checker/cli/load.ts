@@ -1,0 +1,59 @@
+// Loading spec files given on the command line (TypeScript or JavaScript modules whose
+// default export is a spec).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isSpec, type Spec } from '../spec.js';
+import { ConfigError, SpecError } from '../errors.js';
+
+/** The package root (where package.json lives). */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface PackageConfig {
+  defaultSpec?: string;
+  commands?: string[];
+}
+
+export function packageConfig(): PackageConfig {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig };
+    return pkg.migcheck ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The built-in default spec's path. */
+export function defaultSpecPath(): string {
+  const p = packageConfig().defaultSpec;
+  if (!p) throw new ConfigError('no spec given and the package declares no default spec');
+  return resolve(packageRoot, p);
+}
+
+export interface LoadedSpec {
+  spec: Spec;
+  /** Absolute path. */
+  path: string;
+  /** Path as shown to the user (relative to the working directory when shorter). */
+  display: string;
+}
+
+export async function loadSpec(file: string | undefined, cwd = process.cwd()): Promise<LoadedSpec> {
+  const path = file === undefined ? defaultSpecPath() : isAbsolute(file) ? file : resolve(cwd, file);
+  const rel = relative(cwd, path);
+  const display = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+  if (!existsSync(path)) throw new ConfigError(`spec file not found: ${display}`);
+  if (!statSync(path).isFile()) throw new ConfigError(`not a file: ${display}`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof SpecError || e instanceof ConfigError) throw e;
+    const msg = (e as Error)?.message ?? String(e);
+    throw new SpecError(`cannot load the spec: ${msg.split('\n')[0]}`, display);
+  }
+  const spec = mod.default ?? mod.spec;
+  if (!isSpec(spec)) throw new SpecError('does not export a spec (make the default export the value of defineSpec({...}))', display);
+  return { spec, path, display };
+}

@@ -1,0 +1,167 @@
+// The migcheck command line. Declarations live here; each command's procedure returns an
+// exit code; only `run` touches process.exitCode. Commands contributed by the package
+// (package.json "migcheck.commands") are registered at start-up, so checker/ stays
+// independent of any particular model.
+
+import { Command, CommanderError, Option } from 'commander';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { EXIT } from './exit.js';
+import { packageConfig, packageRoot } from './load.js';
+import { ConfigError, SpecError, UsageError } from '../errors.js';
+import { SchemaError } from '../schema.js';
+import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
+import { formats } from '../report/formats.js';
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  /** Whether stdout is a terminal (colour, progress line). */
+  isTTY: boolean;
+  /** Whether stderr is a terminal (progress line). */
+  errIsTTY: boolean;
+  colorLevel: 0 | 1 | 2 | 3;
+  cwd: string;
+  writeFile(path: string, data: string): void;
+}
+
+/** What plugin commands get to work with. */
+export interface CliContext {
+  io: Io;
+  chalk(enabled: boolean): ChalkInstance;
+  /** Records the exit code of the command that ran. */
+  setExit(code: number): void;
+}
+
+function defaultIo(): Io {
+  const level = (process.env.NO_COLOR ? 0 : process.stdout.isTTY ? Math.min(3, Math.max(1, process.stdout.getColorDepth?.() === 24 ? 3 : 2)) : 0) as 0 | 1 | 2 | 3;
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+    errIsTTY: Boolean(process.stderr.isTTY),
+    colorLevel: process.env.FORCE_COLOR ? 1 : level,
+    cwd: process.cwd(),
+    writeFile: (p, d) => writeFileSync(p, d),
+  };
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('migcheck')
+    .description('Explicit-state model checker with a formal model of the Linux VFIO migration uAPI')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+
+  program
+    .command('check')
+    .description('explore every reachable state of a spec and check its invariants and properties')
+    .argument('[spec]', 'spec file (.ts/.js); default: the built-in default spec')
+    .option('--invariant <name>', 'check only this invariant or action property (repeatable)', collect, [])
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--no-deadlock', 'do not report states without successors')
+    .option('--max-states <n>', 'stop (incomplete) rather than store more distinct states')
+    .option('--max-depth <n>', 'do not explore beyond this depth (initial states are depth 1)')
+    .option('--memory <size>', 'budget for the state store, e.g. 512M, 4G; beyond it the run stops as incomplete')
+    .addOption(new Option('--format <format>', 'output format').choices([...formats.keys()]).default('text'))
+    .option('--out <file>', 'write the report to a file instead of standard output')
+    .option('--full', 'show whole states in traces, not only what changed')
+    .option('--no-color', 'no colour in text output')
+    .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
+    .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
+    .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
+    .action(async (spec: string | undefined, opts: CheckCliOptions) => {
+      ctx.setExit(await checkCommand(ctx, spec, opts));
+    });
+
+  program
+    .command('list')
+    .description('list a spec\'s constants (with defaults), actions, invariants and properties')
+    .argument('[spec]', 'spec file; default: the built-in default spec')
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .action(async (spec: string | undefined, opts: { const: string[] }) => {
+      ctx.setExit(await listCommand(ctx, spec, opts));
+    });
+  return program;
+}
+
+function packageVersion(): string {
+  return '0.1.0';
+}
+
+/** Runs the CLI in-process and returns the exit code. */
+export async function main(argv: readonly string[], io: Partial<Io> = {}): Promise<number> {
+  const fullIo: Io = { ...defaultIo(), ...io };
+  let exit: number = EXIT.OK;
+  const ctx: CliContext = {
+    io: fullIo,
+    chalk: (enabled) => new Chalk({ level: enabled ? (fullIo.colorLevel || 0) : 0 }),
+    setExit: (c) => (exit = c),
+  };
+  const program = buildProgram(ctx);
+  try {
+    for (const mod of packageConfig().commands ?? []) {
+      const m = (await import(pathToFileURL(resolve(packageRoot, mod)).href)) as { register?: (p: Command, c: CliContext) => void };
+      m.register?.(program, ctx);
+    }
+    await program.parseAsync(['node', 'migcheck', ...constantAliases(program, argv)]);
+    return exit;
+  } catch (e) {
+    return reportError(e, fullIo);
+  }
+}
+
+/** User errors get one clear line and their documented exit code; anything else is a bug. */
+export function reportError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE;
+  }
+  if (e instanceof UsageError) {
+    io.err(`migcheck: ${e.message}\n`);
+    return EXIT.USAGE;
+  }
+  if (e instanceof ConfigError || e instanceof SpecError || e instanceof SchemaError) {
+    io.err(`migcheck: ${e.message}\n`);
+    return EXIT.BAD_SPEC;
+  }
+  const err = e as Error;
+  io.err(`migcheck: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nPlease report this as a bug.\n`);
+  return 1;
+}
+
+/** Entry point for the bin script. */
+export async function run(argv: readonly string[]): Promise<void> {
+  process.exitCode = await main(argv);
+}
+
+/**
+ * Rewrites options a command does not declare (`--driver mlx5-like`, `--units=3`) into
+ * `--const @driver=mlx5-like`; the command resolves `@name` against the spec's constants
+ * (case-insensitive, '-' same as '_') and reports an unknown option if none matches.
+ */
+export function constantAliases(program: Command, argv: readonly string[]): string[] {
+  const sub = program.commands.find((c) => c.name() === argv[0]);
+  if (!sub || !sub.options.some((o) => o.long === '--const')) return [...argv];
+  const known = new Set(sub.options.flatMap((o) => [o.long, o.short].filter(Boolean) as string[]));
+  known.add('--help').add('-h');
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^--([A-Za-z][\w-]*)(?:=(.*))?$/.exec(a);
+    if (i > 0 && m && !known.has(`--${m[1]}`) && !(m[1].startsWith('no-') && known.has(`--${m[1].slice(3)}`))) {
+      let value = m[2];
+      if (value === undefined) {
+        if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`option '--${m[1]}' needs a value`);
+        value = argv[++i];
+      }
+      out.push('--const', `@${m[1]}=${value}`);
+    } else out.push(a);
+  }
+  return out;
+}

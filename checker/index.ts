@@ -1,0 +1,18 @@
+// migcheck's public API: the spec-writing helpers, check(), and the result types.
+// Everything outside checker/ (the VFIO model, specs, users' own specs) imports from here.
+
+export { t, validate, leaves, canonical, cardinality, domainValues, show, SchemaError } from './schema.js';
+export type { Schema, Infer, EnumType, IntType, BoolType, RecordType, ArrayType, TupleType, SetType, Leaf } from './schema.js';
+export { defineSpec, model, isSpec, instantiate, resolveConstants, describeConstants, defaultLabel, stepLabel } from './spec.js';
+export type {
+  Spec, SpecDef, Model, ActionDef, Invariant, ActionProperty, Step, View, Expectation, ConstDef, ConstDefs,
+  ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck,
+} from './spec.js';
+export { check } from './explore/bfs.js';
+export type { CheckOptions } from './explore/bfs.js';
+export { replay, buildTrace } from './explore/trace.js';
+export type { CheckResult, Stats, TraceStep, Violation, ViolationKind, EvalError, IncompleteReason, Progress } from './result.js';
+export { SpecError, ConfigError, UsageError } from './errors.js';
+export { compileLayout } from './store/layout.js';
+export type { Layout } from './store/layout.js';
+export { FingerprintSet } from './store/fpset.js';

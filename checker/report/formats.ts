@@ -1,0 +1,30 @@
+// Output formats for `check`, by name. Each turns one run into text (a document or lines).
+// New formats register here; the CLI offers exactly the names in this table.
+
+import type { ChalkInstance } from 'chalk';
+import type { CheckResult } from '../result.js';
+import { formatText, type RunInfo } from './text.js';
+import { toJson } from './json.js';
+import { toItf } from './itf.js';
+
+export interface FormatContext {
+  color: ChalkInstance;
+  full: boolean;
+  exitCode: number;
+}
+
+export type Formatter = (info: RunInfo, r: CheckResult, ctx: FormatContext) => string;
+
+export const formats = new Map<string, Formatter>([
+  ['text', (info, r, ctx) => formatText(info, r, ctx.color, ctx.full)],
+  ['json', (info, r, ctx) => JSON.stringify(toJson(info, r, ctx.exitCode), null, 2) + '\n'],
+  [
+    'itf',
+    (info, r) => {
+      const trace = r.status === 'violation' ? r.violation.trace : r.status === 'error' ? r.error.trace : [];
+      const meta: Record<string, unknown> = { source: info.file ?? info.spec, description: `${info.spec}: ${r.status}` };
+      if (r.status === 'violation') meta.violation = { kind: r.violation.kind, name: r.violation.name };
+      return JSON.stringify(toItf(info.schema, trace, meta), null, 2) + '\n';
+    },
+  ],
+]);

@@ -1,0 +1,32 @@
+// The stable JSON document for one check (documented in docs/cli.md). Version 1:
+//   { migcheck: 1, spec: {name, file?, constants}, status, exitCode, stats,
+//     violation?: {kind, name, message, clause?, level?, doc?},
+//     error?: {message, phase, action?, param?, name?},
+//     reason? (incomplete), trace: [{index, action, param?, label, state, changed}], reproduce }
+// `trace` is the counterexample (violation) or the path to the failing state (error), else [].
+
+import type { CheckResult } from '../result.js';
+import type { RunInfo } from './text.js';
+
+export function toJson(info: RunInfo, r: CheckResult, exitCode: number): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    migcheck: 1,
+    spec: { name: info.spec, file: info.file, constants: info.constants },
+    status: r.status,
+    exitCode,
+    stats: r.stats,
+  };
+  let trace: readonly { action: string; param?: unknown; label: string; state: unknown; changed: string[] }[] = [];
+  if (r.status === 'violation') {
+    const { trace: tr, ...v } = r.violation;
+    doc.violation = v;
+    trace = tr;
+  } else if (r.status === 'error') {
+    const { trace: tr, stack: _stack, ...e } = r.error;
+    doc.error = e;
+    trace = tr;
+  } else if (r.status === 'incomplete') doc.reason = r.reason;
+  doc.trace = trace.map((s, index) => ({ index, ...s }));
+  doc.reproduce = info.reproduce;
+  return doc;
+}

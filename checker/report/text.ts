@@ -1,0 +1,119 @@
+// Human-readable report of a check: a status line with counts, then for a violation the
+// trace with each step's label and the variables that changed (or whole states with
+// `full`), then the command that reproduces the run.
+
+import type { ChalkInstance } from 'chalk';
+import { leaves, show, type Schema } from '../schema.js';
+import type { CheckResult, Stats, TraceStep } from '../result.js';
+import type { ConstValue } from '../spec.js';
+
+export interface RunInfo {
+  spec: string;
+  file?: string;
+  constants: Readonly<Record<string, ConstValue>>;
+  schema: Schema;
+  /** The command line that reproduces this run. */
+  reproduce: string;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function statsLine(s: Stats): string {
+  const rate = s.seconds > 0 ? `, ${formatCount(Math.round(s.distinct / s.seconds))} distinct/s` : '';
+  return `${formatCount(s.distinct)} distinct states, ${formatCount(s.generated)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
+}
+
+export function constantsLine(c: Readonly<Record<string, ConstValue>>): string {
+  const e = Object.entries(c);
+  return e.length ? e.map(([k, v]) => `${k}=${v}`).join(' ') : '(no constants)';
+}
+
+/** The headline: what happened, in one line. */
+export function headline(r: CheckResult): string {
+  switch (r.status) {
+    case 'ok':
+      return 'No error found: every reachable state was explored';
+    case 'violation': {
+      const v = r.violation;
+      const tag = v.clause ? ` [${v.clause}${v.level ? ` ${v.level}` : ''}]` : '';
+      switch (v.kind) {
+        case 'invariant': return `Invariant ${v.name} is violated${tag}`;
+        case 'action-property': return `Action property ${v.name} is violated${tag}`;
+        case 'deadlock': return 'Deadlock reached';
+        case 'TypeOK': return 'TypeOK is violated: a value left its declared domain';
+        case 'nondeterminism': return 'The spec is not deterministic: its trace does not replay';
+      }
+      break;
+    }
+    case 'error':
+      return `Evaluation error in ${r.error.phase}${r.error.action ? ` of action ${r.error.action}` : ''}${r.error.name ? ` ${r.error.name}` : ''}`;
+    case 'incomplete':
+      return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : '--max-depth bound'} was reached; nothing was proved`;
+  }
+  return '';
+}
+
+export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: ChalkInstance, full = false): string[] {
+  const out: string[] = [];
+  const width = String(trace.length - 1).length;
+  trace.forEach((st, i) => {
+    out.push(`  ${c.dim(String(i).padStart(width))}  ${c.bold(st.label)}`);
+    let ls: { path: string; value: unknown }[] = [];
+    try {
+      ls = leaves(schema, st.state);
+    } catch {
+      ls = [{ path: 'state', value: st.state }];
+    }
+    const shown = full || i === 0 ? ls : ls.filter((l) => st.changed.includes(l.path));
+    const pad = ' '.repeat(width + 6);
+    for (const l of shown) {
+      const changed = i > 0 && st.changed.includes(l.path);
+      const line = `${l.path} = ${show(l.value)}`;
+      out.push(pad + (changed ? c.yellow(line) : c.dim(line)));
+    }
+    if (i > 0 && shown.length === 0) out.push(pad + c.dim('(no variable changed)'));
+  });
+  return out;
+}
+
+export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full = false): string {
+  const lines: string[] = [];
+  lines.push(`${c.bold('migcheck')} ${info.spec}${info.file ? c.dim(` (${info.file})`) : ''}  ${c.dim(constantsLine(info.constants))}`);
+  const mark = r.status === 'ok' ? c.green('✓') : r.status === 'incomplete' ? c.yellow('?') : c.red('✗');
+  const head = headline(r);
+  lines.push(`${mark} ${r.status === 'ok' ? c.green(head) : r.status === 'incomplete' ? c.yellow(head) : c.red(head)}`);
+  lines.push(`  ${statsLine(r.stats)}${r.stats.queue ? `, ${formatCount(r.stats.queue)} left in queue` : ''}`);
+  if (!r.stats.exactFingerprints && r.stats.collisionProbability > 0)
+    lines.push(c.dim(`  fingerprint collision probability (optimistic): ${r.stats.collisionProbability.toExponential(1)}`));
+  if (r.status === 'violation') {
+    const v = r.violation;
+    if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
+    if (v.kind !== 'invariant' && v.kind !== 'deadlock') lines.push(`  ${v.message}`);
+    lines.push('');
+    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, shortest):`);
+    lines.push(...formatTrace(info.schema, v.trace, c, full));
+  } else if (r.status === 'error') {
+    const e = r.error;
+    lines.push(`  ${e.message}`);
+    if (e.action) lines.push(`  action: ${e.action}${e.param !== undefined ? `, parameter: ${show(e.param)}` : ''}`);
+    if (e.trace.length) {
+      lines.push('');
+      lines.push(`State where it happened, reached by (${e.trace.length} states):`);
+      lines.push(...formatTrace(info.schema, e.trace, c, full));
+    }
+    if (e.stack) lines.push(c.dim(indentStack(e.stack)));
+  }
+  if (r.status !== 'ok') {
+    lines.push('');
+    lines.push(`Reproduce: ${info.reproduce}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The spec's own frames of a stack, without the engine's. */
+function indentStack(stack: string): string {
+  const frames = stack.split('\n').slice(1).filter((l) => !/node_modules|checker[\\/]explore|node:internal/.test(l)).slice(0, 4);
+  return frames.map((f) => '  ' + f.trim()).join('\n');
+}

@@ -1,0 +1,79 @@
+// What check() returns: data, never printed text. Reports and exit codes are derived from it.
+
+import type { Level } from './spec.js';
+
+export interface Stats {
+  /** Initial states plus every successor computed, duplicates included (TLC's "generated"). */
+  generated: number;
+  /** Successor computations (edges of the explored graph, duplicates included). */
+  transitions: number;
+  /** Distinct states stored. */
+  distinct: number;
+  /** Number of BFS levels reached; a lone initial state has depth 1 (TLC's convention). */
+  depth: number;
+  /** States found but not yet explored when the search stopped. */
+  queue: number;
+  seconds: number;
+  /** Bytes held by the fingerprint table, the parent pointers and the frontier at the end. */
+  storeBytes: number;
+  /** Words per packed state. */
+  stateWords: number;
+  /** True when fingerprints are exact (the packed state fits in 63 bits). */
+  exactFingerprints: boolean;
+  /** TLC-style optimistic estimate of the probability that a fingerprint collision hid a state. */
+  collisionProbability: number;
+}
+
+export interface TraceStep<S = unknown> {
+  /** Action name; `Init` for the first state. */
+  action: string;
+  param?: unknown;
+  /** Human label of the step, e.g. `SET_STATE(STOP_COPY) = 0`. */
+  label: string;
+  state: S;
+  /** Leaf paths whose value differs from the previous state. */
+  changed: string[];
+}
+
+export type ViolationKind = 'invariant' | 'action-property' | 'deadlock' | 'TypeOK' | 'nondeterminism';
+
+export interface Violation<S = unknown> {
+  kind: ViolationKind;
+  /** Invariant or property name; `Deadlock` or `TypeOK` for those kinds. */
+  name: string;
+  message: string;
+  clause?: string;
+  level?: Level;
+  doc?: string;
+  /** From an initial state to the violating state (for action properties: the state after the bad step). */
+  trace: TraceStep<S>[];
+}
+
+export interface EvalError<S = unknown> {
+  message: string;
+  /** Where the exception came from. */
+  phase: 'setup' | 'init' | 'enabled' | 'next' | 'invariant' | 'property' | 'terminal' | 'constraint' | 'view';
+  action?: string;
+  param?: unknown;
+  /** Invariant or property name for those phases. */
+  name?: string;
+  /** Trace to the state being evaluated (the attempted step is not included). */
+  trace: TraceStep<S>[];
+  stack?: string;
+}
+
+export type IncompleteReason = 'max-states' | 'max-depth' | 'memory';
+
+export type CheckResult<S = unknown> =
+  | { status: 'ok'; stats: Stats }
+  | { status: 'violation'; violation: Violation<S>; stats: Stats }
+  | { status: 'error'; error: EvalError<S>; stats: Stats }
+  | { status: 'incomplete'; reason: IncompleteReason; stats: Stats };
+
+export interface Progress {
+  distinct: number;
+  generated: number;
+  queue: number;
+  depth: number;
+  seconds: number;
+}

@@ -1,0 +1,333 @@
+// The spec-writing API: constants, typed state, initial states, actions (guard + immer-style
+// recipe, nondeterminism through explicit parameters), invariants, action properties,
+// terminal states, a state constraint and a view.
+//
+// A spec module's default export is the value returned by `defineSpec`. Its `setup`
+// receives the constants (defaults merged with overrides) and returns the model; the state
+// type is inferred from the schema given as `state`, and each action's parameter type from
+// its `params` list.
+
+import { validate, isSchema, show, type Infer, type Schema } from './schema.js';
+import { SpecError, ConfigError } from './errors.js';
+
+export type ConstValue = number | boolean | string;
+
+/** A constant with a default and an optional domain. */
+export interface ConstDef<T extends ConstValue = ConstValue> {
+  readonly default: T;
+  readonly doc?: string;
+  /** Smallest allowed value (numbers). */
+  readonly min?: number;
+  /** Largest allowed value (numbers). */
+  readonly max?: number;
+  /** Allowed values (strings or numbers). */
+  readonly values?: readonly T[];
+}
+
+export type ConstDefs = Record<string, ConstValue | ConstDef>;
+
+type Widen<T> = T extends number ? number : T extends boolean ? boolean : T extends string ? (string extends T ? string : T) : T;
+export type ConstValues<C extends ConstDefs> = {
+  readonly [K in keyof C]: C[K] extends ConstDef<infer T> ? Widen<T> : Widen<C[K]>;
+};
+
+/** Severity of a normative statement, as in the uAPI catalogue. */
+export type Level = 'MUST' | 'MUST NOT' | 'SHOULD' | 'SHOULD NOT' | 'MAY' | 'REC' | 'INFO' | 'IMPL' | 'USER-MUST' | 'USER-SHOULD';
+
+/** Where a property comes from: a clause ID and its level, plus a sentence. */
+export interface Meta {
+  readonly doc?: string;
+  readonly clause?: string;
+  readonly level?: Level;
+}
+
+export interface ActionDef<S, P> {
+  /** The explicit nondeterminism: the action is tried once with each parameter, in this order. */
+  readonly params?: readonly P[];
+  /** Pure guard. Must not mutate the state. Absent means always enabled. */
+  readonly enabled?: (s: S, p: P) => boolean;
+  /** An immer-style recipe: mutate the draft (or return a whole new state). Deterministic. */
+  readonly next: (draft: S, p: P) => S | void;
+  /** The step's label in traces, e.g. `SET_STATE(STOP_COPY) = 0`; may look at the states around it. */
+  readonly label?: (p: P, before: S, after: S) => string;
+  readonly doc?: string;
+}
+
+export type Invariant<S> = ((s: S) => boolean) | (Meta & { readonly check: (s: S) => boolean });
+
+/** What an action property sees of the step it judges. */
+export interface Step<P = unknown> {
+  readonly action: string;
+  readonly param: P;
+}
+
+export type ActionProperty<S> =
+  | ((before: S, after: S, step: Step) => boolean)
+  | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean });
+
+export interface View<S, Sch extends Schema> {
+  readonly state: Sch;
+  readonly of: (s: S) => Infer<Sch>;
+}
+
+/** The model a spec's `setup` returns. */
+export interface Model<Sch extends Schema, A extends Record<string, unknown>> {
+  readonly state: Sch;
+  /** One initial state or a list of them, explored in this order. */
+  readonly init: Infer<Sch> | readonly Infer<Sch>[];
+  /** Actions, tried in declaration order. */
+  readonly actions: { readonly [K in keyof A]: ActionDef<Infer<Sch>, A[K]> };
+  readonly invariants?: Readonly<Record<string, Invariant<Infer<Sch>>>>;
+  readonly properties?: Readonly<Record<string, ActionProperty<Infer<Sch>>>>;
+  /** States that may legitimately have no successor (not deadlocks). */
+  readonly terminal?: (s: Infer<Sch>) => boolean;
+  /** States outside the constraint are neither stored nor explored (TLC's CONSTRAINT). */
+  readonly constraint?: (s: Infer<Sch>) => boolean;
+  /** Two states with the same view are the same state for the search. */
+  readonly view?: View<Infer<Sch>, Schema>;
+}
+
+/** Expected outcome of checking a spec under some constants; enforced by the golden test. */
+export interface Expectation {
+  readonly constants?: Readonly<Record<string, ConstValue>>;
+  /** Check options: which invariants, deadlock detection. */
+  readonly options?: { readonly deadlock?: boolean; readonly invariants?: readonly string[] };
+  readonly status: 'ok' | 'violation' | 'error' | 'incomplete';
+  readonly distinct?: number;
+  readonly generated?: number;
+  readonly depth?: number;
+  readonly violation?: { readonly kind: string; readonly name: string };
+  /** The labels of the counterexample, `Init` first. */
+  readonly trace?: readonly string[];
+  readonly note?: string;
+}
+
+export interface SpecDef<C extends ConstDefs, Sch extends Schema, A extends Record<string, unknown>> {
+  readonly name: string;
+  readonly doc?: string;
+  readonly constants?: C;
+  readonly setup: (c: ConstValues<C>) => Model<Sch, A>;
+  readonly expect?: readonly Expectation[];
+}
+
+export const SPEC_BRAND = 'migcheck.spec@1';
+
+export interface Spec<C extends ConstDefs = ConstDefs, Sch extends Schema = Schema, A extends Record<string, unknown> = Record<string, unknown>>
+  extends SpecDef<C, Sch, A> {
+  readonly kind: typeof SPEC_BRAND;
+}
+
+/** Declares a spec. The state type comes from `state`; each action's parameter type from its `params`. */
+export function defineSpec<C extends ConstDefs = {}, Sch extends Schema = Schema, A extends Record<string, unknown> = Record<string, unknown>>(
+  def: SpecDef<C, Sch, A>,
+): Spec<C, Sch, A> {
+  return { ...def, kind: SPEC_BRAND };
+}
+
+/**
+ * Types a model: the state type is inferred from `state`, then every guard, recipe and
+ * invariant is checked against it. Use it as the body of a spec's setup:
+ * `setup: ({ N }) => model({ state: t.record({...}), init, actions, invariants })`.
+ */
+export function model<Sch extends Schema, A extends Record<string, unknown>>(m: Model<Sch, A>): Model<Sch, A> {
+  return m;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function isSpec(x: unknown): x is Spec<any, any, any> {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === SPEC_BRAND;
+}
+
+// ---------------------------------------------------------------------------------------
+// Instantiation: constants merged and checked, the model built and validated.
+
+export interface ActionInfo<S = unknown> {
+  readonly name: string;
+  readonly def: ActionDef<S, unknown>;
+  readonly hasParams: boolean;
+}
+
+export interface Choice {
+  /** Index into `actions`. */
+  readonly action: number;
+  readonly param: unknown;
+}
+
+export interface NamedCheck<F> extends Meta {
+  readonly name: string;
+  readonly check: F;
+}
+
+/** A spec with its constants fixed: what the engine explores. */
+export interface Instance<S = unknown> {
+  readonly spec: Spec;
+  readonly name: string;
+  readonly constants: Readonly<Record<string, ConstValue>>;
+  readonly schema: Schema;
+  readonly init: readonly S[];
+  readonly actions: readonly ActionInfo<S>[];
+  /** Every (action, parameter) pair in exploration order; a state's choice index points here. */
+  readonly choices: readonly Choice[];
+  readonly invariants: readonly NamedCheck<(s: S) => boolean>[];
+  readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
+  readonly terminal?: (s: S) => boolean;
+  readonly constraint?: (s: S) => boolean;
+  readonly view?: View<S, Schema>;
+}
+
+/** Merged constant values: defaults, then overrides (strings from the CLI are parsed by the default's type). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function resolveConstants(spec: Spec<any, any, any>, overrides: Readonly<Record<string, ConstValue>> = {}): Record<string, ConstValue> {
+  const defs: ConstDefs = spec.constants ?? {};
+  const out: Record<string, ConstValue> = {};
+  for (const [k, d] of Object.entries(defs)) out[k] = isConstDef(d) ? d.default : d;
+  for (const [k, raw] of Object.entries(overrides)) {
+    if (!(k in defs)) {
+      const known = Object.keys(defs);
+      throw new ConfigError(`unknown constant '${k}' for spec ${spec.name}; ${known.length ? `known: ${known.join(', ')}` : 'it declares no constants'}`);
+    }
+    const d = defs[k];
+    const def = isConstDef(d) ? d : { default: d };
+    out[k] = parseConst(k, raw, def);
+  }
+  return out;
+}
+
+function isConstDef(d: ConstValue | ConstDef): d is ConstDef {
+  return typeof d === 'object' && d !== null && 'default' in d;
+}
+
+function parseConst(name: string, raw: ConstValue, def: ConstDef): ConstValue {
+  let v: ConstValue = raw;
+  const want = typeof def.default;
+  if (typeof raw === 'string' && want !== 'string') {
+    if (want === 'number') {
+      if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(`constant ${name}: '${raw}' is not a number`);
+      v = Number(raw);
+    } else if (want === 'boolean') {
+      const r = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(r)) v = true;
+      else if (['false', '0', 'no', 'off'].includes(r)) v = false;
+      else throw new ConfigError(`constant ${name}: '${raw}' is not a boolean (true/false)`);
+    }
+  }
+  if (typeof v !== want) throw new ConfigError(`constant ${name}: ${show(v)} is not a ${want}`);
+  if (typeof v === 'number') {
+    if (typeof def.default === 'number' && Number.isInteger(def.default) && !Number.isInteger(v))
+      throw new ConfigError(`constant ${name}: ${v} is not an integer`);
+    if (def.min !== undefined && v < def.min) throw new ConfigError(`constant ${name}: ${v} is below the minimum ${def.min}`);
+    if (def.max !== undefined && v > def.max) throw new ConfigError(`constant ${name}: ${v} is above the maximum ${def.max}`);
+  }
+  if (def.values && !def.values.includes(v)) throw new ConfigError(`constant ${name}: ${show(v)} is not one of ${def.values.map(show).join(', ')}`);
+  return v;
+}
+
+/** Describes each constant for `migcheck list`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function describeConstants(spec: Spec<any, any, any>): { name: string; default: ConstValue; doc?: string; domain?: string }[] {
+  return Object.entries((spec.constants ?? {}) as ConstDefs).map(([name, d]) => {
+    if (!isConstDef(d)) return { name, default: d };
+    const dom = d.values ? d.values.map(show).join(' | ')
+      : d.min !== undefined || d.max !== undefined ? `${d.min ?? '-inf'}..${d.max ?? 'inf'}` : undefined;
+    return { name, default: d.default, doc: d.doc, domain: dom };
+  });
+}
+
+/** Builds the model for the given constants and checks that it is well formed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, any>, overrides: Readonly<Record<string, ConstValue>> = {}): Instance<Infer<Sch>> {
+  if (!isSpec(spec)) throw new SpecError('not a migcheck spec (expected the value returned by defineSpec)');
+  const constants = resolveConstants(spec, overrides);
+  // The model's functions are typed by the spec author; here they are handled untyped.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let model: Model<any, Record<string, unknown>>;
+  try {
+    model = spec.setup(constants as never) as Model<any, Record<string, unknown>>;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SpecError) throw e;
+    throw new SpecError(`spec ${spec.name}: setup() threw: ${(e as Error)?.message ?? String(e)}`);
+  }
+  const where = `spec ${spec.name}`;
+  if (typeof model !== 'object' || model === null) throw new SpecError(`${where}: setup() must return a model object`);
+  if (!isSchema(model.state)) throw new SpecError(`${where}: 'state' must be a schema built with t.record(…), t.enum(…), …`);
+  const init = Array.isArray(model.init) ? [...model.init] : [model.init];
+  if (init.length === 0) throw new SpecError(`${where}: 'init' lists no initial state`);
+  init.forEach((s, i) => {
+    const err = validate(model.state, s);
+    if (err) throw new SpecError(`${where}: initial state #${i} is outside its type: ${err}`);
+  });
+  if (typeof model.actions !== 'object' || model.actions === null) throw new SpecError(`${where}: 'actions' must be an object of named actions`);
+  const actions: ActionInfo[] = [];
+  const choices: Choice[] = [];
+  for (const [name, def] of Object.entries(model.actions as Record<string, ActionDef<unknown, unknown>>)) {
+    if (typeof def !== 'object' || def === null || typeof def.next !== 'function')
+      throw new SpecError(`${where}: action '${name}' needs a 'next' recipe`);
+    if (def.enabled !== undefined && typeof def.enabled !== 'function') throw new SpecError(`${where}: action '${name}': 'enabled' must be a function`);
+    if (def.params !== undefined && !Array.isArray(def.params)) throw new SpecError(`${where}: action '${name}': 'params' must be an array`);
+    const index = actions.length;
+    actions.push({ name, def, hasParams: def.params !== undefined });
+    for (const p of def.params ?? [undefined]) choices.push({ action: index, param: p });
+  }
+  if (actions.length === 0) throw new SpecError(`${where}: no actions`);
+  const named = <F>(kind: string, rec: Readonly<Record<string, unknown>> | undefined): NamedCheck<F>[] =>
+    Object.entries(rec ?? {}).map(([name, v]) => {
+      if (typeof v === 'function') return { name, check: v as F };
+      if (typeof v === 'object' && v !== null && typeof (v as { check?: unknown }).check === 'function') {
+        const m = v as Meta & { check: F };
+        return { name, check: m.check, doc: m.doc, clause: m.clause, level: m.level };
+      }
+      throw new SpecError(`${where}: ${kind} '${name}' must be a function or { check }`);
+    });
+  const invariants = named<(s: unknown) => boolean>('invariant', model.invariants);
+  const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties);
+  const names = new Set<string>();
+  for (const n of [...invariants, ...properties].map((x) => x.name)) {
+    if (n === 'TypeOK') throw new SpecError(`${where}: 'TypeOK' is derived from the schema; do not declare it`);
+    if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants and properties`);
+    names.add(n);
+  }
+  if (model.view !== undefined && (!isSchema(model.view.state) || typeof model.view.of !== 'function'))
+    throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value }`);
+  return {
+    spec: spec as unknown as Spec,
+    name: spec.name,
+    constants,
+    schema: model.state,
+    init,
+    actions,
+    choices,
+    invariants,
+    properties,
+    terminal: model.terminal,
+    constraint: model.constraint,
+    view: model.view,
+  } as Instance<Infer<Sch>>;
+}
+
+/** The default label of a step: `Name` or `Name(param)`. */
+export function defaultLabel(name: string, hasParams: boolean, p: unknown): string {
+  if (!hasParams) return name;
+  if (Array.isArray(p)) return `${name}(${p.map(fmtParam).join(', ')})`;
+  return `${name}(${fmtParam(p)})`;
+}
+
+function fmtParam(p: unknown): string {
+  if (typeof p === 'string') return p;
+  if (typeof p === 'object' && p !== null && !Array.isArray(p))
+    return Object.entries(p).map(([k, v]) => `${k}=${fmtParam(v)}`).join(', ');
+  return show(p);
+}
+
+/** The label of a step, falling back to the default when the spec's label function throws. */
+export function stepLabel(inst: Instance, choice: number, before: unknown, after: unknown): string {
+  const c = inst.choices[choice];
+  const a = inst.actions[c.action];
+  if (a.def.label) {
+    try {
+      return a.def.label(c.param, before, after);
+    } catch {
+      /* fall through to the default label */
+    }
+  }
+  return defaultLabel(a.name, a.hasParams, c.param);
+}
