@@ -51,7 +51,9 @@ export async function loadSpec(file: string | undefined, cwd = process.cwd()): P
   } catch (e) {
     if (e instanceof SpecError || e instanceof ConfigError) throw e;
     const msg = (e as Error)?.message ?? String(e);
-    throw new SpecError(`cannot load the spec: ${msg.split('\n')[0]}`, display);
+    const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
+    const hint = cjs ? ' (spec files are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)' : '';
+    throw new SpecError(`cannot load the spec: ${msg.split('\n')[0]}${hint}`, display);
   }
   const spec = mod.default ?? mod.spec;
   if (!isSpec(spec)) throw new SpecError('does not export a spec (make the default export the value of defineSpec({...}))', display);
