@@ -90,8 +90,13 @@ export interface Model<Sch extends Schema, A extends Record<string, unknown>> {
 /** Expected outcome of checking a spec under some constants; enforced by the golden test. */
 export interface Expectation {
   readonly constants?: Readonly<Record<string, ConstValue>>;
-  /** Check options: which invariants, deadlock detection. */
-  readonly options?: { readonly deadlock?: boolean; readonly invariants?: readonly string[] };
+  /** Check options: which invariants, deadlock detection, bounds (a bound hit gives `incomplete`). */
+  readonly options?: {
+    readonly deadlock?: boolean;
+    readonly invariants?: readonly string[];
+    readonly maxStates?: number;
+    readonly maxDepth?: number;
+  };
   readonly status: 'ok' | 'violation' | 'error' | 'incomplete';
   readonly distinct?: number;
   readonly generated?: number;
