@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
-import { check, instantiate } from '../../checker/index.js';
+import { check, instantiate, type Spec } from '../../checker/index.js';
 import { vfioCounts, countersCounts, vfioBugTraceStates } from '../../bench/closed-forms.js';
 
 describe('the vfio twin model', () => {
@@ -54,7 +54,7 @@ describe('the counters twin model', () => {
 
 describe('the twin specs', () => {
   it('meet their own expect blocks', () => {
-    for (const spec of [vfio, counters]) {
+    for (const spec of [vfio, counters] as unknown as Spec[]) {
       for (const e of spec.expect ?? []) {
         const r = check(instantiate(spec, e.constants));
         expect(r.status).toBe(e.status);
