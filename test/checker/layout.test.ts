@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { canonical, compileLayout, t, validate, type Schema } from '../../checker/index.js';
+
+/** Small seeded PRNG (mulberry32) so that failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A random value of the schema; sets come out in random order with duplicates, as recipes may leave them. */
+function randomValue(s: Schema, r: () => number): unknown {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  switch (s.kind) {
+    case 'enum': return pick(s.values);
+    case 'int': return s.min + Math.floor(r() * (s.max - s.min + 1));
+    case 'bool': return r() < 0.5;
+    case 'record': return Object.fromEntries(Object.entries(s.fields).map(([k, f]) => [k, randomValue(f, r)]));
+    case 'array': return Array.from({ length: s.length }, () => randomValue(s.element, r));
+    case 'tuple': return s.elements.map((e) => randomValue(e, r));
+    case 'set': {
+      const out: unknown[] = [];
+      const n = Math.floor(r() * 8);
+      for (let i = 0; i < n; i++) out.push(randomValue(s.element, r));
+      if (r() < 0.1) return []; // the empty set
+      return out;
+    }
+  }
+}
+
+const schemas: Record<string, Schema> = {
+  'a lone enum': t.enum('RUNNING', 'STOP', 'RESUMING', 'STOP_COPY', 'PRE_COPY'),
+  'a one-member enum (zero bits)': t.enum('only'),
+  'a negative int range': t.int(-7, -2),
+  'an int range across zero': t.int(-1000, 1000),
+  'a 31-bit int range': t.int(-(2 ** 30), 2 ** 30 - 1),
+  'a bool': t.bool(),
+  'a fixed array': t.array(t.int(0, 5), 7),
+  'an empty array': t.array(t.bool(), 0),
+  'a tuple of mixed kinds': t.tuple(t.bool(), t.int(-3, 3), t.enum('x', 'y')),
+  'a small set of enum members': t.set(t.enum('a', 'b', 'c', 'd')),
+  'a set over a negative int domain': t.set(t.int(-5, 5)),
+  'a set of exactly 31 members': t.set(t.int(0, 30)),
+  'a set of 32 members (two chunks)': t.set(t.int(0, 31)),
+  'a set of 70 members (three chunks)': t.set(t.int(100, 169)),
+  'nested records, arrays of records and tuples': t.record({
+    src: t.record({
+      phase: t.enum('RUNNING', 'STOP_COPY', 'STOP'),
+      units: t.array(t.record({ version: t.int(0, 3), dirty: t.bool() }), 3),
+    }),
+    dst: t.tuple(t.int(-1, 2), t.set(t.enum('u0', 'u1', 'u2')), t.record({ fd: t.int(-1, 4) })),
+    big: t.set(t.int(0, 40)),
+    wide: t.array(t.int(-(2 ** 20), 2 ** 20), 4),
+  }),
+};
+
+describe('layout: encode/decode', () => {
+  for (const [what, schema] of Object.entries(schemas)) {
+    it(`round-trips random values of ${what}`, () => {
+      const layout = compileLayout<unknown>(schema);
+      const w = new Uint32Array(layout.words + 2);
+      const r = rng(0xdecaf + what.length);
+      for (let i = 0; i < 300; i++) {
+        const v = randomValue(schema, r);
+        expect(validate(schema, v)).toBeNull();
+        // At an offset, to catch fields written relative to 0 instead of o.
+        expect(layout.encode(v, w, 1)).toBe(true);
+        expect(layout.decode(w, 1)).toEqual(canonical(schema, v));
+      }
+    });
+  }
+
+  it('packs first-fit so small fields share words', () => {
+    const layout = compileLayout(t.record({ a: t.int(0, 2 ** 20), b: t.int(0, 2 ** 10), c: t.bool(), d: t.enum('x', 'y', 'z') }));
+    expect(layout.bits).toBe(21 + 11 + 1 + 2);
+    expect(layout.words).toBe(2);
+  });
+
+  it('gives the same words for the same set in any order and with duplicates', () => {
+    const schema = t.set(t.int(0, 40));
+    const layout = compileLayout<number[]>(schema);
+    const a = new Uint32Array(layout.words);
+    const b = new Uint32Array(layout.words);
+    layout.encode([40, 3, 31, 3], a, 0);
+    layout.encode([3, 31, 40], b, 0);
+    expect([...a]).toEqual([...b]);
+    expect(layout.decode(a, 0)).toEqual([3, 31, 40]);
+  });
+});
+
+describe('layout: out-of-domain values are rejected, not packed', () => {
+  const schema = schemas['nested records, arrays of records and tuples'];
+  const layout = compileLayout<unknown>(schema);
+  const w = new Uint32Array(layout.words);
+  const base = randomValue(schema, rng(7)) as {
+    src: { phase: string; units: { version: number; dirty: boolean }[] };
+    dst: [number, string[], { fd: number }];
+    big: number[];
+    wide: number[];
+  };
+  const variants: [string, (v: typeof base) => void][] = [
+    ['an unknown enum member', (v) => { v.src.phase = 'PAUSED'; }],
+    ['an int above its range', (v) => { v.src.units[1].version = 4; }],
+    ['an int below a negative range', (v) => { v.dst[0] = -2; }],
+    ['a fractional int', (v) => { v.src.units[0].version = 1.5; }],
+    ['a string where an int belongs', (v) => { (v.dst[2] as { fd: unknown }).fd = '3'; }],
+    ['NaN', (v) => { v.wide[2] = Number.NaN; }],
+    ['a number where a boolean belongs', (v) => { (v.src.units[2] as { dirty: unknown }).dirty = 1; }],
+    ['an array one element short', (v) => { v.src.units.pop(); }],
+    ['an array one element long', (v) => { v.wide.push(0); }],
+    ['a set member outside the domain', (v) => { v.big.push(41); }],
+    ['a set member of the wrong type', (v) => { (v.dst[1] as unknown[]).push(0); }],
+    ['a set that is not an array', (v) => { (v as { big: unknown }).big = new Set([1]); }],
+    ['a missing field', (v) => { delete (v.dst[2] as { fd?: number }).fd; }],
+  ];
+  for (const [what, mutate] of variants) {
+    it(`rejects ${what}`, () => {
+      const v = structuredClone(base);
+      expect(layout.encode(v, w, 0)).toBe(true);
+      mutate(v);
+      expect(validate(schema, v)).not.toBeNull();
+      expect(layout.encode(v, w, 0)).toBe(false);
+    });
+  }
+});
+
+describe('layout: fingerprints', () => {
+  it('uses the packed state itself as fingerprint when it fits in 63 bits', () => {
+    expect(compileLayout(t.int(0, 2 ** 31 - 1)).exact).toBe(true);
+    const i31 = t.int(0, 2 ** 31 - 1);
+    expect(compileLayout(t.tuple(i31, i31)).exact).toBe(true); // 62 bits
+    expect(compileLayout(t.tuple(i31, i31, t.bool())).exact).toBe(true); // 63 bits: the bool fills word 0
+    expect(compileLayout(t.tuple(i31, i31, t.bool(), t.bool())).exact).toBe(false); // 64 bits
+    // Fields never straddle words: three 21-bit fields take three words although they are 63 bits.
+    expect(compileLayout(t.array(t.int(0, 2 ** 21 - 1), 3)).words).toBe(3);
+    expect(compileLayout(t.array(t.int(0, 2 ** 21 - 1), 3)).exact).toBe(false);
+    expect(compileLayout(schemas['nested records, arrays of records and tuples']).exact).toBe(false);
+  });
+
+  for (const [what, schema] of [
+    ['exact', t.record({ a: t.int(-50, 50), b: t.set(t.enum('p', 'q', 'r')), c: t.array(t.bool(), 5) })],
+    ['hashed', schemas['nested records, arrays of records and tuples']],
+  ] as const) {
+    it(`gives equal states equal fingerprints and distinct states distinct ones (${what})`, () => {
+      const layout = compileLayout<unknown>(schema);
+      expect(layout.exact).toBe(what === 'exact');
+      const w = new Uint32Array(layout.words);
+      const fp = new Uint32Array(2);
+      const byFp = new Map<string, string>();
+      const r = rng(42);
+      for (let i = 0; i < 5000; i++) {
+        const v = randomValue(schema, r);
+        layout.encode(v, w, 0);
+        layout.fingerprint(w, 0, fp);
+        expect(fp[0] === 0 && fp[1] === 0).toBe(false); // (0,0) marks an empty slot
+        const key = `${fp[0]}:${fp[1]}`;
+        const state = JSON.stringify(canonical(schema, v));
+        const seen = byFp.get(key);
+        if (seen !== undefined) expect(seen).toBe(state);
+        else byFp.set(key, state);
+      }
+      // Enough distinct states were drawn for the comparison to mean something.
+      expect(byFp.size).toBeGreaterThan(1000);
+    });
+  }
+
+  it('never gives the all-zero fingerprint, even for the all-zero state', () => {
+    for (const schema of [t.int(0, 3), t.tuple(t.int(0, 2 ** 31 - 1), t.int(0, 3)), t.array(t.int(0, 2 ** 20), 8)]) {
+      const layout = compileLayout<unknown>(schema);
+      const w = new Uint32Array(layout.words);
+      const fp = new Uint32Array(2);
+      layout.fingerprint(w, 0, fp);
+      expect(fp[0] !== 0 || fp[1] !== 0).toBe(true);
+    }
+  });
+});
