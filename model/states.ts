@@ -5,6 +5,8 @@
 // Facts: FEAT-1..5 (which states each feature set supports), FSM-1..3 (running/stopped),
 // SAVE-1..3 (the saving group), KERN-3 (ERROR is never "supported").
 
+import { ConfigError } from '../checker/index.js';
+
 /** The eight states, in kernel numbering order. */
 export const STATES = ['ERROR', 'STOP', 'RUNNING', 'STOP_COPY', 'RESUMING', 'RUNNING_P2P', 'PRE_COPY', 'PRE_COPY_P2P'] as const;
 export type MigState = (typeof STATES)[number];
@@ -34,10 +36,10 @@ export function parseFeatures(text: string): FeatureSet {
   if (t === 'all') return 'STOP_COPY|P2P|PRE_COPY';
   if (t === '' || t === 'none') return 'STOP_COPY';
   const parts = new Set(t.split(/[|,+\s]+/).filter(Boolean).map((p) => p.toUpperCase().replace(/^VFIO_MIGRATION_/, '')));
-  for (const p of parts) if (!(FLAGS as readonly string[]).includes(p)) throw new Error(`unknown migration flag '${p}' (known: ${FLAGS.join(', ')})`);
+  for (const p of parts) if (!(FLAGS as readonly string[]).includes(p)) throw new ConfigError(`unknown migration flag '${p}' (known: ${FLAGS.join(', ')})`);
   parts.add('STOP_COPY');
   const name = FLAGS.filter((f) => parts.has(f)).join('|');
-  if (!(FEATURE_SETS as readonly string[]).includes(name)) throw new Error(`'${text}' is not a valid feature set`);
+  if (!(FEATURE_SETS as readonly string[]).includes(name)) throw new ConfigError(`'${text}' is not a valid feature set (valid: ${FEATURE_SETS.join(', ')})`);
   return name as FeatureSet;
 }
 
