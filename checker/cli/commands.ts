@@ -2,12 +2,12 @@
 
 import type { Io, CliContext } from './main.js';
 import { loadSpec } from './load.js';
-import { instantiate, describeConstants, type ConstValue, type Spec } from '../spec.js';
+import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/bfs.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, ConfigError } from '../errors.js';
-import type { RunInfo } from '../report/text.js';
+import type { CheckedItem, RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 
 export interface CheckCliOptions {
@@ -106,7 +106,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   });
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' ') };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, opts.deadlock) };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
   if (opts.out) {
@@ -118,6 +118,18 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     io.err(`migcheck: ${result.status}; report written to ${opts.out}\n`);
   } else io.out(text);
   return code;
+}
+
+/** The claims a run checks, in the engine's order: TypeOK, invariants, action properties, deadlock. */
+export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean): CheckedItem[] {
+  const pick = (n: string) => only.length === 0 || only.includes(n);
+  const meta = (x: { clause?: string; level?: Level; doc?: string }) => ({ clause: x.clause, level: x.level, doc: x.doc });
+  return [
+    { name: 'TypeOK', kind: 'TypeOK', doc: 'every variable stays within its declared domain' },
+    ...inst.invariants.filter((i) => pick(i.name)).map((i): CheckedItem => ({ name: i.name, kind: 'invariant', ...meta(i) })),
+    ...inst.properties.filter((p) => pick(p.name)).map((p): CheckedItem => ({ name: p.name, kind: 'property', ...meta(p) })),
+    ...(deadlock ? [{ name: 'Deadlock', kind: 'deadlock', doc: 'every non-terminal state has a successor' } as CheckedItem] : []),
+  ];
 }
 
 export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[] }): Promise<number> {

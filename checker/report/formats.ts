@@ -6,6 +6,10 @@ import type { CheckResult } from '../result.js';
 import { formatText, type RunInfo } from './text.js';
 import { toJson } from './json.js';
 import { toItf } from './itf.js';
+import { formatJUnit } from './junit.js';
+import { formatGithub } from './github.js';
+import { formatPlain } from './plain.js';
+import { formatMermaid } from './mermaid.js';
 
 export interface FormatContext {
   color: ChalkInstance;
@@ -27,4 +31,8 @@ export const formats = new Map<string, Formatter>([
       return JSON.stringify(toItf(info.schema, trace, meta), null, 2) + '\n';
     },
   ],
+  ['junit', (info, r, ctx) => formatJUnit(info, r, ctx.exitCode)],
+  ['github', (info, r, ctx) => formatGithub(info, r, ctx.exitCode)],
+  ['plain', (info, r, ctx) => formatPlain(info, r, ctx.full)],
+  ['mermaid', (info, r) => formatMermaid(info, r)],
 ]);

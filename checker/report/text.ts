@@ -5,7 +5,16 @@
 import type { ChalkInstance } from 'chalk';
 import { leaves, show, type Schema } from '../schema.js';
 import type { CheckResult, Stats, TraceStep } from '../result.js';
-import type { ConstValue } from '../spec.js';
+import type { ConstValue, Level } from '../spec.js';
+
+/** One claim a run checked (for reports that list every claim, e.g. JUnit). */
+export interface CheckedItem {
+  name: string;
+  kind: 'TypeOK' | 'invariant' | 'property' | 'deadlock';
+  clause?: string;
+  level?: Level;
+  doc?: string;
+}
 
 export interface RunInfo {
   spec: string;
@@ -14,6 +23,8 @@ export interface RunInfo {
   schema: Schema;
   /** The command line that reproduces this run. */
   reproduce: string;
+  /** What was checked, in checking order (optional: reports fall back to what the result names). */
+  checks?: readonly CheckedItem[];
 }
 
 export function formatCount(n: number): string {

@@ -1,0 +1,42 @@
+import { describe, it, expect } from 'vitest';
+import { mermaidText, traceToSequence } from '../../checker/report/mermaid.js';
+import type { TraceStep } from '../../checker/index.js';
+import { runCli } from './helpers.js';
+
+const step = (label: string): TraceStep => ({ action: 'A', label, state: {}, changed: [] });
+
+describe('--format mermaid', () => {
+  it('draws calls from the user to the participants named by label prefixes, with replies', async () => {
+    const r = await runCli(['check', 'test/report/fixtures/awkward.spec.ts', '--format', 'mermaid']);
+    expect(r.code).toBe(12);
+    const body = r.out.split('\n');
+    expect(body).toContain('sequenceDiagram');
+    expect(body.filter((l) => l.trim().startsWith('participant'))).toEqual([
+      '  participant user as user',
+      '  participant src as source',
+      '  participant dst as destination',
+    ]);
+    expect(body).toContain('  user->>+src: 1. SET_STATE(STOP_COPY#59; #35;1)');
+    expect(body).toContain('  src-->>-user: 0');
+    expect(body).toContain('  user->>+dst: 2. write(fd, "#lt;0#gt;")');
+    expect(body).toContain('  dst-->>-user: -ENOMSG');
+    // A step that is not a call is an event of its participant.
+    expect(body.some((l) => l.startsWith('  Note over src: 3. device dirties unit'))).toBe(true);
+    expect(body.filter((l) => l.startsWith('  Note over user,dst: VIOLATED: Invariant Quiet'))).toHaveLength(1);
+  });
+
+  it('falls back to one participant named after the spec when labels have no prefixes', async () => {
+    const r = await runCli(['check', 'specs/examples/die-hard.spec.ts', '--format', 'mermaid']);
+    const parts = r.out.split('\n').filter((l) => l.trim().startsWith('participant'));
+    expect(parts).toEqual(['  participant DieHard as DieHard']);
+    expect(r.out).toContain('  Note over DieHard: 6. BigToSmall');
+  });
+
+  it('keeps every message on one line and escapes the characters Mermaid reads', () => {
+    expect(mermaidText('a;b#c<d>\ne')).toBe('a#59;b#35;c#lt;d#gt; e');
+    const out = traceToSequence([step('Init'), step('src: read(fd) = 0\n; x'), step('other: boom')], { aliases: { other: 'Other side' } });
+    expect(out).toContain('  participant other as Other side');
+    expect(out).toContain('  src-->>-user: 0 #59; x');
+    for (const l of out.trimEnd().split('\n').slice(1)) expect(l).toMatch(/^ {2}(participant|Note over|\w+-)/);
+  });
+});
