@@ -7,9 +7,10 @@ export { defineSpec, model, isSpec, instantiate, resolveConstants, describeConst
 export type {
   Spec, SpecDef, Model, ActionDef, Invariant, ActionProperty, Step, View, Expectation, ConstDef, ConstDefs,
   ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck,
+  Temporal, Fairness, StatePredicate, NamedTemporal, FairnessCondition,
 } from './spec.js';
-export { check } from './explore/bfs.js';
-export type { CheckOptions } from './explore/bfs.js';
+export { check } from './explore/check.js';
+export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
 export type { CheckResult, Stats, TraceStep, Violation, ViolationKind, EvalError, IncompleteReason, Progress } from './result.js';
 export { SpecError, ConfigError, UsageError } from './errors.js';

@@ -35,7 +35,7 @@ export interface TraceStep<S = unknown> {
   changed: string[];
 }
 
-export type ViolationKind = 'invariant' | 'action-property' | 'deadlock' | 'TypeOK' | 'nondeterminism';
+export type ViolationKind = 'invariant' | 'action-property' | 'deadlock' | 'TypeOK' | 'nondeterminism' | 'liveness';
 
 export interface Violation<S = unknown> {
   kind: ViolationKind;
@@ -47,15 +47,21 @@ export interface Violation<S = unknown> {
   doc?: string;
   /** From an initial state to the violating state (for action properties: the state after the bad step). */
   trace: TraceStep<S>[];
+  /**
+   * Liveness only: the trace is a lasso. The last state is state `loop` again (equal, or equal
+   * in the view), so the steps after `loop` repeat for ever; when `loop` is the last index the
+   * behaviour stutters in that state for ever.
+   */
+  loop?: number;
 }
 
 export interface EvalError<S = unknown> {
   message: string;
   /** Where the exception came from. */
-  phase: 'setup' | 'init' | 'enabled' | 'next' | 'invariant' | 'property' | 'terminal' | 'constraint' | 'view';
+  phase: 'setup' | 'init' | 'enabled' | 'next' | 'invariant' | 'property' | 'terminal' | 'constraint' | 'view' | 'temporal';
   action?: string;
   param?: unknown;
-  /** Invariant or property name for those phases. */
+  /** Invariant, property or temporal property name for those phases. */
   name?: string;
   /** Trace to the state being evaluated (the attempted step is not included). */
   trace: TraceStep<S>[];

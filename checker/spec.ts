@@ -65,6 +65,37 @@ export type ActionProperty<S> =
   | ((before: S, after: S, step: Step) => boolean)
   | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean });
 
+/** A state predicate used by temporal properties. */
+export type StatePredicate<S> = (s: S) => boolean;
+
+/**
+ * A temporal property, checked on every behaviour of the spec that is fair (see `Fairness`):
+ *  - `{ leadsTo: [p, q] }`: p ~> q, whenever p holds, q holds then or later;
+ *  - `{ alwaysEventually: p }`: []<>p, p holds infinitely often;
+ *  - `{ eventuallyAlways: p }`: <>[]p, from some point on p holds for ever.
+ * Behaviours may stutter (repeat a state) for ever unless fairness forbids it, as in TLA+.
+ */
+export type Temporal<S> =
+  | (Meta & { readonly leadsTo: readonly [StatePredicate<S>, StatePredicate<S>] })
+  | (Meta & { readonly alwaysEventually: StatePredicate<S> })
+  | (Meta & { readonly eventuallyAlways: StatePredicate<S> });
+
+/**
+ * Fairness assumptions on actions (TLA+'s WF_vars / SF_vars). Each entry names:
+ *  - `'Action'`: the action as a whole (the disjunction over its parameters);
+ *  - `'Action(p)'`: the one parameter value whose default label is `Action(p)`;
+ *  - `'Action(*)'`: every parameter value separately (one fairness condition per value,
+ *    as PlusCal's per-process fairness `\A self: WF_vars(proc(self))`).
+ * A step that leaves the state (or its view) unchanged neither counts as taking the action
+ * nor makes it enabled, as for TLA+'s <<A>>_vars.
+ */
+export interface Fairness {
+  /** Weak fairness: an action enabled continuously from some point on is eventually taken. */
+  readonly weak?: readonly string[];
+  /** Strong fairness: an action enabled infinitely often is taken infinitely often. */
+  readonly strong?: readonly string[];
+}
+
 export interface View<S, Sch extends Schema> {
   readonly state: Sch;
   readonly of: (s: S) => Infer<Sch>;
@@ -85,6 +116,10 @@ export interface Model<Sch extends Schema, A extends Record<string, unknown>> {
   readonly constraint?: (s: Infer<Sch>) => boolean;
   /** Two states with the same view are the same state for the search. */
   readonly view?: View<Infer<Sch>, Schema>;
+  /** Temporal properties, checked on the explored graph under `fairness` (exit 13 when violated). */
+  readonly temporal?: Readonly<Record<string, Temporal<Infer<Sch>>>>;
+  /** Fairness of actions assumed by the temporal properties; none by default. */
+  readonly fairness?: Fairness;
 }
 
 /** Expected outcome of checking a spec under some constants; enforced by the golden test. */
@@ -96,6 +131,8 @@ export interface Expectation {
     readonly invariants?: readonly string[];
     readonly maxStates?: number;
     readonly maxDepth?: number;
+    /** Temporal properties to check: all (default, `true`), none (`false`) or these names. */
+    readonly temporal?: boolean | readonly string[];
   };
   readonly status: 'ok' | 'violation' | 'error' | 'incomplete';
   readonly distinct?: number;
@@ -158,6 +195,22 @@ export interface Choice {
   readonly param: unknown;
 }
 
+/** A temporal property as the engine sees it: `p ~> q`, `[]<>p` or `<>[]p`. */
+export type NamedTemporal<S = unknown> = Meta & { readonly name: string } & (
+  | { readonly kind: 'leadsTo'; readonly p: StatePredicate<S>; readonly q: StatePredicate<S> }
+  | { readonly kind: 'alwaysEventually'; readonly p: StatePredicate<S> }
+  | { readonly kind: 'eventuallyAlways'; readonly p: StatePredicate<S> }
+);
+
+/** One fairness condition: weak or strong fairness of the disjunction of these choices. */
+export interface FairnessCondition {
+  /** As written in the spec, or `Action(p)` for each value of an `Action(*)` entry. */
+  readonly name: string;
+  readonly kind: 'weak' | 'strong';
+  /** Indexes into `Instance.choices`. */
+  readonly choices: readonly number[];
+}
+
 export interface NamedCheck<F> extends Meta {
   readonly name: string;
   readonly check: F;
@@ -178,6 +231,10 @@ export interface Instance<S = unknown> {
   readonly terminal?: (s: S) => boolean;
   readonly constraint?: (s: S) => boolean;
   readonly view?: View<S, Schema>;
+  /** Temporal properties in declaration order (absent on instances built by hand: none). */
+  readonly temporal?: readonly NamedTemporal<S>[];
+  /** Fairness conditions, weak ones first, each in the order written. */
+  readonly fairness?: readonly FairnessCondition[];
 }
 
 /** Merged constant values: defaults, then overrides (strings from the CLI are parsed by the default's type). */
@@ -285,10 +342,12 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     });
   const invariants = named<(s: unknown) => boolean>('invariant', model.invariants);
   const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties);
+  const temporal = temporalProperties(where, model.temporal);
+  const fairness = fairnessConditions(where, model.fairness, actions, choices);
   const names = new Set<string>();
-  for (const n of [...invariants, ...properties].map((x) => x.name)) {
+  for (const n of [...invariants, ...properties, ...temporal].map((x) => x.name)) {
     if (n === 'TypeOK') throw new SpecError(`${where}: 'TypeOK' is derived from the schema; do not declare it`);
-    if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants and properties`);
+    if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants, properties and temporal properties`);
     names.add(n);
   }
   if (model.view !== undefined && (!isSchema(model.view.state) || typeof model.view.of !== 'function'))
@@ -306,7 +365,65 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     terminal: model.terminal,
     constraint: model.constraint,
     view: model.view,
+    temporal,
+    fairness,
   } as Instance<Infer<Sch>>;
+}
+
+function temporalProperties(where: string, rec: unknown): NamedTemporal[] {
+  if (rec === undefined) return [];
+  if (typeof rec !== 'object' || rec === null) throw new SpecError(`${where}: 'temporal' must be an object of named temporal properties`);
+  const fn = (x: unknown) => typeof x === 'function';
+  return Object.entries(rec as Record<string, unknown>).map(([name, v]): NamedTemporal => {
+    const bad = `${where}: temporal property '${name}' must be one of { leadsTo: [p, q] }, { alwaysEventually: p }, { eventuallyAlways: p } with state predicates p, q`;
+    if (typeof v !== 'object' || v === null) throw new SpecError(bad);
+    const o = v as Record<string, unknown> & Meta;
+    const forms = ['leadsTo', 'alwaysEventually', 'eventuallyAlways'].filter((k) => k in o);
+    if (forms.length !== 1) throw new SpecError(bad);
+    const meta = { name, doc: o.doc, clause: o.clause, level: o.level };
+    if (forms[0] === 'leadsTo') {
+      const pq = o.leadsTo;
+      if (!Array.isArray(pq) || pq.length !== 2 || !fn(pq[0]) || !fn(pq[1])) throw new SpecError(bad);
+      return { ...meta, kind: 'leadsTo', p: pq[0] as StatePredicate<unknown>, q: pq[1] as StatePredicate<unknown> };
+    }
+    const p = o[forms[0]];
+    if (!fn(p)) throw new SpecError(bad);
+    return { ...meta, kind: forms[0] as 'alwaysEventually' | 'eventuallyAlways', p: p as StatePredicate<unknown> };
+  });
+}
+
+/** Resolves `fairness` entries (`Action`, `Action(p)`, `Action(*)`) to sets of choices. */
+function fairnessConditions(where: string, f: unknown, actions: readonly ActionInfo[], choices: readonly Choice[]): FairnessCondition[] {
+  if (f === undefined) return [];
+  if (typeof f !== 'object' || f === null) throw new SpecError(`${where}: 'fairness' must be { weak?: [action names], strong?: [action names] }`);
+  const out: FairnessCondition[] = [];
+  const squash = (s: string) => s.replace(/\s+/g, '');
+  for (const kind of ['weak', 'strong'] as const) {
+    const list = (f as Fairness)[kind];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new SpecError(`${where}: fairness.${kind} must be a list of action names`);
+    for (const entry of list as unknown[]) {
+      if (typeof entry !== 'string') throw new SpecError(`${where}: fairness.${kind} lists ${show(entry)}, not an action name`);
+      const m = /^\s*([^(]+?)\s*(?:\((.*)\))?\s*$/s.exec(entry);
+      const ai = m ? actions.findIndex((a) => a.name === m[1]) : -1;
+      if (!m || ai < 0)
+        throw new SpecError(`${where}: fairness.${kind} names unknown action '${entry}'; actions: ${actions.map((a) => a.name).join(', ')}`);
+      const mine = choices.map((_, i) => i).filter((i) => choices[i].action === ai);
+      const a = actions[ai];
+      const label = (i: number) => defaultLabel(a.name, a.hasParams, choices[i].param);
+      if (m[2] === undefined) out.push({ name: a.name, kind, choices: mine });
+      else if (m[2].trim() === '*') {
+        if (!a.hasParams) out.push({ name: a.name, kind, choices: mine });
+        else for (const i of mine) out.push({ name: label(i), kind, choices: [i] });
+      } else {
+        const hit = mine.filter((i) => squash(label(i)) === squash(entry));
+        if (hit.length === 0)
+          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}`);
+        out.push({ name: label(hit[0]), kind, choices: hit });
+      }
+    }
+  }
+  return out;
 }
 
 /** The default label of a step: `Name` or `Name(param)`. */

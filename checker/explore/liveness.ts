@@ -1,0 +1,612 @@
+// Temporal properties under weak and strong fairness, checked on the explicit state graph.
+//
+// Every property is reduced to a question about fair cycles (docs/decisions/liveness.md):
+//   p ~> q   fails iff some reachable state satisfies p /\ ~q and, from it, a fair cycle
+//            can be reached through ~q states only (the cycle itself avoiding q);
+//   []<>p    is TRUE ~> p;
+//   <>[]p    fails iff some reachable fair cycle visits a ~p state.
+// A behaviour may stutter, so every state carries an implicit self-loop; a cycle is a
+// strongly connected component (SCC) of the graph restricted to the allowed states. An SCC
+// C is fair when it contains a fair behaviour that stays in C; with the behaviour that
+// walks every edge of C this is decided class by class:
+//   WF A: A is taken on an edge inside C, or A is disabled in some state of C;
+//   SF A: A is taken on an edge inside C, or A is enabled in no state of C.
+// A WF failure rules out every sub-behaviour too (A stays enabled and untaken), so C is
+// dropped. An SF failure does not: a behaviour avoiding the states where A is enabled may
+// still be fair, so those states are removed and the SCCs of what is left are examined in
+// turn (the Emerson-Lei / Streett refinement). Each round removes every state where some
+// failing class is enabled, and a class cannot fail again below, so the refinement depth
+// is bounded by the number of SF conditions.
+//
+// The counterexample is a lasso: the BFS-tree path (a shortest path) to the state where the
+// property starts to fail, a shortest path from there into the fair SCC, then a cycle
+// through the SCC that meets every fairness condition. It is replayed through the same
+// trace machinery as safety counterexamples.
+
+import type { FairnessCondition, Instance, NamedTemporal } from '../spec.js';
+import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from '../result.js';
+import { compileLayout } from '../store/layout.js';
+import { buildGraph, treePath, type GraphPredicate, type StateGraph } from './graph.js';
+import { buildTrace, replay } from './trace.js';
+
+export interface LivenessOptions {
+  engine?: 'fast' | 'immer';
+  /** Budget in bytes for the explicit graph and the SCC work arrays. */
+  memory?: number;
+  onProgress?: (p: Progress) => void;
+  progressInterval?: number;
+}
+
+export type LivenessResult<S> =
+  | { status: 'ok'; states: number; edges: number; bytes: number; seconds: number }
+  | { status: 'violation'; violation: Violation<S>; states: number; edges: number; bytes: number; seconds: number }
+  | { status: 'error'; error: EvalError<S>; seconds: number }
+  | { status: 'incomplete'; reason: IncompleteReason; seconds: number };
+
+/** Checks the given temporal properties (in order; the first that fails is reported). */
+export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTemporal<S>[], opts: LivenessOptions = {}): LivenessResult<S> {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  const immer = opts.engine === 'immer';
+
+  // Predicates, in property order: p (and q) of each.
+  const predicates: GraphPredicate<S>[] = [];
+  const slots = properties.map((t) => {
+    const p = predicates.push({ name: t.name, fn: t.p }) - 1;
+    const q = t.kind === 'leadsTo' ? predicates.push({ name: t.name, fn: t.q }) - 1 : -1;
+    return { p, q };
+  });
+
+  const built = buildGraph(inst, predicates, { engine: opts.engine, memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
+  if (built.status === 'incomplete') return { status: 'incomplete', reason: built.reason, seconds: seconds() };
+  if (built.status === 'error') return { status: 'error', error: graphError(inst, built.failure, built.parent, built.parentChoice, immer), seconds: seconds() };
+  const g = built.graph;
+
+  const fair = compileFairness(inst, g);
+  const work = new Workspace(g);
+  if (g.bytes + work.bytes + fair.bytes > (opts.memory ?? Number.POSITIVE_INFINITY))
+    return { status: 'incomplete', reason: 'memory', seconds: seconds() };
+
+  for (let i = 0; i < properties.length; i++) {
+    const prop = properties[i];
+    const lasso = findLasso(g, fair, work, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
+    if (!lasso) continue;
+    const violation = lassoViolation(inst, g, fair, prop, lasso, immer);
+    return { status: 'violation', violation, states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
+  }
+  return { status: 'ok', states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
+}
+
+// ---------------------------------------------------------------------------------------
+// Fairness conditions as classes of choices.
+
+interface FairClasses {
+  readonly count: number;
+  readonly strong: Uint8Array;
+  /** Classes of choice c: list[start[c] .. start[c + 1]). */
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+  readonly conditions: readonly FairnessCondition[];
+  readonly bytes: number;
+}
+
+function compileFairness<S>(inst: Instance<S>, g: StateGraph): FairClasses {
+  const conditions = inst.fairness ?? [];
+  const nChoices = inst.choices.length;
+  const per: number[][] = Array.from({ length: nChoices }, () => []);
+  conditions.forEach((f, k) => {
+    for (const c of f.choices) if (!per[c].includes(k)) per[c].push(k);
+  });
+  const start = new Int32Array(nChoices + 1);
+  for (let c = 0; c < nChoices; c++) start[c + 1] = start[c] + per[c].length;
+  const list = new Int32Array(start[nChoices]);
+  per.forEach((ks, c) => list.set(ks, start[c]));
+  const strong = new Uint8Array(conditions.length);
+  conditions.forEach((f, k) => (strong[k] = f.kind === 'strong' ? 1 : 0));
+  void g;
+  return { count: conditions.length, strong, start, list, conditions, bytes: start.byteLength + list.byteLength };
+}
+
+// ---------------------------------------------------------------------------------------
+// Work arrays, allocated once per check and shared by all properties.
+
+class Workspace {
+  /** Tarjan: discovery index (-1 = not yet), low-link, on-stack flag, the SCC stack, the call stack. */
+  readonly index: Int32Array;
+  readonly low: Int32Array;
+  readonly onStack: Uint8Array;
+  readonly stack: Int32Array;
+  readonly callNode: Int32Array;
+  readonly callEdge: Uint32Array;
+  /** Which node set a node belongs to in the current Tarjan run (token). */
+  readonly member: Int32Array;
+  /** Which component is being analysed (token). */
+  readonly comp: Int32Array;
+  /** Fair component number of each node, or -1. */
+  readonly fairComp: Int32Array;
+  /** BFS scratch: distance / visit token, predecessor and its choice. */
+  readonly dist: Int32Array;
+  readonly seen: Int32Array;
+  readonly prev: Int32Array;
+  readonly prevChoice: Uint32Array;
+  readonly queue: Int32Array;
+  private token = 0;
+  private rev?: { start: Uint32Array; source: Int32Array };
+
+  constructor(private readonly g: StateGraph) {
+    const n = g.n;
+    this.index = new Int32Array(n);
+    this.low = new Int32Array(n);
+    this.onStack = new Uint8Array(n);
+    this.stack = new Int32Array(n);
+    this.callNode = new Int32Array(n);
+    this.callEdge = new Uint32Array(n);
+    this.member = new Int32Array(n);
+    this.comp = new Int32Array(n);
+    this.fairComp = new Int32Array(n);
+    this.dist = new Int32Array(n);
+    this.seen = new Int32Array(n);
+    this.prev = new Int32Array(n);
+    this.prevChoice = new Uint32Array(n);
+    this.queue = new Int32Array(n);
+  }
+
+  get bytes(): number {
+    return this.g.n * 54 + (this.rev ? this.rev.start.byteLength + this.rev.source.byteLength : 0);
+  }
+
+  nextToken(): number {
+    return ++this.token;
+  }
+
+  /** Reverse edges (built on first use). */
+  reverse(): { start: Uint32Array; source: Int32Array } {
+    if (this.rev) return this.rev;
+    const { n, edgeStart, edgeTarget } = this.g;
+    const start = new Uint32Array(n + 1);
+    for (let e = 0; e < edgeTarget.length; e++) start[edgeTarget[e] + 1]++;
+    for (let v = 0; v < n; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, n);
+    const source = new Int32Array(edgeTarget.length);
+    for (let v = 0; v < n; v++) for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) source[fill[edgeTarget[e]]++] = v;
+    this.rev = { start, source };
+    return this.rev;
+  }
+
+  /**
+   * Tarjan's algorithm, iterative (no recursion, so no stack-depth limit), on the subgraph
+   * induced by `nodes[0..len)`. Calls `visit` with each SCC (a view on an internal array,
+   * valid only during the call), successors' components before their predecessors'.
+   */
+  sccs(nodes: Int32Array, len: number, visit: (comp: Int32Array) => void): void {
+    const { edgeStart, edgeTarget } = this.g;
+    const { index, low, onStack, stack, callNode, callEdge, member } = this;
+    const tok = this.nextToken();
+    for (let i = 0; i < len; i++) {
+      member[nodes[i]] = tok;
+      index[nodes[i]] = -1;
+    }
+    let counter = 0;
+    let sp = 0;
+    for (let i = 0; i < len; i++) {
+      const root = nodes[i];
+      if (index[root] !== -1) continue;
+      let top = 0;
+      index[root] = low[root] = counter++;
+      stack[sp++] = root;
+      onStack[root] = 1;
+      callNode[top] = root;
+      callEdge[top++] = edgeStart[root];
+      while (top > 0) {
+        const v = callNode[top - 1];
+        const e = callEdge[top - 1];
+        if (e < edgeStart[v + 1]) {
+          callEdge[top - 1] = e + 1;
+          const w = edgeTarget[e];
+          if (member[w] !== tok) continue;
+          if (index[w] === -1) {
+            index[w] = low[w] = counter++;
+            stack[sp++] = w;
+            onStack[w] = 1;
+            callNode[top] = w;
+            callEdge[top++] = edgeStart[w];
+          } else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
+          continue;
+        }
+        top--;
+        if (top > 0) {
+          const u = callNode[top - 1];
+          if (low[v] < low[u]) low[u] = low[v];
+        }
+        if (low[v] === index[v]) {
+          let k = sp;
+          do onStack[stack[--k]] = 0;
+          while (stack[k] !== v);
+          visit(stack.subarray(k, sp));
+          sp = k;
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Fair SCCs.
+
+/**
+ * Marks in `work.fairComp` the nodes of every fair SCC of the subgraph induced by the nodes
+ * for which `allowed` is 1 (all nodes when undefined). When `must` is given, only SCCs that
+ * contain a node where `must` is 0 count (<>[]p: a ~p state visited infinitely often).
+ * Returns the number of fair components.
+ */
+function markFairSccs(g: StateGraph, fair: FairClasses, work: Workspace, allowed: Uint8Array | undefined, allowedValue: number, mustMiss: Uint8Array | undefined): number {
+  const { edgeStart, edgeTarget, edgeChoice } = g;
+  const K = fair.count;
+  const enabledCount = new Int32Array(K);
+  const taken = new Uint8Array(K);
+  const lastNode = new Int32Array(K).fill(-1);
+  const failing = new Uint8Array(K);
+  work.fairComp.fill(-1);
+  let fairCount = 0;
+  const pending: Int32Array[] = [];
+
+  const analyse = (comp: Int32Array): void => {
+    if (mustMiss) {
+      let hit = false;
+      for (let i = 0; i < comp.length && !hit; i++) hit = mustMiss[comp[i]] === 0;
+      if (!hit) return;
+    }
+    if (K > 0) {
+      const ctok = work.nextToken();
+      for (let i = 0; i < comp.length; i++) work.comp[comp[i]] = ctok;
+      enabledCount.fill(0);
+      taken.fill(0);
+      lastNode.fill(-1);
+      for (let i = 0; i < comp.length; i++) {
+        const v = comp[i];
+        for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) {
+          const c = edgeChoice[e];
+          const inside = work.comp[edgeTarget[e]] === ctok;
+          for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
+            const k = fair.list[j];
+            if (lastNode[k] !== v) {
+              lastNode[k] = v;
+              enabledCount[k]++;
+            }
+            if (inside) taken[k] = 1;
+          }
+        }
+      }
+      let anyStrongFails = false;
+      for (let k = 0; k < K; k++) {
+        failing[k] = 0;
+        if (taken[k]) continue;
+        if (!fair.strong[k] && enabledCount[k] === comp.length) return; // WF violated by every behaviour in C
+        if (fair.strong[k] && enabledCount[k] > 0) {
+          failing[k] = 1;
+          anyStrongFails = true;
+        }
+      }
+      if (anyStrongFails) {
+        // Keep the states where no failing SF class is enabled; examine their SCCs later.
+        const keep = new Int32Array(comp.length);
+        let m = 0;
+        for (let i = 0; i < comp.length; i++) {
+          const v = comp[i];
+          let drop = false;
+          for (let e = edgeStart[v]; e < edgeStart[v + 1] && !drop; e++) {
+            const c = edgeChoice[e];
+            for (let j = fair.start[c]; j < fair.start[c + 1]; j++) if (failing[fair.list[j]]) drop = true;
+          }
+          if (!drop) keep[m++] = v;
+        }
+        if (m > 0) pending.push(keep.subarray(0, m));
+        return;
+      }
+    }
+    const id = fairCount++;
+    for (let i = 0; i < comp.length; i++) work.fairComp[comp[i]] = id;
+  };
+
+  // The first round runs on the allowed nodes, in number order.
+  const n = g.n;
+  const nodes = work.queue;
+  let len = 0;
+  for (let v = 0; v < n; v++) if (!allowed || allowed[v] === allowedValue) nodes[len++] = v;
+  work.sccs(nodes, len, analyse);
+  while (pending.length > 0) {
+    const set = pending.pop()!;
+    work.sccs(set, set.length, analyse);
+  }
+  return fairCount;
+}
+
+// ---------------------------------------------------------------------------------------
+// Lassos.
+
+interface Lasso {
+  /** Choices: [initial-state index, choice, …] through the prefix and then the cycle. */
+  readonly path: number[];
+  /** Index (in states) where the cycle starts; the last state is that state again. */
+  readonly loop: number;
+  /** Index of the state from which the property fails (p ~> q: the p-state). */
+  readonly from: number;
+}
+
+function findLasso(g: StateGraph, fair: FairClasses, work: Workspace, kind: NamedTemporal['kind'], p: Uint8Array, q: Uint8Array | undefined): Lasso | undefined {
+  if (kind === 'eventuallyAlways') {
+    // A fair SCC that visits a ~p state: enter it at its ~p state nearest the initial states.
+    if (markFairSccs(g, fair, work, undefined, 0, p) === 0) return undefined;
+    let e = -1;
+    for (let v = 0; v < g.n && e < 0; v++) if (work.fairComp[v] >= 0 && p[v] === 0) e = v;
+    const prefix = treePath(g.parent, g.parentChoice, e);
+    const cycle = fairCycle(g, fair, work, e);
+    return { path: [...prefix, ...cycle], loop: prefix.length - 1, from: prefix.length - 1 };
+  }
+  // p ~> q (and []<>p as TRUE ~> p): fair SCCs among ~q states, then the states that reach one.
+  const avoid = kind === 'leadsTo' ? q! : p;
+  if (markFairSccs(g, fair, work, avoid, 0, undefined) === 0) return undefined;
+  const { dist, queue } = work;
+  const rev = work.reverse();
+  dist.fill(-1);
+  let head = 0;
+  let tail = 0;
+  for (let v = 0; v < g.n; v++)
+    if (work.fairComp[v] >= 0) {
+      dist[v] = 0;
+      queue[tail++] = v;
+    }
+  while (head < tail) {
+    const u = queue[head++];
+    for (let e = rev.start[u]; e < rev.start[u + 1]; e++) {
+      const w = rev.source[e];
+      if (dist[w] === -1 && avoid[w] === 0) {
+        dist[w] = dist[u] + 1;
+        queue[tail++] = w;
+      }
+    }
+  }
+  // The start: a (p /\ ~q)-state that reaches a fair SCC, with the shortest lasso stem.
+  const depth = new Int32Array(g.n);
+  let s = -1;
+  let best = Number.POSITIVE_INFINITY;
+  for (let v = 0; v < g.n; v++) {
+    const par = g.parent[v];
+    depth[v] = par < 0 ? 0 : depth[par] + 1;
+    if (dist[v] < 0 || (kind === 'leadsTo' && p[v] === 0)) continue;
+    if (depth[v] + dist[v] < best) {
+      best = depth[v] + dist[v];
+      s = v;
+    }
+  }
+  if (s < 0) return undefined;
+  const prefix = treePath(g.parent, g.parentChoice, s);
+  const from = prefix.length - 1;
+  // Down the distance gradient into the fair SCC, through ~q states.
+  const stem: number[] = [];
+  let v = s;
+  while (dist[v] > 0) {
+    let next = -1;
+    for (let e = g.edgeStart[v]; e < g.edgeStart[v + 1] && next < 0; e++) {
+      const w = g.edgeTarget[e];
+      if (dist[w] === dist[v] - 1 && avoid[w] === 0) {
+        next = w;
+        stem.push(g.edgeChoice[e]);
+      }
+    }
+    if (next < 0) throw new Error('liveness: broken distance gradient (internal error)');
+    v = next;
+  }
+  const cycle = fairCycle(g, fair, work, v);
+  return { path: [...prefix, ...stem, ...cycle], loop: from + stem.length, from };
+}
+
+/**
+ * A cycle from `e` back to `e` inside e's fair SCC that meets every fairness condition:
+ * each WF class is taken on it or disabled in one of its states, each SF class that is
+ * taken inside the SCC is taken on it (the others are enabled nowhere in the SCC). Returns
+ * the choices of its steps; empty when stuttering in `e` is already fair.
+ */
+function fairCycle(g: StateGraph, fair: FairClasses, work: Workspace, e: number): number[] {
+  const { edgeStart, edgeTarget, edgeChoice } = g;
+  const K = fair.count;
+  const cid = work.fairComp[e];
+  const inC = (v: number) => work.fairComp[v] === cid;
+  const pending = new Uint8Array(K);
+  // SF classes taken inside C must be taken on the cycle.
+  if (K > 0)
+    for (let v = 0; v < g.n; v++) {
+      if (!inC(v)) continue;
+      for (let x = edgeStart[v]; x < edgeStart[v + 1]; x++) {
+        if (!inC(edgeTarget[x])) continue;
+        const c = edgeChoice[x];
+        for (let j = fair.start[c]; j < fair.start[c + 1]; j++) if (fair.strong[fair.list[j]]) pending[fair.list[j]] = 1;
+      }
+    }
+  // WF classes are pending until seen disabled or taken.
+  const enabledAt = new Uint8Array(K);
+  const computeEnabled = (v: number) => {
+    enabledAt.fill(0);
+    for (let x = edgeStart[v]; x < edgeStart[v + 1]; x++) {
+      const c = edgeChoice[x];
+      for (let j = fair.start[c]; j < fair.start[c + 1]; j++) enabledAt[fair.list[j]] = 1;
+    }
+  };
+  computeEnabled(e);
+  for (let k = 0; k < K; k++) if (!fair.strong[k] && enabledAt[k]) pending[k] = 1;
+  const visitNode = (v: number) => {
+    computeEnabled(v);
+    for (let k = 0; k < K; k++) if (!fair.strong[k] && !enabledAt[k]) pending[k] = 0;
+  };
+  const takeChoice = (c: number) => {
+    for (let j = fair.start[c]; j < fair.start[c + 1]; j++) pending[fair.list[j]] = 0;
+  };
+  const satisfiesNode = (v: number) => {
+    computeEnabled(v);
+    for (let k = 0; k < K; k++) if (pending[k] && !fair.strong[k] && !enabledAt[k]) return true;
+    return false;
+  };
+  const satisfiesChoice = (c: number) => {
+    for (let j = fair.start[c]; j < fair.start[c + 1]; j++) if (pending[fair.list[j]]) return true;
+    return false;
+  };
+
+  const steps: number[] = [];
+  let cur = e;
+  /** BFS inside C from `cur` to the nearest node (target 'node') or edge (target 'edge') that satisfies; appends the path. */
+  const walk = (isGoalNode: (v: number) => boolean, isGoalEdge: (c: number) => boolean): void => {
+    const { seen, prev, prevChoice, queue } = work;
+    const tok = work.nextToken();
+    let head = 0;
+    let tail = 0;
+    seen[cur] = tok;
+    prev[cur] = -1;
+    queue[tail++] = cur;
+    let end = -1;
+    let lastChoice = -1;
+    while (head < tail && end < 0) {
+      const u = queue[head++];
+      if (u !== cur && isGoalNode(u)) {
+        end = u;
+        break;
+      }
+      for (let x = edgeStart[u]; x < edgeStart[u + 1]; x++) {
+        const w = edgeTarget[x];
+        if (!inC(w)) continue;
+        if (isGoalEdge(edgeChoice[x])) {
+          end = u;
+          lastChoice = x;
+          break;
+        }
+        if (seen[w] !== tok) {
+          seen[w] = tok;
+          prev[w] = u;
+          prevChoice[w] = edgeChoice[x];
+          queue[tail++] = w;
+        }
+      }
+    }
+    if (end < 0) throw new Error('liveness: no fair cycle through the component (internal error)');
+    const back: number[] = [];
+    const nodes: number[] = [];
+    for (let v = end; v !== cur; v = prev[v]) {
+      back.push(prevChoice[v]);
+      nodes.push(v);
+    }
+    back.reverse();
+    nodes.reverse();
+    for (let i = 0; i < back.length; i++) {
+      steps.push(back[i]);
+      takeChoice(back[i]);
+      visitNode(nodes[i]);
+    }
+    cur = end;
+    if (lastChoice >= 0) {
+      steps.push(edgeChoice[lastChoice]);
+      takeChoice(edgeChoice[lastChoice]);
+      cur = edgeTarget[lastChoice];
+      visitNode(cur);
+    }
+  };
+
+  const anyPending = () => pending.some((x) => x === 1);
+  while (anyPending()) walk(satisfiesNode, satisfiesChoice);
+  if (cur !== e) walk((v) => v === e, () => false);
+  return steps;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting.
+
+const describeKind: Record<NamedTemporal['kind'], string> = {
+  leadsTo: 'p ~> q',
+  alwaysEventually: '[]<>p',
+  eventuallyAlways: '<>[]p',
+};
+
+function fairnessText(conds: readonly FairnessCondition[]): string {
+  if (conds.length === 0) return 'no fairness assumed';
+  return 'assuming ' + conds.map((c) => `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`).join(', ');
+}
+
+function lassoViolation<S>(inst: Instance<S>, g: StateGraph, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso, immer: boolean): Violation<S> {
+  void g;
+  const rep = replay(inst, lasso.path, immer);
+  const trace = buildTrace(inst, lasso.path.slice(0, rep.states.length), rep.states) as TraceStep<S>[];
+  const base = { clause: prop.clause, level: prop.level, doc: prop.doc };
+  if (!rep.ok) return { kind: 'nondeterminism', name: 'Replay', message: rep.message, trace };
+  const mismatch = confirm(inst, prop, lasso, rep.states);
+  if (mismatch) return { kind: 'nondeterminism', name: 'Replay', message: mismatch, trace, loop: lasso.loop };
+  const last = trace.length - 1;
+  const cycle = lasso.loop === last
+    ? `the behaviour then stutters in state ${last} for ever`
+    : `the steps from state ${lasso.loop} to state ${last} (= state ${lasso.loop}) repeat for ever`;
+  let what: string;
+  switch (prop.kind) {
+    case 'leadsTo':
+      what = `state ${lasso.from} satisfies the premise and no later state satisfies the goal`;
+      break;
+    case 'alwaysEventually':
+      what = `from state ${lasso.from} on, no state satisfies the property`;
+      break;
+    case 'eventuallyAlways':
+      what = `state ${lasso.loop} does not satisfy the property and is visited infinitely often`;
+      break;
+  }
+  return {
+    kind: 'liveness',
+    name: prop.name,
+    message: `temporal property ${prop.name} (${describeKind[prop.kind]}) is violated: ${what}; ${cycle} (${fairnessText(fair.conditions)})`,
+    ...base,
+    trace,
+    loop: lasso.loop,
+  };
+}
+
+/** Re-evaluates the lasso on the replayed states; a different verdict means the spec is not deterministic. */
+function confirm<S>(inst: Instance<S>, prop: NamedTemporal<S>, lasso: Lasso, states: readonly S[]): string | undefined {
+  const note = 'replay: the liveness counterexample found on the graph does not reproduce when replayed; the spec is not deterministic';
+  try {
+    const same = sameState(inst, states[lasso.loop], states[states.length - 1]);
+    if (!same) return `${note} (the cycle does not return to state ${lasso.loop})`;
+    const tail = states.slice(lasso.from);
+    switch (prop.kind) {
+      case 'leadsTo':
+        return prop.p(states[lasso.from]) && tail.every((s) => !prop.q(s)) ? undefined : note;
+      case 'alwaysEventually':
+        return tail.every((s) => !prop.p(s)) ? undefined : note;
+      case 'eventuallyAlways':
+        return !prop.p(states[lasso.loop]) ? undefined : note;
+    }
+  } catch (e) {
+    return `${note} (${(e as Error)?.message ?? String(e)})`;
+  }
+}
+
+function sameState<S>(inst: Instance<S>, a: S, b: S): boolean {
+  const schema = inst.view ? inst.view.state : inst.schema;
+  const layout = compileLayout<unknown>(schema);
+  const wa = new Uint32Array(layout.words);
+  const wb = new Uint32Array(layout.words);
+  const va = inst.view ? inst.view.of(a) : a;
+  const vb = inst.view ? inst.view.of(b) : b;
+  if (!layout.encode(va, wa, 0) || !layout.encode(vb, wb, 0)) return false;
+  return wa.every((x, i) => x === wb[i]);
+}
+
+function graphError<S>(inst: Instance<S>, f: { phase: EvalError['phase']; error: unknown; name?: string; at: number; choice?: number }, parent: Int32Array, parentChoice: Uint32Array, immer: boolean): EvalError<S> {
+  const path = f.at < 0 ? [f.choice ?? 0] : treePath(parent, parentChoice, f.at);
+  const rep = replay(inst, path, immer);
+  const trace = buildTrace(inst, path.slice(0, rep.states.length), rep.states);
+  const err = f.error as Error;
+  const c = f.at >= 0 && f.choice !== undefined ? inst.choices[f.choice] : undefined;
+  return {
+    message: err?.message ?? String(err),
+    phase: f.phase,
+    action: c ? inst.actions[c.action].name : undefined,
+    param: c ? c.param : undefined,
+    name: f.name,
+    trace,
+    stack: err?.stack,
+  };
+}
