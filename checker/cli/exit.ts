@@ -22,6 +22,7 @@ export function exitCodeFor(r: CheckResult, allowIncomplete = false): number {
     case 'violation':
       switch (r.violation.kind) {
         case 'deadlock': return EXIT.DEADLOCK;
+        case 'liveness': return EXIT.LIVENESS;
         case 'nondeterminism': return EXIT.EVAL_ERROR;
         default: return EXIT.VIOLATION;
       }

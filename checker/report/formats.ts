@@ -28,7 +28,7 @@ export const formats = new Map<string, Formatter>([
       const trace = r.status === 'violation' ? r.violation.trace : r.status === 'error' ? r.error.trace : [];
       const meta: Record<string, unknown> = { source: info.file ?? info.spec, description: `${info.spec}: ${r.status}` };
       if (r.status === 'violation') meta.violation = { kind: r.violation.kind, name: r.violation.name };
-      return JSON.stringify(toItf(info.schema, trace, meta), null, 2) + '\n';
+      return JSON.stringify(toItf(info.schema, trace, meta, r.status === 'violation' ? r.violation.loop : undefined), null, 2) + '\n';
     },
   ],
   ['junit', (info, r, ctx) => formatJUnit(info, r, ctx.exitCode)],

@@ -37,8 +37,13 @@ export function toItfValue(s: Schema, v: unknown): ItfValue {
   }
 }
 
-/** ITF for a trace. A record state gives one variable per field; any other state is the variable `state`. */
-export function toItf(schema: Schema, trace: readonly TraceStep[], meta: Record<string, unknown> = {}): ItfTrace {
+/**
+ * ITF for a trace. A record state gives one variable per field; any other state is the variable `state`.
+ * For a lasso (`loop` given, as in a liveness violation) the repeated final state is left out,
+ * since in ITF the last state is followed by state `loop`.
+ */
+export function toItf(schema: Schema, trace: readonly TraceStep[], meta: Record<string, unknown> = {}, loop?: number): ItfTrace {
+  if (loop !== undefined && loop < trace.length - 1) trace = trace.slice(0, -1);
   const vars = schema.kind === 'record' ? Object.keys(schema.fields) : ['state'];
   const states = trace.map((st, index) => {
     const row: Record<string, ItfValue> = { '#meta': { index, action: st.action, label: st.label } as never };
@@ -57,5 +62,6 @@ export function toItf(schema: Schema, trace: readonly TraceStep[], meta: Record<
     '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', ...meta },
     vars,
     states,
+    ...(loop !== undefined ? { loop } : {}),
   };
 }

@@ -55,6 +55,7 @@ export function headline(r: CheckResult): string {
         case 'deadlock': return 'Deadlock reached';
         case 'TypeOK': return 'TypeOK is violated: a value left its declared domain';
         case 'nondeterminism': return 'The spec is not deterministic: its trace does not replay';
+        case 'liveness': return `Temporal property ${v.name} is violated${tag}`;
       }
       break;
     }
@@ -103,8 +104,10 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
     if (v.kind !== 'invariant' && v.kind !== 'deadlock') lines.push(`  ${v.message}`);
     lines.push('');
-    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, shortest):`);
+    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, ${v.loop === undefined ? 'shortest' : `a lasso: a cycle from state ${v.loop}`}):`);
     lines.push(...formatTrace(info.schema, v.trace, c, full));
+    if (v.loop !== undefined)
+      lines.push(c.bold(v.loop === v.trace.length - 1 ? `  ↺ stutters in state ${v.loop} for ever` : `  ↺ back to state ${v.loop}: the steps from state ${v.loop} repeat for ever`));
   } else if (r.status === 'error') {
     const e = r.error;
     lines.push(`  ${e.message}`);
