@@ -8,7 +8,7 @@
 
 import type { CheckResult } from '../result.js';
 import { headline, statsLine, type RunInfo } from './text.js';
-import { plainTrace } from './plain.js';
+import { loopNote, plainTrace } from './plain.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -69,6 +69,8 @@ export function formatGithub(info: RunInfo, r: CheckResult, exitCode: number): s
       const steps = v.trace.slice(0, ANNOTATION_TRACE_STEPS);
       body.push(...plainTrace(info.schema, steps));
       if (v.trace.length > steps.length) body.push(`  ... ${v.trace.length - steps.length} more steps (see --format text)`);
+      const note = loopNote(v.trace, v.loop);
+      if (note) body.push(`  ${note}`);
       break;
     }
     case 'error':

@@ -11,7 +11,7 @@
 
 import type { CheckResult } from '../result.js';
 import { headline, statsLine, type RunInfo, type CheckedItem } from './text.js';
-import { plainTrace } from './plain.js';
+import { loopNote, plainTrace } from './plain.js';
 
 export interface JUnitOutcome {
   /** Short text, shown by CI next to the test name. */
@@ -144,7 +144,7 @@ export function formatJUnit(info: RunInfo, r: CheckResult, exitCode: number): st
             failure: {
               message: headline(r),
               type: v.kind,
-              text: `${statement}${v.message}\n\nTrace (${v.trace.length} states, shortest):\n${traceText(v.trace)}\n\nReproduce: ${info.reproduce}\n`,
+              text: `${statement}${v.message}\n\nTrace (${v.trace.length} states, shortest):\n${traceText(v.trace)}\n${loopNote(v.trace, v.loop) ? `  ${loopNote(v.trace, v.loop)}\n` : ''}\nReproduce: ${info.reproduce}\n`,
             },
           };
         return { ...c, skipped: { message: `not proved: the search stopped at the first violation (${v.name})` } };

@@ -11,6 +11,7 @@
 
 import type { CheckResult, TraceStep } from '../result.js';
 import { headline, type RunInfo } from './text.js';
+import { loopNote } from './plain.js';
 
 export interface SequenceOptions {
   /** The participant that issues calls (default `user`). */
@@ -30,7 +31,10 @@ export interface SequenceOptions {
 export const DEFAULT_ALIASES: Readonly<Record<string, string>> = { src: 'source', dst: 'destination', user: 'user' };
 
 const PREFIX = /^([A-Za-z][\w-]*):\s+(.*)$/s;
-const CALL = /^([\w.$-]+\s*\(.*\))\s*(?:=\s*(.+))?$/s;
+// `name(args) = result`: the first ') = ' after the call's name ends the arguments, so a
+// result may itself contain parentheses (`= -1 ENOMSG (no data)`); `name(args)` alone is a call without a reply.
+const CALL_WITH_RESULT = /^([\w.$-]+\s*\(.*?\))\s*=\s*(.+)$/s;
+const CALL = /^[\w.$-]+\s*\(.*\)$/s;
 
 /** Escapes text for a message or a note: Mermaid reads `;` and `#` specially and renders `<`/`>` as markup. */
 export function mermaidText(s: string): string {
@@ -54,7 +58,7 @@ export function splitLabel(label: string): { prefix?: string; text: string } {
 }
 
 /** Default event test: a step is a call when its text looks like `name(args)` or `name(args) = result`. */
-export const defaultIsEvent = (text: string): boolean => !CALL.test(text);
+export const defaultIsEvent = (text: string): boolean => !CALL_WITH_RESULT.test(text) && !CALL.test(text);
 
 /** The sequence diagram of a trace. */
 export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptions = {}): string {
@@ -90,9 +94,9 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
       lines.push(`  Note over ${id}: ${mermaidText(n + text)}`);
       return;
     }
-    const m = CALL.exec(text)!;
+    const m = CALL_WITH_RESULT.exec(text);
     const from = mermaidId(caller);
-    if (m && m[2] !== undefined) {
+    if (m) {
       lines.push(`  ${from}->>+${id}: ${mermaidText(n + m[1])}`);
       lines.push(`  ${id}-->>-${from}: ${mermaidText(m[2])}`);
     } else lines.push(`  ${from}->>${id}: ${mermaidText(n + text)}`);
@@ -105,7 +109,8 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
 export function formatMermaid(info: RunInfo, r: CheckResult): string {
   const trace = r.status === 'violation' ? r.violation.trace : r.status === 'error' ? r.error.trace : [];
   const v = r.status === 'violation' ? r.violation : undefined;
-  const note = v ? `VIOLATED: ${headline(r)}${v.doc ? ` -- ${v.doc}` : ''}` : headline(r);
+  const loop = v ? loopNote(trace, v.loop) : undefined;
+  const note = v ? `VIOLATED: ${headline(r)}${v.doc ? ` -- ${v.doc}` : ''}${loop ? ` (${loop})` : ''}` : headline(r);
   if (trace.length === 0) return traceToSequence([], { fallback: info.spec, finalNote: note, title: info.spec });
   return traceToSequence(trace, { fallback: info.spec, finalNote: note, title: `${info.spec}: ${headline(r)}` });
 }

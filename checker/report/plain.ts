@@ -146,6 +146,14 @@ export function plainTrace(schema: Schema, trace: readonly TraceStep[], full = f
   return out;
 }
 
+/** For a lasso (liveness counterexample): which steps repeat for ever. */
+export function loopNote(trace: readonly TraceStep[], loop: number | undefined): string | undefined {
+  if (loop === undefined) return undefined;
+  return loop >= trace.length - 1
+    ? `The behaviour stays in state ${loop} for ever.`
+    : `State ${trace.length - 1} is state ${loop} again: steps ${loop + 1}..${trace.length - 1} repeat for ever.`;
+}
+
 /** The report of one check as plain ASCII within 72 columns (`--format plain`). */
 export function formatPlain(info: RunInfo, r: CheckResult, full = false): string {
   const lines: string[] = [];
@@ -161,6 +169,8 @@ export function formatPlain(info: RunInfo, r: CheckResult, full = false): string
     lines.push('');
     lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, shortest):`);
     lines.push(...plainTrace(info.schema, v.trace, full));
+    const note = loopNote(v.trace, v.loop);
+    if (note) lines.push(`  ${note}`);
   } else if (r.status === 'error') {
     lines.push(`  ${r.error.message}`);
     if (r.error.action) lines.push(`  action: ${r.error.action}${r.error.param !== undefined ? `, parameter: ${show(r.error.param)}` : ''}`);
