@@ -1,5 +1,6 @@
 // Procedures of the built-in commands. Each returns the exit code; printing goes through Io.
 
+import { resolve } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
@@ -7,7 +8,7 @@ import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, ConfigError } from '../errors.js';
-import type { CheckedItem, RunInfo } from '../report/text.js';
+import { progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 
 export interface CheckCliOptions {
@@ -32,16 +33,17 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
   const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
   for (const p of pairs) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${p}'`);
-    let name = p.slice(0, eq);
-    const value = p.slice(eq + 1);
-    if (name.startsWith('@')) {
-      const alias = name.slice(1);
+    if (p.startsWith('@')) {
+      // `--name VALUE` for a name the command does not declare: a constant, or a mistake.
+      const alias = eq < 0 ? p.slice(1) : p.slice(1, eq);
       const hit = names.find((n) => norm(n) === norm(alias));
       if (!hit) throw new UsageError(`unknown option '--${alias}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
-      name = hit;
+      if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
+      out[hit] = p.slice(eq + 1);
+      continue;
     }
-    out[name] = value;
+    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${p}'`);
+    out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
 }
@@ -90,8 +92,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const onProgress = showProgress
     ? (p: Progress) => {
         progressShown = true;
-        const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
-        io.err(`\r\x1b[K  ${p.distinct.toLocaleString('en-US')} distinct (${rate.toLocaleString('en-US')}/s), queue ${p.queue.toLocaleString('en-US')}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`);
+        io.err(`\r\x1b[K${progressLine(p)}`);
       }
     : undefined;
 
@@ -111,7 +112,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
   if (opts.out) {
     try {
-      io.writeFile(opts.out, text);
+      io.writeFile(resolve(io.cwd, opts.out), text);
     } catch (e) {
       throw new ConfigError(`--out ${opts.out}: cannot write: ${(e as Error).message}`);
     }

@@ -54,9 +54,13 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('migcheck')
     .description('Explicit-state model checker with a formal model of the Linux VFIO migration uAPI')
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.err(s),
+      // Commander's own errors (unknown command, bad choice, missing value) as one line.
+      outputError: (s, write) => write(`migcheck: ${s.trim().replace(/^error: /, '')} (see migcheck --help)\n`),
+    });
 
   program
     .command('check')
@@ -155,13 +159,24 @@ export function constantAliases(program: Command, argv: readonly string[]): stri
     const a = argv[i];
     const m = /^--([A-Za-z][\w-]*)(?:=(.*))?$/.exec(a);
     if (i > 0 && m && !known.has(`--${m[1]}`) && !(m[1].startsWith('no-') && known.has(`--${m[1].slice(3)}`))) {
+      const near = [...known].find((k) => k.startsWith('--') && k.length > 4 && editDistance(k, `--${m[1]}`) === 1);
+      if (near) throw new UsageError(`unknown option '--${m[1]}'; did you mean '${near}'?`);
       let value = m[2];
-      if (value === undefined) {
-        if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`option '--${m[1]}' needs a value`);
-        value = argv[++i];
-      }
-      out.push('--const', `@${m[1]}=${value}`);
+      if (value === undefined && i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+      // Without a value it can only be a mistake; the command says which kind once it knows the spec.
+      out.push('--const', value === undefined ? `@${m[1]}` : `@${m[1]}=${value}`);
     } else out.push(a);
   }
   return out;
+}
+
+/** Levenshtein distance, for "did you mean" hints on mistyped options. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -6,6 +6,7 @@
 // `trace` is the counterexample (violation) or the path to the failing state (error), else [].
 
 import type { CheckResult } from '../result.js';
+import { canonical, validate } from '../schema.js';
 import type { RunInfo } from './text.js';
 
 export function toJson(info: RunInfo, r: CheckResult, exitCode: number): Record<string, unknown> {
@@ -26,7 +27,10 @@ export function toJson(info: RunInfo, r: CheckResult, exitCode: number): Record<
     doc.error = e;
     trace = tr;
   } else if (r.status === 'incomplete') doc.reason = r.reason;
-  doc.trace = trace.map((s, index) => ({ index, ...s }));
+  // Sets as the engine stores them: members in domain order, each once (a recipe may leave
+  // them in push order). A value outside its domain (the last state of a TypeOK trace) is
+  // shown as it was.
+  doc.trace = trace.map((s, index) => ({ index, ...s, state: validate(info.schema, s.state) === null ? canonical(info.schema, s.state) : s.state }));
   doc.reproduce = info.reproduce;
   return doc;
 }

@@ -4,7 +4,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import { leaves, show, type Schema } from '../schema.js';
-import type { CheckResult, Stats, TraceStep } from '../result.js';
+import type { CheckResult, Progress, Stats, TraceStep } from '../result.js';
 import type { ConstValue, Level } from '../spec.js';
 
 /** One claim a run checked (for reports that list every claim, e.g. JUnit). */
@@ -32,7 +32,8 @@ export function formatCount(n: number): string {
 }
 
 export function statsLine(s: Stats): string {
-  const rate = s.seconds > 0 ? `, ${formatCount(Math.round(s.distinct / s.seconds))} distinct/s` : '';
+  // A rate over a few milliseconds is noise; show it once the run is long enough to mean something.
+  const rate = s.seconds >= 1 ? `, ${formatCount(Math.round(s.distinct / s.seconds))} distinct/s` : '';
   return `${formatCount(s.distinct)} distinct states, ${formatCount(s.generated)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
 }
 
@@ -59,12 +60,40 @@ export function headline(r: CheckResult): string {
       }
       break;
     }
-    case 'error':
-      return `Evaluation error in ${r.error.phase}${r.error.action ? ` of action ${r.error.action}` : ''}${r.error.name ? ` ${r.error.name}` : ''}`;
+    case 'error': {
+      const e = r.error;
+      const act = e.action ? `action ${e.action}${e.param !== undefined ? `(${paramText(e.param)})` : ''}` : 'an action';
+      switch (e.phase) {
+        case 'enabled': return `The guard of ${act} threw`;
+        case 'next': return `${cap(act)} threw while computing its next state`;
+        case 'invariant': return `Invariant ${e.name ?? ''} threw`.replace('  ', ' ');
+        case 'property': return `Action property ${e.name ?? ''} threw on a step of ${act}`.replace('  ', ' ');
+        case 'terminal': return 'The terminal-state predicate threw';
+        case 'constraint': return 'The state constraint threw';
+        case 'view': return 'The view failed';
+        case 'init': return 'An initial state could not be evaluated';
+        case 'setup': return 'The spec\'s setup failed';
+      }
+      break;
+    }
     case 'incomplete':
       return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : '--max-depth bound'} was reached; nothing was proved`;
   }
   return '';
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function paramText(p: unknown): string {
+  return typeof p === 'string' ? p : show(p);
+}
+
+/** The live progress line shown on a terminal during long runs. */
+export function progressLine(p: Progress): string {
+  const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
+  return `  ${formatCount(p.distinct)} distinct states (${formatCount(rate)}/s), ${formatCount(p.generated)} generated, queue ${formatCount(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
 }
 
 export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: ChalkInstance, full = false): string[] {
@@ -99,6 +128,8 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   lines.push(`  ${statsLine(r.stats)}${r.stats.queue ? `, ${formatCount(r.stats.queue)} left in queue` : ''}`);
   if (!r.stats.exactFingerprints && r.stats.collisionProbability > 0)
     lines.push(c.dim(`  fingerprint collision probability (optimistic): ${r.stats.collisionProbability.toExponential(1)}`));
+  if (r.status === 'ok' && info.checks?.length)
+    lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
   if (r.status === 'violation') {
     const v = r.violation;
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
@@ -111,13 +142,17 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   } else if (r.status === 'error') {
     const e = r.error;
     lines.push(`  ${e.message}`);
-    if (e.action) lines.push(`  action: ${e.action}${e.param !== undefined ? `, parameter: ${show(e.param)}` : ''}`);
+    const frames = e.stack ? specFrames(e.stack) : [];
+    if (frames.length) lines.push(c.dim(frames.map((f) => `    ${f}`).join('\n')));
     if (e.trace.length) {
+      const n = e.trace.length;
+      const what = e.phase === 'enabled' || e.phase === 'next' || e.phase === 'property' || e.phase === 'constraint'
+        ? `the state in which ${e.action ?? 'the step'} was tried`
+        : 'the state being evaluated';
       lines.push('');
-      lines.push(`State where it happened, reached by (${e.trace.length} states):`);
+      lines.push(`Trace to ${what} (${n} state${n === 1 ? '' : 's'}):`);
       lines.push(...formatTrace(info.schema, e.trace, c, full));
     }
-    if (e.stack) lines.push(c.dim(indentStack(e.stack)));
   }
   if (r.status !== 'ok') {
     lines.push('');
@@ -126,8 +161,18 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   return lines.join('\n') + '\n';
 }
 
-/** The spec's own frames of a stack, without the engine's. */
-function indentStack(stack: string): string {
-  const frames = stack.split('\n').slice(1).filter((l) => !/node_modules|checker[\\/]explore|node:internal/.test(l)).slice(0, 4);
-  return frames.map((f) => '  ' + f.trim()).join('\n');
+/**
+ * The spec's own frames of a stack (where in the spec the exception came from), without
+ * the checker's, the CLI's or Node's: the frames above the first one inside the engine.
+ */
+export function specFrames(stack: string): string[] {
+  const out: string[] = [];
+  for (const line of stack.split('\n').slice(1)) {
+    const f = line.trim();
+    if (!f.startsWith('at ')) continue;
+    if (/[\\/]checker[\\/](explore|cli|store|report)[\\/]|node:internal|node_modules/.test(f)) break;
+    out.push(f);
+    if (out.length === 3) break;
+  }
+  return out;
 }
