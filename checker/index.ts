@@ -17,3 +17,6 @@ export { SpecError, ConfigError, UsageError } from './errors.js';
 export { compileLayout } from './store/layout.js';
 export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
+// For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
+export { EXIT } from './cli/exit.js';
+export type { CliContext, Io } from './cli/main.js';

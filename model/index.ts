@@ -13,3 +13,10 @@ export type {
   Arc, FsmTable, SessionKind, EinvalReason, StepResult, StepFunction, WalkOutcome, WalkFunction,
   ArcResult, SetReturn, SetRequest, SetOutcome, PairOutcome, Rule, RuleInfo, Finding, CheckTableOptions,
 } from './fsm.js';
+export {
+  FIRST_FD, PATH_SLOTS, FILE_STATES, SET_RETURNS, CONTROL_CONSTANTS, KERNEL_DRIVER,
+  applySet, planFor, setParams, setLabel, controlConfig, controlProperties, controlModel, controlSpec,
+} from './control.js';
+export type { FileState, ControlDriver, ControlOptions, ControlConstants, ControlConfig, ControlState, SetParam, PropertyDef } from './control.js';
+export { register as registerFsmCommand, fsmReport, fsmJson, fsmText, fsmDot, fsmCommand, FSM_FORMATS } from './cli.js';
+export type { FsmReport, FsmOptions, FsmFormat } from './cli.js';

@@ -1,0 +1,13 @@
+// Broken variant: a driver whose VFIO_DEVICE_RESET puts the device back in RUNNING but
+// forgets to end the migration session, so the old data_fd stays live (against ERR-6).
+// QEMU would later see a second fd while it still holds one (SAVE-7). Expected: the
+// shortest trace opens a session and resets.
+
+import { controlSpec } from '../../model/control.js';
+
+export default controlSpec({
+  name: 'VfioFsmBrokenReset',
+  doc: 'Broken driver: RESET leaves the migration session alive.',
+  driver: { name: 'reset-keeps-session', resetEndsSessions: false },
+  expect: [],
+});
