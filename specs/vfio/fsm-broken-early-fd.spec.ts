@@ -19,5 +19,17 @@ export default controlSpec({
       return { opens: opensSession(from, to) ?? undefined, ends: endsSession(from, to) };
     },
   },
-  expect: [],
+  expect: [
+    {
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'NewFdOnlyFromFinalArc' },
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3 (from intermediate arc RUNNING_P2P->STOP)'],
+    },
+    {
+      constants: { FEATURES: 'STOP_COPY' },
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'NewFdOnlyFromFinalArc' },
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3 (from intermediate arc RUNNING->STOP)'],
+    },
+  ],
 });

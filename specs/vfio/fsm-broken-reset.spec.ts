@@ -9,5 +9,17 @@ export default controlSpec({
   name: 'VfioFsmBrokenReset',
   doc: 'Broken driver: RESET leaves the migration session alive.',
   driver: { name: 'reset-keeps-session', resetEndsSessions: false },
-  expect: [],
+  expect: [
+    {
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'ResetEndsEverySession' },
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET'],
+    },
+    {
+      constants: { FEATURES: 'STOP_COPY' },
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'ResetEndsEverySession' },
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET'],
+    },
+  ],
 });

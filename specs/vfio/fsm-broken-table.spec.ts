@@ -19,5 +19,19 @@ export default controlSpec({
   doc: 'Broken table: RUNNING->STOP walks through PRE_COPY and STOP_COPY (COMB-2).',
   table,
   defaults: { FEATURES: 'STOP_COPY|PRE_COPY' },
-  expect: [],
+  expect: [
+    {
+      options: { invariants: ['SavingGroupMembershipChangesAtMostOnce'] },
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'SavingGroupMembershipChangesAtMostOnce' },
+      trace: ['Init', 'SET_STATE(STOP) = -1 EINVAL (driver dropped the data_fd of intermediate arc RUNNING->PRE_COPY; device in PRE_COPY)'],
+      note: 'COMB-2: the walk RUNNING->PRE_COPY->STOP_COPY->STOP enters and leaves the saving group',
+    },
+    {
+      status: 'violation',
+      violation: { kind: 'action-property', name: 'PathsAreShortest' },
+      trace: ['Init', 'SET_STATE(STOP) = -1 EINVAL (driver dropped the data_fd of intermediate arc RUNNING->PRE_COPY; device in PRE_COPY)'],
+      note: 'with every property, COMB-1 fails first on the same step',
+    },
+  ],
 });
