@@ -2,12 +2,12 @@
 
 import { resolve } from 'node:path';
 import type { Io, CliContext } from './main.js';
-import { loadSpec } from './load.js';
+import { loadSpec, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
-import { UsageError, ConfigError } from '../errors.js';
+import { UsageError, ConfigError, SpecError } from '../errors.js';
 import { progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 
@@ -67,6 +67,16 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** instantiate(), with the file named in a bad-spec message (the spec's name alone may not say where it is). */
+function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>) {
+  try {
+    return instantiate(loaded.spec, overrides);
+  } catch (e) {
+    if (e instanceof SpecError && !e.message.startsWith(loaded.display)) throw new SpecError(e.message, loaded.display);
+    throw e;
+  }
+}
+
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
   const { io } = ctx;
   const loaded = await loadSpec(specArg, io.cwd);
@@ -74,7 +84,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const maxStates = parseCount('--max-states', opts.maxStates);
   const maxDepth = parseCount('--max-depth', opts.maxDepth);
   const memory = parseSize('--memory', opts.memory);
-  const inst = instantiate(loaded.spec, overrides);
+  const inst = instantiateIn(loaded, overrides);
   if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
 
   const repro = ['npx', 'migcheck', 'check'];
@@ -136,7 +146,7 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
 export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[] }): Promise<number> {
   const { io } = ctx;
   const loaded = await loadSpec(specArg, io.cwd);
-  const inst = instantiate(loaded.spec, parseConstOptions(loaded.spec, opts.const));
+  const inst = instantiateIn(loaded, parseConstOptions(loaded.spec, opts.const));
   const lines: string[] = [];
   lines.push(`${inst.name} (${loaded.display})`);
   if (loaded.spec.doc) lines.push(`  ${loaded.spec.doc}`);

@@ -53,9 +53,19 @@ export async function loadSpec(file: string | undefined, cwd = process.cwd()): P
     const msg = (e as Error)?.message ?? String(e);
     const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
     const hint = cjs ? ' (spec files are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)' : '';
-    throw new SpecError(`cannot load the spec: ${msg.split('\n')[0]}${hint}`, display);
+    throw new SpecError(`cannot load the spec: ${loadErrorLine(e, msg)}${hint}`, display);
   }
   const spec = mod.default ?? mod.spec;
   if (!isSpec(spec)) throw new SpecError('does not export a spec (make the default export the value of defineSpec({...}))', display);
   return { spec, path, display };
+}
+
+/** The line of a load failure that says what is wrong: for a syntax error, its position and text. */
+function loadErrorLine(e: unknown, msg: string): string {
+  // esbuild (the TypeScript loader) puts the real error after a 'Transform failed' line.
+  const first = (e as { errors?: { text?: string; location?: { line?: number; column?: number } | null }[] })?.errors?.[0];
+  if (first?.text) return `${first.location ? `line ${first.location.line}:${first.location.column}: ` : ''}${first.text}`;
+  const lines = msg.split('\n').filter((l) => l.trim() !== '');
+  if (/^Transform failed/.test(lines[0] ?? '') && lines[1]) return lines[1].replace(/^.*?:(\d+:\d+): ERROR: /, 'line $1: ');
+  return lines[0] ?? msg;
 }
