@@ -446,6 +446,13 @@ export const KERNEL_TABLE: FsmTable = (() => {
   return t;
 })();
 
+/** A copy of a table with some next steps changed, e.g. `withNextSteps(KERNEL_TABLE, { RUNNING: { STOP: 'PRE_COPY' } })`. */
+export function withNextSteps(table: FsmTable, edits: Partial<Record<MigState, Partial<Record<MigState, MigState>>>>, source = `${table.source} (edited)`): FsmTable {
+  const next = {} as Record<MigState, Record<MigState, MigState>>;
+  for (const cur of STATES) next[cur] = { ...table.nextStep[cur], ...edits[cur] };
+  return { ...table, source, nextStep: next };
+}
+
 /** Resolves a table option: '' or 'kernel' is the kernel's table, anything else a JSON file. */
 export function tableFor(option: string): FsmTable {
   const o = option.trim();

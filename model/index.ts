@@ -7,7 +7,7 @@ export {
   ALL_FLAGS, KERNEL_TABLE, NO_FD, RULES,
   arc, arcEnds, isSupported, mandatoryArcs, opensSession, endsSession, nextStep, walk, driveSet,
   sessionOpenings, sessionEndings, savingGroupChanges, interiorSavingStates, shortestDistance,
-  tableFromJson, loadTable, tableFor, describePair, describeFeatureSet, newFdFrom, checkTable,
+  tableFromJson, loadTable, tableFor, withNextSteps, describePair, describeFeatureSet, newFdFrom, checkTable,
 } from './fsm.js';
 export type {
   Arc, FsmTable, SessionKind, EinvalReason, StepResult, StepFunction, WalkOutcome, WalkFunction,

@@ -1,0 +1,157 @@
+// Each property of the control model is shown to fail on a hand-made bad table, step or
+// walk function, or driver: a property that cannot fail would prove nothing. The kernel's
+// configuration passing every property is the golden test's job (specs/vfio/fsm.spec.ts).
+
+import { describe, it, expect } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { check, instantiate, type CheckResult } from '../../checker/index.js';
+import {
+  KERNEL_TABLE, controlSpec, nextStep, walk, withNextSteps, loadTable, opensSession, endsSession,
+  type ControlOptions, type ControlConstants, type StepFunction, type WalkFunction,
+} from '../../model/index.js';
+
+function checkOne(name: string, opts: ControlOptions, constants: Partial<ControlConstants> = {}): CheckResult {
+  return check(instantiate(controlSpec(opts), constants as Record<string, string | number | boolean>), { invariants: [name] });
+}
+
+function expectViolation(r: CheckResult, name: string): string[] {
+  expect(r.status, r.status === 'violation' ? '' : `expected ${name} to be violated`).toBe('violation');
+  if (r.status !== 'violation') return [];
+  expect(r.violation.name).toBe(name);
+  return r.violation.trace.map((s) => s.label);
+}
+
+const throughSavingGroup = loadTable(fileURLToPath(new URL('../../specs/vfio/tables/through-saving-group.json', import.meta.url)));
+const kernelArc = (from: Parameters<typeof opensSession>[0], to: Parameters<typeof opensSession>[1]) =>
+  ({ opens: opensSession(from, to) ?? undefined, ends: endsSession(from, to) });
+
+describe('every property of the control model can fail', () => {
+  it('EverySetReturns (KERN-1): a table whose walk cycles is reported with the cycle, not hung', () => {
+    const table = withNextSteps(KERNEL_TABLE, { RUNNING_P2P: { STOP: 'RUNNING' } });
+    const trace = expectViolation(checkOne('EverySetReturns', { table }, { FEATURES: 'STOP_COPY|P2P' }), 'EverySetReturns');
+    expect(trace).toEqual(['Init', 'SET_STATE(STOP) never returns: the walk RUNNING->RUNNING_P2P->RUNNING loops RUNNING->RUNNING_P2P->RUNNING forever']);
+  });
+
+  it('SuccessfulSetReachesTarget (SET-1): a walk function that stops one arc short', () => {
+    const short: WalkFunction = (t, f, cur, target, step) => {
+      const w = walk(t, f, cur, target, step);
+      return w.outcome === 'ok' && w.arcs.length > 1 ? { ...w, path: w.path.slice(0, -1), arcs: w.arcs.slice(0, -1) } : w;
+    };
+    expectViolation(checkOne('SuccessfulSetReachesTarget', { walk: short }), 'SuccessfulSetReachesTarget');
+  });
+
+  it('EveryArcIsMandatory (FSM-12): a table that jumps RUNNING->STOP_COPY', () => {
+    const table = withNextSteps(KERNEL_TABLE, { RUNNING: { STOP_COPY: 'STOP_COPY' } });
+    const trace = expectViolation(checkOne('EveryArcIsMandatory', { table }, { FEATURES: 'STOP_COPY' }), 'EveryArcIsMandatory');
+    expect(trace).toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3']);
+  });
+
+  it('PathsAreShortest (COMB-1) and SavingGroupMembershipChangesAtMostOnce (COMB-2): a table through the saving group', () => {
+    const opts = { table: throughSavingGroup };
+    expectViolation(checkOne('PathsAreShortest', opts, { FEATURES: 'STOP_COPY|PRE_COPY' }), 'PathsAreShortest');
+    expectViolation(checkOne('SavingGroupMembershipChangesAtMostOnce', opts, { FEATURES: 'STOP_COPY|PRE_COPY' }), 'SavingGroupMembershipChangesAtMostOnce');
+  });
+
+  it('NewFdOnlyFromFinalArc (COMB-4): a table that opens the session on the first of two arcs', () => {
+    const table = withNextSteps(KERNEL_TABLE, { RUNNING_P2P: { PRE_COPY: 'PRE_COPY_P2P' } });
+    const trace = expectViolation(checkOne('NewFdOnlyFromFinalArc', { table }), 'NewFdOnlyFromFinalArc');
+    expect(trace.at(-1)).toBe('SET_STATE(PRE_COPY) = -1 EINVAL (driver dropped the data_fd of intermediate arc RUNNING_P2P->PRE_COPY_P2P; device in PRE_COPY_P2P)');
+  });
+
+  it('DataFdOnlyWhenSessionStarts (SET-4): a driver that forgets the fd of STOP->STOP_COPY', () => {
+    const driver = { arc: (a: 'STOP', b: 'STOP_COPY') => (a === 'STOP' && b === 'STOP_COPY' ? {} : kernelArc(a, b)) };
+    const trace = expectViolation(checkOne('DataFdOnlyWhenSessionStarts', { driver: driver as never }, { FEATURES: 'STOP_COPY' }), 'DataFdOnlyWhenSessionStarts');
+    expect(trace).toEqual(['Init', 'SET_STATE(STOP_COPY) = 0']);
+  });
+
+  it('SessionUnchangedWithinSavingGroup (SAVE-2): a driver that starts a new stream on PRE_COPY->PRE_COPY_P2P', () => {
+    const driver = {
+      arc: (a: Parameters<typeof opensSession>[0], b: Parameters<typeof opensSession>[1]) =>
+        (a === 'PRE_COPY' && b === 'PRE_COPY_P2P' ? { ends: true, opens: 'save' as const } : kernelArc(a, b)),
+    };
+    const trace = expectViolation(checkOne('SessionUnchangedWithinSavingGroup', { driver }), 'SessionUnchangedWithinSavingGroup');
+    // The first request that moves within the saving group is PRE_COPY->STOP_COPY (targets are tried in kernel order).
+    expect(trace).toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3',
+      'SET_STATE(STOP_COPY) = -1 EINVAL (driver dropped the data_fd of intermediate arc PRE_COPY->PRE_COPY_P2P; device in PRE_COPY_P2P)']);
+  });
+
+  it('AtMostOneLiveSession (SAVE-5) and SessionOnlyInItsStates (SAVE-3): a driver whose PRE_COPY->RUNNING keeps the session', () => {
+    const driver = {
+      arc: (a: Parameters<typeof opensSession>[0], b: Parameters<typeof opensSession>[1]) =>
+        (a === 'PRE_COPY' && b === 'RUNNING' ? {} : kernelArc(a, b)),
+    };
+    const c = { FEATURES: 'STOP_COPY|PRE_COPY' };
+    expect(expectViolation(checkOne('SessionOnlyInItsStates', { driver }, c), 'SessionOnlyInItsStates'))
+      .toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3', 'SET_STATE(STOP) = 0']);
+    expect(expectViolation(checkOne('AtMostOneLiveSession', { driver }, c), 'AtMostOneLiveSession'))
+      .toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3', 'SET_STATE(RESUMING) = 0, data_fd=4']);
+  });
+
+  it('ErrorIsNeverRequestable (ERR-1): a step function that steps to ERROR when asked', () => {
+    const step: StepFunction = (t, f, cur, target) => (target === 'ERROR' ? { kind: 'step', next: 'ERROR', skipped: [] } : nextStep(t, f, cur, target));
+    expect(expectViolation(checkOne('ErrorIsNeverRequestable', { step }), 'ErrorIsNeverRequestable')).toEqual(['Init', 'SET_STATE(ERROR) = 0']);
+  });
+
+  it('OnlyResetLeavesError (ERR-4) and SetFromErrorFails (ERR-5): a step function that walks out of ERROR', () => {
+    const step: StepFunction = (t, f, cur, target) => (cur === 'ERROR' ? { kind: 'step', next: target, skipped: [] } : nextStep(t, f, cur, target));
+    const c = { FEATURES: 'STOP_COPY', ARC_FAILURES: true, FAIL_TO_ERROR: true };
+    const want = ['Init', 'SET_STATE(STOP) = -1 EIO (arc RUNNING->STOP failed; device in ERROR)', 'SET_STATE(STOP) = 0'];
+    expect(expectViolation(checkOne('OnlyResetLeavesError', { step }, c), 'OnlyResetLeavesError')).toEqual(want);
+    expect(expectViolation(checkOne('SetFromErrorFails', { step }, c), 'SetFromErrorFails')).toEqual(want);
+  });
+
+  it('ResetReturnsToRunning (ERR-4): a reset that leaves the device in STOP', () => {
+    expect(expectViolation(checkOne('ResetReturnsToRunning', { driver: { resetState: 'STOP' } }), 'ResetReturnsToRunning')).toEqual(['Init', 'RESET']);
+  });
+
+  it('ResetEndsEverySession (ERR-6): a reset that leaves the session alive', () => {
+    expect(expectViolation(checkOne('ResetEndsEverySession', { driver: { resetEndsSessions: false } }), 'ResetEndsEverySession'))
+      .toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET']);
+  });
+
+  it('StopCopyToPreCopyRefused (FSM-11): a table that routes STOP_COPY->PRE_COPY through STOP', () => {
+    const table = withNextSteps(KERNEL_TABLE, { STOP_COPY: { PRE_COPY: 'STOP' } });
+    const trace = expectViolation(checkOne('StopCopyToPreCopyRefused', { table }, { FEATURES: 'STOP_COPY|PRE_COPY' }), 'StopCopyToPreCopyRefused');
+    // fd 3 stays open but dead after STOP_COPY->STOP, so the new session gets fd 4.
+    expect(trace).toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'SET_STATE(PRE_COPY) = 0, data_fd=4']);
+  });
+
+  it('FailedSetStopsOnItsPath (SET-3): a driver that lands somewhere off the path after a failure', () => {
+    const driver = { failState: () => 'STOP_COPY' as const };
+    const c = { FEATURES: 'STOP_COPY', ARC_FAILURES: true };
+    expect(expectViolation(checkOne('FailedSetStopsOnItsPath', { driver }, c), 'FailedSetStopsOnItsPath'))
+      .toEqual(['Init', 'SET_STATE(STOP) = -1 EIO (arc RUNNING->STOP failed; device in STOP_COPY)']);
+  });
+
+  it('SetMatchesKernel (COMB-3): a table with another shortest route that obeys every other rule', () => {
+    // PRE_COPY->STOP via PRE_COPY_P2P and RUNNING_P2P instead of RUNNING and RUNNING_P2P.
+    const table = withNextSteps(KERNEL_TABLE, { PRE_COPY: { STOP: 'PRE_COPY_P2P' } });
+    const r = check(instantiate(controlSpec({ table })));
+    expect(expectViolation(r, 'SetMatchesKernel')).toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3', 'SET_STATE(STOP) = 0']);
+  });
+});
+
+describe('the control model', () => {
+  it('lets an fd outlive its session: after a reset the held fd is open but dead (SAVE-4, ERR-6)', () => {
+    const inst = instantiate(controlSpec(), { FEATURES: 'STOP_COPY' });
+    const set = inst.actions.find((a) => a.name === 'SetState')!.def;
+    const reset = inst.actions.find((a) => a.name === 'Reset')!.def;
+    const s1 = set.next(structuredClone(inst.init[0]) as never, { target: 'STOP_COPY', fail: -1, toError: false }) as { files: unknown[] };
+    expect(s1.files[0]).toEqual({ held: true, file: 'SAVE' });
+    const s2 = structuredClone(s1);
+    reset.next(s2 as never, undefined);
+    expect(s2.files[0]).toEqual({ held: true, file: 'ENDED' });
+  });
+
+  it('rejects FAIL_TO_ERROR without ARC_FAILURES and a bad feature set with a configuration error', () => {
+    expect(() => instantiate(controlSpec(), { FAIL_TO_ERROR: true })).toThrow(/FAIL_TO_ERROR needs ARC_FAILURES/);
+    expect(() => instantiate(controlSpec(), { FEATURES: 'P2P,FAST' })).toThrow(/unknown migration flag 'FAST'/);
+  });
+
+  it('loads the TABLE constant from a file', () => {
+    const file = fileURLToPath(new URL('../../specs/vfio/tables/through-saving-group.json', import.meta.url));
+    const r = check(instantiate(controlSpec(), { TABLE: file, FEATURES: 'STOP_COPY|PRE_COPY' }));
+    expect(r.status).toBe('violation');
+    expect(() => instantiate(controlSpec(), { TABLE: '/nonexistent/table.json' })).toThrow(/table\.json: cannot read the table/);
+  });
+});
