@@ -1,9 +1,31 @@
-// The set of seen states: 64-bit fingerprints in an open-addressing table on a typed
-// array (two 32-bit halves per slot, (0,0) marks an empty slot; fingerprints are never
-// (0,0)). Linear probing; the table doubles when it is three-quarters full. V8's Set and
-// Map stop at 2^24 entries; this table is bounded only by memory (and a budget).
+// The set of seen states. Two tables with the same interface:
+//  - FingerprintSet: 64-bit fingerprints, two 32-bit halves per slot ((0,0) marks an empty
+//    slot; fingerprints are never (0,0));
+//  - WordSet: for states that pack into one 32-bit word that is never all ones
+//    (Layout.compact), the word itself plus one, 4 bytes a slot: exact and half the size.
+// Both use linear probing and double when three-quarters full. V8's Set and Map stop at
+// 2^24 entries; these tables are bounded only by memory and a budget. Their arrays live
+// outside V8's heap, so the heap limit never stops a large search.
 
-export class FingerprintSet {
+/** What the search needs of a seen-set. */
+export interface SeenSet {
+  readonly size: number;
+  readonly bytes: number;
+  /** Inserts; 1 if new, 0 if already present, -1 if the table is full under its budget. */
+  put(hi: number, lo: number): 1 | 0 | -1;
+  has(hi: number, lo: number): boolean;
+  /**
+   * Reads the slot where the fingerprint's probe starts and returns its contents. Touching
+   * the slots of a batch of fingerprints before inserting them lets the processor fetch
+   * those cache lines in parallel instead of one miss at a time.
+   */
+  touch(hi: number, lo: number): number;
+}
+
+/** Asks whether the table may grow to `bytes` more (the old table stays alive while rehashing). */
+export type GrowthCheck = (extraBytes: number) => boolean;
+
+export class FingerprintSet implements SeenSet {
   private table: Uint32Array;
   private mask: number;
   private count = 0;
@@ -13,8 +35,9 @@ export class FingerprintSet {
    * @param initialCapacity slots to start with (rounded up to a power of two)
    * @param maxBytes        the table never grows beyond this many bytes; `put` then returns
    *                        `FULL` and the caller stops the search as incomplete
+   * @param canGrow         a further say on each growth (the search's overall memory budget)
    */
-  constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY) {
+  constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
     let cap = 1 << 4;
     while (cap < initialCapacity) cap *= 2;
     this.table = new Uint32Array(cap * 2);
@@ -76,11 +99,17 @@ export class FingerprintSet {
     }
   }
 
+  touch(hi: number, lo: number): number {
+    return this.table[(slot(hi, lo) & this.mask) << 1];
+  }
+
   private grow(): boolean {
     const old = this.table;
     if (old.byteLength * 2 + old.byteLength > this.maxBytes) return false;
+    if (this.canGrow && !this.canGrow(old.byteLength * 2)) return false;
     const cap = (this.mask + 1) * 2;
-    const t = new Uint32Array(cap * 2);
+    const t = allocate(cap * 2);
+    if (!t) return false;
     const mask = cap - 1;
     for (let j = 0; j < old.length; j += 2) {
       const hi = old[j];
@@ -98,9 +127,119 @@ export class FingerprintSet {
   }
 }
 
+/**
+ * Exact set of one-word states that are never all ones: slot = word + 1, 0 = empty. The
+ * fingerprint's `lo` is the word (Layout.fingerprint of a one-word layout); `hi` is ignored.
+ */
+export class WordSet implements SeenSet {
+  private table: Uint32Array;
+  private mask: number;
+  private count = 0;
+  private limit: number;
+
+  constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
+    let cap = 1 << 4;
+    while (cap < initialCapacity) cap *= 2;
+    this.table = new Uint32Array(cap);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * 0.75);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  put(_hi: number, lo: number): 1 | 0 | -1 {
+    if (this.count >= this.limit) {
+      if (!this.grow()) return -1;
+    }
+    const t = this.table;
+    const mask = this.mask;
+    const key = (lo + 1) >>> 0;
+    let i = wordSlot(key) & mask;
+    for (;;) {
+      const k = t[i];
+      if (k === 0) {
+        t[i] = key;
+        this.count++;
+        return 1;
+      }
+      if (k === key) return 0;
+      i = (i + 1) & mask;
+    }
+  }
+
+  has(_hi: number, lo: number): boolean {
+    const t = this.table;
+    const mask = this.mask;
+    const key = (lo + 1) >>> 0;
+    let i = wordSlot(key) & mask;
+    for (;;) {
+      const k = t[i];
+      if (k === 0) return false;
+      if (k === key) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  touch(_hi: number, lo: number): number {
+    return this.table[wordSlot((lo + 1) >>> 0) & this.mask];
+  }
+
+  private grow(): boolean {
+    const old = this.table;
+    if (old.byteLength * 2 + old.byteLength > this.maxBytes) return false;
+    if (this.canGrow && !this.canGrow(old.byteLength * 2)) return false;
+    const cap = (this.mask + 1) * 2;
+    const t = allocate(cap);
+    if (!t) return false;
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j++) {
+      const key = old[j];
+      if (key === 0) continue;
+      let i = wordSlot(key) & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = key;
+    }
+    this.table = t;
+    this.mask = mask;
+    this.limit = Math.floor(cap * 0.75);
+    return true;
+  }
+}
+
+/** A zeroed array, or undefined when the system refuses the memory (never a crash). */
+function allocate(n: number): Uint32Array | undefined {
+  try {
+    return new Uint32Array(n);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
 /** Slot hash: mixes both halves so that exact (unhashed) fingerprints spread too. */
-function slot(hi: number, lo: number): number {
+export function slot(hi: number, lo: number): number {
   let h = (lo ^ Math.imul(hi, 0x9e3779b1)) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Slot hash of a one-word key (fmix32). */
+export function wordSlot(key: number): number {
+  let h = key | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

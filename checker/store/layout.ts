@@ -25,6 +25,22 @@ export interface Layout<S> {
   readonly decode: (w: Uint32Array | Int32Array, o: number) => S;
   /** Writes the 64-bit fingerprint of `w[o..o+words)` into out[0] (hi) and out[1] (lo); never (0,0). */
   readonly fingerprint: (w: Uint32Array, o: number, out: Uint32Array) => void;
+  /**
+   * True when a state packs into one word that can never be all ones (some field has unused
+   * codes, or a bit is never used): the word plus one is then a non-zero exact key, and a
+   * seen-set of 4 bytes a slot suffices (store/fpset.ts WordSet).
+   */
+  readonly compact: boolean;
+  /**
+   * A reusable decoded state for the hot path: `load(w, o)` overwrites every leaf of one
+   * object (and re-links its arrays and records, in case a recipe replaced them) and returns
+   * it, so a successor costs no allocation. Each call of `scratch()` gives an independent object.
+   */
+  readonly scratch: () => Scratch<S>;
+}
+
+export interface Scratch<S> {
+  load(w: Uint32Array | Int32Array, o: number): S;
 }
 
 interface Field {
@@ -33,15 +49,19 @@ interface Field {
   width: number;
   word: number;
   shift: number;
+  /** Some codes of the field are never used (so the all-ones pattern is impossible). */
+  gap: boolean;
 }
 
 const SET_CHUNK = 31;
+/** Enums with at most this many members are encoded by an if-chain of comparisons. */
+const ENUM_CHAIN = 8;
 
 export function compileLayout<S>(schema: Schema): Layout<S> {
   const consts: unknown[] = [];
   const constRef = (v: unknown): string => {
     consts.push(v);
-    return `K[${consts.length - 1}]`;
+    return `K${consts.length - 1}`;
   };
   const encLines: string[] = [];
   const fields: Field[] = [];
@@ -49,14 +69,20 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const local = (): string => `v${tmp++}`;
 
   // Encoder: walk the schema, binding each sub-object to a local, emitting domain checks.
-  // Decoder: an expression tree producing the object literal, filled in after placement.
-  type DecNode = (fieldOf: (i: number) => string) => string;
+  // Decoders are generated from the returned tree once fields are placed: `decode` as one
+  // expression building a fresh object, `scratch` as statements overwriting a cached one.
+  type Read = (i: number) => string;
+  type Node =
+    | { kind: 'leaf'; expr: (f: Read) => string }
+    | { kind: 'record'; keys: string[]; kids: Node[] }
+    | { kind: 'array'; kids: Node[] }
+    | { kind: 'set'; fis: number[]; mem: string; n: number };
 
   function widthOf(n: number): number {
     return n <= 1 ? 0 : 32 - Math.clz32(n - 1);
   }
 
-  function walk(s: Schema, expr: string): DecNode {
+  function walk(s: Schema, expr: string): Node {
     switch (s.kind) {
       case 'enum': {
         const map: Record<string, number> = Object.create(null);
@@ -64,36 +90,38 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const m = constRef(map);
         const vals = constRef(s.values);
         const x = local();
-        encLines.push(`const ${x} = ${m}[${expr}]; if (${x} === undefined) return false;`);
-        const fi = addField(x, widthOf(s.values.length));
-        return (f) => `${vals}[${f(fi)}]`;
+        if (s.values.length <= ENUM_CHAIN) {
+          // Comparing interned string literals is cheaper than a keyed lookup for a few members.
+          const y = local();
+          encLines.push(`const ${y} = ${expr}; let ${x}; ` + s.values.map((v, i) => `${i ? 'else ' : ''}if (${y} === ${JSON.stringify(v)}) ${x} = ${i};`).join(' ') + ' else return false;');
+        } else encLines.push(`const ${x} = ${m}[${expr}]; if (${x} === undefined) return false;`);
+        const fi = addField(x, widthOf(s.values.length), s.values.length);
+        return { kind: 'leaf', expr: (f) => `${vals}[${f(fi)}]` };
       }
       case 'int': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if ((${x} | 0) !== ${x} || ${x} < ${s.min} || ${x} > ${s.max}) return false;`);
-        const fi = addField(`(${x} - ${s.min})`, widthOf(s.max - s.min + 1));
-        return (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`);
+        const fi = addField(`(${x} - ${s.min})`, widthOf(s.max - s.min + 1), s.max - s.min + 1);
+        return { kind: 'leaf', expr: (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`) };
       }
       case 'bool': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (${x} !== true && ${x} !== false) return false;`);
         const fi = addField(`(${x} ? 1 : 0)`, 1);
-        return (f) => `(${f(fi)} === 1)`;
+        return { kind: 'leaf', expr: (f) => `(${f(fi)} === 1)` };
       }
       case 'record': {
         const x = local();
         encLines.push(`const ${x} = ${expr};`);
         const keys = Object.keys(s.fields);
-        const kids = keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`));
-        return (f) => `{${keys.map((k, i) => `${JSON.stringify(k)}: ${kids[i](f)}`).join(', ')}}`;
+        return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`)) };
       }
       case 'array':
       case 'tuple': {
         const elems = s.kind === 'array' ? Array.from({ length: s.length }, () => s.element) : s.elements;
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x}) || ${x}.length !== ${elems.length}) return false;`);
-        const kids = elems.map((e, i) => walk(e, `${x}[${i}]`));
-        return (f) => `[${kids.map((k) => k(f)).join(', ')}]`;
+        return { kind: 'array', kids: elems.map((e, i) => walk(e, `${x}[${i}]`)) };
       }
       case 'set': {
         const dom = s.element as EnumType<string> | IntType;
@@ -115,25 +143,75 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
           bits.map((b, c) => `if (${idx} >= ${c * SET_CHUNK} && ${idx} < ${(c + 1) * SET_CHUNK}) ${b} |= 1 << (${idx} - ${c * SET_CHUNK});`).join(' ') +
           ' }');
         const fis = bits.map((b, c) => addField(b, Math.min(SET_CHUNK, members.length - c * SET_CHUNK)));
-        return (f) => {
-          // Members in domain order; the decoder tests each bit.
-          const parts = members.map((_, i) => {
-            const c = Math.floor(i / SET_CHUNK);
-            return `((${f(fis[c])} >>> ${i - c * SET_CHUNK}) & 1 ? D.push(${mem}[${i}]) : 0)`;
-          });
-          return `((D) => (${parts.length ? parts.join(', ') + ', ' : ''}D))([])`;
-        };
+        return { kind: 'set', fis, mem, n: members.length };
       }
     }
   }
 
-  function addField(expr: string, width: number): number {
+  /** Members of a set in domain order: one push per member whose bit is set. */
+  function setPushes(node: { fis: number[]; mem: string; n: number }, f: Read, target: string): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < node.n; i++) {
+      const c = Math.floor(i / SET_CHUNK);
+      out.push(`if ((${f(node.fis[c])} >>> ${i - c * SET_CHUNK}) & 1) ${target}.push(${node.mem}[${i}]);`);
+    }
+    return out;
+  }
+
+  /** An expression that builds a fresh value of the node. */
+  function decodeExpr(node: Node, f: Read): string {
+    switch (node.kind) {
+      case 'leaf':
+        return node.expr(f);
+      case 'record':
+        return `{${node.keys.map((k, i) => `${JSON.stringify(k)}: ${decodeExpr(node.kids[i], f)}`).join(', ')}}`;
+      case 'array':
+        return `[${node.kids.map((k) => decodeExpr(k, f)).join(', ')}]`;
+      case 'set':
+        return `((D) => { ${setPushes(node, f, 'D').join(' ')} return D; })([])`;
+    }
+  }
+
+  /**
+   * Statements that make `target` hold the node's value, reusing one cached container per
+   * array, record and set (declared in `decls`, created once by the scratch factory).
+   */
+  function loadInto(node: Node, f: Read, target: string, decls: string[], body: string[]): void {
+    switch (node.kind) {
+      case 'leaf':
+        body.push(`${target} = ${node.expr(f)};`);
+        return;
+      case 'record': {
+        const c = `c${decls.length}`;
+        decls.push(`const ${c} = {${node.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')}};`);
+        body.push(`${target} = ${c};`);
+        node.keys.forEach((k, i) => loadInto(node.kids[i], f, `${c}[${JSON.stringify(k)}]`, decls, body));
+        return;
+      }
+      case 'array': {
+        const c = `c${decls.length}`;
+        decls.push(`const ${c} = new Array(${node.kids.length}).fill(0);`);
+        body.push(`${target} = ${c}; if (${c}.length !== ${node.kids.length}) ${c}.length = ${node.kids.length};`);
+        node.kids.forEach((k, i) => loadInto(k, f, `${c}[${i}]`, decls, body));
+        return;
+      }
+      case 'set': {
+        const c = `c${decls.length}`;
+        decls.push(`const ${c} = [];`);
+        body.push(`${target} = ${c}; ${c}.length = 0;`, ...setPushes(node, f, c));
+        return;
+      }
+    }
+  }
+
+  /** `codes`: how many of the field's 2^width codes are values (all of them when absent). */
+  function addField(expr: string, width: number, codes = 2 ** width): number {
     if (width > 32) throw new SchemaError('field wider than 32 bits');
-    fields.push({ local: expr, width, word: 0, shift: 0 });
+    fields.push({ local: expr, width, word: 0, shift: 0, gap: codes < 2 ** width });
     return fields.length - 1;
   }
 
-  const dec = walk(schema, 's');
+  const root = walk(schema, 's');
 
   // First-fit decreasing placement.
   const order = fields.map((_, i) => i).sort((a, b) => fields[b].width - fields[a].width || a - b);
@@ -168,7 +246,12 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const word = `w[o + ${f.word}]`;
     return f.width === 32 ? `(${word} >>> 0)` : `((${word} >>> ${f.shift})${mask})`;
   };
-  const decSrc = `return function decode(w, o) { return ${dec(fieldRead)}; };`;
+  const decSrc = `return function decode(w, o) { return ${decodeExpr(root, fieldRead)}; };`;
+  const decls: string[] = [];
+  const body: string[] = [];
+  loadInto(root, fieldRead, 'r.v', decls, body);
+  const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\n` +
+    `return { load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
 
   // Exact fingerprints when the state fits in 63 bits: the high bit marks "occupied".
   const exact = words === 1 || (words === 2 && used[1] <= 31);
@@ -195,10 +278,17 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     fpSrc = `return function fingerprint(w, o, out) {\n${body.join('\n')}\n};`;
   }
 
-  const encode = new Function('K', encSrc)(consts) as Layout<S>['encode'];
-  const decode = new Function('K', decSrc)(consts) as Layout<S>['decode'];
+  // Constants are bound once per compiled function (K0, K1, …), not looked up per call.
+  const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
+  const encode = bind(encSrc) as Layout<S>['encode'];
+  const decode = bind(decSrc) as Layout<S>['decode'];
+  const scratch = bind(scratchSrc) as Layout<S>['scratch'];
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
-  return { words, bits, exact, encode, decode, fingerprint };
+
+  // The all-ones word is impossible when a bit is never used or a field has unused codes.
+  const gaps = fields.some((f) => f.width > 0 && f.gap);
+  const compact = words === 1 && (bits < 32 || gaps);
+  return { words, bits, exact, encode, decode, fingerprint, compact, scratch };
 }
 
 function range(lo: number, hi: number): number[] {

@@ -1,43 +1,116 @@
 // Parent pointers for trace reconstruction. States are numbered in discovery (BFS) order;
 // for each state we keep the number of its parent and the index of the choice (action and
-// parameter, or the initial state for roots) that produced it. Eight bytes a state, in
+// parameter, or the initial state for roots) that produced it: 4 bytes for the parent and
+// 1, 2 or 4 for the choice (the narrowest type that holds every choice index), in
 // fixed-size chunks so that growth never copies. A trace is rebuilt by walking parents back
-// to a root and replaying the choices forward.
+// to a root and replaying the choices forward. With `shared`, chunks live in
+// SharedArrayBuffers that worker threads write directly (explore/parallel.ts).
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 
+type ChoiceArray = Uint8Array | Uint16Array | Uint32Array;
+
+/** Thrown when the system refuses memory for a store; the search stops as incomplete. */
+export class OutOfMemory extends Error {
+  override name = 'OutOfMemory';
+}
+
+/** Allocates a zeroed buffer, turning the engine's refusal into OutOfMemory. */
+export function allocBuffer(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+  try {
+    return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  } catch (e) {
+    if (e instanceof RangeError) throw new OutOfMemory(`cannot allocate ${bytes} bytes`);
+    throw e;
+  }
+}
+
 export class ParentStore {
   private parents: Int32Array[] = [];
-  private choices: Uint32Array[] = [];
+  private choices: ChoiceArray[] = [];
   private n = 0;
+  private readonly choiceBytes: 1 | 2 | 4;
+
+  /**
+   * @param maxChoice the largest choice index (or initial-state index) that will be stored
+   * @param shared    chunks in SharedArrayBuffers (for worker threads)
+   */
+  constructor(maxChoice = 0xffffffff, private readonly shared = false) {
+    this.choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
+  }
 
   get size(): number {
     return this.n;
   }
 
   get bytes(): number {
-    return this.parents.length * CHUNK * 8;
+    return this.parents.length * CHUNK * (4 + this.choiceBytes);
   }
 
   /** Bytes that the next chunk would add when the current one is full (0 otherwise). */
   get nextChunkBytes(): number {
-    return (this.n & (CHUNK - 1)) === 0 ? CHUNK * 8 : 0;
+    return (this.n & (CHUNK - 1)) === 0 && this.n >>> CHUNK_BITS >= this.parents.length ? CHUNK * (4 + this.choiceBytes) : 0;
   }
 
   /** Appends a state and returns its number. `parent` is -1 for an initial state. */
   add(parent: number, choice: number): number {
     const id = this.n;
     const c = id >>> CHUNK_BITS;
-    if (c === this.parents.length) {
-      this.parents.push(new Int32Array(CHUNK));
-      this.choices.push(new Uint32Array(CHUNK));
-    }
+    if (c === this.parents.length) this.addChunk();
     const k = id & (CHUNK - 1);
     this.parents[c][k] = parent;
     this.choices[c][k] = choice;
     this.n = id + 1;
     return id;
+  }
+
+  private addChunk(): void {
+    const p = new Int32Array(allocBuffer(CHUNK * 4, this.shared));
+    const b = allocBuffer(CHUNK * this.choiceBytes, this.shared);
+    this.parents.push(p);
+    this.choices.push(this.choiceBytes === 1 ? new Uint8Array(b) : this.choiceBytes === 2 ? new Uint16Array(b) : new Uint32Array(b));
+  }
+
+  /** Makes room for states numbered below `n` (workers then write them with `set`). */
+  reserve(n: number): void {
+    while (this.parents.length * CHUNK < n) this.addChunk();
+  }
+
+  /** Records state `id` (below a reserved bound) and counts it when it extends the numbering. */
+  set(id: number, parent: number, choice: number): void {
+    this.parents[id >>> CHUNK_BITS][id & (CHUNK - 1)] = parent;
+    this.choices[id >>> CHUNK_BITS][id & (CHUNK - 1)] = choice;
+  }
+
+  /** Sets the number of states (after workers have written them with `set`). */
+  setSize(n: number): void {
+    this.n = n;
+  }
+
+  /** The chunk buffers, to hand to worker threads (shared stores only). */
+  buffers(): { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[]; choiceBytes: number } {
+    return {
+      parents: this.parents.map((a) => a.buffer as SharedArrayBuffer),
+      choices: this.choices.map((a) => a.buffer as SharedArrayBuffer),
+      choiceBytes: this.choiceBytes,
+    };
+  }
+
+  /** A view over chunks allocated by another thread. */
+  static adopt(b: { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[]; choiceBytes: number }): ParentStore {
+    const s = new ParentStore(b.choiceBytes === 1 ? 0xff : b.choiceBytes === 2 ? 0xffff : 0xffffffff, true);
+    s.adoptMore(b);
+    return s;
+  }
+
+  /** Adds the chunks of `b` not yet known here. */
+  adoptMore(b: { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[] }): void {
+    for (let i = this.parents.length; i < b.parents.length; i++) {
+      this.parents.push(new Int32Array(b.parents[i]));
+      const cb = b.choices[i];
+      this.choices.push(this.choiceBytes === 1 ? new Uint8Array(cb) : this.choiceBytes === 2 ? new Uint16Array(cb) : new Uint32Array(cb));
+    }
   }
 
   parent(id: number): number {
@@ -61,23 +134,35 @@ export class StateBuffer {
   data: Uint32Array;
   count = 0;
 
-  constructor(readonly words: number, initial = 1024) {
-    this.data = new Uint32Array(Math.max(1, initial) * words);
+  constructor(readonly words: number, initial = 1024, private readonly shared = false) {
+    this.data = new Uint32Array(allocBuffer(Math.max(1, initial) * words * 4, shared));
   }
 
   get bytes(): number {
     return this.data.byteLength;
   }
 
+  /** Bytes after the next doubling. */
+  get nextBytes(): number {
+    return Math.max(this.data.length * 2, this.words * 1024) * 4;
+  }
+
   /** Ensures room for one more state and returns its word offset. */
   reserve(): number {
     const o = this.count * this.words;
-    if (o + this.words > this.data.length) {
-      const next = new Uint32Array(Math.max(this.data.length * 2, this.words * 1024));
-      next.set(this.data);
-      this.data = next;
-    }
+    if (o + this.words > this.data.length) this.resize(Math.max(this.data.length * 2, this.words * 1024));
     return o;
+  }
+
+  /** Ensures room for `n` states in all. */
+  ensure(n: number): void {
+    if (n * this.words > this.data.length) this.resize(n * this.words);
+  }
+
+  private resize(words: number): void {
+    const next = new Uint32Array(allocBuffer(words * 4, this.shared));
+    next.set(this.data.subarray(0, this.count * this.words));
+    this.data = next;
   }
 
   commit(): void {
@@ -90,6 +175,6 @@ export class StateBuffer {
 
   /** Drops the storage when it has grown far beyond what is in use. */
   shrink(): void {
-    if (this.data.length > 4 * Math.max(1024, this.count) * this.words) this.data = new Uint32Array(Math.max(1024, this.count) * this.words);
+    if (this.data.length > 4 * Math.max(1024, this.count) * this.words) this.data = new Uint32Array(allocBuffer(Math.max(1024, this.count) * this.words * 4, this.shared));
   }
 }
