@@ -1,0 +1,271 @@
+// `npm run bench`: migcheck and SPIN on the same twin-model instances, side by side, in one
+// run. Each migcheck run is a fresh child process (bench/one.ts) so its peak RSS is its own;
+// SPIN runs through spin-run.sh (compile excluded from its wall time, as migcheck's start-up
+// and spec loading are excluded from ours). Counts are checked against the closed forms.
+//
+//   npm run bench                      quick set (a laptop, about a minute)
+//   npm run bench -- --full            adds vfio N=7 V=1 and counters K=7 M=9
+//   npm run bench -- --huge            counters K=8 M=9 (10^8 states; migcheck only unless --spin)
+//   npm run bench -- --workers 1,2     each instance at each worker count
+//   npm run bench -- --reps 3          median of 3 runs per tool and instance
+//   npm run bench -- --growth          vfio N=4..7: time and memory vs distinct, SVG chart
+//   npm run bench -- --only vfio       only instances whose label contains 'vfio'
+//   npm run bench -- --no-spin         migcheck only
+//   npm run bench -- --md FILE         also write the table as Markdown; --json FILE: raw records
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus, totalmem } from 'node:os';
+import { vfioCounts, countersCounts, vfioBugTraceStates } from './closed-forms.js';
+import type { RunRecord } from './one.js';
+import { growthChart } from './chart.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+export interface Instance {
+  model: 'vfio' | 'counters';
+  params: string;
+  /** Expected distinct and transitions (ok runs) or counterexample length (BUG runs). */
+  expect: { distinct?: number; transitions?: number; traceStates?: number };
+}
+
+function vfio(N: number, V: number, BUG = 0): Instance {
+  const params = `N=${N} V=${V}${BUG ? ' BUG=1' : ''}`;
+  return { model: 'vfio', params, expect: BUG ? { traceStates: vfioBugTraceStates(N) } : vfioCounts(N, V) };
+}
+function counters(K: number, M: number): Instance {
+  return { model: 'counters', params: `K=${K} M=${M}`, expect: countersCounts(K, M) };
+}
+
+interface SpinRecord {
+  tool: 'spin';
+  distinct: number | null;
+  transitions: number | null;
+  wall_s: number | null;
+  peak_rss_mb: number | null;
+  compile_s: number;
+}
+
+interface Options {
+  full: boolean;
+  huge: boolean;
+  growth: boolean;
+  spin: boolean;
+  spinHuge: boolean;
+  workers: number[];
+  reps: number;
+  only?: string;
+  md?: string;
+  json?: string;
+  svg?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { full: false, huge: false, growth: false, spin: true, spinHuge: false, workers: [1], reps: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--full') o.full = true;
+    else if (a === '--huge') o.huge = true;
+    else if (a === '--growth') o.growth = true;
+    else if (a === '--no-spin') o.spin = false;
+    else if (a === '--spin') o.spinHuge = true;
+    else if (a === '--workers') o.workers = val().split(',').map((x) => Number(x));
+    else if (a === '--reps') o.reps = Number(val());
+    else if (a === '--only') o.only = val();
+    else if (a === '--md') o.md = val();
+    else if (a === '--json') o.json = val();
+    else if (a === '--svg') o.svg = val();
+    else fail(`unknown option ${a} (see the header of bench/run.ts)`);
+  }
+  if (o.workers.some((w) => !Number.isInteger(w) || w < 1)) fail('--workers expects a list such as 1,2');
+  if (!Number.isInteger(o.reps) || o.reps < 1) fail('--reps expects a positive whole number');
+  return o;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(2);
+}
+
+function instances(o: Options): Instance[] {
+  let list: Instance[];
+  if (o.growth) list = [vfio(4, 1), vfio(5, 1), vfio(6, 1), vfio(7, 1)];
+  else if (o.huge) list = [counters(8, 9)];
+  else {
+    list = [vfio(5, 1), vfio(6, 1), vfio(6, 1, 1), counters(5, 9), counters(6, 9)];
+    if (o.full) list.push(vfio(7, 1), counters(7, 9));
+  }
+  return o.only ? list.filter((x) => `${x.model} ${x.params}`.includes(o.only!)) : list;
+}
+
+function runMigcheck(inst: Instance, workers: number): RunRecord {
+  const r = spawnSync(process.execPath, [resolve(root, 'bin/run-ts.js'), resolve(here, 'one.ts'), inst.model, inst.params, '--workers', String(workers)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as RunRecord;
+  } catch {
+    fail(`migcheck run ${inst.model} ${inst.params} failed (exit ${r.status}):\n${r.stderr}`);
+  }
+}
+
+function spinScript(): string | undefined {
+  for (const p of [resolve(root, '../shared/bench/spin-run.sh'), resolve(here, 'spin/spin-run.sh')]) if (existsSync(p)) return p;
+  return undefined;
+}
+
+function haveSpin(): boolean {
+  const r = spawnSync('sh', ['-c', 'command -v spin && command -v gcc && test -x /usr/bin/time'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+function runSpin(script: string, inst: Instance): SpinRecord {
+  const r = spawnSync(script, [inst.model, inst.params], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as SpinRecord;
+  } catch {
+    fail(`spin run ${inst.model} ${inst.params} failed (exit ${r.status}):\n${r.stderr}`);
+  }
+}
+
+function median<T>(xs: T[], key: (x: T) => number): T {
+  const s = [...xs].sort((a, b) => key(a) - key(b));
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+const fmtInt = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
+const fmtS = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
+const fmtRate = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`);
+
+export interface Row {
+  instance: string;
+  tool: string;
+  status: string;
+  distinct: number | null;
+  transitions: number | null;
+  wall: number | null;
+  peakMb: number | null;
+  /** migcheck only: bytes of seen-set, parent pointers and frontier at the end. */
+  storeBytes?: number;
+  ok: boolean;
+  note: string;
+}
+
+function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>): { text: string; md: string } {
+  const head = ['instance', 'tool', 'distinct', 'transitions', 'wall s', 'peak MB', 'bytes/state', 'store B/state', 'distinct/s', 'transitions/s', 'wall ratio', 'mem ratio', 'counts'];
+  const body = rows.map((r) => {
+    const ratio = r.tool.startsWith('migcheck') ? ratios.get(`${r.instance}|${r.tool}`) : undefined;
+    const bps = r.peakMb !== null && r.distinct ? (r.peakMb * 2 ** 20) / r.distinct : null;
+    return [
+      r.instance,
+      r.tool,
+      fmtInt(r.distinct),
+      fmtInt(r.transitions),
+      fmtS(r.wall),
+      fmtInt(r.peakMb),
+      bps === null ? '-' : fmtInt(bps),
+      r.storeBytes !== undefined && r.distinct ? (r.storeBytes / r.distinct).toFixed(1) : '-',
+      r.wall && r.distinct ? fmtRate(r.distinct / r.wall) : '-',
+      r.wall && r.transitions ? fmtRate(r.transitions / r.wall) : '-',
+      ratio ? ratio.wall.toFixed(2) : '',
+      ratio ? ratio.mem.toFixed(2) : '',
+      (r.ok ? 'exact' : 'MISMATCH') + (r.note ? ` (${r.note})` : ''),
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const text = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  const md = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 || i === head.length - 1 ? '---' : '---:')).join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
+  return { text, md };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const list = instances(o);
+  const script = spinScript();
+  const spinOk = o.spin && haveSpin() && script !== undefined && (!o.huge || o.spinHuge);
+  const cmd = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  process.stderr.write(`bench: ${list.length} instance(s), workers ${o.workers.join(',')}, ${o.reps} rep(s), SPIN ${spinOk ? 'on' : 'off'}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+  if (o.spin && !spinOk && !o.huge) process.stderr.write('bench: spin, gcc or /usr/bin/time missing: SPIN columns left out (apt-get install -y spin time gcc)\n');
+
+  const rows: Row[] = [];
+  const ratios = new Map<string, { wall: number; mem: number }>();
+  const records: unknown[] = [];
+  for (const inst of list) {
+    const label = `${inst.model} ${inst.params}`;
+    let spin: SpinRecord | undefined;
+    const mig = new Map<number, RunRecord>();
+    const spinRuns: SpinRecord[] = [];
+    const migRuns = new Map<number, RunRecord[]>(o.workers.map((w) => [w, []]));
+    // Interleave the tools so slow drift of the machine's load hits both alike.
+    for (let rep = 0; rep < o.reps; rep++) {
+      for (const w of o.workers) {
+        process.stderr.write(`  migcheck ${label} workers=${w} (rep ${rep + 1}) ... `);
+        const r = runMigcheck(inst, w);
+        process.stderr.write(`${r.status} ${r.wall_s} s\n`);
+        migRuns.get(w)!.push(r);
+        records.push(r);
+      }
+      if (spinOk) {
+        process.stderr.write(`  spin     ${label} (rep ${rep + 1}) ... `);
+        const s = runSpin(script!, inst);
+        process.stderr.write(`${s.wall_s} s\n`);
+        spinRuns.push(s);
+        records.push({ ...s, model: inst.model, params: inst.params });
+      }
+    }
+    for (const w of o.workers) mig.set(w, median(migRuns.get(w)!, (r) => r.wall_s));
+    if (spinRuns.length) spin = median(spinRuns, (r) => r.wall_s ?? Infinity);
+
+    const bug = inst.expect.traceStates !== undefined;
+    for (const w of o.workers) {
+      const r = mig.get(w)!;
+      const tool = o.workers.length > 1 || w > 1 ? `migcheck w=${w}` : 'migcheck';
+      const ok = bug
+        ? r.status === 'violation' && r.trace_states === inst.expect.traceStates
+        : r.status === 'ok' && r.distinct === inst.expect.distinct && r.transitions === inst.expect.transitions;
+      const note = bug ? `violation, trace ${r.trace_states ?? '?'} states` : r.status === 'ok' ? '' : `${r.status}${r.reason ? ` ${r.reason}` : ''}`;
+      rows.push({ instance: label, tool, status: r.status, distinct: r.distinct, transitions: r.transitions, wall: r.wall_s, peakMb: r.peak_rss_mb, storeBytes: r.store_bytes, ok, note });
+      if (spin && spin.wall_s && spin.peak_rss_mb) ratios.set(`${label}|${tool}`, { wall: r.wall_s / spin.wall_s, mem: r.peak_rss_mb / spin.peak_rss_mb });
+    }
+    if (spin) {
+      // SPIN's "transitions (= stored+matched)" counts storing the initial state as one; the
+      // edges of the graph (the closed form, migcheck's stats.transitions) are one fewer.
+      const edges = spin.transitions === null ? null : spin.transitions - 1;
+      const ok = bug ? true : spin.distinct === inst.expect.distinct && edges === inst.expect.transitions;
+      rows.push({ instance: label, tool: 'spin', status: bug ? 'violation' : 'ok', distinct: spin.distinct, transitions: edges, wall: spin.wall_s, peakMb: spin.peak_rss_mb, ok, note: bug ? 'first violation, DFS' : '' });
+    }
+  }
+
+  const t = table(rows, ratios);
+  process.stdout.write(`\n${t.text}\n\n`);
+  process.stdout.write('wall ratio = migcheck wall / SPIN wall, mem ratio = migcheck peak RSS / SPIN peak RSS, measured in this run.\n');
+  process.stdout.write('SPIN transitions shown as stored+matched - 1 (edges); migcheck transitions = stats.transitions (edges).\n');
+  process.stdout.write('bytes/state = peak RSS / distinct (whole process); store B/state = seen-set + parent pointers + frontier / distinct.\n');
+  if (o.reps > 1) process.stdout.write(`Each figure is the median of ${o.reps} runs.\n`);
+  const stamp = `${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), node ${process.version}`;
+  process.stdout.write(`${stamp}\n`);
+  if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n`);
+  if (o.json) writeFileSync(o.json, JSON.stringify(records, null, 1) + '\n');
+  if (o.growth) {
+    const svg = o.svg ?? resolve(root, 'docs/performance-growth.svg');
+    const points = rows.filter((r) => r.tool.startsWith('migcheck')).map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
+    const spinPoints = rows.filter((r) => r.tool === 'spin').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
+    writeFileSync(svg, growthChart(points, spinPoints, cmd));
+    process.stdout.write(`chart written to ${svg}\n`);
+  }
+  if (rows.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+await main();
