@@ -131,8 +131,6 @@ export interface Expectation {
     readonly invariants?: readonly string[];
     readonly maxStates?: number;
     readonly maxDepth?: number;
-    /** Temporal properties to check: all (default, `true`), none (`false`) or these names. */
-    readonly temporal?: boolean | readonly string[];
   };
   readonly status: 'ok' | 'violation' | 'error' | 'incomplete';
   readonly distinct?: number;
