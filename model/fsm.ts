@@ -6,7 +6,7 @@
 // the driver loop that executes one arc per step until it reaches the target (COMB-3), the
 // session effects of each arc (SAVE-1, SAVE-3, COMB-4), the mandatory arcs of each feature
 // set (FSM-12), and the rules a table must obey (COMB-1, COMB-2, COMB-4, FSM-11, FSM-13,
-// ERR-1, ERR-5, termination). Everything here is a pure function of its arguments, so a
+// ERR-1, ERR-5, termination). Everything but loadTable is a pure function of its arguments, so a
 // spec author can load a proposed table, or supply a step function, and check it.
 //
 // Abstracted away: what an arc does to the device besides its session (P2P quiescence,

@@ -73,6 +73,7 @@ export function headline(r: CheckResult): string {
         case 'view': return 'The view failed';
         case 'init': return 'An initial state could not be evaluated';
         case 'setup': return 'The spec\'s setup failed';
+        case 'temporal': return `Temporal property ${e.name ?? ''} threw`.replace('  ', ' ');
       }
       break;
     }
