@@ -167,6 +167,12 @@ export async function listCommand(ctx: CliContext, specArg: string | undefined, 
   lines.push('', 'Action properties:');
   if (inst.properties.length === 0) lines.push('  (none)');
   for (const p of inst.properties) lines.push(`  ${p.name}${tag(p)}`);
+  if (inst.temporal?.length) {
+    const form = { leadsTo: 'p ~> q', alwaysEventually: '[]<>p', eventuallyAlways: '<>[]p' } as const;
+    lines.push('', 'Temporal properties:');
+    for (const tp of inst.temporal) lines.push(`  ${tp.name} (${form[tp.kind]})${tag(tp)}`);
+    if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'}(${f.name})`).join(', ')}`);
+  }
   if (loaded.spec.expect?.length) {
     lines.push('', 'Expected results:');
     for (const e of loaded.spec.expect) {

@@ -89,6 +89,13 @@ describe('exit codes', () => {
     expect((await cli(['check', 'specs/examples/two-phase-broken.spec.ts'])).code).toBe(12);
   });
 
+  it('exits 13 when a temporal property is violated', async () => {
+    expect((await cli(['check', `${FIX}/temporal.spec.ts`])).code).toBe(0);
+    const r = await cli(['check', `${FIX}/temporal.spec.ts`, '--fair', 'false']);
+    expect(r.code).toBe(13);
+    expect(r.out).toContain('BackToZero');
+  });
+
   it('exits 14 when a bound stops the search, and 0 only with --allow-incomplete', async () => {
     const r = await cli(['check', counter, '--wrap', 'true', '--max-states', '3']);
     expect(r.code).toBe(14);
@@ -382,6 +389,12 @@ describe('list', () => {
     expect(r.out).toMatch(/Actions:\n {2}Inc\n {2}Wrap\n/);
     expect(r.out).toMatch(/Invariants:\n {2}TypeOK .*\n {2}NotAvoided \[CNT-1 MUST\]/);
     expect(r.out).toMatch(/Action properties:\n {2}\(none\)/);
+  });
+
+  it('lists temporal properties with their form and the fairness assumed', async () => {
+    const r = await cli(['list', `${FIX}/temporal.spec.ts`]);
+    expect(r.out).toMatch(/Temporal properties:\n {2}BackToZero \(\[\]<>p\) {2}the counter is 0 infinitely often\n {2}under WF\(Tick\)\n/);
+    expect((await cli(['list', counter])).out).not.toContain('Temporal properties');
   });
 
   it('shows overridden constants and counts parameter values', async () => {
