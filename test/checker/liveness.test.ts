@@ -360,6 +360,21 @@ describe('temporal properties: CLI and reports', () => {
     expect(json.trace).toHaveLength(5);
   });
 
+  it('exits 75 and names the property when a temporal predicate throws', async () => {
+    const file = join(dir, 'throws.spec.ts');
+    writeFileSync(file, `import { defineSpec, model, t } from ${JSON.stringify(join(process.cwd(), 'checker/index.ts'))};
+export default defineSpec({ name: 'Throws', setup: () => model({
+  state: t.record({ x: t.int(0, 1) }), init: { x: 0 },
+  actions: { Flip: { next: (s) => { s.x = 1 - s.x; } } },
+  temporal: { Fragile: { alwaysEventually: (s) => { if (s.x === 1) throw new Error('cannot judge x = 1'); return true; } } },
+}) });
+`);
+    const r = await run('check', file, '--no-color');
+    expect(r.code).toBe(75);
+    expect(r.out).toContain('Temporal property Fragile threw');
+    expect(r.out).toContain('cannot judge x = 1');
+  });
+
   it('selects one temporal property with --invariant', async () => {
     const file = join(dir, 'sel.spec.ts');
     writeFileSync(file, `import { defineSpec, model, t } from ${JSON.stringify(join(process.cwd(), 'checker/index.ts'))};
