@@ -62,7 +62,7 @@ export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTe
   if (built.status === 'error') return { status: 'error', error: graphError(inst, built.failure, built.parent, built.parentChoice, immer), seconds: seconds() };
   const g = built.graph;
 
-  const fair = compileFairness(inst, g);
+  const fair = compileFairness(inst);
   const work = new Workspace(g);
   if (g.bytes + work.bytes + fair.bytes > (opts.memory ?? Number.POSITIVE_INFINITY))
     return { status: 'incomplete', reason: 'memory', seconds: seconds() };
@@ -71,7 +71,7 @@ export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTe
     const prop = properties[i];
     const lasso = findLasso(g, fair, work, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
     if (!lasso) continue;
-    const violation = lassoViolation(inst, g, fair, prop, lasso, immer);
+    const violation = lassoViolation(inst, fair, prop, lasso, immer);
     return { status: 'violation', violation, states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
   }
   return { status: 'ok', states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
@@ -90,7 +90,7 @@ interface FairClasses {
   readonly bytes: number;
 }
 
-function compileFairness<S>(inst: Instance<S>, g: StateGraph): FairClasses {
+function compileFairness<S>(inst: Instance<S>): FairClasses {
   const conditions = inst.fairness ?? [];
   const nChoices = inst.choices.length;
   const per: number[][] = Array.from({ length: nChoices }, () => []);
@@ -103,7 +103,6 @@ function compileFairness<S>(inst: Instance<S>, g: StateGraph): FairClasses {
   per.forEach((ks, c) => list.set(ks, start[c]));
   const strong = new Uint8Array(conditions.length);
   conditions.forEach((f, k) => (strong[k] = f.kind === 'strong' ? 1 : 0));
-  void g;
   return { count: conditions.length, strong, start, list, conditions, bytes: start.byteLength + list.byteLength };
 }
 
@@ -529,8 +528,7 @@ function fairnessText(conds: readonly FairnessCondition[]): string {
   return 'assuming ' + conds.map((c) => `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`).join(', ');
 }
 
-function lassoViolation<S>(inst: Instance<S>, g: StateGraph, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso, immer: boolean): Violation<S> {
-  void g;
+function lassoViolation<S>(inst: Instance<S>, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso, immer: boolean): Violation<S> {
   const rep = replay(inst, lasso.path, immer);
   const trace = buildTrace(inst, lasso.path.slice(0, rep.states.length), rep.states) as TraceStep<S>[];
   const base = { clause: prop.clause, level: prop.level, doc: prop.doc };
