@@ -9,12 +9,21 @@
 // Cost: each entry is one full check with the fast engine; entries that set `maxStates` or
 // `maxDepth` in their options run bounded. Filter with `npx vitest run test/specs -t name`.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../checker/index.js';
 import { describeExpectation, findSpecFiles, loadSpecFile, malformed, mismatches, outcome, runExpectation, type Loaded } from './discover.js';
 
 const files = findSpecFiles('specs');
 const loaded = await Promise.all(files.map(loadSpecFile));
+
+// Entries that take long are listed at the end (never asserted: timings vary by machine),
+// so that whoever adds a large configuration sees what it costs every test run.
+const SLOW_SECONDS = 10;
+const slow: string[] = [];
+afterAll(() => {
+  if (slow.length)
+    console.warn(`golden: entries over ${SLOW_SECONDS} s (every test run pays for them; consider smaller constants):\n  ${slow.join('\n  ')}`);
+});
 
 /** One test per expect entry of each loaded spec file. */
 function expectationTests(specs: readonly Loaded[], requireExpect: boolean): void {
@@ -38,7 +47,10 @@ function expectationTests(specs: readonly Loaded[], requireExpect: boolean): voi
           if (bad.length) expect.fail(`${where}: malformed expectation:\n  ${bad.join('\n  ')}`);
           let r: CheckResult;
           try {
+            const t0 = performance.now();
             r = runExpectation(l.spec, e);
+            const seconds = (performance.now() - t0) / 1000;
+            if (seconds > SLOW_SECONDS) slow.push(`${where}: ${seconds.toFixed(1)} s, ${r.stats.distinct} distinct`);
           } catch (err) {
             expect.fail(`${where}: the check threw ${(err as Error)?.name ?? 'an error'}: ${(err as Error)?.message ?? String(err)}`);
           }
