@@ -55,7 +55,8 @@ export default defineSpec({
         },
       },
       invariants: {
-        // No RM has aborted while another has committed.
+        // TCTypeOK is the schema (TypeOK, checked on every state). TCConsistent: no RM has
+        // aborted while another has committed.
         TCConsistent: {
           check: (s) => !(s.rmState.includes('aborted') && s.rmState.includes('committed')),
           doc: 'two resource managers never reach conflicting decisions',
