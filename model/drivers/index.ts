@@ -1,0 +1,41 @@
+// The driver profiles by name: the values of the DRIVER constant (`--driver mlx5-like`).
+
+import { ConfigError } from '../../checker/index.js';
+import type { DriverProfile } from './profile.js';
+import { profileProblem } from './profile.js';
+import { reference } from './reference.js';
+import { mlx5Like } from './mlx5-like.js';
+import { staticHeaderLike } from './static-header-like.js';
+import { noPrecopy } from './no-precopy.js';
+import { vgpuFramebuffer } from './vgpu-framebuffer.js';
+import {
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+} from './broken.js';
+
+export type { DriverProfile, EmptyRead, PrecopyInfoAnswer } from './profile.js';
+export { profileProblem } from './profile.js';
+export {
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+};
+
+/** Every built-in profile, conforming ones first. */
+export const DRIVERS: readonly DriverProfile[] = [
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+];
+
+/** The names `--driver` accepts. */
+export const DRIVER_NAMES: readonly string[] = DRIVERS.map((d) => d.name);
+
+/** A profile by name, or a profile object checked for shape; a ConfigError lists the known names. */
+export function driverProfile(d: string | DriverProfile): DriverProfile {
+  if (typeof d !== 'string') {
+    const bad = profileProblem(d);
+    if (bad) throw new ConfigError(bad);
+    return d;
+  }
+  const hit = DRIVERS.find((x) => x.name === d.trim());
+  if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}`);
+  return hit;
+}

@@ -1,0 +1,66 @@
+// mlx5-like: the NVIDIA ConnectX VF driver's data path (drivers.md "mlx5"; DRV-1, DRV-4,
+// PRECOPY-15, REINIT-5). virtio-net VFs behave the same way without REINIT.
+//
+// - PRE_COPY entry buffers the initial image. Changes are only tracked (FW dirty state);
+//   new pre-copy data is created only from inside VFIO_MIG_GET_PRECOPY_INFO, in PRE_COPY
+//   (not PRE_COPY_P2P, where the device may be suspended), when everything buffered has been
+//   read (PRECOPY-15). A user that only reads sees ENOMSG after the initial image.
+// - precopy_info reports only initial_bytes while initial data is unread; after that,
+//   dirty_bytes = unread dirty data + the tracked changes (in PRE_COPY only).
+// - The arc into STOP_COPY starts an asynchronous save: until it completes, read() with
+//   nothing buffered answers EAGAIN (a blocking read waits) and EOF comes only after the
+//   final data (DATA-10, DRV-4).
+// - REINIT (2026): after the opt-in, when the firmware is back in its init phase, every
+//   unread byte counts as new initial data and a new image is buffered (REINIT-5).
+
+import { inPreCopy, inSavingGroup } from '../states.js';
+import {
+  captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
+} from '../stream.js';
+import type { DriverProfile } from './profile.js';
+
+export const mlx5Like: DriverProfile = {
+  name: 'mlx5-like',
+  doc: 'mlx5/virtio: initial image, new dirty data only from inside precopy_info (PRECOPY-15), asynchronous STOP_COPY save (DATA-10), REINIT after opt-in (REINIT-5)',
+  flags: ['P2P', 'PRE_COPY'],
+  onArc(dev, from, to) {
+    if (inPreCopy(to) && !inSavingGroup(from)) captureImage(dev, 'initial');
+    if (to === 'STOP_COPY') {
+      // From STOP nothing is in the stream yet: the save takes the whole device.
+      if (from === 'STOP') trackAll(dev);
+      dev.pending = true;
+    }
+  },
+  onDirty(dev, u) {
+    if (dev.live && inPreCopy(dev.state)) dev.tracked[u] = true;
+  },
+  readEmpty: (dev) => (dev.state === 'STOP_COPY' ? (dev.pending ? 'EAGAIN' : 'EOF') : 'ENOMSG'),
+  precopyInfo(dev) {
+    if (!inPreCopy(dev.state)) return { ok: false, errno: 'EINVAL' };
+    const initial = unreadInitial(dev);
+    const fw = dev.state === 'PRE_COPY' ? trackedCount(dev) : 0;
+    return { ok: true, initial, dirty: initial > 0 ? 0 : unread(dev, 'dirty') + fw, reinit: dev.optIn && dev.reinitPending };
+  },
+  afterPrecopyInfo(dev) {
+    if (dev.state === 'PRE_COPY' && !hasBuffered(dev) && trackedCount(dev) > 0) captureTracked(dev, 'dirty');
+  },
+  reinit(dev) {
+    if (dev.optIn) {
+      // Everything unread is initial data now, and the new image supersedes it.
+      discard(dev, 'dirty');
+      captureImage(dev, 'initial');
+      for (let u = 0; u < dev.tracked.length; u++) dev.tracked[u] = false;
+    } else {
+      // The old driver has no way to say so: the firmware's new data is just changes.
+      trackAll(dev);
+    }
+  },
+  saveDone(dev) {
+    captureTracked(dev, 'final');
+    dev.end = true;
+    dev.pending = false;
+  },
+  // The firmware's answer: what is still to be sent, or the whole device outside a session.
+  dataSize: (dev) => (dev.live ? unreadInitial(dev) + unread(dev, 'dirty') + unread(dev, 'final') + trackedCount(dev) : dev.units.length),
+  detectsIncomplete: true,
+};

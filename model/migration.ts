@@ -1,0 +1,320 @@
+// A whole VFIO migration as a checkable model: a source device (model/source.ts) with a
+// driver profile (model/drivers/), a destination device of the same kind
+// (model/destination.ts), and a user (VMM) model (model/users/) that drives both through
+// the uAPI (model/uapi.ts). The checker enumerates every interleaving of the user's calls
+// with the device's own steps — it changes units while running, re-initialises its
+// migration data, finishes an asynchronous save — and judges the properties below.
+//
+// Modelled and abstracted: see the files above and docs/vfio-model.md ("Data path").
+// Bounds: UNITS units of device state, each changed at most MAX_VERSION times in all (no
+// wrap-around, so a change is never mistaken for no change); at most one REINIT per
+// session; a user buffer of one record. Nothing else is bounded: the user may abort and
+// restart pre-copy, reset either device and start over, as often as it likes.
+
+import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../checker/index.js';
+import { FLAGS, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigFlag, type MigState } from './states.js';
+import { KERNEL_TABLE, isSupported } from './fsm.js';
+import { NONE, type StreamBounds } from './stream.js';
+import {
+  sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone,
+} from './source.js';
+import { destinationSchema, initialDestination } from './destination.js';
+import {
+  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, loadedStream, userCompleted,
+  type MigrationConfig, type MigrationState,
+} from './uapi.js';
+import { driverProfile, type DriverProfile } from './drivers/index.js';
+import { userModel, type UserModel, type UapiCall, type UserAction } from './users/index.js';
+
+export type { MigrationState, MigrationConfig, Link } from './uapi.js';
+
+/** What a migration model is built from. Names are looked up in the registries. */
+export interface MigrationOptions {
+  readonly driver?: DriverProfile | string;
+  readonly user?: UserModel | string;
+  /** Flags asked of the devices (`all`, `P2P,PRE_COPY`, …); the devices report those of them the driver has. */
+  readonly features?: string;
+  readonly units?: number;
+  readonly maxVersion?: number;
+  readonly switchoverAck?: boolean;
+  /** Whether the destination rejects an incomplete stream: `driver` (the profile says), `yes`, `no`. */
+  readonly detectIncomplete?: 'driver' | 'yes' | 'no';
+  /** Whether the device may re-initialise its migration data (REINIT-5), for drivers that can. */
+  readonly reinit?: boolean;
+  /** Keep the source's history fields for wording clauses (records read per phase, last precopy_info answer, …). */
+  readonly history?: boolean;
+}
+
+/** The spec constants a migration spec exposes; the CLI sets them (`--driver mlx5-like --units 3`). */
+export const MIGRATION_CONSTANTS = {
+  DRIVER: { default: 'reference', doc: 'driver profile of both devices (model/drivers/)' },
+  USER: { default: 'adversarial', doc: 'user (VMM) model (model/users/)' },
+  FEATURES: { default: 'all', doc: 'migration flags asked of the devices, e.g. P2P,PRE_COPY (STOP_COPY implied); the driver\'s own flags limit them' },
+  UNITS: { default: 2, min: 1, max: 4, doc: 'units of device state' },
+  MAX_VERSION: { default: 1, min: 1, max: 3, doc: 'how often each unit may change in all (bounds the device\'s running)' },
+  SWITCHOVER_ACK: { default: false, doc: 'qemu-like user: QEMU\'s switchover-ack capability (QEMU-5)' },
+  DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
+  REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
+  HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
+} as const;
+
+export type MigrationConstants = {
+  DRIVER: string; USER: string; FEATURES: string; UNITS: number; MAX_VERSION: number;
+  SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean;
+};
+
+/** Resolves options into a configuration; bad names and values are ConfigErrors (exit 150). */
+export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { readonly user: UserModel } {
+  const driver = driverProfile(o.driver ?? 'reference');
+  const user = userModel(o.user ?? 'adversarial');
+  let asked: FeatureSet;
+  try {
+    asked = parseFeatures(o.features ?? 'all');
+  } catch (e) {
+    throw new ConfigError(`FEATURES: ${(e as Error).message}`);
+  }
+  const has = featureBits(asked) & featureBits(['STOP_COPY', ...driver.flags].join('|') as FeatureSet);
+  const features = FLAGS.filter((f: MigFlag) => (has & featureBits(f as FeatureSet)) !== 0).join('|') as FeatureSet;
+  const units = o.units ?? 2;
+  const maxVersion = o.maxVersion ?? 1;
+  if (!Number.isInteger(units) || units < 1 || units > 4) throw new ConfigError(`UNITS: ${units} is not in 1..4`);
+  if (!Number.isInteger(maxVersion) || maxVersion < 1 || maxVersion > 3) throw new ConfigError(`MAX_VERSION: ${maxVersion} is not in 1..3`);
+  const di = o.detectIncomplete ?? 'driver';
+  if (!['driver', 'yes', 'no'].includes(di)) throw new ConfigError(`DETECT_INCOMPLETE: '${di}' is not one of driver, yes, no`);
+  const table = KERNEL_TABLE;
+  const supported = (s: MigState) => isSupported(table, features, s);
+  return {
+    driver,
+    user,
+    features,
+    bounds: { units, maxVersion },
+    detectsIncomplete: di === 'driver' ? driver.detectsIncomplete : di === 'yes',
+    reinit: o.reinit ?? true,
+    switchoverAck: o.switchoverAck ?? false,
+    history: o.history ?? false,
+    table,
+    // Forward first: among traces of equal length the search then shows the migration's own order.
+    srcTargets: (['PRE_COPY', 'PRE_COPY_P2P', 'STOP_COPY', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
+    dstTargets: (['RESUMING', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
+    plan: planner(table, features),
+  };
+}
+
+/** The options a spec's constants stand for. */
+export function optionsFromConstants(c: MigrationConstants): MigrationOptions {
+  return {
+    driver: c.DRIVER, user: c.USER, features: c.FEATURES, units: c.UNITS, maxVersion: c.MAX_VERSION,
+    switchoverAck: c.SWITCHOVER_ACK, detectIncomplete: c.DETECT_INCOMPLETE as MigrationOptions['detectIncomplete'], reinit: c.REINIT,
+    history: c.HISTORY,
+  };
+}
+
+type Prop = {
+  readonly check: (b: MigrationState, a: MigrationState, step: { action: string; param: unknown }) => boolean;
+  readonly doc: string;
+  readonly clause: string;
+  readonly level: Level;
+};
+
+const STOPPED: readonly MigState[] = ['STOP', 'STOP_COPY'];
+const sameUnits = (x: readonly number[], y: readonly number[]) => x.every((v, i) => v === y[i]);
+
+/** The headline properties, each a positive claim with the fact it checks (docs/vfio-model.md). */
+export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined): Record<string, Prop> {
+  const calls = (step: { action: string }, c: UapiCall) => callOf(step.action) === c;
+  return {
+    NoLostMandatoryData: {
+      doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
+      clause: 'DATA-9', level: 'MUST',
+      check: (b, a) => !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
+    },
+    PrecopyInfoOnlyInPreCopy: {
+      doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
+      clause: 'PRECOPY-2', level: 'SHOULD',
+      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg).ok || inPreCopy(b.src.state),
+    },
+    NoEnomsgInStopCopy: {
+      doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
+      clause: 'DATA-8', level: 'MUST NOT',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.read') || b.src.state !== 'STOP_COPY') return true;
+        const r = srcReadResult(b, cfg);
+        return !(r.kind === 'errno' && r.errno === 'ENOMSG');
+      },
+    },
+    EofIsPermanent: {
+      doc: 'once read() returned 0 in STOP_COPY, every later read() of that session returns 0',
+      clause: 'DATA-7', level: 'MUST',
+      check: (b, _a, st) => !calls(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
+    },
+    StoppedDeviceDoesNotChange: {
+      doc: 'a device in STOP or STOP_COPY does not change its internal state',
+      clause: 'FSM-2', level: 'MUST',
+      check: (b, a) =>
+        !(STOPPED.includes(b.src.state) && STOPPED.includes(a.src.state) && !sameUnits(b.src.units, a.src.units)) &&
+        !(b.dst.state === 'STOP' && a.dst.state === 'STOP' && !sameUnits(b.dst.units, a.dst.units)),
+    },
+    InitialBytesNeverGrowWithoutReinit: {
+      doc: 'within a session, the initial_bytes precopy_info would answer never grows from one state to the next unless the answer reports REINIT',
+      clause: 'PRECOPY-5', level: 'SHOULD',
+      check: (b, a) => {
+        if (!b.src.live || !a.src.live || !inPreCopy(b.src.state) || !inPreCopy(a.src.state)) return true;
+        const was = srcPrecopyInfoResult(b, cfg);
+        const now = srcPrecopyInfoResult(a, cfg);
+        return !was.ok || !now.ok || now.reinit || now.initial <= was.initial;
+      },
+    },
+    DirtyBytesStartAtZero: {
+      doc: 'dirty_bytes is 0 until the device changes something after the initial data set was taken (at session start, or at REINIT)',
+      clause: 'PRECOPY-7', level: 'INFO',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.precopy_info')) return true;
+        const r = srcPrecopyInfoResult(b, cfg);
+        return !r.ok || r.dirty === 0 || b.src.changed;
+      },
+    },
+    ReinitOnlyAfterOptIn: {
+      doc: 'precopy_info reports REINIT only after the user opted in with MIG_PRECOPY_INFOv2',
+      clause: 'REINIT-3', level: 'MUST NOT',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.precopy_info')) return true;
+        const r = srcPrecopyInfoResult(b, cfg);
+        return !r.ok || !r.reinit || b.src.optIn;
+      },
+    },
+    OneSessionPerSavingStay: {
+      doc: 'while the source stays in the saving group its session stays live (same data_fd); each entry into the group opens one',
+      clause: 'SAVE-2', level: 'MUST',
+      check: (b, a) => {
+        const wasIn = inSavingGroup(b.src.state);
+        const isIn = inSavingGroup(a.src.state);
+        if (wasIn && isIn) return b.src.live && a.src.live;
+        if (!wasIn && isIn) return a.src.live;
+        return true;
+      },
+    },
+  };
+}
+
+/** The device's own steps, in the order the checker tries them after the user's. */
+function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
+  const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
+  return {
+    DeviceDirty: {
+      call: 'device',
+      params: units,
+      enabled: (s, u: number) => canDirty(s.src, u, cfg.bounds.maxVersion),
+      next: (s, u: number) => { deviceDirty(s.src, u, cfg.driver); },
+      label: (u: number, _b, a) => `src: device dirties unit ${u} (now v${a.src.units[u]})`,
+      doc: 'the running device changes a unit of its state (FSM-1)',
+    },
+    DeviceReinit: {
+      call: 'device',
+      enabled: (s) => cfg.reinit && canReinit(s.src, cfg.driver),
+      next: (s) => { deviceReinit(s.src, cfg.driver); },
+      label: () => 'src: device re-initialises its migration data',
+      doc: 'the device starts its migration data over (REINIT-5)',
+    },
+    DriverSaveDone: {
+      call: 'device',
+      enabled: (s) => canSaveDone(s.src, cfg.driver),
+      next: (s) => { saveDone(s.src, cfg.driver, cfg.history); },
+      label: () => 'src: driver completes the asynchronous STOP_COPY save',
+      doc: 'an asynchronous save produces its data (DATA-10)',
+    },
+  };
+}
+
+/** The migration model for some options: a plain model object (spread it to add invariants or properties). */
+export function migrationModel(o: MigrationOptions = {}) {
+  const cfg = migrationConfig(o);
+  const b: StreamBounds = cfg.bounds;
+  const userSchema = cfg.user.state ? cfg.user.state(cfg) : t.record({});
+  const state = t.record({
+    src: sourceSchema(b),
+    dst: destinationSchema(b),
+    link: linkSchema(b),
+    user: userSchema,
+  });
+  const userActions = cfg.user.actions(cfg);
+  const devActions = deviceActions(cfg);
+  for (const k of Object.keys(devActions))
+    if (k in userActions) throw new ConfigError(`user ${cfg.user.name}: action name ${k} is taken by the device`);
+  const actions: Record<string, UserAction<any>> = { ...userActions, ...devActions };
+  const callOf = (name: string) => actions[name]?.call;
+  const init: MigrationState = {
+    src: initialSource(b),
+    dst: initialDestination(b),
+    link: initialLink(),
+    user: cfg.user.init ? cfg.user.init(cfg) : {},
+  };
+  const userTerminal = cfg.user.terminal;
+  const idleDst = initialDestination(b);
+  return model({
+    state,
+    init: init as never,
+    actions: actions as never,
+    properties: migrationProperties(cfg, callOf) as never,
+    ...(userTerminal ? { terminal: (s: unknown) => userTerminal(s as MigrationState, cfg) } : {}),
+    // Outside RESUMING the destination's state, contents and completeness no longer matter:
+    // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
+    // units are blanked when the next resuming session opens. States that differ only there
+    // are one state for the search (invariants added on top must not read them).
+    view: {
+      state,
+      of: (s: MigrationState) => (s.dst.state === 'RESUMING' ? s : { ...s, dst: { ...idleDst, held: s.dst.held } }),
+    } as never,
+  });
+}
+
+/** The resolved configuration a model was built with (for tests and tools). */
+export { migrationConfig as configOf };
+
+/** What a migration spec file declares: defaults for the constants, and its expected results. */
+export interface MigrationSpecOptions {
+  readonly name: string;
+  readonly doc: string;
+  /** A profile object not in the registry is used when DRIVER is its name. */
+  readonly driver?: DriverProfile | string;
+  readonly user?: UserModel | string;
+  readonly features?: string;
+  readonly units?: number;
+  readonly maxVersion?: number;
+  readonly switchoverAck?: boolean;
+  readonly detectIncomplete?: 'driver' | 'yes' | 'no';
+  readonly reinit?: boolean;
+  readonly history?: boolean;
+  readonly expect?: readonly Expectation[];
+}
+
+/** A spec over the migration model whose constants default to the given options. */
+export function migrationSpec(o: MigrationSpecOptions) {
+  const driverName = typeof o.driver === 'object' ? o.driver.name : o.driver ?? 'reference';
+  const userName = typeof o.user === 'object' ? o.user.name : o.user ?? 'adversarial';
+  const C = MIGRATION_CONSTANTS;
+  const constants = {
+    DRIVER: { ...C.DRIVER, default: driverName },
+    USER: { ...C.USER, default: userName },
+    FEATURES: { ...C.FEATURES, default: o.features ?? C.FEATURES.default },
+    UNITS: { ...C.UNITS, default: o.units ?? C.UNITS.default },
+    MAX_VERSION: { ...C.MAX_VERSION, default: o.maxVersion ?? C.MAX_VERSION.default },
+    SWITCHOVER_ACK: { ...C.SWITCHOVER_ACK, default: o.switchoverAck ?? C.SWITCHOVER_ACK.default },
+    DETECT_INCOMPLETE: { ...C.DETECT_INCOMPLETE, default: o.detectIncomplete ?? C.DETECT_INCOMPLETE.default },
+    REINIT: { ...C.REINIT, default: o.reinit ?? C.REINIT.default },
+    HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
+  };
+  return defineSpec({
+    name: o.name,
+    doc: o.doc,
+    constants: constants as unknown as typeof MIGRATION_CONSTANTS,
+    setup: (c) => {
+      const opts = optionsFromConstants(c as unknown as MigrationConstants);
+      return migrationModel({
+        ...opts,
+        driver: typeof o.driver === 'object' && c.DRIVER === o.driver.name ? o.driver : opts.driver,
+        user: typeof o.user === 'object' && c.USER === o.user.name ? o.user : opts.user,
+      });
+    },
+    expect: o.expect ?? [],
+  });
+}

@@ -1,0 +1,201 @@
+// The saving stream of a VFIO migration session, as records that say which part of the
+// device's state they carry and at which version.
+//
+// Modelled: the device's internal state is a few units, each with a small version number
+// (FSM-1, FSM-2). A saving session's stream is made of records: a compatibility `header`
+// (hisi_acc, qat, mtty: DRV-2), `initial` records (the initial data set, PRECOPY-4/5),
+// `dirty` records (data that changed since it was last captured, PRECOPY-7), `final`
+// records (the STOP_COPY trailer, FSM-6) and an `end` record that closes the stream, so that
+// a destination can tell a complete stream from a prefix (DATA-5). Each record of a unit
+// carries the version the driver captured.
+//
+// Abstracted: sizes. One record is the model's unit of data, so `initial_bytes`,
+// `dirty_bytes` and MIG_DATA_SIZE count records. What the driver has captured but the user
+// has not read yet is kept per unit and per kind (at most one unread record of each kind per
+// unit; a newer capture of the same kind replaces an unread older one, which carries less),
+// and read() hands records out in the order header, initial, dirty, final, end, unit by unit.
+// Within one unit that order is also the order of capture, so a destination that applies
+// records in the order it receives them never goes back to an older version. Drivers are free
+// to choose what they send when (PRECOPY-9); this order is one such choice.
+
+import type { MigState } from './states.js';
+
+/** What a record carries. */
+export const RECORD_KINDS = ['header', 'initial', 'dirty', 'final', 'end'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** The kinds that carry a unit of device state. */
+export const UNIT_KINDS = ['initial', 'dirty', 'final'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** One record of the stream as the user receives it; `unit`/`version` are 0 for header and end. */
+export interface StreamRecord {
+  readonly kind: RecordKind;
+  readonly unit: number;
+  readonly version: number;
+}
+
+/** No unread record of that kind for that unit. */
+export const NONE = -1;
+
+/**
+ * The source device as a driver profile sees it: the device state, its internal state, the
+ * current saving session and what the driver has buffered for it. A driver profile's hooks
+ * read and change these fields (use the helpers below); the model itself keeps the session
+ * bookkeeping (`live`, `held`) and the history fields (`readPre` … `trailer`, kept only when
+ * the model's HISTORY option is on; otherwise they stay at their initial values).
+ */
+export interface SourceDevice {
+  /** device_state as the driver caches it after each arc (KERN-8). */
+  state: MigState;
+  /** The device's internal state: the version of each unit; only the device's own running changes it (FSM-1, FSM-2). */
+  units: number[];
+  /** The latest session is valid: its fd reads data, not ENODEV (SAVE-3, SAVE-4). */
+  live: boolean;
+  /** The user holds an fd of this device: a session was opened and the user has not closed it (SET-5). */
+  held: boolean;
+  /** An unread compatibility header is buffered (DRV-2). */
+  header: boolean;
+  /** Per unit, the version held by the unread initial record, or NONE. */
+  initial: number[];
+  /** Per unit, the version held by the unread dirty record, or NONE. */
+  dirty: number[];
+  /** Per unit, the version held by the unread final (STOP_COPY) record, or NONE. */
+  final: number[];
+  /** The unread end-of-stream record is buffered (the trailer is complete). */
+  end: boolean;
+  /** Per unit, the driver's dirty tracker: changed since its data last went into the stream and not yet captured (FSM-9). */
+  tracked: boolean[];
+  /** An asynchronous STOP_COPY save is in flight; its data is not buffered yet (DATA-10, DRV-4). */
+  pending: boolean;
+  /** The user opted in with VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT-3, REINIT-4). */
+  optIn: boolean;
+  /** The device re-initialised its migration data since the last successful precopy_info (REINIT-5). */
+  reinitPending: boolean;
+  /** The device already re-initialised once in this session (a bound of the model). */
+  reinited: boolean;
+  /** The device changed a unit since the session's initial data was taken, or since REINIT (PRECOPY-7, REINIT-2). */
+  changed: boolean;
+  /** read() returned 0 in STOP_COPY in this session (DATA-7). */
+  eof: boolean;
+  /** Records read in PRE_COPY states in this session. */
+  readPre: number;
+  /** Records read in STOP_COPY in this session. */
+  readStop: number;
+  /** initial_bytes of the last successful precopy_info in a PRE_COPY state of this session, or NONE. */
+  infoInitial: number;
+  /** dirty_bytes of that answer, or NONE. */
+  infoDirty: number;
+  /** Unread initial data (header and initial records) when the session went from a PRE_COPY state to STOP_COPY, or NONE. */
+  switchInitial: number;
+  /** Records of unit data the driver produced for STOP_COPY (the trailer) in this session. */
+  trailer: number;
+}
+
+/** The bounds of a migration model that size the stream fields. */
+export interface StreamBounds {
+  /** Number of units of device state. */
+  readonly units: number;
+  /** Highest version of a unit. */
+  readonly maxVersion: number;
+}
+
+/**
+ * The most records one saving session can hand out: a header, two initial images (the
+ * second after REINIT), every dirty version plus one image re-sent as dirty data (REINIT
+ * without the opt-in), a trailer, the end. History counters saturate here.
+ */
+export function maxRecords(b: StreamBounds): number {
+  return 1 + 2 * b.units + b.units * (b.maxVersion + 1) + b.units + 1;
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers for driver profiles
+
+/** Buffers a record of unit `u` at its current version (replacing an older unread one of the same kind). */
+export function capture(dev: SourceDevice, kind: UnitKind, u: number): void {
+  dev[kind][u] = dev.units[u];
+}
+
+/** Buffers every unit at its current version: a whole image of the device. */
+export function captureImage(dev: SourceDevice, kind: UnitKind): void {
+  for (let u = 0; u < dev.units.length; u++) dev[kind][u] = dev.units[u];
+}
+
+/** Buffers the units the tracker marked as changed, and clears the tracker. */
+export function captureTracked(dev: SourceDevice, kind: UnitKind): void {
+  for (let u = 0; u < dev.units.length; u++) {
+    if (dev.tracked[u]) {
+      dev[kind][u] = dev.units[u];
+      dev.tracked[u] = false;
+    }
+  }
+}
+
+/** Marks every unit as changed in the tracker (nothing of the device is in the stream yet). */
+export function trackAll(dev: SourceDevice): void {
+  for (let u = 0; u < dev.tracked.length; u++) dev.tracked[u] = true;
+}
+
+/** Drops the unread records of a kind. */
+export function discard(dev: SourceDevice, kind: UnitKind): void {
+  for (let u = 0; u < dev[kind].length; u++) dev[kind][u] = NONE;
+}
+
+/** Unread records of a kind. */
+export function unread(dev: Readonly<SourceDevice>, kind: UnitKind): number {
+  let n = 0;
+  for (const v of dev[kind]) if (v !== NONE) n++;
+  return n;
+}
+
+/** Unread initial data: the header plus the initial records. */
+export function unreadInitial(dev: Readonly<SourceDevice>): number {
+  return (dev.header ? 1 : 0) + unread(dev, 'initial');
+}
+
+/** Units the tracker holds as changed but not captured. */
+export function trackedCount(dev: Readonly<SourceDevice>): number {
+  let n = 0;
+  for (const x of dev.tracked) if (x) n++;
+  return n;
+}
+
+/** Whether any record is buffered unread. */
+export function hasBuffered(dev: Readonly<SourceDevice>): boolean {
+  return dev.header || dev.end || dev.initial.some((v) => v !== NONE) || dev.dirty.some((v) => v !== NONE) || dev.final.some((v) => v !== NONE);
+}
+
+/** The record read() hands out next, in the order header, initial, dirty, final, end; null when nothing is buffered. */
+export function nextRecord(dev: Readonly<SourceDevice>): StreamRecord | null {
+  if (dev.header) return { kind: 'header', unit: 0, version: 0 };
+  for (const kind of UNIT_KINDS) {
+    const a = dev[kind];
+    for (let u = 0; u < a.length; u++) if (a[u] !== NONE) return { kind, unit: u, version: a[u] };
+  }
+  if (dev.end) return { kind: 'end', unit: 0, version: 0 };
+  return null;
+}
+
+/** Removes the record `nextRecord` returned. */
+export function popRecord(dev: SourceDevice, r: StreamRecord): void {
+  if (r.kind === 'header') dev.header = false;
+  else if (r.kind === 'end') dev.end = false;
+  else dev[r.kind][r.unit] = NONE;
+}
+
+/** Empties the session's buffers and tracker (the session ended; its data is gone). */
+export function clearStream(dev: SourceDevice): void {
+  dev.header = false;
+  dev.end = false;
+  discard(dev, 'initial');
+  discard(dev, 'dirty');
+  discard(dev, 'final');
+  for (let u = 0; u < dev.tracked.length; u++) dev.tracked[u] = false;
+  dev.pending = false;
+}
+
+/** `[initial unit 0 v1]`, `[header]`, `[end]`. */
+export function showRecord(r: StreamRecord): string {
+  return r.kind === 'header' || r.kind === 'end' ? `[${r.kind}]` : `[${r.kind} unit ${r.unit} v${r.version}]`;
+}

@@ -1,0 +1,293 @@
+// The uAPI calls a user (VMM) makes during a migration, on the whole migration state:
+// SET_STATE on either device (walked arc by arc through the kernel's next-step table,
+// model/fsm.ts), read() on the source's data_fd, VFIO_MIG_GET_PRECOPY_INFO, the
+// MIG_PRECOPY_INFOv2 opt-in, write() on the destination's data_fd, close() and RESET. User
+// models (model/users/) are built from these; each returns what the call returned, and a
+// label function renders it as a line of an ioctl log.
+//
+// The migration stream between the two devices is the `link`: the record the user has read
+// from the source and not yet written to the destination (the user's buffer, one record),
+// and the bookkeeping of the user obligations the uAPI states: the stream written during
+// RESUMING is exactly one saving session's output, in order (SET-6, DATA-2), and the user
+// reads until end of stream in STOP_COPY before it declares the migration done (DATA-7,
+// DATA-9). A user that breaks an obligation is not stopped; the end-to-end property just
+// does not judge a migration it did not complete.
+
+import { t } from '../checker/index.js';
+import { inPreCopy, isRunning, type FeatureSet, type MigState } from './states.js';
+import { driveSet, walk, arcEnds, type FsmTable, type SetReturn, type WalkOutcome, type Arc } from './fsm.js';
+import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
+import {
+  sourceArc, resetSource, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
+  type ReadResult, type InfoResult,
+} from './source.js';
+import {
+  destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
+  type DestinationDevice, type WriteResult,
+} from './destination.js';
+import type { DriverProfile } from './drivers/profile.js';
+
+/** The stream between the devices and the user's obligations about it. */
+export interface Link {
+  /** The record in the user's buffer: read from the source, not yet written to the destination. */
+  kind: 'none' | RecordKind;
+  unit: number;
+  version: number;
+  /** A record of the source's current session has reached a destination. */
+  forwarded: boolean;
+  /** The destination's current resuming session has received a record. */
+  written: boolean;
+  /** Everything that session received is the source's current session's output from its first record (DATA-2). */
+  paired: boolean;
+  /** The user finished reading the source's current session in STOP_COPY (it saw the end, DATA-7) and the source has not run since. */
+  drained: boolean;
+}
+
+export const LINK_KINDS = ['none', ...RECORD_KINDS] as const;
+
+export function linkSchema(b: StreamBounds) {
+  return t.record({
+    kind: t.enum(LINK_KINDS),
+    unit: t.int(0, b.units - 1),
+    version: t.int(0, b.maxVersion),
+    forwarded: t.bool(),
+    written: t.bool(),
+    paired: t.bool(),
+    drained: t.bool(),
+  });
+}
+
+export const initialLink = (): Link => ({ kind: 'none', unit: 0, version: 0, forwarded: false, written: false, paired: false, drained: false });
+
+/** The whole migration: source, destination, the stream between them, and the user's own variables. */
+export interface MigrationState {
+  src: SourceDevice;
+  dst: DestinationDevice;
+  link: Link;
+  /** The user model's variables (see its `state` schema). */
+  user: Record<string, number | boolean | string>;
+}
+
+/** A migration model's fixed configuration, as user models and properties see it. */
+export interface MigrationConfig {
+  readonly driver: DriverProfile;
+  /** The flags the source and destination report: the driver's flags within FEATURES. */
+  readonly features: FeatureSet;
+  readonly bounds: StreamBounds;
+  /** The destination rejects an incomplete stream (DATA-5). */
+  readonly detectsIncomplete: boolean;
+  /** The device may re-initialise its migration data (REINIT-5), for drivers that can. */
+  readonly reinit: boolean;
+  /** QEMU's switchover-ack capability (QEMU-5), for users that model it. */
+  readonly switchoverAck: boolean;
+  /** Keep the source's history fields (records read per phase, last precopy_info answer, …). */
+  readonly history: boolean;
+  readonly table: FsmTable;
+  /** The states the user may ask of each device: the source never resumes, the destination never saves. */
+  readonly srcTargets: readonly MigState[];
+  readonly dstTargets: readonly MigState[];
+  /** The kernel's walk from cur to target (cached). */
+  readonly plan: (cur: MigState, target: MigState) => WalkOutcome;
+}
+
+/** Caches `walk` for one table and feature set. */
+export function planner(table: FsmTable, features: FeatureSet): (cur: MigState, target: MigState) => WalkOutcome {
+  const cache = new Map<string, WalkOutcome>();
+  return (cur, target) => {
+    const k = `${cur}>${target}`;
+    let w = cache.get(k);
+    if (!w) {
+      w = walk(table, features, cur, target);
+      cache.set(k, w);
+    }
+    return w;
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// SET_STATE
+
+/** How a SET went. */
+export interface SetReport {
+  readonly ret: SetReturn;
+  /** The data_fd that came back, or null (-1). */
+  readonly fd: number | null;
+  /** Where the device is when the call returns. */
+  readonly reached: MigState;
+  /** The arc that failed (EIO). */
+  readonly failed?: Arc;
+  /** The destination's RESUMING->STOP loaded the stream (DATA-4). */
+  readonly loaded?: boolean;
+}
+
+function clearLink(l: Link): void {
+  l.kind = 'none';
+  l.unit = 0;
+  l.version = 0;
+}
+
+/** SET_STATE(target) on the source: the driver walks the table, each arc with its session and data effects. */
+export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
+  const dev = s.src;
+  const plan = cfg.plan(dev.state, target);
+  const out = driveSet({
+    table: cfg.table,
+    features: cfg.features,
+    cur: dev.state,
+    target,
+    onArc: (from, to) => {
+      const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
+      if (r.opens) {
+        // A new session: what the user still buffers belongs to the old one (DATA-2).
+        clearLink(s.link);
+        s.link.forwarded = false;
+        s.link.paired = false;
+        s.link.drained = false;
+      }
+      if (isRunning(to)) s.link.drained = false;
+      return r;
+    },
+  }, () => plan);
+  return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached };
+}
+
+/** SET_STATE(target) on the destination; RESUMING->STOP validates what was written (DATA-5). */
+export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
+  const dev = s.dst;
+  const plan = cfg.plan(dev.state, target);
+  const bad = plan.arcs.indexOf('RESUMING->STOP');
+  const failAt = bad >= 0 && !streamAccepted(dev, cfg.detectsIncomplete) ? bad : -1;
+  let loaded = false;
+  const out = driveSet({
+    table: cfg.table,
+    features: cfg.features,
+    cur: dev.state,
+    target,
+    failAt,
+    onArc: (from, to) => {
+      const r = destinationArc(dev, from, to);
+      if (from === 'RESUMING') loaded = true;
+      if (r.opens) {
+        s.link.written = false;
+        s.link.paired = false;
+      }
+      return r;
+    },
+  }, () => plan);
+  dev.state = out.reached;
+  return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded };
+}
+
+/** `SET_STATE(PRE_COPY) = 0, data_fd=3`, `SET_STATE(STOP) = -1 EIO (…)`. */
+export function showSet(target: MigState, r: SetReport): string {
+  const call = `SET_STATE(${target})`;
+  switch (r.ret) {
+    case 'OK': return `${call} = 0${r.fd !== null ? `, data_fd=${r.fd}` : ''}${r.loaded ? ' (RESUMING->STOP loaded the stream)' : ''}`;
+    case 'EINVAL': return `${call} = -1 EINVAL`;
+    case 'EIO': {
+      const [from, to] = r.failed ? arcEnds(r.failed) : [r.reached, target];
+      const why = from === 'RESUMING' && to === 'STOP' ? 'the stream is incomplete' : 'the arc failed';
+      return `${call} = -1 EIO (${from}->${to}: ${why}; device stays in ${r.reached})`;
+    }
+    case 'HANG': return `${call} never returns`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The source's data_fd
+
+/** read() on the source's data_fd into the user's (empty) buffer. */
+export function srcRead(s: MigrationState, cfg: MigrationConfig): ReadResult {
+  const r = readResult(s.src, cfg.driver);
+  applyRead(s.src, r, cfg.bounds, cfg.history);
+  if (r.kind === 'data') {
+    s.link.kind = r.record.kind;
+    s.link.unit = r.record.unit;
+    s.link.version = r.record.version;
+  }
+  return r;
+}
+
+export const srcReadResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): ReadResult => readResult(s.src, cfg.driver);
+
+/** `read(3) = [initial unit 0 v0]`, `read(3) = -1 ENOMSG`. */
+export const showSrcRead = (s: Readonly<MigrationState>, r: ReadResult): string => `read(${sourceFd(s.src)}) = ${showRead(r, showRecord)}`;
+
+/** VFIO_MIG_GET_PRECOPY_INFO on the source's data_fd. */
+export function srcPrecopyInfo(s: MigrationState, cfg: MigrationConfig): InfoResult {
+  const a = precopyInfoResult(s.src, cfg.driver);
+  applyPrecopyInfo(s.src, a, cfg.driver, cfg.history);
+  return a;
+}
+
+export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): InfoResult => precopyInfoResult(s.src, cfg.driver);
+
+export const showSrcPrecopyInfo = (s: Readonly<MigrationState>, a: InfoResult): string => `PRECOPY_INFO(${sourceFd(s.src)}) = ${showInfo(a)}`;
+
+/** VFIO_DEVICE_FEATURE SET MIG_PRECOPY_INFOv2: the opt-in; EINVAL without PRE_COPY (REINIT-4). */
+export function srcOptIn(s: MigrationState, cfg: MigrationConfig): 0 | 'EINVAL' {
+  if (!cfg.features.includes('PRE_COPY')) return 'EINVAL';
+  s.src.optIn = true;
+  return 0;
+}
+
+/** VFIO_DEVICE_FEATURE GET MIG_DATA_SIZE: the driver's estimate, in any state (SIZE-2). */
+export const srcDataSize = (s: Readonly<MigrationState>, cfg: MigrationConfig): number => cfg.driver.dataSize(s.src);
+
+export function srcClose(s: MigrationState): void {
+  s.src.held = false;
+}
+
+/** VFIO_DEVICE_RESET on the source: RUNNING, the session ended; the migration is abandoned. */
+export function srcReset(s: MigrationState): void {
+  resetSource(s.src);
+  s.link.drained = false;
+}
+
+// ---------------------------------------------------------------------------------------
+// The destination's data_fd
+
+/** Whether the user may write its buffered record now without breaking DATA-2: the destination has received nothing yet and nothing of this source session went elsewhere, or it is receiving this session already. */
+export function mayForward(l: Readonly<Link>): boolean {
+  return l.kind !== 'none' && (l.paired || (!l.written && !l.forwarded));
+}
+
+export const bufferedRecord = (l: Readonly<Link>): StreamRecord => ({ kind: l.kind as RecordKind, unit: l.unit, version: l.version });
+
+/** write() of the buffered record on the destination's data_fd. */
+export function dstWrite(s: MigrationState): WriteResult {
+  const w = writeResult(s.dst);
+  if (w === 'ok') {
+    applyWrite(s.dst, bufferedRecord(s.link));
+    if (!s.link.written && !s.link.forwarded) s.link.paired = true;
+    s.link.written = true;
+    s.link.forwarded = true;
+    clearLink(s.link);
+  }
+  return w;
+}
+
+export const showDstWrite = (s: Readonly<MigrationState>, w: WriteResult): string =>
+  `write(${destinationFd(s.dst)}, ${showRecord(bufferedRecord(s.link))}) = ${w === 'ok' ? 'ok' : `-1 ${w}`}`;
+
+export function dstClose(s: MigrationState): void {
+  s.dst.held = false;
+}
+
+export function dstReset(s: MigrationState): void {
+  resetDestination(s.dst);
+}
+
+/** Whether a step moved the destination out of RESUMING through a successful RESUMING->STOP. */
+export const loadedStream = (b: Readonly<MigrationState>, a: Readonly<MigrationState>): boolean =>
+  b.dst.state === 'RESUMING' && a.dst.state !== 'RESUMING' && a.dst.state !== 'ERROR';
+
+/** The user did what the uAPI asks before it declares the migration done: read to the end, forwarded all of it, to a destination that got the whole session. */
+export const userCompleted = (s: Readonly<MigrationState>): boolean => s.link.drained && s.link.paired && s.link.kind === 'none';
+
+/** Runs a call on a copy of a state, to label a step with what the call returned. */
+export function onCopy<R>(s: Readonly<MigrationState>, f: (c: MigrationState) => R): R {
+  return f(structuredClone(s) as MigrationState);
+}
+
+export { inPreCopy };

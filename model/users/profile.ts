@@ -1,0 +1,35 @@
+// What a user (VMM) model is: its own variables and its actions over the whole migration,
+// each built from the uAPI calls in model/uapi.ts. An action names the uAPI call it makes,
+// so that properties about a call (what read() may return in STOP_COPY, when precopy_info
+// may answer) judge every user's calls alike.
+
+import type { ActionDef, RecordType, Schema } from '../../checker/index.js';
+import type { MigrationConfig, MigrationState } from '../uapi.js';
+
+/** The uAPI call an action makes first; `device` for the device's own steps, `user` for a step that makes none. */
+export type UapiCall =
+  | 'src.set' | 'src.read' | 'src.precopy_info' | 'src.opt_in' | 'src.data_size' | 'src.close' | 'src.reset'
+  | 'dst.set' | 'dst.write' | 'dst.close' | 'dst.reset'
+  | 'device' | 'user';
+
+export interface UserAction<P = unknown> extends ActionDef<MigrationState, P> {
+  readonly call: UapiCall;
+}
+
+/** A user action; the parameter type is inferred from `params`. */
+export function action<P = undefined>(a: UserAction<P>): UserAction<P> {
+  return a;
+}
+
+export interface UserModel {
+  /** Registry name, the value of the USER constant. */
+  readonly name: string;
+  readonly doc: string;
+  /** The user's own variables, as a record schema (none when absent). */
+  readonly state?: (cfg: MigrationConfig) => RecordType<Record<string, Schema>>;
+  readonly init?: (cfg: MigrationConfig) => Record<string, number | boolean | string>;
+  /** The user's actions, in the order the checker tries them. */
+  readonly actions: (cfg: MigrationConfig) => Readonly<Record<string, UserAction<any>>>;
+  /** States in which the user is done (not deadlocks). */
+  readonly terminal?: (s: Readonly<MigrationState>, cfg: MigrationConfig) => boolean;
+}
