@@ -20,3 +20,13 @@ export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
 export { EXIT } from './cli/exit.js';
 export type { CliContext, Io } from './cli/main.js';
+// Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
+export { toItf } from './report/itf.js';
+export type { ItfTrace } from './report/itf.js';
+export { plainTrace, plainLines, toAscii, wrapLine, wrapCommand, loopNote, PLAIN_WIDTH } from './report/plain.js';
+export { renderJUnit, junitCounts, xmlText, xmlAttr } from './report/junit.js';
+export type { JUnitSuite, JUnitCase, JUnitOutcome } from './report/junit.js';
+export { annotation, escapeData, escapeProperty, unescapeData, unescapeProperty } from './report/github.js';
+export type { Annotation, AnnotationLevel } from './report/github.js';
+export { traceToSequence, mermaidText } from './report/mermaid.js';
+export type { SequenceOptions } from './report/mermaid.js';

@@ -1,0 +1,216 @@
+// `migcheck matrix`: checks driver x user pairs of the VFIO migration model against the
+// clauses of a uAPI wording profile, or (`--diff A B`) shows which behaviours two wordings
+// judge differently. Registered as a plugin command (package.json "migcheck.commands").
+// Declarations and the procedure live here; the search is model/matrix.ts, the rendering
+// model/matrix-report.ts; the exit code goes back through ctx.setExit.
+
+import { Option, type Command } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ConfigError, UsageError, type CliContext } from '../checker/index.js';
+import {
+  MATRIX_EXIT, MATRIX_MODEL_DEFAULTS, defaultDrivers, defaultUsers, diffMatrices, matrixExitCode, runMatrix,
+  type MatrixResult, type Row,
+} from './matrix.js';
+import {
+  MATRIX_FORMATS, diffJson, formatDiffMarkdown, formatDiffText, formatMatrixMarkdown, formatMatrixText, matrixGithub,
+  matrixJUnit, matrixJson, rowLabel, traceFileBase, traceFileItf, traceFileText, traceKey, type MatrixReportContext,
+} from './matrix-report.js';
+import { CLAUSE_CATALOGUE, clauseText } from './clauses.js';
+import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from './wordings/index.js';
+import { DRIVER_NAMES } from './drivers/index.js';
+import { userNames } from './users/index.js';
+import type { MigrationOptions } from './migration.js';
+
+export interface MatrixCliOptions {
+  wording: string;
+  drivers?: string;
+  users?: string;
+  format: string;
+  traces?: string;
+  strict?: boolean;
+  diff?: string[];
+  units: string;
+  maxVersion: string;
+  features: string;
+  maxStates?: string;
+  maxDepth?: string;
+  out?: string;
+  color: boolean;
+  list?: boolean;
+}
+
+const DIFF_FORMATS = ['text', 'json', 'markdown'];
+
+function count(option: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.replace(/_/g, '');
+  if (!/^\d+$/.test(t) || Number(t) < 1) throw new UsageError(`${option} expects a positive whole number, got '${v}'`);
+  return Number(t);
+}
+
+const list = (option: string, v: string | undefined): string[] | undefined => {
+  if (v === undefined) return undefined;
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${option} expects a comma-separated list, got '${v}'`);
+  return items;
+};
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('matrix')
+    .description('check driver x user pairs of the VFIO migration model against the clauses of a uAPI wording')
+    .option('--wording <name|file>', `wording profile: a built-in name or a .ts/.json file (default ${DEFAULT_WORDING})`, DEFAULT_WORDING)
+    .option('--drivers <list>', `driver profiles, comma-separated (default: the conforming ones; known: ${DRIVER_NAMES.join(', ')})`)
+    .option('--users <list>', 'user models, comma-separated; NAME+ack turns on QEMU\'s switchover-ack (default: every user, qemu-like with and without +ack)')
+    .addOption(new Option('--format <format>', 'output format').choices([...MATRIX_FORMATS]).default('text'))
+    .option('--traces <dir>', 'write the shortest trace of every violated or exercised cell to DIR (text and ITF)')
+    .option('--strict', 'fail (exit 10) on SHOULD/REC violations and vacuous MAY clauses too')
+    .option('--diff <wordings...>', 'compare two wordings: which behaviours one allows and the other forbids (give two names or files)')
+    .option('--units <n>', 'units of device state in the model', String(MATRIX_MODEL_DEFAULTS.units))
+    .option('--max-version <n>', 'how often each unit may change', String(MATRIX_MODEL_DEFAULTS.maxVersion))
+    .option('--features <flags>', 'migration flags asked of the devices, e.g. P2P,PRE_COPY', String(MATRIX_MODEL_DEFAULTS.features))
+    .option('--max-states <n>', 'bound each search (a pair that hits it is incomplete: exit 14)')
+    .option('--max-depth <n>', 'bound each search by depth (a pair that hits it is incomplete: exit 14)')
+    .option('--out <file>', 'write the report to a file instead of standard output')
+    .option('--no-color', 'no colour in text output')
+    .option('--list', 'list the built-in wordings and the clause catalogue, then exit')
+    .addHelpText('after', '\nExit codes: 0 no MUST-level violation; 10 SHOULD/REC or vacuous findings with --strict; 12 a MUST-level violation;\n14 a search stopped at a bound; 150 bad wording, driver or user; 2 usage. See docs/wording-lab.md.')
+    .action(async (opts: MatrixCliOptions) => {
+      ctx.setExit(await matrixCommand(ctx, opts));
+    });
+}
+
+/** `--list`: the built-in wordings with their clauses, and the catalogue. */
+export function listText(): string {
+  const lines: string[] = ['Wordings:'];
+  for (const p of WORDINGS) {
+    const w = builtinWording(p.name);
+    lines.push(`  ${p.name}${p.name === DEFAULT_WORDING ? ' (default)' : ''}  ${p.doc}`);
+    lines.push(`      ${w.clauses.map((c) => `${c.key} ${c.level}`).join(', ')}`);
+  }
+  lines.push('', 'Clause catalogue (model/clauses.ts):');
+  for (const [key, c] of Object.entries(CLAUSE_CATALOGUE)) {
+    lines.push(`  ${key}  ${c.party}; merged text: ${c.level}; checked by ${c.property.name}`);
+    lines.push(`      ${clauseText(c, c.level)}`);
+  }
+  lines.push('', `Drivers: ${DRIVER_NAMES.join(', ')}`, `Users: ${userNames().join(', ')} (NAME+ack: with switchover-ack)`);
+  return lines.join('\n') + '\n';
+}
+
+export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promise<number> {
+  const { io } = ctx;
+  if (o.list) {
+    io.out(listText());
+    return MATRIX_EXIT.OK;
+  }
+  if (o.diff && o.diff.length !== 2) throw new UsageError(`--diff takes exactly two wordings (names or files), got ${o.diff.length}`);
+  if (o.diff && !DIFF_FORMATS.includes(o.format)) throw new UsageError(`--diff reports in ${DIFF_FORMATS.join(', ')}, not ${o.format}`);
+  const model: Omit<MigrationOptions, 'driver' | 'user'> = {
+    units: count('--units', o.units),
+    maxVersion: count('--max-version', o.maxVersion),
+    features: o.features,
+  };
+  const drivers = list('--drivers', o.drivers) ?? defaultDrivers();
+  const users = list('--users', o.users) ?? defaultUsers();
+  const maxStates = count('--max-states', o.maxStates);
+  const maxDepth = count('--max-depth', o.maxDepth);
+
+  const base = ['npx', 'migcheck', 'matrix'];
+  const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features)];
+  if (maxStates) tail.push('--max-states', String(maxStates));
+  if (maxDepth) tail.push('--max-depth', String(maxDepth));
+  const cmd = (args: string[]) => args.map(shellQuote).join(' ');
+
+  const showProgress = io.errIsTTY && !o.out && o.format === 'text';
+  const run = async (w: string) => {
+    const wording = await loadWording(w, io.cwd);
+    return runMatrix({
+      wording, drivers, users, model, maxStates, maxDepth,
+      onRow: showProgress ? (r: Row, i: number, n: number) => io.err(`\r\x1b[K  ${wording.name}: ${i + 1}/${n} ${rowLabel(r)} (${r.runs} searches)`) : undefined,
+    });
+  };
+  const finish = (text: string) => {
+    if (showProgress) io.err('\r\x1b[K');
+    if (o.out) {
+      try {
+        io.writeFile(o.out, text);
+      } catch (e) {
+        throw new ConfigError(`--out ${o.out}: cannot write: ${(e as Error).message}`);
+      }
+    } else io.out(text);
+  };
+  const color = ctx.chalk(o.color && !o.out && io.isTTY && o.format === 'text');
+
+  if (o.diff) {
+    const [a, b] = [await run(o.diff[0]), await run(o.diff[1])];
+    const diffs = diffMatrices(a, b);
+    const rows = [...a.rows, ...b.rows];
+    const code = rows.some((r) => r.status === 'error') ? MATRIX_EXIT.EVAL_ERROR : rows.some((r) => r.status === 'incomplete') ? MATRIX_EXIT.INCOMPLETE : MATRIX_EXIT.OK;
+    const reproduce = cmd([...base, '--diff', o.diff[0], o.diff[1], ...tail]);
+    if (o.traces) {
+      const dir = prepareDir(o.traces, io.cwd);
+      for (const d of diffs) {
+        const m = d.stricter === 'A' ? a : b;
+        const row = m.rows.find((r) => r.driver === d.driver && r.user === d.user)!;
+        const cell = row.cells.find((c) => c.key === d.key) ?? (d.stricter === 'A' ? b : a).rows.find((r) => r.driver === d.driver && r.user === d.user)!.cells.find((c) => c.key === d.key)!;
+        writeCell(ctx, dir, m, row, { ...cell, trace: d.trace }, reproduce);
+      }
+    }
+    finish(o.format === 'json' ? JSON.stringify(diffJson(a, b, diffs, code, reproduce), null, 2) + '\n' : o.format === 'markdown' ? formatDiffMarkdown(a, b, diffs) : formatDiffText(a, b, diffs, reproduce, color));
+    return code;
+  }
+
+  const m = await run(o.wording);
+  const code = matrixExitCode(m, o.strict);
+  const reproduce = cmd([...base, '--wording', o.wording, ...tail, ...(o.strict ? ['--strict'] : [])]);
+  const files = new Map<string, string>();
+  if (o.traces) {
+    const dir = prepareDir(o.traces, io.cwd);
+    for (const row of m.rows)
+      for (const cell of row.cells) {
+        if (!cell.trace || (cell.verdict !== 'violated' && cell.verdict !== 'exercised')) continue;
+        const pairCmd = cmd([...base, '--wording', o.wording, '--drivers', row.driver, '--users', row.user, ...tail.slice(4)]);
+        files.set(traceKey(m.wording.name, row, cell.key), writeCell(ctx, dir, m, row, cell, pairCmd));
+      }
+  }
+  const rctx: MatrixReportContext = { exitCode: code, strict: Boolean(o.strict), reproduce, files };
+  let text: string;
+  switch (o.format) {
+    case 'json': text = JSON.stringify(matrixJson(m, rctx), null, 2) + '\n'; break;
+    case 'junit': text = matrixJUnit(m, rctx); break;
+    case 'markdown': text = formatMatrixMarkdown(m, rctx); break;
+    case 'github': text = matrixGithub(m, rctx, m.wording.file); break;
+    default: text = formatMatrixText(m, rctx, color);
+  }
+  finish(text);
+  if (o.traces && files.size > 0 && o.format !== 'text') io.err(`migcheck: ${files.size} trace file${files.size === 1 ? '' : 's'} written to ${o.traces}\n`);
+  return code;
+}
+
+function prepareDir(dir: string, cwd: string): { abs: string; shown: string } {
+  const abs = isAbsolute(dir) ? dir : resolve(cwd, dir);
+  try {
+    mkdirSync(abs, { recursive: true });
+  } catch (e) {
+    throw new ConfigError(`--traces ${dir}: cannot create the directory: ${(e as Error).message}`);
+  }
+  const rel = relative(cwd, abs);
+  return { abs, shown: rel && !rel.startsWith('..') ? rel : abs };
+}
+
+/** Writes a cell's trace as text and ITF; returns the text file's path as shown to the user. */
+function writeCell(ctx: CliContext, dir: { abs: string; shown: string }, m: MatrixResult, row: Row, cell: Row['cells'][number], reproduce: string): string {
+  const name = traceFileBase(m.wording.name, row, cell.key);
+  try {
+    ctx.io.writeFile(join(dir.abs, `${name}.txt`), traceFileText(m, row, cell, reproduce));
+    ctx.io.writeFile(join(dir.abs, `${name}.itf.json`), traceFileItf(m, row, cell));
+  } catch (e) {
+    throw new ConfigError(`--traces ${dir.shown}: cannot write ${name}: ${(e as Error).message}`);
+  }
+  return join(dir.shown, `${name}.txt`);
+}
