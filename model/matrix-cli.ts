@@ -33,6 +33,7 @@ export interface MatrixCliOptions {
   units: string;
   maxVersion: string;
   features: string;
+  reinit: boolean;
   maxStates?: string;
   maxDepth?: string;
   out?: string;
@@ -74,6 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--units <n>', 'units of device state in the model', String(MATRIX_MODEL_DEFAULTS.units))
     .option('--max-version <n>', 'how often each unit may change', String(MATRIX_MODEL_DEFAULTS.maxVersion))
     .option('--features <flags>', 'migration flags asked of the devices, e.g. P2P,PRE_COPY', String(MATRIX_MODEL_DEFAULTS.features))
+    .option('--no-reinit', 'devices never re-initialise their migration data (REINIT-5): the devices of the 2022 texts')
     .option('--max-states <n>', 'bound each search (a pair that hits it is incomplete: exit 14)')
     .option('--max-depth <n>', 'bound each search by depth (a pair that hits it is incomplete: exit 14)')
     .option('--out <file>', 'write the report to a file instead of standard output')
@@ -114,6 +116,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     units: count('--units', o.units),
     maxVersion: count('--max-version', o.maxVersion),
     features: o.features,
+    reinit: o.reinit,
   };
   const drivers = list('--drivers', o.drivers) ?? defaultDrivers();
   const users = list('--users', o.users) ?? defaultUsers();
@@ -121,7 +124,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
   const maxDepth = count('--max-depth', o.maxDepth);
 
   const base = ['npx', 'migcheck', 'matrix'];
-  const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features)];
+  const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features), ...(model.reinit ? [] : ['--no-reinit'])];
   if (maxStates) tail.push('--max-states', String(maxStates));
   if (maxDepth) tail.push('--max-depth', String(maxDepth));
   const cmd = (args: string[]) => args.map(shellQuote).join(' ');

@@ -52,7 +52,7 @@ const labels = (trace: readonly TraceStep[]): string[] => trace.map((s, i) => `$
 
 function modelLine(m: MatrixResult): string {
   const o = m.model;
-  return `units=${o.units ?? 2} max-version=${o.maxVersion ?? 1} features=${o.features ?? 'all'}`;
+  return `units=${o.units ?? 2} max-version=${o.maxVersion ?? 1} features=${o.features ?? 'all'} reinit=${o.reinit ?? true}`;
 }
 
 function summary(m: MatrixResult): { hard: number; soft: number; vacuous: number; undecided: number; errors: number; runs: number; distinct: number; seconds: number } {

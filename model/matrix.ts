@@ -150,6 +150,7 @@ export function pairInstance(
     UNITS: cfg.bounds.units,
     MAX_VERSION: cfg.bounds.maxVersion,
     SWITCHOVER_ACK: cfg.switchoverAck,
+    REINIT: cfg.reinit,
   };
   return { inst, constants };
 }
