@@ -16,7 +16,7 @@ import { FLAGS, featureBits, parseFeatures, inPreCopy, inSavingGroup, type Featu
 import { KERNEL_TABLE, isSupported } from './fsm.js';
 import { NONE, type StreamBounds } from './stream.js';
 import {
-  sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone,
+  sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
 import { destinationSchema, initialDestination } from './destination.js';
 import {
@@ -212,7 +212,7 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       call: 'device',
       enabled: (s) => cfg.reinit && canReinit(s.src, cfg.driver),
       next: (s) => { deviceReinit(s.src, cfg.driver); },
-      label: () => 'src: device re-initialises its migration data',
+      label: (_p, b, a) => `src: device re-initialises its migration data (precopy_info would answer ${showInfo(srcPrecopyInfoResult(b, cfg))} before, ${showInfo(srcPrecopyInfoResult(a, cfg))} now)`,
       doc: 'the device starts its migration data over (REINIT-5)',
     },
     DriverSaveDone: {

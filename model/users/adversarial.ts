@@ -52,13 +52,13 @@ export const adversarial: UserModel = {
       call: 'src.opt_in',
       enabled: (s) => !s.src.optIn && isSupported(cfg.table, cfg.features, 'PRE_COPY'),
       next: (s) => { srcOptIn(s, cfg); },
-      label: () => 'src: FEATURE(SET MIG_PRECOPY_INFOv2) = 0',
+      label: () => 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0',
       doc: 'opt in to REINIT reporting (REINIT-3, REINIT-4)',
     }),
     SrcReset: action({
       call: 'src.reset',
       next: (s) => { srcReset(s); },
-      label: () => 'src: RESET = 0',
+      label: () => 'src: RESET',
     }),
     DstSetState: action({
       call: 'dst.set',
@@ -77,7 +77,7 @@ export const adversarial: UserModel = {
     DstReset: action({
       call: 'dst.reset',
       next: (s) => { dstReset(s); },
-      label: () => 'dst: RESET = 0',
+      label: () => 'dst: RESET',
     }),
   }),
 };

@@ -3,13 +3,14 @@
 import { ConfigError } from '../../checker/index.js';
 import type { UserModel } from './profile.js';
 import { adversarial } from './adversarial.js';
+import { qemuLike } from './qemu-like.js';
 
 export type { UserModel, UserAction, UapiCall } from './profile.js';
 export { action } from './profile.js';
-export { adversarial };
+export { adversarial, qemuLike };
 
 /** Every built-in user model; the first is the default. */
-export const USERS: UserModel[] = [adversarial];
+export const USERS: readonly UserModel[] = [adversarial, qemuLike];
 
 export const userNames = (): string[] => USERS.map((u) => u.name);
 

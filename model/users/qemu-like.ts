@@ -1,0 +1,368 @@
+// The qemu-like user: QEMU's hw/vfio/migration.c algorithm as summarised in qemu.md
+// (QEMU-1..7), one uAPI call per step, QEMU's function named in the label.
+//
+// Source (QEMU-1): at realize, opt in to MIG_PRECOPY_INFOv2 if the device has PRE_COPY
+// (2026 code); vfio_save_setup queries MIG_DATA_SIZE and, with PRE_COPY, SETs PRE_COPY and
+// then queries precopy_info; vfio_save_iterate reads one buffer at a time while the device is
+// in a PRE_COPY state, counting it against its cached initial and dirty counts (QEMU-4), and
+// treats ENOMSG and 0 alike as "no data now" (QEMU-3); exact pending queries call precopy_info
+// again at any time. The migration core decides to switch over at any time (the
+// pending-size threshold is not modelled), but with switchover-ack only after the destination
+// acknowledged "initial data sent", which the source sends once its cached initial count
+// reached 0 (QEMU-5); a REINIT reported after that asks for a new acknowledgement, and one
+// reported by the final check at VM stop fails the migration (REINIT-6). VM stop: prepare
+// (PRE_COPY->PRE_COPY_P2P, or RUNNING->RUNNING_P2P, with P2P), then STOP_COPY from a PRE_COPY
+// state, STOP otherwise (QEMU-7); vfio_save_complete_precopy SETs STOP_COPY if needed (a new
+// fd from STOP) and reads until a read returns 0 *or ENOMSG* (QEMU-3), then sends
+// END_OF_STATE. Reads block: a read that would answer EAGAIN waits for the driver.
+//
+// Destination (QEMU-2): vfio_load_setup SETs RESUMING once the setup section arrived, writes
+// each buffer as it arrives, approves the switchover on "initial data sent";
+// vfio_load_cleanup closes the fd; VM start SETs RUNNING_P2P (the RESUMING->STOP arc
+// validates the stream) and then RUNNING. A failed SET is answered with RESET (QEMU-6).
+//
+// Failure (QEMU-6): until END_OF_STATE is sent the migration may fail at any time; the
+// source is then SET back to RUNNING. Cleanup after success: STOP_COPY->STOP, close.
+//
+// Not modelled: the VM being paused by its user during pre-copy (the device then goes to
+// STOP_COPY outside a switchover), multifd device-state transfer, several devices.
+
+import { t } from '../../checker/index.js';
+import { inPreCopy, type MigState } from '../states.js';
+import { isSupported } from '../fsm.js';
+import {
+  srcSet, dstSet, srcRead, srcReadResult, showSrcRead, srcPrecopyInfo, showSrcPrecopyInfo, srcOptIn, srcDataSize, srcClose,
+  dstWrite, showDstWrite, dstClose, dstReset, mayForward, showSet, onCopy, type MigrationConfig, type MigrationState,
+} from '../uapi.js';
+import { sourceFd } from '../source.js';
+import { destinationFd } from '../destination.js';
+import { action, type UserModel } from './profile.js';
+
+/** Where QEMU's migration is; the source's thread of control, in order. */
+export const QEMU_PHASES = [
+  'realize', // before vfio_migration_init's opt-in
+  'setup', // vfio_save_setup to come
+  'query', // the precopy_info query right after SET PRE_COPY
+  'iterate', // save_iterate, pending queries; the switchover decision
+  'final-check', // 2026: precopy_info at VM stop, still in PRE_COPY (switchover-ack only)
+  'prepare', // vm-state prepare callback (P2P)
+  'stop', // vm-state callback: STOP_COPY or STOP
+  'complete', // vfio_save_complete_precopy: SET STOP_COPY from STOP
+  'drain', // reading until 0 (or ENOMSG)
+  'sent', // END_OF_STATE sent: the destination loads and starts
+  'started', // destination VM runs (RUNNING_P2P); main callback and source cleanup to come
+  'done',
+  'failed',
+] as const;
+export type QemuPhase = (typeof QEMU_PHASES)[number];
+
+interface QemuVars {
+  phase: QemuPhase;
+  /** QEMU's cached initial and dirty counts (QEMU-4). */
+  initial: number;
+  dirty: number;
+  /** The destination ran vfio_load_setup. */
+  loading: boolean;
+  /** The destination ran vfio_load_cleanup (closed its fd). */
+  loaded: boolean;
+  /** VFIO_MIG_FLAG_DEV_INIT_DATA_SENT is in the stream (switchover-ack). */
+  initSent: boolean;
+  /** The destination approved the switchover. */
+  acked: boolean;
+  /** The destination's VM start moved it to RUNNING. */
+  dstRunning: boolean;
+}
+
+const vars = (s: Readonly<MigrationState>): QemuVars => s.user as unknown as QemuVars;
+
+const at = (...p: QemuPhase[]) => (s: Readonly<MigrationState>) => p.includes(vars(s).phase);
+
+/** The order of phases, to say "from this phase on". */
+const after = (s: Readonly<MigrationState>, p: QemuPhase) => QEMU_PHASES.indexOf(vars(s).phase) >= QEMU_PHASES.indexOf(p);
+
+function withPrecopy(cfg: MigrationConfig): boolean {
+  return isSupported(cfg.table, cfg.features, 'PRE_COPY');
+}
+
+function withP2P(cfg: MigrationConfig): boolean {
+  return isSupported(cfg.table, cfg.features, 'RUNNING_P2P');
+}
+
+/** Counts bytes read against the cached counts: initial first, then dirty; a read of nothing zeroes both (QEMU-4). */
+function account(u: QemuVars, got: boolean): void {
+  if (!got) {
+    u.initial = 0;
+    u.dirty = 0;
+  } else if (u.initial > 0) u.initial--;
+  else if (u.dirty > 0) u.dirty--;
+}
+
+/** After an iterate read: "initial data sent" once the cached initial count is 0 (QEMU-5). */
+function maybeSendInit(u: QemuVars, cfg: MigrationConfig): void {
+  if (cfg.switchoverAck && !u.initSent && u.initial === 0) u.initSent = true;
+}
+
+/** A precopy_info answer refreshes the cached counts; a REINIT asks for a new acknowledgement (REINIT-6). */
+function refresh(s: MigrationState, cfg: MigrationConfig): boolean {
+  const u = vars(s) as unknown as QemuVars;
+  const a = srcPrecopyInfo(s, cfg);
+  if (!a.ok) {
+    // Failures are not fatal: the counters are zeroed (qemu.md §6).
+    u.initial = 0;
+    u.dirty = 0;
+    return false;
+  }
+  u.initial = Math.min(cfg.bounds.units + 1, a.initial);
+  u.dirty = Math.min(2 * cfg.bounds.units, a.dirty);
+  if (a.reinit && s.src.optIn) {
+    const again = u.initSent;
+    u.initSent = false;
+    u.acked = false;
+    return again;
+  }
+  return false;
+}
+
+export const qemuLike: UserModel = {
+  name: 'qemu-like',
+  doc: 'QEMU\'s algorithm (hw/vfio/migration.c, 2026): QEMU-1..7, ENOMSG and 0 alike in iteration and final drain, switchover-ack with SWITCHOVER_ACK',
+  state: (cfg) => t.record({
+    phase: t.enum(QEMU_PHASES),
+    initial: t.int(0, cfg.bounds.units + 1),
+    dirty: t.int(0, 2 * cfg.bounds.units),
+    loading: t.bool(),
+    loaded: t.bool(),
+    initSent: t.bool(),
+    acked: t.bool(),
+    dstRunning: t.bool(),
+  }),
+  init: () => ({ phase: 'realize', initial: 0, dirty: 0, loading: false, loaded: false, initSent: false, acked: false, dstRunning: false }),
+  terminal: (s) => at('done', 'failed')(s),
+  actions: (cfg) => {
+    const set = (u: QemuVars, p: QemuPhase) => { u.phase = p; };
+    const U = (s: MigrationState) => s.user as unknown as QemuVars;
+    const srcLabel = (target: MigState, b: Readonly<MigrationState>, fn: string) =>
+      `src: ${showSet(target, onCopy(b, (c) => srcSet(c, target, cfg)))}  (${fn})`;
+    const dstLabel = (target: MigState, b: Readonly<MigrationState>, fn: string) =>
+      `dst: ${showSet(target, onCopy(b, (c) => dstSet(c, target, cfg)))}  (${fn})`;
+    const stopTarget = (s: Readonly<MigrationState>): MigState => (inPreCopy(s.src.state) ? 'STOP_COPY' : 'STOP');
+    const blockingRead = (s: Readonly<MigrationState>) => {
+      const r = srcReadResult(s, cfg);
+      return !(r.kind === 'errno' && r.errno === 'EAGAIN');
+    };
+    return {
+      QemuInit: action({
+        call: 'src.opt_in',
+        enabled: at('realize'),
+        next: (s) => {
+          if (withPrecopy(cfg)) srcOptIn(s, cfg);
+          set(U(s), 'setup');
+        },
+        label: () => (withPrecopy(cfg) ? 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0  (vfio_migration_init)' : 'src: (no PRE_COPY: no opt-in)  (vfio_migration_init)'),
+      }),
+      QemuSaveSetup: action({
+        call: 'src.set',
+        enabled: at('setup'),
+        next: (s) => {
+          if (withPrecopy(cfg) && s.src.state === 'RUNNING') {
+            srcSet(s, 'PRE_COPY', cfg);
+            set(U(s), 'query');
+          } else set(U(s), 'iterate');
+        },
+        label: (_p, b) => `src: DEVICE_FEATURE(GET, MIG_DATA_SIZE) = {stop_copy_length: ${srcDataSize(b, cfg)}}` +
+          (withPrecopy(cfg) && b.src.state === 'RUNNING' ? `; ${srcLabel('PRE_COPY', b, 'vfio_save_setup').slice(5)}` : '  (vfio_save_setup)'),
+      }),
+      QemuSetupQuery: action({
+        call: 'src.precopy_info',
+        enabled: at('query'),
+        next: (s) => {
+          refresh(s, cfg);
+          set(U(s), 'iterate');
+        },
+        label: (_p, b) => `src: ${showSrcPrecopyInfo(b, onCopy(b, (c) => srcPrecopyInfo(c, cfg)))}  (vfio_save_setup)`,
+      }),
+      QemuSaveIterate: action({
+        call: 'src.read',
+        enabled: (s) => at('iterate')(s) && inPreCopy(s.src.state) && s.link.kind === 'none' && blockingRead(s),
+        next: (s) => {
+          const r = srcRead(s, cfg);
+          const u = U(s);
+          account(u, r.kind === 'data');
+          maybeSendInit(u, cfg);
+        },
+        label: (_p, b) => {
+          const r = srcReadResult(b, cfg);
+          const after = onCopy(b, (c) => {
+            const got = srcRead(c, cfg).kind === 'data';
+            account(U(c), got);
+            maybeSendInit(U(c), cfg);
+            return U(c);
+          });
+          const note = r.kind === 'data' ? '' : ' = no data for now';
+          const init = after.initSent && !vars(b).initSent ? '; sends INIT_DATA_SENT' : '';
+          return `src: ${showSrcRead(b, r)}  (vfio_save_iterate${note}${init})`;
+        },
+      }),
+      QemuQueryPending: action({
+        call: 'src.precopy_info',
+        enabled: (s) => at('iterate')(s) && inPreCopy(s.src.state),
+        next: (s) => { refresh(s, cfg); },
+        label: (_p, b) => {
+          const again = onCopy(b, (c) => refresh(c, cfg));
+          return `src: ${showSrcPrecopyInfo(b, onCopy(b, (c) => srcPrecopyInfo(c, cfg)))}  (vfio_state_pending exact${again ? '; REINIT: requests a new switchover-ack' : ''})`;
+        },
+      }),
+      QemuSwitchover: action({
+        call: 'user',
+        enabled: (s) => at('iterate')(s) && (!cfg.switchoverAck || !withPrecopy(cfg) || vars(s).acked),
+        next: (s) => {
+          const pre = inPreCopy(s.src.state);
+          set(U(s), cfg.switchoverAck && pre ? 'final-check' : withP2P(cfg) ? 'prepare' : 'stop');
+        },
+        label: () => `qemu: switchover: stop the VM${cfg.switchoverAck ? ' (every switchover-ack received)' : ''}`,
+      }),
+      QemuFinalReinitCheck: action({
+        call: 'src.precopy_info',
+        enabled: at('final-check'),
+        next: (s) => {
+          const a = srcPrecopyInfo(s, cfg);
+          if (a.ok && a.reinit && s.src.optIn) {
+            // A switchover-ack request after the switchover decision fails the migration (REINIT-6).
+            srcSet(s, 'RUNNING', cfg);
+            set(U(s), 'failed');
+          } else set(U(s), withP2P(cfg) ? 'prepare' : 'stop');
+        },
+        label: (_p, b) => {
+          const a = onCopy(b, (c) => srcPrecopyInfo(c, cfg));
+          const fail = a.ok && a.reinit && b.src.optIn;
+          return `src: ${showSrcPrecopyInfo(b, a)}  (vfio_final_precopy_reinit_check${fail ? ': REINIT after the switchover decision; migration fails, SET_STATE(RUNNING)' : ''})`;
+        },
+      }),
+      QemuVmStopPrepare: action({
+        call: 'src.set',
+        enabled: at('prepare'),
+        next: (s) => {
+          srcSet(s, inPreCopy(s.src.state) ? 'PRE_COPY_P2P' : 'RUNNING_P2P', cfg);
+          set(U(s), 'stop');
+        },
+        label: (_p, b) => srcLabel(inPreCopy(b.src.state) ? 'PRE_COPY_P2P' : 'RUNNING_P2P', b, 'vfio_vmstate_change_prepare'),
+      }),
+      QemuVmStop: action({
+        call: 'src.set',
+        enabled: at('stop'),
+        next: (s) => {
+          const target = stopTarget(s);
+          srcSet(s, target, cfg);
+          set(U(s), target === 'STOP_COPY' ? 'drain' : 'complete');
+        },
+        label: (_p, b) => srcLabel(stopTarget(b), b, 'vfio_vmstate_change'),
+      }),
+      QemuCompletePrecopy: action({
+        call: 'src.set',
+        enabled: at('complete'),
+        next: (s) => {
+          srcSet(s, 'STOP_COPY', cfg);
+          set(U(s), 'drain');
+        },
+        label: (_p, b) => srcLabel('STOP_COPY', b, 'vfio_save_complete_precopy'),
+      }),
+      QemuDrainRead: action({
+        call: 'src.read',
+        enabled: (s) => at('drain')(s) && s.link.kind === 'none' && blockingRead(s),
+        next: (s) => {
+          const r = srcRead(s, cfg);
+          if (r.kind !== 'data') {
+            // 0 and ENOMSG both end the loop (QEMU-3); ENODEV too, as an error QEMU does not expect here.
+            s.link.drained = r.kind === 'eof' || r.errno === 'ENOMSG';
+            set(U(s), r.kind === 'errno' && r.errno === 'ENODEV' ? 'failed' : 'sent');
+          }
+        },
+        label: (_p, b) => {
+          const r = srcReadResult(b, cfg);
+          return `src: ${showSrcRead(b, r)}  (vfio_save_complete_precopy${r.kind === 'data' ? '' : ': end of data, sends END_OF_STATE'})`;
+        },
+      }),
+      QemuMigrationFails: action({
+        call: 'src.set',
+        enabled: (s) => !after(s, 'sent') && after(s, 'query'),
+        next: (s) => {
+          srcSet(s, 'RUNNING', cfg);
+          set(U(s), 'failed');
+        },
+        label: (_p, b) => `${srcLabel('RUNNING', b, 'migration failed: vfio_migration_state_notifier')}`,
+      }),
+      QemuLoadSetup: action({
+        call: 'dst.set',
+        enabled: (s) => after(s, 'query') && !after(s, 'started') && !vars(s).loading,
+        next: (s) => {
+          dstSet(s, 'RESUMING', cfg);
+          U(s).loading = true;
+        },
+        label: (_p, b) => dstLabel('RESUMING', b, 'vfio_load_setup'),
+      }),
+      QemuLoadState: action({
+        call: 'dst.write',
+        enabled: (s) => vars(s).loading && !vars(s).loaded && s.dst.held && mayForward(s.link),
+        next: (s) => { dstWrite(s); },
+        label: (_p, b) => `dst: ${showDstWrite(b, onCopy(b, (c) => dstWrite(c)))}  (vfio_load_state)`,
+      }),
+      QemuApproveSwitchover: action({
+        call: 'user',
+        // The marker follows the data already in the stream: the buffer is empty when it arrives.
+        enabled: (s) => cfg.switchoverAck && vars(s).loading && vars(s).initSent && !vars(s).acked && s.link.kind === 'none',
+        next: (s) => { U(s).acked = true; },
+        label: () => 'dst: INIT_DATA_SENT received: switchover approved  (qemu_loadvm_approve_switchover)',
+      }),
+      QemuLoadCleanup: action({
+        call: 'dst.close',
+        enabled: (s) => at('sent')(s) && vars(s).loading && !vars(s).loaded && s.link.kind === 'none',
+        next: (s) => {
+          dstClose(s);
+          U(s).loaded = true;
+        },
+        label: () => `dst: close(${destinationFd()})  (vfio_load_cleanup)`,
+      }),
+      QemuVmStart: action({
+        call: 'dst.set',
+        enabled: (s) => at('sent')(s) && vars(s).loaded,
+        next: (s) => {
+          const target: MigState = withP2P(cfg) ? 'RUNNING_P2P' : 'RUNNING';
+          const r = dstSet(s, target, cfg);
+          if (r.ret !== 'OK') {
+            // set_state_or_reset: the device is reset and the migration fails (QEMU-6).
+            dstReset(s);
+            set(U(s), 'failed');
+          } else {
+            U(s).dstRunning = target === 'RUNNING';
+            set(U(s), 'started');
+          }
+        },
+        label: (_p, b) => {
+          const target: MigState = withP2P(cfg) ? 'RUNNING_P2P' : 'RUNNING';
+          const r = onCopy(b, (c) => dstSet(c, target, cfg));
+          return `dst: ${showSet(target, r)}  (vfio_vmstate_change${withP2P(cfg) ? '_prepare' : ''}, VM start${r.ret === 'OK' ? '' : '; RESET, migration fails'})`;
+        },
+      }),
+      QemuVmStartMain: action({
+        call: 'dst.set',
+        enabled: (s) => at('started')(s) && !vars(s).dstRunning,
+        next: (s) => {
+          dstSet(s, 'RUNNING', cfg);
+          U(s).dstRunning = true;
+        },
+        label: (_p, b) => dstLabel('RUNNING', b, 'vfio_vmstate_change, VM start'),
+      }),
+      QemuSaveCleanup: action({
+        call: 'src.set',
+        enabled: (s) => at('started')(s) && vars(s).dstRunning,
+        next: (s) => {
+          srcSet(s, 'STOP', cfg);
+          srcClose(s);
+          set(U(s), 'done');
+        },
+        label: (_p, b) => `${srcLabel('STOP', b, 'vfio_save_cleanup')}; close(${sourceFd()})`,
+      }),
+    };
+  },
+};
+
