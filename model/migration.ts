@@ -126,7 +126,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     NoLostMandatoryData: {
       doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
       clause: 'DATA-9', level: 'MUST',
-      check: (b, a) => !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
+      check: (b, a, st) => !calls(st, 'dst.set') || !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
     },
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',

@@ -278,7 +278,7 @@ export function dstReset(s: MigrationState): void {
   resetDestination(s.dst);
 }
 
-/** Whether a step moved the destination out of RESUMING through a successful RESUMING->STOP. */
+/** Whether a SET step moved the destination out of RESUMING, which it does only through a successful RESUMING->STOP. */
 export const loadedStream = (b: Readonly<MigrationState>, a: Readonly<MigrationState>): boolean =>
   b.dst.state === 'RESUMING' && a.dst.state !== 'RESUMING' && a.dst.state !== 'ERROR';
 

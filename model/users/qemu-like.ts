@@ -50,6 +50,7 @@ export const QEMU_PHASES = [
   'complete', // vfio_save_complete_precopy: SET STOP_COPY from STOP
   'drain', // reading until 0 (or ENOMSG)
   'sent', // END_OF_STATE sent: the destination loads and starts
+  'start-failed', // the destination's VM start failed: it resets the device (QEMU-6)
   'started', // destination VM runs (RUNNING_P2P); main callback and source cleanup to come
   'done',
   'failed',
@@ -328,11 +329,8 @@ export const qemuLike: UserModel = {
         next: (s) => {
           const target: MigState = withP2P(cfg) ? 'RUNNING_P2P' : 'RUNNING';
           const r = dstSet(s, target, cfg);
-          if (r.ret !== 'OK') {
-            // set_state_or_reset: the device is reset and the migration fails (QEMU-6).
-            dstReset(s);
-            set(U(s), 'failed');
-          } else {
+          if (r.ret !== 'OK') set(U(s), 'start-failed');
+          else {
             U(s).dstRunning = target === 'RUNNING';
             set(U(s), 'started');
           }
@@ -340,8 +338,17 @@ export const qemuLike: UserModel = {
         label: (_p, b) => {
           const target: MigState = withP2P(cfg) ? 'RUNNING_P2P' : 'RUNNING';
           const r = onCopy(b, (c) => dstSet(c, target, cfg));
-          return `dst: ${showSet(target, r)}  (vfio_vmstate_change${withP2P(cfg) ? '_prepare' : ''}, VM start${r.ret === 'OK' ? '' : '; RESET, migration fails'})`;
+          return `dst: ${showSet(target, r)}  (vfio_vmstate_change${withP2P(cfg) ? '_prepare' : ''}, VM start)`;
         },
+      }),
+      QemuResetAfterFailure: action({
+        call: 'dst.reset',
+        enabled: at('start-failed'),
+        next: (s) => {
+          dstReset(s);
+          set(U(s), 'failed');
+        },
+        label: () => 'dst: RESET  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)',
       }),
       QemuVmStartMain: action({
         call: 'dst.set',
