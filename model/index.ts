@@ -20,3 +20,10 @@ export {
 export type { FileState, ControlDriver, ControlOptions, ControlConstants, ControlConfig, ControlState, SetParam, PropertyDef } from './control.js';
 export { register as registerFsmCommand, fsmReport, fsmJson, fsmText, fsmDot, fsmCommand, FSM_FORMATS } from './cli.js';
 export type { FsmReport, FsmOptions, FsmFormat } from './cli.js';
+// Clauses, wording profiles and the wording matrix (docs/wording-lab.md).
+export { CLAUSES, CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, compileClause, clauseText, severity, strength, smallTrailer } from './clauses.js';
+export type { Clause, ClauseDef, ClauseLevel, ClauseProperty, ClauseContext, Party, CompiledCheck } from './clauses.js';
+export { WORDINGS, WORDING_NAMES, DEFAULT_WORDING, defineWording, resolveWording, wordingProblem, wording, loadWording } from './wordings/index.js';
+export type { Wording, WordingProfile, WordingEntry } from './wordings/index.js';
+export { runMatrix, checkPair, pairInstance, diffMatrices, findings as matrixFindings, matrixExitCode, parseUserVariant, defaultDrivers, defaultUsers } from './matrix.js';
+export type { MatrixResult, MatrixOptions, Row as MatrixRow, Cell as MatrixCell, Verdict, Difference as WordingDifference } from './matrix.js';

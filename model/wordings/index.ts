@@ -59,7 +59,10 @@ export async function loadWording(arg: string, cwd = process.cwd()): Promise<Wor
     try {
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
-      throw new ConfigError(`${arg}: cannot load the wording module: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`);
+      const msg = (e as Error)?.message ?? String(e);
+      const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
+      const hint = cjs ? ' (wording modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)' : '';
+      throw new ConfigError(`${arg}: cannot load the wording module: ${msg.split('\n')[0]}${hint}`);
     }
     profile = mod.default ?? mod.wording;
   }
