@@ -70,6 +70,10 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
   const calls = parts.some((p, i) => p.prefix !== undefined && p.prefix !== caller && !isEvent(p.text, trace[i]));
   const order: string[] = [];
   if (calls || prefixed.includes(caller)) order.push(caller);
+  // Participants that only have events of their own (no call reaches them) stand next to
+  // the caller: they are usually the caller's own machinery (e.g. a VMM's migration core).
+  const called = new Set(parts.filter((p, i) => p.prefix !== undefined && p.prefix !== caller && !isEvent(p.text, trace[i])).map((p) => p.prefix!));
+  for (const p of prefixed) if (!order.includes(p) && !called.has(p) && calls) order.push(p);
   for (const p of prefixed) if (!order.includes(p)) order.push(p);
   if (order.length === 0) order.push(opts.fallback ?? 'spec');
 

@@ -32,6 +32,17 @@ describe('--format mermaid', () => {
     expect(r.out).toContain('  Note over DieHard: 6. BigToSmall');
   });
 
+  it('puts participants that only have events of their own next to the caller', () => {
+    const out = traceToSequence([step('Init'), step('src: SET_STATE(PRE_COPY) = 0'), step('qemu: switchover: stop the VM'), step('dst: write(4, [x]) = ok')]);
+    expect(out.split('\n').filter((l) => l.includes('participant'))).toEqual([
+      '  participant user as user',
+      '  participant qemu as qemu',
+      '  participant src as source',
+      '  participant dst as destination',
+    ]);
+    expect(out).toContain('  Note over qemu: 2. switchover: stop the VM');
+  });
+
   it('keeps every message on one line and escapes the characters Mermaid reads', () => {
     expect(mermaidText('a;b#c<d>\ne')).toBe('a#59;b#35;c#lt;d#gt; e');
     const out = traceToSequence([step('Init'), step('src: read(fd) = 0\n; x'), step('other: boom')], { aliases: { other: 'Other side' } });
