@@ -131,8 +131,8 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   return code;
 }
 
-/** The claims a run checks, in the engine's order: TypeOK, invariants, action properties, deadlock. */
-export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean): CheckedItem[] {
+/** The claims a run checks, in the engine's order: TypeOK, invariants, action properties, deadlock, then temporal properties. */
+export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[]; readonly temporal?: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean): CheckedItem[] {
   const pick = (n: string) => only.length === 0 || only.includes(n);
   const meta = (x: { clause?: string; level?: Level; doc?: string }) => ({ clause: x.clause, level: x.level, doc: x.doc });
   return [
@@ -140,6 +140,7 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
     ...inst.invariants.filter((i) => pick(i.name)).map((i): CheckedItem => ({ name: i.name, kind: 'invariant', ...meta(i) })),
     ...inst.properties.filter((p) => pick(p.name)).map((p): CheckedItem => ({ name: p.name, kind: 'property', ...meta(p) })),
     ...(deadlock ? [{ name: 'Deadlock', kind: 'deadlock', doc: 'every non-terminal state has a successor' } as CheckedItem] : []),
+    ...(inst.temporal ?? []).filter((t) => pick(t.name)).map((t): CheckedItem => ({ name: t.name, kind: 'temporal', ...meta(t) })),
   ];
 }
 

@@ -10,7 +10,7 @@ import type { ConstValue, Level } from '../spec.js';
 /** One claim a run checked (for reports that list every claim, e.g. JUnit). */
 export interface CheckedItem {
   name: string;
-  kind: 'TypeOK' | 'invariant' | 'property' | 'deadlock';
+  kind: 'TypeOK' | 'invariant' | 'property' | 'deadlock' | 'temporal';
   clause?: string;
   level?: Level;
   doc?: string;

@@ -47,6 +47,16 @@ describe('--format junit for check', () => {
     expect(c2.children.map((x) => x.name)).toEqual(['skipped']);
   });
 
+  it('fails a temporal property with its lasso, and lists temporal properties as cases', async () => {
+    const r = await runCli(['check', 'specs/examples/lock-fairness.spec.ts', '--fairness', 'weak', '--format', 'junit']);
+    expect(r.code).toBe(13);
+    const cases = findAll(expectValidJUnit(r.out), 'testcase');
+    expect(cases.filter((c) => c.attrs.classname.endsWith('.temporal')).map((c) => c.attrs.name)).toEqual(['LockReleased', 'Process0GetsLock']);
+    const failure = cases.find((c) => c.attrs.name === 'Process0GetsLock')!.children.find((x) => x.name === 'failure')!;
+    expect(failure.attrs.type).toBe('liveness');
+    expect(failure.text).toMatch(/repeat for ever|for ever/);
+  });
+
   it('escapes markup, quotes and control characters so the document stays well formed', async () => {
     const r = await runCli(['check', AWKWARD, '--format', 'junit']);
     expect(r.code).toBe(12);
