@@ -141,7 +141,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     if (showProgress) io.err('\r\x1b[K');
     if (o.out) {
       try {
-        io.writeFile(o.out, text);
+        io.writeFile(resolve(io.cwd, o.out), text);
       } catch (e) {
         throw new ConfigError(`--out ${o.out}: cannot write: ${(e as Error).message}`);
       }
