@@ -23,6 +23,7 @@ export interface CheckCliOptions {
   full?: boolean;
   color: boolean;
   engine: 'fast' | 'immer';
+  workers?: string;
   allowIncomplete?: boolean;
 }
 
@@ -84,6 +85,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const maxStates = parseCount('--max-states', opts.maxStates);
   const maxDepth = parseCount('--max-depth', opts.maxDepth);
   const memory = parseSize('--memory', opts.memory);
+  const workers = parseCount('--workers', opts.workers);
   const inst = instantiateIn(loaded, overrides);
   if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
 
@@ -113,6 +115,8 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     maxDepth,
     memory,
     engine: opts.engine,
+    workers,
+    module: loaded.path,
     onProgress,
   });
   if (progressShown) io.err('\r\x1b[K');

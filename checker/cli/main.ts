@@ -77,6 +77,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--full', 'show whole states in traces, not only what changed')
     .option('--no-color', 'no colour in text output')
     .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
+    .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: CheckCliOptions) => {

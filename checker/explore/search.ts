@@ -29,6 +29,8 @@ import type { Instance, Step, NamedCheck } from '../spec.js';
 import { compileLayout, type Layout, type Scratch } from '../store/layout.js';
 import { FingerprintSet, WordSet, type SeenSet } from '../store/fpset.js';
 import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
+import type { Candidates } from '../store/candidates.js';
+import type { ShardedSet } from '../store/sharded.js';
 import type { CheckResult, EvalError, IncompleteReason, Progress, Stats, Violation, ViolationKind } from '../result.js';
 import { buildTrace, replay } from './trace.js';
 import { ConfigError } from '../errors.js';
@@ -151,6 +153,13 @@ export class Search<S> {
   failure: Failure | undefined;
   /** Keeps the touched slots observable, so the touching is not optimised away. */
   sink = 0;
+  /**
+   * In a parallel worker: successors not seen in earlier levels are appended here (with
+   * their shard in `sharded`) instead of being inserted; any failure just stops the range,
+   * and the coordinator re-runs the level in order.
+   */
+  collector: Candidates | undefined;
+  sharded: ShardedSet | undefined;
 
   private readonly sScratch: Scratch<S>;
   private readonly dScratch: Scratch<S>;
@@ -337,6 +346,8 @@ export class Search<S> {
     const dScratch = this.dScratch;
     const iScratch = this.iScratch;
     const { bWords, bHi, bLo, bChoice, bGen, fp } = this;
+    const collector = this.collector;
+    const sharded = this.sharded;
     const stepObj: { action: string; param: unknown } = { action: '', param: undefined };
     const atBound = this.depth >= this.maxDepth;
     const maxStates = this.maxStates;
@@ -422,6 +433,30 @@ export class Search<S> {
         if (n > 1 && seen.bytes >= TOUCH_MIN_BYTES) for (let k = 0; k < n; k++) sink ^= seen.touch(bHi[k], bLo[k]);
         for (let k = 0; k < n; k++) {
           const choice = bChoice[k];
+          if (collector !== undefined) {
+            // Parallel phase A: only look up; invariants run on every candidate, so that a
+            // level holding a violation is noticed (and re-run in order by the coordinator).
+            if (seen.has(bHi[k], bLo[k])) continue;
+            const bo = k * W;
+            if (nInv > 0) {
+              let j = 0;
+              try {
+                const st = immer ? (freeze(layout.decode(bWords, bo), true) as S) : iScratch.load(bWords, bo);
+                for (j = 0; j < nInv; j++) if (!invChecks[j](st)) break;
+              } catch (e) {
+                j = -1;
+              }
+              if (j < nInv) {
+                failure = { kind: 'violation', vkind: 'invariant', name: j >= 0 ? invariants[j].name : undefined, parent: pid, choice, generated: bGen[k] };
+                break;
+              }
+            }
+            if (!collector.push(bWords, bo, i, choice, bHi[k], bLo[k], sharded!.shardOf(bHi[k], bLo[k]))) {
+              failure = { kind: 'incomplete', reason: 'memory', parent: pid, choice, generated: bGen[k] };
+              break;
+            }
+            continue;
+          }
           if (atBound) {
             if (!seen.has(bHi[k], bLo[k])) {
               failure = { kind: 'incomplete', reason: 'max-depth', parent: pid, choice, generated: bGen[k] };

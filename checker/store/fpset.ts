@@ -103,6 +103,12 @@ export class FingerprintSet implements SeenSet {
     return this.table[(slot(hi, lo) & this.mask) << 1];
   }
 
+  /** Removes every entry (keeping the capacity). */
+  clear(): void {
+    if (this.count > 0) this.table.fill(0);
+    this.count = 0;
+  }
+
   private grow(): boolean {
     const old = this.table;
     if (old.byteLength * 2 + old.byteLength > this.maxBytes) return false;
@@ -192,6 +198,12 @@ export class WordSet implements SeenSet {
 
   touch(_hi: number, lo: number): number {
     return this.table[wordSlot((lo + 1) >>> 0) & this.mask];
+  }
+
+  /** Removes every entry (keeping the capacity). */
+  clear(): void {
+    if (this.count > 0) this.table.fill(0);
+    this.count = 0;
   }
 
   private grow(): boolean {

@@ -169,6 +169,12 @@ export class StateBuffer {
     this.count++;
   }
 
+  /** Reads a buffer filled by another thread: `count` states. */
+  adopt(buffer: SharedArrayBuffer | ArrayBuffer, count: number): void {
+    this.data = new Uint32Array(buffer);
+    this.count = count;
+  }
+
   clear(): void {
     this.count = 0;
   }

@@ -1,0 +1,220 @@
+// The seen-set of a parallel search: 2^k independent open-addressing tables (shards) in
+// SharedArrayBuffers, one owned by each worker during the insertion phase of a level. The
+// top bits of a fingerprint's slot hash choose the shard, the low bits the slot in it, so
+// two workers never write the same table at the same time and no atomic operation is
+// needed. Between phases any thread may read any shard; only the coordinator (or a shard's
+// owner) inserts. Slot formats are those of FingerprintSet (two words) and WordSet (one
+// word plus one) in fpset.ts.
+
+import { slot, wordSlot, type SeenSet } from './fpset.js';
+import { allocBuffer } from './parents.js';
+
+export interface ShardedBuffers {
+  tables: SharedArrayBuffer[];
+  counts: SharedArrayBuffer;
+  compact: boolean;
+}
+
+export class ShardedSet implements SeenSet {
+  private tables: Uint32Array[] = [];
+  private masks: number[] = [];
+  private limits: number[] = [];
+  /** Entries per shard, shared so that every thread sees the owner's insertions. */
+  private readonly counts: Int32Array;
+  private readonly shift: number;
+  /** Words per slot: 1 (compact) or 2. */
+  private readonly spw: number;
+  /** Shards replaced by growth since the last `takeGrown()`. */
+  private grown = new Set<number>();
+
+  /**
+   * @param shards   a power of two
+   * @param compact  one-word exact keys (Layout.compact) instead of 64-bit fingerprints
+   * @param canGrow  a say on each growth (the search's memory budget); none in workers
+   */
+  constructor(readonly shards: number, readonly compact: boolean, initialCapacity = 1 << 12, private readonly canGrow?: (extra: number) => boolean, adopt?: ShardedBuffers) {
+    if (shards < 1 || (shards & (shards - 1)) !== 0) throw new Error('shards must be a power of two');
+    this.shift = shards === 1 ? 32 : 32 - Math.log2(shards);
+    this.spw = compact ? 1 : 2;
+    if (adopt) {
+      this.counts = new Int32Array(adopt.counts);
+      adopt.tables.forEach((b, s) => this.setTable(s, new Uint32Array(b)));
+    } else {
+      this.counts = new Int32Array(allocBuffer(4 * shards, true));
+      let cap = 16;
+      while (cap < initialCapacity) cap *= 2;
+      for (let s = 0; s < shards; s++) this.setTable(s, new Uint32Array(allocBuffer(cap * this.spw * 4, true)));
+    }
+  }
+
+  private setTable(s: number, t: Uint32Array): void {
+    const cap = t.length / this.spw;
+    this.tables[s] = t;
+    this.masks[s] = cap - 1;
+    this.limits[s] = Math.floor(cap * 0.75);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let s = 0; s < this.shards; s++) n += this.counts[s];
+    return n;
+  }
+
+  get bytes(): number {
+    let b = 0;
+    for (const t of this.tables) b += t.byteLength;
+    return b;
+  }
+
+  /** Bytes the tables would need to hold `extra` more entries (growth included, transient copies not). */
+  bytesFor(extra: number): number {
+    let b = 0;
+    const per = Math.ceil(extra / this.shards) * 1.25 + 16;
+    for (let s = 0; s < this.shards; s++) {
+      let cap = this.masks[s] + 1;
+      while (this.counts[s] + per > cap * 0.75) cap *= 2;
+      b += cap * this.spw * 4;
+    }
+    return b;
+  }
+
+  /** The shard a fingerprint belongs to. */
+  shardOf(hi: number, lo: number): number {
+    return this.shards === 1 ? 0 : (this.compact ? wordSlot((lo + 1) >>> 0) : slot(hi, lo)) >>> this.shift;
+  }
+
+  put(hi: number, lo: number): 1 | 0 | -1 {
+    if (this.compact) {
+      const key = (lo + 1) >>> 0;
+      const h = wordSlot(key);
+      const s = this.shards === 1 ? 0 : h >>> this.shift;
+      if (this.counts[s] >= this.limits[s] && !this.grow(s)) return -1;
+      const t = this.tables[s];
+      const mask = this.masks[s];
+      let i = h & mask;
+      for (;;) {
+        const k = t[i];
+        if (k === 0) {
+          t[i] = key;
+          this.counts[s]++;
+          return 1;
+        }
+        if (k === key) return 0;
+        i = (i + 1) & mask;
+      }
+    }
+    const h = slot(hi, lo);
+    const s = this.shards === 1 ? 0 : h >>> this.shift;
+    if (this.counts[s] >= this.limits[s] && !this.grow(s)) return -1;
+    const t = this.tables[s];
+    const mask = this.masks[s];
+    let i = h & mask;
+    for (;;) {
+      const j = i << 1;
+      const a = t[j];
+      const b = t[j + 1];
+      if (a === 0 && b === 0) {
+        t[j] = hi;
+        t[j + 1] = lo;
+        this.counts[s]++;
+        return 1;
+      }
+      if (a === hi && b === lo) return 0;
+      i = (i + 1) & mask;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    if (this.compact) {
+      const key = (lo + 1) >>> 0;
+      const h = wordSlot(key);
+      const s = this.shards === 1 ? 0 : h >>> this.shift;
+      const t = this.tables[s];
+      const mask = this.masks[s];
+      let i = h & mask;
+      for (;;) {
+        const k = t[i];
+        if (k === 0) return false;
+        if (k === key) return true;
+        i = (i + 1) & mask;
+      }
+    }
+    const h = slot(hi, lo);
+    const s = this.shards === 1 ? 0 : h >>> this.shift;
+    const t = this.tables[s];
+    const mask = this.masks[s];
+    let i = h & mask;
+    for (;;) {
+      const j = i << 1;
+      const a = t[j];
+      const b = t[j + 1];
+      if (a === 0 && b === 0) return false;
+      if (a === hi && b === lo) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  touch(hi: number, lo: number): number {
+    if (this.compact) {
+      const h = wordSlot((lo + 1) >>> 0);
+      const s = this.shards === 1 ? 0 : h >>> this.shift;
+      return this.tables[s][h & this.masks[s]];
+    }
+    const h = slot(hi, lo);
+    const s = this.shards === 1 ? 0 : h >>> this.shift;
+    return this.tables[s][(h & this.masks[s]) << 1];
+  }
+
+  private grow(s: number): boolean {
+    const old = this.tables[s];
+    if (this.canGrow && !this.canGrow(old.byteLength * 2)) return false;
+    const cap = (this.masks[s] + 1) * 2;
+    let t: Uint32Array;
+    try {
+      t = new Uint32Array(allocBuffer(cap * this.spw * 4, true));
+    } catch {
+      return false;
+    }
+    const mask = cap - 1;
+    if (this.compact) {
+      for (let j = 0; j < old.length; j++) {
+        const key = old[j];
+        if (key === 0) continue;
+        let i = wordSlot(key) & mask;
+        while (t[i] !== 0) i = (i + 1) & mask;
+        t[i] = key;
+      }
+    } else {
+      for (let j = 0; j < old.length; j += 2) {
+        const hi = old[j];
+        const lo = old[j + 1];
+        if (hi === 0 && lo === 0) continue;
+        let i = slot(hi, lo) & mask;
+        while (t[i << 1] !== 0 || t[(i << 1) + 1] !== 0) i = (i + 1) & mask;
+        t[i << 1] = hi;
+        t[(i << 1) + 1] = lo;
+      }
+    }
+    this.setTable(s, t);
+    this.grown.add(s);
+    return true;
+  }
+
+  buffers(): ShardedBuffers {
+    return { tables: this.tables.map((t) => t.buffer as SharedArrayBuffer), counts: this.counts.buffer as SharedArrayBuffer, compact: this.compact };
+  }
+
+  /** Takes over tables that another thread replaced (by growing them). */
+  adoptTables(tables: readonly SharedArrayBuffer[]): void {
+    tables.forEach((b, s) => {
+      if (this.tables[s].buffer !== b) this.setTable(s, new Uint32Array(b));
+    });
+  }
+
+  /** The shards this thread grew since the last call, with their new buffers. */
+  takeGrown(): [number, SharedArrayBuffer][] {
+    const out = [...this.grown].map((s) => [s, this.tables[s].buffer as SharedArrayBuffer] as [number, SharedArrayBuffer]);
+    this.grown.clear();
+    return out;
+  }
+}

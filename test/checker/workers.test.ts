@@ -1,0 +1,94 @@
+// The parallel search gives what the single-threaded search gives: the same status, counts,
+// depth, queue and the same counterexample (state numbering and parent choice follow the
+// sequential order), at any number of workers. The level size above which workers are used
+// is lowered so that these small specs go through the workers on every level.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { check, instantiate, type CheckOptions, type CheckResult, type Spec } from '../../checker/index.js';
+import { tuning } from '../../checker/explore/parallel.js';
+import vfio from '../../bench/models/vfio.spec.js';
+import counters from '../../bench/models/counters.spec.js';
+import grid from '../bench/fixtures/grid.spec.js';
+
+const modules = {
+  vfio: fileURLToPath(new URL('../../bench/models/vfio.spec.ts', import.meta.url)),
+  counters: fileURLToPath(new URL('../../bench/models/counters.spec.ts', import.meta.url)),
+  grid: fileURLToPath(new URL('../bench/fixtures/grid.spec.ts', import.meta.url)),
+};
+const specs = { vfio, counters, grid } as unknown as Record<keyof typeof modules, Spec>;
+
+/** Everything but timings, memory and the engine's own frames in an error's stack. */
+function observable(r: CheckResult) {
+  const out = { ...r, stats: { ...r.stats, seconds: 0, storeBytes: 0 } };
+  if (out.status === 'error') out.error = { ...out.error, stack: out.error.stack?.split('\n')[0] };
+  return out;
+}
+
+function run(name: keyof typeof modules, constants: Record<string, number | boolean>, workers: number, opts: CheckOptions = {}): CheckResult {
+  return check(instantiate(specs[name], constants), { ...opts, workers, module: modules[name] });
+}
+
+let saved = 0;
+beforeAll(() => {
+  saved = tuning.minLevel;
+  tuning.minLevel = 1;
+});
+afterAll(() => {
+  tuning.minLevel = saved;
+});
+
+const cases: [string, keyof typeof modules, Record<string, number | boolean>, CheckOptions][] = [
+  ['vfio N=3 V=1 (ok)', 'vfio', { N: 3, V: 1 }, {}],
+  ['vfio N=2 V=2 with the immer engine', 'vfio', { N: 2, V: 2 }, { engine: 'immer' }],
+  ['counters K=3 M=6 (one-word exact keys)', 'counters', { K: 3, M: 6 }, {}],
+  ['grid: hashed fingerprints, a view, a constraint and an action property', 'grid', {}, {}],
+  ['grid stopped by max-states', 'grid', { LIMIT: 60 }, { maxStates: 3000 }],
+  ['grid stopped by max-depth', 'grid', { LIMIT: 60 }, { maxDepth: 9 }],
+  ['grid with an invariant violation', 'grid', { TARGET: 17 }, {}],
+  ['grid with a deadlock', 'grid', { STOPAT: 13 }, {}],
+  ['grid with an action that throws', 'grid', { THROWAT: 9 }, {}],
+  ['grid with a violated action property', 'grid', { SHRINK: true }, {}],
+];
+
+describe('workers: identical results at 1, 2 and 3 workers', () => {
+  for (const [title, name, constants, opts] of cases) {
+    it(`gives the same result for ${title}`, () => {
+      const one = observable(run(name, constants, 1, opts));
+      const before = tuning.levelsInParallel;
+      expect(observable(run(name, constants, 2, opts))).toEqual(one);
+      expect(tuning.levelsInParallel).toBeGreaterThan(before); // the workers did expand levels
+      if (title.startsWith('grid:') || title.startsWith('vfio N=3') || title.includes('violation')) expect(observable(run(name, constants, 3, opts))).toEqual(one);
+    });
+  }
+
+  it('returns the shortest trace of vfio BUG=1 (2N+4 states) when two workers race', () => {
+    const one = run('vfio', { N: 3, V: 1, BUG: 1 }, 1);
+    const two = run('vfio', { N: 3, V: 1, BUG: 1 }, 2);
+    expect(one.status).toBe('violation');
+    expect(observable(two)).toEqual(observable(one));
+    if (two.status === 'violation') expect(two.violation.trace).toHaveLength(10);
+  });
+
+  it('reaches the closed-form counts of vfio N=4 V=1 with two workers', () => {
+    const r = run('vfio', { N: 4, V: 1 }, 2);
+    expect(r.status).toBe('ok');
+    expect(r.stats.distinct).toBe(23_360);
+    expect(r.stats.transitions).toBe(86_064);
+  });
+});
+
+describe('workers: configuration', () => {
+  it('needs the spec module', () => {
+    expect(() => check(instantiate(specs.vfio, { N: 2 }), { workers: 2 })).toThrow(/module/);
+  });
+
+  it('rejects a worker count that is not a positive whole number', () => {
+    expect(() => check(instantiate(specs.vfio, { N: 2 }), { workers: 0 })).toThrow(/workers/);
+    expect(() => check(instantiate(specs.vfio, { N: 2 }), { workers: 1.5 })).toThrow(/workers/);
+  });
+
+  it('reports a module that does not load in the workers', () => {
+    expect(() => check(instantiate(specs.vfio, { N: 3 }), { workers: 2, module: modules.vfio.replace('vfio.spec', 'missing.spec') })).toThrow(/could not load the spec/);
+  });
+});
