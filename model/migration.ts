@@ -267,9 +267,6 @@ export function migrationModel(o: MigrationOptions = {}) {
   });
 }
 
-/** The resolved configuration a model was built with (for tests and tools). */
-export { migrationConfig as configOf };
-
 /** What a migration spec file declares: defaults for the constants, and its expected results. */
 export interface MigrationSpecOptions {
   readonly name: string;

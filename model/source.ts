@@ -23,7 +23,7 @@
 // cannot read it any more), and everything the device does besides its migration data.
 
 import { t } from '../checker/index.js';
-import { STATES, inPreCopy, inSavingGroup, isRunning, type MigState } from './states.js';
+import { STATES, inPreCopy, isRunning, type MigState } from './states.js';
 import { opensSession, endsSession } from './fsm.js';
 import {
   NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
@@ -257,4 +257,3 @@ export function saveDone(dev: SourceDevice, driver: DriverProfile, history: bool
   dev.pending = false;
 }
 
-export { inSavingGroup };

@@ -290,4 +290,3 @@ export function onCopy<R>(s: Readonly<MigrationState>, f: (c: MigrationState) =>
   return f(structuredClone(s) as MigrationState);
 }
 
-export { inPreCopy };

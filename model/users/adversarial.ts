@@ -59,6 +59,7 @@ export const adversarial: UserModel = {
       call: 'src.reset',
       next: (s) => { srcReset(s); },
       label: () => 'src: RESET',
+      doc: 'VFIO_DEVICE_RESET on the source: RUNNING, the session ends (ERR-4, ERR-6)',
     }),
     DstSetState: action({
       call: 'dst.set',
@@ -78,6 +79,7 @@ export const adversarial: UserModel = {
       call: 'dst.reset',
       next: (s) => { dstReset(s); },
       label: () => 'dst: RESET',
+      doc: 'VFIO_DEVICE_RESET on the destination: the only abort of a resuming session (DATA-6)',
     }),
   }),
 };
