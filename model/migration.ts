@@ -12,7 +12,7 @@
 // restart pre-copy, reset either device and start over, as often as it likes.
 
 import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../checker/index.js';
-import { FLAGS, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigFlag, type MigState } from './states.js';
+import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from './states.js';
 import { KERNEL_TABLE, isSupported } from './fsm.js';
 import { NONE, type StreamBounds } from './stream.js';
 import {
@@ -73,8 +73,10 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
   } catch (e) {
     throw new ConfigError(`FEATURES: ${(e as Error).message}`);
   }
-  const has = featureBits(asked) & featureBits(['STOP_COPY', ...driver.flags].join('|') as FeatureSet);
-  const features = FLAGS.filter((f: MigFlag) => (has & featureBits(f as FeatureSet)) !== 0).join('|') as FeatureSet;
+  // The devices report the flags asked for that the driver has (STOP_COPY always, FEAT-2).
+  const claimed = driver.flags.reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
+  const mask = featureBits(asked) & claimed;
+  const features = FLAGS.filter((f) => (mask & FLAG_BIT[f]) !== 0).join('|') as FeatureSet;
   const units = o.units ?? 2;
   const maxVersion = o.maxVersion ?? 1;
   if (!Number.isInteger(units) || units < 1 || units > 4) throw new ConfigError(`UNITS: ${units} is not in 1..4`);

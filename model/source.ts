@@ -18,9 +18,9 @@
 //   (kept until the next session starts). Without it they keep their initial values, and
 //   the state space is much smaller.
 //
-// Abstracted: the fd numbers (two per device, alternating with each session), the file's
-// own life after close() (the driver keeps the session until an ending arc; the user just
-// cannot read it any more), and everything the device does besides its migration data.
+// Abstracted: fd numbers (the user keeps one fd per device, the newest: always 3 here), the
+// file's own life after close() (the driver keeps the session until an ending arc; the user
+// just cannot read it any more), and everything the device does besides its migration data.
 
 import { t } from '../checker/index.js';
 import { STATES, inPreCopy, isRunning, type MigState } from './states.js';
