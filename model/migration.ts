@@ -256,6 +256,16 @@ export function migrationModel(o: MigrationOptions = {}) {
     state,
     init: init as never,
     actions: actions as never,
+    invariants: {
+      DataSizeAnsweredInEveryState: {
+        doc: 'VFIO_DEVICE_FEATURE_MIG_DATA_SIZE answers a size in every state of the source',
+        clause: 'SIZE-2', level: 'INFO',
+        check: (s: MigrationState) => {
+          const n = cfg.driver.dataSize(s.src);
+          return Number.isInteger(n) && n >= 0;
+        },
+      },
+    } as never,
     properties: migrationProperties(cfg, callOf) as never,
     ...(userTerminal ? { terminal: (s: unknown) => userTerminal(s as MigrationState, cfg) } : {}),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:

@@ -208,6 +208,12 @@ describe('writing a profile of one\'s own', () => {
     expect(r2.status === 'violation' && r2.violation.name).toBe('DirtyBytesStartAtZero');
   });
 
+  it('catches a profile whose MIG_DATA_SIZE has no answer in some state (SIZE-2)', () => {
+    const r = run({ driver: { ...reference, name: 'size-only-in-session', dataSize: (dev) => (dev.live ? 1 : Number.NaN) }, maxVersion: 1 });
+    expect(r.status === 'violation' && r.violation.name).toBe('DataSizeAnsweredInEveryState');
+    expect(labels(r)).toEqual(['Init']);
+  });
+
   it('catches a profile whose arc changes the stopped device (FSM-2) and one whose EOF is not permanent (DATA-7)', () => {
     const bump: DriverProfile = {
       ...reference,
