@@ -116,8 +116,8 @@ export interface SetReport {
   readonly reached: MigState;
   /** The arc that failed (EIO). */
   readonly failed?: Arc;
-  /** The destination's RESUMING->STOP loaded the stream (DATA-4). */
-  readonly loaded?: boolean;
+  /** The destination's RESUMING->STOP loaded the stream (DATA-4): what it loaded, and the source's units then. */
+  readonly loaded?: { readonly dst: readonly number[]; readonly src: readonly number[] };
 }
 
 function clearLink(l: Link): void {
@@ -157,7 +157,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   const plan = cfg.plan(dev.state, target);
   const bad = plan.arcs.indexOf('RESUMING->STOP');
   const failAt = bad >= 0 && !streamAccepted(dev, cfg.detectsIncomplete) ? bad : -1;
-  let loaded = false;
+  let loaded: SetReport['loaded'];
   const out = driveSet({
     table: cfg.table,
     features: cfg.features,
@@ -166,7 +166,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     failAt,
     onArc: (from, to) => {
       const r = destinationArc(dev, from, to);
-      if (from === 'RESUMING') loaded = true;
+      if (from === 'RESUMING') loaded = { dst: [...dev.units], src: [...s.src.units] };
       if (r.opens) {
         s.link.written = false;
         s.link.paired = false;
@@ -178,11 +178,14 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded };
 }
 
+/** `[v1 v0]`; `-` for a unit that holds nothing. */
+export const showUnits = (units: readonly number[]): string => `[${units.map((v) => (v < 0 ? '-' : `v${v}`)).join(' ')}]`;
+
 /** `SET_STATE(PRE_COPY) = 0, data_fd=3`, `SET_STATE(STOP) = -1 EIO (…)`. */
 export function showSet(target: MigState, r: SetReport): string {
   const call = `SET_STATE(${target})`;
   switch (r.ret) {
-    case 'OK': return `${call} = 0${r.fd !== null ? `, data_fd=${r.fd}` : ''}${r.loaded ? ' (RESUMING->STOP loaded the stream)' : ''}`;
+    case 'OK': return `${call} = 0${r.fd !== null ? `, data_fd=${r.fd}` : ''}${r.loaded ? ` (RESUMING->STOP loaded ${showUnits(r.loaded.dst)}; the source has ${showUnits(r.loaded.src)})` : ''}`;
     case 'EINVAL': return `${call} = -1 EINVAL`;
     case 'EIO': {
       const [from, to] = r.failed ? arcEnds(r.failed) : [r.reached, target];

@@ -41,7 +41,7 @@ export default migrationSpec({
         'dst: write(4, [initial unit 1 v0]) = ok  (vfio_load_state)',
         'src: read(3) = -1 ENOMSG  (vfio_save_complete_precopy: end of data, sends END_OF_STATE)',
         'dst: close(4)  (vfio_load_cleanup)',
-        'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded the stream)  (vfio_vmstate_change_prepare, VM start)',
+        'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded [v0 v0]; the source has [v1 v0])  (vfio_vmstate_change_prepare, VM start)',
       ],
     },
   ],

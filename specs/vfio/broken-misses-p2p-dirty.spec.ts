@@ -26,7 +26,7 @@ export default migrationSpec({
         'src: read(3) = [end]',
         'dst: write(4, [end]) = ok',
         'src: read(3) = 0',
-        'dst: SET_STATE(STOP) = 0 (RESUMING->STOP loaded the stream)',
+        'dst: SET_STATE(STOP) = 0 (RESUMING->STOP loaded [v0 v0]; the source has [v1 v0])',
       ],
     },
     {
@@ -49,7 +49,7 @@ export default migrationSpec({
         'dst: write(4, [end]) = ok  (vfio_load_state)',
         'src: read(3) = 0  (vfio_save_complete_precopy: end of data, sends END_OF_STATE)',
         'dst: close(4)  (vfio_load_cleanup)',
-        'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded the stream)  (vfio_vmstate_change_prepare, VM start)',
+        'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded [v0 v0]; the source has [v1 v0])  (vfio_vmstate_change_prepare, VM start)',
       ],
     },
   ],

@@ -114,7 +114,7 @@ describe('each broken profile is caught by its property', () => {
       'dst: SET_STATE(RESUMING) = 0, data_fd=4',
       'dst: write(4, [end]) = ok',
       'src: read(3) = 0',
-      'dst: SET_STATE(STOP) = 0 (RESUMING->STOP loaded the stream)',
+      'dst: SET_STATE(STOP) = 0 (RESUMING->STOP loaded [- -]; the source has [v0 v0])',
     ]);
     if (r.status === 'violation') {
       const last = r.violation.trace.at(-1)!.state;

@@ -68,7 +68,7 @@ describe('the default spec', () => {
     const grammar = [
       /^Init$/,
       /^src: SET_STATE\([A-Z_0-9]+\) = (0(, data_fd=3)?|-1 EINVAL)$/,
-      /^dst: SET_STATE\([A-Z_0-9]+\) = (0(, data_fd=4)?( \(RESUMING->STOP loaded the stream\))?|-1 EIO \(.*\))$/,
+      /^dst: SET_STATE\([A-Z_0-9]+\) = (0(, data_fd=4)?( \(RESUMING->STOP loaded \[[-v0-9 ]+\]; the source has \[[v0-9 ]+\]\))?|-1 EIO \(.*\))$/,
       /^src: read\(3\) = (\[(header|end)\]|\[(initial|dirty|final) unit \d v\d\]|0|-1 (ENOMSG|EAGAIN|ENODEV))$/,
       /^src: PRECOPY_INFO\(3\) = (\{initial_bytes: \d, dirty_bytes: \d(, flags: REINIT)?\}|-1 [A-Z]+)$/,
       /^dst: write\(4, \[.*\]\) = (ok|-1 ENODEV)$/,

@@ -245,7 +245,7 @@ describe('the destination', () => {
     const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {} };
     dstSet(s, 'RESUMING', cfg);
     const r = dstSet(s, 'STOP', cfg);
-    expect(showSet('STOP', r)).toBe('SET_STATE(STOP) = 0 (RESUMING->STOP loaded the stream)');
+    expect(showSet('STOP', r)).toBe('SET_STATE(STOP) = 0 (RESUMING->STOP loaded [- -]; the source has [v0 v0])');
   });
 
   it('answers write() with ENODEV outside a resuming session', () => {

@@ -65,7 +65,7 @@ describe('the qemu-like user', () => {
       'src: SET_STATE(PRE_COPY_P2P) = 0  (vfio_vmstate_change_prepare)',
       'src: SET_STATE(STOP_COPY) = 0  (vfio_vmstate_change)',
       'dst: SET_STATE(RESUMING) = 0, data_fd=4  (vfio_load_setup)',
-      'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded the stream)  (vfio_vmstate_change_prepare, VM start)',
+      'dst: SET_STATE(RUNNING_P2P) = 0 (RESUMING->STOP loaded [v0 v0]; the source has [v0 v0])  (vfio_vmstate_change_prepare, VM start)',
       'dst: SET_STATE(RUNNING) = 0  (vfio_vmstate_change, VM start)',
       'src: SET_STATE(STOP) = 0  (vfio_save_cleanup); close(3)',
     ]);
@@ -99,7 +99,7 @@ describe('the qemu-like user', () => {
     expect(r.violation.name).toBe('NoLostMandatoryData');
     const l = r.violation.trace.map((t) => t.label);
     expect(l).toContain('src: read(3) = -1 ENOMSG  (vfio_save_complete_precopy: end of data, sends END_OF_STATE)');
-    expect(l.at(-1)).toMatch(/^dst: SET_STATE\(RUNNING_P2P\) = 0 \(RESUMING->STOP loaded the stream\)/);
+    expect(l.at(-1)).toMatch(/^dst: SET_STATE\(RUNNING_P2P\) = 0 \(RESUMING->STOP loaded \[v0 v0\]; the source has \[v1 v0\]\)/);
     const last = r.violation.trace.at(-1)!.state;
     expect(last.dst.units).not.toEqual(last.src.units);
   });
