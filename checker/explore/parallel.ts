@@ -43,7 +43,13 @@ import { candidateBytes } from '../store/candidates.js';
  * Levels smaller than `minLevel` states are expanded by the coordinator alone (coordinating
  * the workers costs more). Tests lower it so that small specs exercise the workers.
  */
-export const tuning = { minLevel: 2048, /** Levels expanded by workers so far (for tests). */ levelsInParallel: 0 };
+export const tuning = {
+  minLevel: 2048,
+  /** Parents per chunk of a level (bounds the candidate lists). */
+  chunk: 1 << 17,
+  /** Chunks expanded by workers so far (for tests). */
+  levelsInParallel: 0,
+};
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
@@ -171,11 +177,20 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
       const tp = performance.now();
       pool.ready();
       if (DEBUG) DEBUG(`pool ready after ${(performance.now() - tp).toFixed(0)} ms`);
-      if (!parallelLevel(search, seen, pool, workers, owners)) {
-        // The level holds a stop of the sequential search: re-run it in order, here.
-        search.expand();
-        if (search.failure) break;
+      // The level in chunks of parents: each chunk is expanded, inserted and placed by the
+      // workers; a chunk that holds a stop of the sequential search is re-run, with the
+      // rest of the level, in order, here.
+      for (let start = 0; start < count; ) {
+        const end = Math.min(count, start + tuning.chunk);
+        const r = parallelChunk(search, seen, pool, workers, owners, start, end);
+        if (r === 'sequential') {
+          search.expand(start, count);
+          break;
+        }
+        if (r === 'stopped') break;
+        start = end;
       }
+      if (search.failure) break;
       search.advance();
       const now = performance.now();
       if (opts.onProgress) opts.onProgress({ distinct: search.parents.size, generated: search.generated, queue: search.cur.count, depth: search.depth, seconds: (now - search.t0) / 1000 });
@@ -190,13 +205,16 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
 }
 
 /**
- * Expands the current level with the workers into `search.nxt`. Returns false, with the
- * stores untouched, when the level must be re-run sequentially.
+ * Expands the parents [start, end) of the current level with the workers, appending the
+ * new states to `search.nxt`. Returns 'sequential', with the stores untouched, when this
+ * chunk must be re-run in order; 'stopped' when an invariant failed on a new state (the
+ * search's failure and counters are then set as the sequential search sets them).
  */
-function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][]): boolean {
+function parallelChunk<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][], start: number, end: number): 'done' | 'sequential' | 'stopped' {
   const count = search.cur.count;
   const free = Math.max(0, search.budget - search.storeBytes());
   const tables = seen.buffers().tables;
+  const ta = performance.now();
 
   // Phase A.
   const expandCmds: Command[] = [];
@@ -207,25 +225,25 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       count,
       firstId: search.firstId,
       depth: search.depth,
-      from: Math.floor((count * w) / workers),
-      to: Math.floor((count * (w + 1)) / workers),
+      from: start + Math.floor(((end - start) * w) / workers),
+      to: start + Math.floor(((end - start) * (w + 1)) / workers),
       tables,
       candidateBytes: free / (2 * workers),
     });
   }
-  const ta = performance.now();
   const expanded = pool.run(expandCmds) as Extract<Reply, { type: 'expanded' }>[];
-  if (expanded.some((r) => !r.ok)) return false;
+  if (expanded.some((r) => !r.ok)) return 'sequential';
   const lists = expanded.map((r) => r.candidates);
   const candidates = lists.reduce((a, l) => a + l.count, 0);
 
   // The bounds, judged before anything is inserted (candidates >= new states).
   const distinct = search.parents.size;
-  if (distinct + candidates > search.maxStates) return false;
+  if (distinct + candidates > search.maxStates) return 'sequential';
   const W = search.W;
   const held = lists.reduce((a, l) => a + candidateBytes(l), 0);
-  const need = (seen.bytesFor(candidates) - seen.bytes) + Math.ceil((distinct + candidates) / (1 << 20) + 1) * (1 << 20) * 8 - search.parents.bytes + candidates * W * 4 + held;
-  if (!search.canGrow(Math.max(0, need))) return false;
+  const parentsAfter = Math.ceil((distinct + candidates) / (1 << 20) + 1) * (1 << 20) * 8;
+  const need = seen.bytesFor(candidates) - seen.bytes + Math.max(0, parentsAfter - search.parents.bytes) + (search.nxt.count + candidates) * W * 4 + held;
+  if (!search.canGrow(Math.max(0, need))) return 'sequential';
 
   // Phase B.
   const tb = performance.now();
@@ -243,20 +261,35 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
 
   // Phase C.
   const tc = performance.now();
+  const slot0 = search.nxt.count;
   search.parents.reserve(distinct + total);
-  search.nxt.ensure(total);
+  search.nxt.ensure(slot0 + total);
   const parentBuffers = search.parents.buffers();
-  let slot = 0;
   const placeCmds: Command[] = [];
-  for (let w = 0; w < workers; w++) {
-    placeCmds.push({ type: 'place', parents: parentBuffers, nxt: search.nxt.data.buffer as SharedArrayBuffer, base: distinct + slot, slot, firstId: search.firstId });
-    slot += winners[w];
-  }
-  pool.run(placeCmds);
-  search.parents.setSize(distinct + total);
-  search.nxt.count = total;
+  for (let w = 0, off = 0; w < workers; off += winners[w], w++)
+    placeCmds.push({ type: 'place', parents: parentBuffers, nxt: search.nxt.data.buffer as SharedArrayBuffer, base: distinct + off, slot: slot0 + off, firstId: search.firstId });
+  const placed = pool.run(placeCmds) as Extract<Reply, { type: 'placed' }>[];
+  const generatedBefore = search.generated;
   search.generated += expanded.reduce((a, r) => a + r.generated, 0);
   tuning.levelsInParallel++;
-  if (DEBUG) DEBUG(`level ${search.depth}: ${count} states, ${candidates} candidates, ${total} new; A ${(tb - ta).toFixed(0)} B ${(tc - tb).toFixed(0)} C ${(performance.now() - tc).toFixed(0)} ms`);
-  return true;
+  if (DEBUG) DEBUG(`level ${search.depth} [${start}, ${end}): ${candidates} candidates, ${total} new; A ${(tb - ta).toFixed(0)} B ${(tc - tb).toFixed(0)} C ${(performance.now() - tc).toFixed(0)} ms`);
+
+  // The first new state (in the sequential numbering) on which an invariant fails.
+  let off = 0;
+  let genOff = 0;
+  for (let w = 0; w < workers; off += winners[w], genOff += expanded[w].generated, w++) {
+    const bad = placed[w].bad;
+    if (!bad) continue;
+    const id = distinct + off + bad.rank;
+    search.parents.setSize(id + 1);
+    search.nxt.count = slot0 + off + bad.rank + 1;
+    search.generated = generatedBefore + genOff + bad.gen;
+    const name = search.invariants[bad.invariant].name;
+    const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name };
+    search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
+    return 'stopped';
+  }
+  search.parents.setSize(distinct + total);
+  search.nxt.count = slot0 + total;
+  return 'done';
 }

@@ -429,34 +429,19 @@ export class Search<S> {
       }
 
       // Pass 2: insert in order; invariants on new states.
-      if (n > 0) {
+      if (collector !== undefined) {
+        // Parallel phase A: the successors go to their shard's owner, who inserts them
+        // (phase B); invariants run on the new states when they are placed (phase C).
+        for (let k = 0; k < n; k++) {
+          if (!collector.push(bWords, k * W, i, bChoice[k], bHi[k], bLo[k], sharded!.shardOf(bHi[k], bLo[k]), bGen[k])) {
+            failure = { kind: 'incomplete', reason: 'memory', parent: pid, choice: bChoice[k], generated: bGen[k] };
+            break;
+          }
+        }
+      } else if (n > 0) {
         if (n > 1 && seen.bytes >= TOUCH_MIN_BYTES) for (let k = 0; k < n; k++) sink ^= seen.touch(bHi[k], bLo[k]);
         for (let k = 0; k < n; k++) {
           const choice = bChoice[k];
-          if (collector !== undefined) {
-            // Parallel phase A: only look up; invariants run on every candidate, so that a
-            // level holding a violation is noticed (and re-run in order by the coordinator).
-            if (seen.has(bHi[k], bLo[k])) continue;
-            const bo = k * W;
-            if (nInv > 0) {
-              let j = 0;
-              try {
-                const st = immer ? (freeze(layout.decode(bWords, bo), true) as S) : iScratch.load(bWords, bo);
-                for (j = 0; j < nInv; j++) if (!invChecks[j](st)) break;
-              } catch (e) {
-                j = -1;
-              }
-              if (j < nInv) {
-                failure = { kind: 'violation', vkind: 'invariant', name: j >= 0 ? invariants[j].name : undefined, parent: pid, choice, generated: bGen[k] };
-                break;
-              }
-            }
-            if (!collector.push(bWords, bo, i, choice, bHi[k], bLo[k], sharded!.shardOf(bHi[k], bLo[k]))) {
-              failure = { kind: 'incomplete', reason: 'memory', parent: pid, choice, generated: bGen[k] };
-              break;
-            }
-            continue;
-          }
           if (atBound) {
             if (!seen.has(bHi[k], bLo[k])) {
               failure = { kind: 'incomplete', reason: 'max-depth', parent: pid, choice, generated: bGen[k] };
@@ -530,6 +515,27 @@ export class Search<S> {
     this.generated = generated;
     this.failure = failure;
     this.sink ^= sink;
+  }
+
+  /** Index of the invariant being evaluated by `invariantsAt` (to name one that throws). */
+  invariantIndex = 0;
+  private scratchForInvariants: Scratch<S> | undefined;
+
+  /**
+   * Runs the checked invariants on the packed state at w[o..] as the search does on a new
+   * state: -1 when all hold, else the index of the first that is violated. Exceptions
+   * propagate, with `invariantIndex` naming the invariant that threw.
+   */
+  invariantsAt(w: Uint32Array, o: number): number {
+    const invs = this.invariants;
+    if (invs.length === 0) return -1;
+    this.scratchForInvariants ??= this.layout.scratch();
+    const st = this.immer ? (freeze(this.layout.decode(w, o), true) as S) : this.scratchForInvariants.load(w, o);
+    for (let j = 0; j < invs.length; j++) {
+      this.invariantIndex = j;
+      if (!invs[j].check(st)) return j;
+    }
+    return -1;
   }
 
   /** Moves to the next level (after the whole current level was expanded). */

@@ -37,9 +37,30 @@ export type Reply =
   | { type: 'error'; message: string }
   | { type: 'expanded'; ok: boolean; generated: number; candidates: CandidateBuffers }
   | { type: 'inserted'; ok: boolean; winners: number[]; grown: [number, SharedArrayBuffer][] }
-  | { type: 'placed' };
+  | { type: 'placed'; bad?: InvariantStop };
+
+/** The first of a worker's new states on which an invariant fails or throws (phase C). */
+export interface InvariantStop {
+  /** Its rank among the worker's winners. */
+  rank: number;
+  kind: 'violation' | 'error';
+  /** Index of the invariant among the checked ones. */
+  invariant: number;
+  error?: unknown;
+  /** Parent index within the level, choice, and successors generated up to it in the command. */
+  parent: number;
+  choice: number;
+  gen: number;
+}
 
 const init = workerData as WorkerInit;
+
+/** An exception as it can cross to the coordinator (an Error keeps its message and stack). */
+function cloneable(e: unknown): unknown {
+  if (e instanceof Error) return e;
+  if (typeof e === 'string' || typeof e === 'number' || typeof e === 'boolean' || e === null || e === undefined) return e;
+  return new Error(String(e));
+}
 const ctrl = new Int32Array(init.ctrl);
 
 function reply(seq: number, msg: Reply): void {
@@ -163,17 +184,29 @@ if (ctx) {
           if (!parents) parents = ParentStore.adopt(cmd.parents);
           else parents.adoptMore(cmd.parents);
           const nxt = new Uint32Array(cmd.nxt);
-          const { words, parent, choice, win, count } = candidates;
+          const { words, parent, choice, gen, win, count } = candidates;
           let id = cmd.base;
           let o = cmd.slot * W;
+          let bad: InvariantStop | undefined;
+          const check = search.invariants.length > 0;
           for (let j = 0; j < count; j++) {
             if (win[j] !== 1) continue;
-            parents.set(id++, cmd.firstId + parent[j], choice[j]);
+            parents.set(id, cmd.firstId + parent[j], choice[j]);
             const src = j * W;
             for (let k = 0; k < W; k++) nxt[o + k] = words[src + k];
+            if (check && bad === undefined) {
+              // Invariants run on new states only, as in the sequential search.
+              try {
+                const v = search.invariantsAt(words, src);
+                if (v >= 0) bad = { rank: id - cmd.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j], gen: gen[j] };
+              } catch (e) {
+                bad = { rank: id - cmd.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j], gen: gen[j] };
+              }
+            }
+            id++;
             o += W;
           }
-          reply(seq, { type: 'placed' });
+          reply(seq, { type: 'placed', bad });
           break;
         }
       }

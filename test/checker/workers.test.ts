@@ -29,13 +29,16 @@ function run(name: keyof typeof modules, constants: Record<string, number | bool
   return check(instantiate(specs[name], constants), { ...opts, workers, module: modules[name] });
 }
 
-let saved = 0;
+// Every level goes to the workers, in chunks of a few parents, so that a stop can fall in
+// any chunk of a level.
+const saved = { ...tuning };
 beforeAll(() => {
-  saved = tuning.minLevel;
   tuning.minLevel = 1;
+  tuning.chunk = 37;
 });
 afterAll(() => {
-  tuning.minLevel = saved;
+  tuning.minLevel = saved.minLevel;
+  tuning.chunk = saved.chunk;
 });
 
 const cases: [string, keyof typeof modules, Record<string, number | boolean>, CheckOptions][] = [
@@ -48,6 +51,8 @@ const cases: [string, keyof typeof modules, Record<string, number | boolean>, Ch
   ['grid with an invariant violation', 'grid', { TARGET: 17 }, {}],
   ['grid with a deadlock', 'grid', { STOPAT: 13 }, {}],
   ['grid with an action that throws', 'grid', { THROWAT: 9 }, {}],
+  ['grid with an invariant that throws', 'grid', { INVTHROW: 15 }, {}],
+  ['grid with an invariant violation found when new states are placed', 'grid', { TARGET: 21, LIMIT: 40 }, {}],
   ['grid with a violated action property', 'grid', { SHRINK: true }, {}],
 ];
 
@@ -68,6 +73,15 @@ describe('workers: identical results at 1, 2 and 3 workers', () => {
     expect(one.status).toBe('violation');
     expect(observable(two)).toEqual(observable(one));
     if (two.status === 'violation') expect(two.violation.trace).toHaveLength(10);
+  });
+
+  it('gives the same result whatever the chunk size', () => {
+    const one = observable(run('grid', { TARGET: 21, LIMIT: 40 }, 1));
+    for (const chunk of [1, 2, 1000]) {
+      tuning.chunk = chunk;
+      expect(observable(run('grid', { TARGET: 21, LIMIT: 40 }, 2))).toEqual(one);
+    }
+    tuning.chunk = 37;
   });
 
   it('reaches the closed-form counts of vfio N=4 V=1 with two workers', () => {
