@@ -37,7 +37,7 @@ import { ShardedSet } from '../store/sharded.js';
 import { compileLayout } from '../store/layout.js';
 import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
 import type { Command, Reply, WorkerInit } from './worker.js';
-import { candidateBytes } from '../store/candidates.js';
+import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
 
 /**
  * Levels smaller than `minLevel` states are expanded by the coordinator alone (coordinating
@@ -49,10 +49,14 @@ export const tuning = {
   chunk: 1 << 17,
   /** Chunks expanded by workers so far (for tests). */
   levelsInParallel: 0,
+  /** Wait for the workers before the first level instead of going on alone meanwhile (for tests). */
+  waitForWorkers: false,
 };
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
+const busy: number[][] = Array.from({ length: 64 }, () => [0, 0, 0]);
+let totalCandidates = 0;
 
 class Pool {
   private readonly ctrl: Int32Array;
@@ -77,6 +81,12 @@ class Pool {
   private started = false;
 
   /** Waits until every worker has loaded the spec (they start loading at construction). */
+  /** Whether every worker has answered its start-up (without waiting). */
+  answered(): boolean {
+    for (let i = 0; i < this.n; i++) if (Atomics.load(this.ctrl, 1 + i) !== this.seq) return false;
+    return true;
+  }
+
   ready(): void {
     if (this.started) return;
     this.started = true;
@@ -89,12 +99,17 @@ class Pool {
   }
 
   /** Sends one command to each worker and waits for all replies. */
+  /** Milliseconds spent waiting for the workers (for MIGCHECK_DEBUG). */
+  waited = 0;
+
   run(commands: Command[]): Reply[] {
+    const t0 = performance.now();
     this.seq++;
     commands.forEach((c, i) => this.ports[i].postMessage(c));
     Atomics.store(this.ctrl, 0, this.seq);
     Atomics.notify(this.ctrl, 0);
     const replies = this.wait();
+    this.waited += performance.now() - t0;
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') throw new Error(`worker failed: ${bad.message}`);
     return replies;
@@ -168,128 +183,169 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
   try {
     while (search.running) {
       const count = search.cur.count;
-      if (count < tuning.minLevel || search.depth >= search.maxDepth) {
+      // Until the workers have loaded the spec, the coordinator goes on alone.
+      if (count < tuning.minLevel || search.depth >= search.maxDepth || (!tuning.waitForWorkers && !pool.answered())) {
         search.expand();
         if (search.failure) break;
         search.advance();
         continue;
       }
-      const tp = performance.now();
       pool.ready();
-      if (DEBUG) DEBUG(`pool ready after ${(performance.now() - tp).toFixed(0)} ms`);
-      // The level in chunks of parents: each chunk is expanded, inserted and placed by the
-      // workers; a chunk that holds a stop of the sequential search is re-run, with the
-      // rest of the level, in order, here.
-      for (let start = 0; start < count; ) {
-        const end = Math.min(count, start + tuning.chunk);
-        const r = parallelChunk(search, seen, pool, workers, owners, start, end);
-        if (r === 'sequential') {
-          search.expand(start, count);
-          break;
-        }
-        if (r === 'stopped') break;
-        start = end;
-      }
+      const r = parallelLevel(search, seen, pool, workers, owners);
+      // A chunk holding a stop of the sequential search is re-run, with the rest of the
+      // level, in order, here.
+      if (r !== 'done' && r !== 'stopped') search.expand(r.from, count);
       if (search.failure) break;
       search.advance();
       const now = performance.now();
       if (opts.onProgress) opts.onProgress({ distinct: search.parents.size, generated: search.generated, queue: search.cur.count, depth: search.depth, seconds: (now - search.t0) / 1000 });
     }
+    // A module that cannot load in the workers is a configuration error, even when the
+    // search ended before it needed them (if they have said so by now).
+    if (pool.answered()) pool.ready();
   } catch (e) {
     if (!(e instanceof OutOfMemory)) throw e;
     search.failure = { kind: 'incomplete', reason: 'memory', parent: search.firstId, choice: 0, generated: search.generated };
   } finally {
+    if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - search.t0).toFixed(0)} ms; ${totalCandidates} candidates; busy place/insert/expand ${busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}`);
     pool.close();
   }
   return search.result();
 }
 
+interface Chunk {
+  start: number;
+  end: number;
+  /** Which of each worker's three candidate sets holds it. */
+  set: number;
+  lists?: CandidateBuffers[];
+  candidates?: number;
+  /** Successors generated, per worker. */
+  generated?: number[];
+  winners?: number[];
+  total?: number;
+}
+
 /**
- * Expands the parents [start, end) of the current level with the workers, appending the
- * new states to `search.nxt`. Returns 'sequential', with the stores untouched, when this
- * chunk must be re-run in order; 'stopped' when an invariant failed on a new state (the
- * search's failure and counters are then set as the sequential search sets them).
+ * Expands the current level with the workers into `search.nxt`, in chunks of parents
+ * pipelined three deep: one step of all workers places chunk k-2, inserts chunk k-1 and
+ * expands chunk k (those phases depend only on earlier steps), so each chunk costs one
+ * synchronisation instead of three. Returns 'stopped' when an invariant failed on a new
+ * state (the search's failure and counters are then set as the sequential search sets
+ * them), or the parent from which the level must be re-run in order (nothing of it is in
+ * the stores yet).
  */
-function parallelChunk<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][], start: number, end: number): 'done' | 'sequential' | 'stopped' {
+function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][]): 'done' | 'stopped' | { from: number } {
   const count = search.cur.count;
-  const free = Math.max(0, search.budget - search.storeBytes());
-  const tables = seen.buffers().tables;
-  const ta = performance.now();
-
-  // Phase A.
-  const expandCmds: Command[] = [];
-  for (let w = 0; w < workers; w++) {
-    expandCmds.push({
-      type: 'expand',
-      cur: search.cur.data.buffer as SharedArrayBuffer,
-      count,
-      firstId: search.firstId,
-      depth: search.depth,
-      from: start + Math.floor(((end - start) * w) / workers),
-      to: start + Math.floor(((end - start) * (w + 1)) / workers),
-      tables,
-      candidateBytes: free / (2 * workers),
-    });
-  }
-  const expanded = pool.run(expandCmds) as Extract<Reply, { type: 'expanded' }>[];
-  if (expanded.some((r) => !r.ok)) return 'sequential';
-  const lists = expanded.map((r) => r.candidates);
-  const candidates = lists.reduce((a, l) => a + l.count, 0);
-
-  // The bounds, judged before anything is inserted (candidates >= new states).
-  const distinct = search.parents.size;
-  if (distinct + candidates > search.maxStates) return 'sequential';
   const W = search.W;
-  const held = lists.reduce((a, l) => a + candidateBytes(l), 0);
-  const parentsAfter = Math.ceil((distinct + candidates) / (1 << 20) + 1) * (1 << 20) * 8;
-  const need = seen.bytesFor(candidates) - seen.bytes + Math.max(0, parentsAfter - search.parents.bytes) + (search.nxt.count + candidates) * W * 4 + held;
-  if (!search.canGrow(Math.max(0, need))) return 'sequential';
+  const chunks: Chunk[] = [];
+  for (let start = 0, k = 0; start < count; start += tuning.chunk, k++) chunks.push({ start, end: Math.min(count, start + tuning.chunk), set: k % 3 });
+  let abortAt: number | undefined;
 
-  // Phase B.
-  const tb = performance.now();
-  const inserted = pool.run(owners.map((shards) => ({ type: 'insert', shards, lists, tables }) satisfies Command)) as Extract<Reply, { type: 'inserted' }>[];
-  for (const r of inserted) {
-    if (!r.ok) throw new OutOfMemory('a worker could not grow its shard of the seen-set');
-    if (r.grown.length > 0) {
-      const t = seen.buffers().tables;
-      for (const [s, b] of r.grown) t[s] = b;
-      seen.adoptTables(t);
+  for (let step = 0; ; step++) {
+    const P = step - 2;
+    const I = step - 1;
+    const E = step;
+    const live = (k: number) => k >= 0 && k < chunks.length && (abortAt === undefined || k < abortAt);
+    let doPlace = live(P);
+    let doInsert = live(I);
+    const doExpand = live(E) && abortAt === undefined;
+
+    // Bounds of chunk I, judged before anything of it is inserted (candidates >= new states).
+    if (doInsert) {
+      const c = chunks[I];
+      const planned = search.parents.size + (doPlace ? chunks[P].total! : 0);
+      const held = c.lists!.reduce((a, l) => a + candidateBytes(l), 0);
+      const parentsAfter = Math.ceil((planned + c.candidates!) / (1 << 20) + 1) * (1 << 20) * 8;
+      const need = seen.bytesFor(c.candidates!) - seen.bytes + Math.max(0, parentsAfter - search.parents.bytes) + (search.nxt.count + c.candidates!) * W * 4 + held;
+      if (planned + c.candidates! > search.maxStates || !search.canGrow(Math.max(0, need))) {
+        abortAt = I;
+        doInsert = false;
+      }
     }
-  }
-  const winners = lists.map((_, l) => inserted.reduce((a, r) => a + r.winners[l], 0));
-  const total = winners.reduce((a, b) => a + b, 0);
+    if (!doPlace && !doInsert && !(doExpand && abortAt === undefined)) break;
 
-  // Phase C.
-  const tc = performance.now();
-  const slot0 = search.nxt.count;
-  search.parents.reserve(distinct + total);
-  search.nxt.ensure(slot0 + total);
-  const parentBuffers = search.parents.buffers();
-  const placeCmds: Command[] = [];
-  for (let w = 0, off = 0; w < workers; off += winners[w], w++)
-    placeCmds.push({ type: 'place', parents: parentBuffers, nxt: search.nxt.data.buffer as SharedArrayBuffer, base: distinct + off, slot: slot0 + off, firstId: search.firstId });
-  const placed = pool.run(placeCmds) as Extract<Reply, { type: 'placed' }>[];
-  const generatedBefore = search.generated;
-  search.generated += expanded.reduce((a, r) => a + r.generated, 0);
-  tuning.levelsInParallel++;
-  if (DEBUG) DEBUG(`level ${search.depth} [${start}, ${end}): ${candidates} candidates, ${total} new; A ${(tb - ta).toFixed(0)} B ${(tc - tb).toFixed(0)} C ${(performance.now() - tc).toFixed(0)} ms`);
+    const tables = seen.buffers().tables;
+    const cmds: Command[] = [];
+    let placement: { base: number; slot: number } | undefined;
+    if (doPlace) {
+      const c = chunks[P];
+      placement = { base: search.parents.size, slot: search.nxt.count };
+      search.parents.reserve(placement.base + c.total!);
+      search.nxt.ensure(placement.slot + c.total!);
+    }
+    const parentBuffers = doPlace ? search.parents.buffers() : undefined;
+    const free = Math.max(0, search.budget - search.storeBytes());
+    for (let w = 0, off = 0; w < workers; w++) {
+      const cmd: Command = { type: 'step', tables };
+      if (doPlace) {
+        const c = chunks[P];
+        cmd.place = { set: c.set, parents: parentBuffers!, nxt: search.nxt.data.buffer as SharedArrayBuffer, base: placement!.base + off, slot: placement!.slot + off, firstId: search.firstId };
+        off += c.winners![w];
+      }
+      if (doInsert) cmd.insert = { shards: owners[w], lists: chunks[I].lists! };
+      if (doExpand && abortAt === undefined) {
+        const c = chunks[E];
+        cmd.expand = {
+          set: c.set,
+          cur: search.cur.data.buffer as SharedArrayBuffer,
+          count,
+          firstId: search.firstId,
+          depth: search.depth,
+          from: c.start + Math.floor(((c.end - c.start) * w) / workers),
+          to: c.start + Math.floor(((c.end - c.start) * (w + 1)) / workers),
+          candidateBytes: free / (4 * workers),
+        };
+      }
+      cmds.push(cmd);
+    }
+    const replies = pool.run(cmds) as Extract<Reply, { type: 'step' }>[];
+    if (DEBUG) replies.forEach((r, w) => r.ms!.forEach((m, i) => (busy[w][i] += m)));
 
-  // The first new state (in the sequential numbering) on which an invariant fails.
-  let off = 0;
-  let genOff = 0;
-  for (let w = 0; w < workers; off += winners[w], genOff += expanded[w].generated, w++) {
-    const bad = placed[w].bad;
-    if (!bad) continue;
-    const id = distinct + off + bad.rank;
-    search.parents.setSize(id + 1);
-    search.nxt.count = slot0 + off + bad.rank + 1;
-    search.generated = generatedBefore + genOff + bad.gen;
-    const name = search.invariants[bad.invariant].name;
-    const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name };
-    search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
-    return 'stopped';
+    if (doPlace) {
+      const c = chunks[P];
+      // The first new state (in the sequential numbering) on which an invariant fails.
+      for (let w = 0, off = 0, genOff = 0; w < workers; off += c.winners![w], genOff += c.generated![w], w++) {
+        const bad = replies[w].placed!.bad;
+        if (!bad) continue;
+        const id = placement!.base + off + bad.rank;
+        search.parents.setSize(id + 1);
+        search.nxt.count = placement!.slot + off + bad.rank + 1;
+        search.generated += genOff + bad.gen;
+        const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name: search.invariants[bad.invariant].name };
+        search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
+        return 'stopped';
+      }
+      search.parents.setSize(placement!.base + c.total!);
+      search.nxt.count = placement!.slot + c.total!;
+      search.generated += c.generated!.reduce((a, b) => a + b, 0);
+      tuning.levelsInParallel++;
+    }
+    if (doInsert) {
+      const c = chunks[I];
+      for (const r of replies) {
+        const ins = r.inserted!;
+        if (!ins.ok) throw new OutOfMemory('a worker could not grow its shard of the seen-set');
+        if (ins.grown.length > 0) {
+          const t = seen.buffers().tables;
+          for (const [s, b] of ins.grown) t[s] = b;
+          seen.adoptTables(t);
+        }
+      }
+      c.winners = c.lists!.map((_, l) => replies.reduce((a, r) => a + r.inserted!.winners[l], 0));
+      c.total = c.winners.reduce((a, b) => a + b, 0);
+    }
+    if (doExpand && abortAt === undefined) {
+      const c = chunks[E];
+      if (replies.some((r) => !r.expanded!.ok)) abortAt = E;
+      else {
+        c.lists = replies.map((r) => r.expanded!.candidates);
+        c.candidates = c.lists.reduce((a, l) => a + l.count, 0);
+        if (DEBUG) totalCandidates += c.candidates;
+        c.generated = replies.map((r) => r.expanded!.generated);
+      }
+    }
+    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}`);
   }
-  search.parents.setSize(distinct + total);
-  search.nxt.count = slot0 + total;
-  return 'done';
+  return abortAt === undefined ? 'done' : { from: chunks[abortAt].start };
 }

@@ -26,18 +26,51 @@ export interface WorkerInit {
   shape: { words: number; choices: number };
 }
 
-export type Command =
-  | { type: 'expand'; cur: SharedArrayBuffer; count: number; firstId: number; depth: number; from: number; to: number; tables: SharedArrayBuffer[]; candidateBytes: number }
-  | { type: 'insert'; shards: number[]; lists: CandidateBuffers[]; tables: SharedArrayBuffer[] }
-  | { type: 'place'; parents: ReturnType<ParentStore['buffers']>; nxt: SharedArrayBuffer; base: number; slot: number; firstId: number }
-  | { type: 'stop' };
+/** Phase A of a chunk: expand parents [from, to) of the frontier into candidate set `set`. */
+export interface ExpandPart {
+  set: number;
+  cur: SharedArrayBuffer;
+  count: number;
+  firstId: number;
+  depth: number;
+  from: number;
+  to: number;
+  candidateBytes: number;
+}
+
+/** Phase B of a chunk: insert the candidates of `shards` from every worker's lists, in list order. */
+export interface InsertPart {
+  shards: number[];
+  lists: CandidateBuffers[];
+}
+
+/** Phase C of a chunk: number this worker's winners of candidate set `set` from `base`. */
+export interface PlacePart {
+  set: number;
+  parents: ReturnType<ParentStore['buffers']>;
+  nxt: SharedArrayBuffer;
+  base: number;
+  slot: number;
+  firstId: number;
+}
+
+/**
+ * One step of the pipeline: the three phases of three consecutive chunks (place chunk k-2,
+ * insert chunk k-1, expand chunk k), which depend only on earlier steps.
+ */
+export type Command = { type: 'step'; tables: SharedArrayBuffer[]; place?: PlacePart; insert?: InsertPart; expand?: ExpandPart } | { type: 'stop' };
 
 export type Reply =
   | { type: 'ready' }
   | { type: 'error'; message: string }
-  | { type: 'expanded'; ok: boolean; generated: number; candidates: CandidateBuffers }
-  | { type: 'inserted'; ok: boolean; winners: number[]; grown: [number, SharedArrayBuffer][] }
-  | { type: 'placed'; bad?: InvariantStop };
+  | {
+      type: 'step';
+      /** Milliseconds spent placing, inserting and expanding. */
+      ms?: number[];
+      placed?: { bad?: InvariantStop };
+      inserted?: { ok: boolean; winners: number[]; grown: [number, SharedArrayBuffer][] };
+      expanded?: { ok: boolean; generated: number; candidates: CandidateBuffers };
+    };
 
 /** The first of a worker's new states on which an invariant fails or throws (phase C). */
 export interface InvariantStop {
@@ -77,7 +110,7 @@ function next(): Command {
   }
 }
 
-async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates } | undefined> {
+async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {
   try {
     const url = init.module.startsWith('file:') ? init.module : pathToFileURL(isAbsolute(init.module) ? init.module : init.module).href;
     const mod = (await import(url)) as Record<string, unknown>;
@@ -93,11 +126,12 @@ async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; can
     });
     if (search.W !== init.shape.words || inst.choices.length !== init.shape.choices)
       throw new Error(`${init.module} builds a different model in a worker (${search.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
-    const candidates = new Candidates(search.W, !!inst.view || !search.layout.exact, seen.shards);
-    search.collector = candidates;
+    // Three candidate sets: a chunk's set lives from its expansion to its placement, two steps later.
+    const keepFp = !!inst.view || !search.layout.exact;
+    const candidates = [0, 1, 2].map(() => new Candidates(search.W, keepFp, seen.shards));
     search.sharded = seen;
     reply(1, { type: 'ready' });
-    return { search, seen, candidates };
+    return { search, seen, candidates, keepFp };
   } catch (e) {
     reply(1, { type: 'error', message: (e as Error)?.message ?? String(e) });
     return undefined;
@@ -106,7 +140,7 @@ async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; can
 
 const ctx = await start();
 if (ctx) {
-  const { search, seen, candidates } = ctx;
+  const { search, seen, candidates, keepFp } = ctx;
   const W = search.W;
   let parents: ParentStore | undefined;
   const fp = new Uint32Array(2);
@@ -119,100 +153,117 @@ if (ctx) {
     const cmd = next();
     if (cmd.type === 'stop') break;
     try {
-      switch (cmd.type) {
-        case 'expand': {
-          seen.adoptTables(cmd.tables);
-          search.cur.adopt(cmd.cur, cmd.count);
-          search.firstId = cmd.firstId;
-          search.depth = cmd.depth;
-          search.failure = undefined;
-          search.generated = 0;
-          candidates.clear();
-          candidates.maxBytes = cmd.candidateBytes;
-          search.expand(cmd.from, cmd.to);
-          reply(seq, { type: 'expanded', ok: search.failure === undefined, generated: search.generated, candidates: candidates.buffers() });
-          break;
-        }
-        case 'insert': {
-          seen.adoptTables(cmd.tables);
-          const lists = cmd.lists.map(viewCandidates);
-          const winners = lists.map(() => 0);
-          let ok = true;
-          // Shard by shard, each in list order then candidate order: the first occurrence in
-          // the sequential order of the level wins, whatever the number of workers.
-          const BATCH = 32;
-          outer: for (const s of cmd.shards) {
-            for (let l = 0; l < lists.length; l++) {
-              const v = lists[l];
-              const idx = v.shardIndex[s];
-              const n = v.shardCount[s];
-              for (let j0 = 0; j0 < n; j0 += BATCH) {
-                const j1 = Math.min(n, j0 + BATCH);
-                // Touch the batch's slots first so that their cache misses overlap.
-                for (let j = j0; j < j1; j++) {
-                  const c = idx[j];
-                  if (v.hi) seen.touch(v.hi[c], v.lo![c]);
-                  else {
-                    layout.fingerprint(v.words, c * W, fp);
-                    seen.touch(fp[0], fp[1]);
-                  }
-                }
-                for (let j = j0; j < j1; j++) {
-                  const c = idx[j];
-                  let r: number;
-                  if (v.hi) r = seen.put(v.hi[c], v.lo![c]);
-                  else {
-                    layout.fingerprint(v.words, c * W, fp);
-                    r = seen.put(fp[0], fp[1]);
-                  }
-                  if (r === 1) {
-                    v.win[c] = 1;
-                    winners[l]++;
-                  } else if (r < 0) {
-                    ok = false;
-                    break outer;
-                  }
-                }
-              }
-            }
-          }
-          reply(seq, { type: 'inserted', ok, winners, grown: seen.takeGrown() });
-          break;
-        }
-        case 'place': {
-          // The coordinator allocates the chunks (and decides the choice width).
-          if (!parents) parents = ParentStore.adopt(cmd.parents);
-          else parents.adoptMore(cmd.parents);
-          const nxt = new Uint32Array(cmd.nxt);
-          const { words, parent, choice, gen, win, count } = candidates;
-          let id = cmd.base;
-          let o = cmd.slot * W;
-          let bad: InvariantStop | undefined;
-          const check = search.invariants.length > 0;
-          for (let j = 0; j < count; j++) {
-            if (win[j] !== 1) continue;
-            parents.set(id, cmd.firstId + parent[j], choice[j]);
-            const src = j * W;
-            for (let k = 0; k < W; k++) nxt[o + k] = words[src + k];
-            if (check && bad === undefined) {
-              // Invariants run on new states only, as in the sequential search.
-              try {
-                const v = search.invariantsAt(words, src);
-                if (v >= 0) bad = { rank: id - cmd.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j], gen: gen[j] };
-              } catch (e) {
-                bad = { rank: id - cmd.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j], gen: gen[j] };
-              }
-            }
-            id++;
-            o += W;
-          }
-          reply(seq, { type: 'placed', bad });
-          break;
-        }
-      }
+      seen.adoptTables(cmd.tables);
+      const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
+      const t0 = performance.now();
+      if (cmd.place) out.placed = place(cmd.place);
+      const t1 = performance.now();
+      if (cmd.insert) out.inserted = insert(cmd.insert);
+      const t2 = performance.now();
+      if (cmd.expand) out.expanded = expand(cmd.expand);
+      out.ms = [t1 - t0, t2 - t1, performance.now() - t2];
+      reply(seq, out);
     } catch (e) {
       reply(seq, { type: 'error', message: (e as Error)?.message ?? String(e) });
     }
+  }
+
+  function expand(p: ExpandPart): NonNullable<Extract<Reply, { type: 'step' }>['expanded']> {
+    const set = candidates[p.set];
+    search.cur.adopt(p.cur, p.count);
+    search.firstId = p.firstId;
+    search.depth = p.depth;
+    search.failure = undefined;
+    search.generated = 0;
+    set.clear();
+    set.maxBytes = p.candidateBytes;
+    search.collector = set;
+    search.expand(p.from, p.to);
+    search.collector = undefined;
+    return { ok: search.failure === undefined, generated: search.generated, candidates: set.buffers() };
+  }
+
+  function insert(p: InsertPart): NonNullable<Extract<Reply, { type: 'step' }>['inserted']> {
+    const lists = p.lists.map(viewCandidates);
+    const winners = lists.map(() => 0);
+    // Shard by shard, each in list order then candidate order: the first occurrence in the
+    // sequential order of the level wins, whatever the number of workers.
+    const BATCH = 32;
+    const bHi = new Uint32Array(BATCH);
+    const bLo = new Uint32Array(BATCH);
+    let sink = 0; // keeps the touches from being optimised away
+    const wordKey = !keepFp && W === 1; // the fingerprint of a one-word exact state is (0x80000000, word)
+    for (const s of p.shards) {
+      for (let l = 0; l < lists.length; l++) {
+        const v = lists[l];
+        const idx = v.shardIndex[s];
+        const win = v.shardWin[s];
+        const n = v.shardCount[s];
+        for (let j0 = 0; j0 < n; j0 += BATCH) {
+          const m = Math.min(n - j0, BATCH);
+          // Fingerprints of the batch, and a touch of their slots so that the misses overlap.
+          for (let k = 0; k < m; k++) {
+            const c = idx[j0 + k];
+            if (v.hi) {
+              bHi[k] = v.hi[c];
+              bLo[k] = v.lo![c];
+            } else if (wordKey) {
+              bHi[k] = 0x80000000;
+              bLo[k] = v.words[c];
+            } else {
+              layout.fingerprint(v.words, c * W, fp);
+              bHi[k] = fp[0];
+              bLo[k] = fp[1];
+            }
+            sink ^= seen.touch(bHi[k], bLo[k]);
+          }
+          for (let k = 0; k < m; k++) {
+            const r = seen.put(bHi[k], bLo[k]);
+            if (r === 1) {
+              win[j0 + k] = 1;
+              winners[l]++;
+            } else if (r < 0) return { ok: false, winners, grown: seen.takeGrown() };
+          }
+        }
+      }
+    }
+    search.sink ^= sink;
+    return { ok: true, winners, grown: seen.takeGrown() };
+  }
+
+  function place(p: PlacePart): { bad?: InvariantStop } {
+    // The coordinator allocates the chunks (and decides the choice width).
+    if (!parents) parents = ParentStore.adopt(p.parents);
+    else parents.adoptMore(p.parents);
+    const nxt = new Uint32Array(p.nxt);
+    const set = candidates[p.set];
+    const { words, parent, choice, gen, shard, count } = set;
+    // A candidate's win flag is in its shard's list, at the next position of that list.
+    const wins = set.byShard.map((l) => l.win);
+    const at = new Int32Array(wins.length);
+    let id = p.base;
+    let o = p.slot * W;
+    let bad: InvariantStop | undefined;
+    const check = search.invariants.length > 0;
+    for (let j = 0; j < count; j++) {
+      const sh = shard[j];
+      if (wins[sh][at[sh]++] !== 1) continue;
+      parents.set(id, p.firstId + parent[j], choice[j]);
+      const src = j * W;
+      for (let k = 0; k < W; k++) nxt[o + k] = words[src + k];
+      if (check && bad === undefined) {
+        // Invariants run on new states only, as in the sequential search.
+        try {
+          const v = search.invariantsAt(words, src);
+          if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j], gen: gen[j] };
+        } catch (e) {
+          bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j], gen: gen[j] };
+        }
+      }
+      id++;
+      o += W;
+    }
+    return { bad };
   }
   init.port.close();
 }

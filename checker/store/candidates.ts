@@ -2,8 +2,9 @@
 // a worker generated (less repeats it noticed itself), in the worker's generation order
 // (parent, then choice), with what the insertion and placement phases need: packed words,
 // parent index within the level, choice, fingerprint (when it cannot be recomputed from the
-// words), for each shard the list of its candidates, and a flag set by the shard's owner
-// when the candidate was new. All arrays are SharedArrayBuffers, read by the other workers.
+// words), its shard, and for each shard the list of its candidates with a flag that the
+// shard's owner sets when the candidate was new (kept per shard, so that two owners never
+// write the same cache line). All arrays are SharedArrayBuffers, read by the other workers.
 
 import { allocBuffer } from './parents.js';
 
@@ -18,26 +19,37 @@ export interface CandidateBuffers {
   gen: SharedArrayBuffer;
   hi: SharedArrayBuffer | null;
   lo: SharedArrayBuffer | null;
-  win: SharedArrayBuffer;
-  /** Per shard: indexes of its candidates, in order, and how many. */
+  shard: SharedArrayBuffer;
+  /** Per shard: indexes of its candidates, in order, their win flags, and how many. */
   shardIndex: SharedArrayBuffer[];
+  shardWin: SharedArrayBuffer[];
   shardCount: number[];
   count: number;
 }
 
-class U32List {
+/** One shard's candidates: their indexes and the owner's win flags. */
+class ShardList {
   data: Uint32Array;
+  win: Uint8Array;
   count = 0;
   constructor(cap: number) {
     this.data = new Uint32Array(allocBuffer(cap * 4, true));
+    this.win = new Uint8Array(allocBuffer(cap, true));
   }
   push(v: number): void {
     if (this.count === this.data.length) {
       const d = new Uint32Array(allocBuffer(this.data.length * 8, true));
       d.set(this.data);
       this.data = d;
+      const w = new Uint8Array(allocBuffer(this.data.length, true));
+      w.set(this.win);
+      this.win = w;
     }
     this.data[this.count++] = v;
+  }
+  clear(): void {
+    this.win.fill(0, 0, this.count);
+    this.count = 0;
   }
 }
 
@@ -49,8 +61,8 @@ export class Candidates {
   gen!: Float64Array;
   hi: Uint32Array | null = null;
   lo: Uint32Array | null = null;
-  win!: Uint8Array;
-  readonly byShard: U32List[];
+  shard!: Uint8Array;
+  readonly byShard: ShardList[];
   count = 0;
   private cap = 0;
   /**
@@ -70,13 +82,13 @@ export class Candidates {
    * @param maxBytes the lists never grow beyond this; `push` then returns false
    */
   constructor(readonly W: number, readonly keepFp: boolean, shards: number, public maxBytes = Number.POSITIVE_INFINITY, initial = 1 << 12) {
-    this.byShard = Array.from({ length: shards }, () => new U32List(initial));
+    this.byShard = Array.from({ length: shards }, () => new ShardList(initial));
     this.resize(initial);
   }
 
   /** Bytes per candidate. */
   get unit(): number {
-    return this.W * 4 + 4 + 4 + 8 + (this.keepFp ? 8 : 0) + 1 + 4;
+    return this.W * 4 + 4 + 4 + 8 + (this.keepFp ? 8 : 0) + 1 + 5;
   }
 
   get bytes(): number {
@@ -100,17 +112,16 @@ export class Candidates {
       this.hi = u32(this.hi);
       this.lo = u32(this.lo);
     }
-    const win = new Uint8Array(allocBuffer(cap, true));
-    if (this.cap && n > 0) win.set(this.win.subarray(0, n));
-    this.win = win;
+    const shard = new Uint8Array(allocBuffer(cap, true));
+    if (this.cap && n > 0) shard.set(this.shard.subarray(0, n));
+    this.shard = shard;
     this.cap = cap;
   }
 
   /** Empties the lists (keeping their storage) for the next level. */
   clear(): void {
-    this.win.fill(0, 0, this.count);
     this.count = 0;
-    for (const l of this.byShard) l.count = 0;
+    for (const l of this.byShard) l.clear();
     this.recentHi.fill(0);
     this.recentLo.fill(0);
   }
@@ -136,6 +147,7 @@ export class Candidates {
       this.hi[n] = hi;
       this.lo![n] = lo;
     }
+    this.shard[n] = shard;
     this.byShard[shard].push(n);
     this.count = n + 1;
     return true;
@@ -149,8 +161,9 @@ export class Candidates {
       gen: this.gen.buffer as SharedArrayBuffer,
       hi: this.hi ? (this.hi.buffer as SharedArrayBuffer) : null,
       lo: this.lo ? (this.lo.buffer as SharedArrayBuffer) : null,
-      win: this.win.buffer as SharedArrayBuffer,
+      shard: this.shard.buffer as SharedArrayBuffer,
       shardIndex: this.byShard.map((l) => l.data.buffer as SharedArrayBuffer),
+      shardWin: this.byShard.map((l) => l.win.buffer as SharedArrayBuffer),
       shardCount: this.byShard.map((l) => l.count),
       count: this.count,
     };
@@ -162,8 +175,8 @@ export interface CandidateView {
   words: Uint32Array;
   hi: Uint32Array | null;
   lo: Uint32Array | null;
-  win: Uint8Array;
   shardIndex: Uint32Array[];
+  shardWin: Uint8Array[];
   shardCount: number[];
   count: number;
 }
@@ -173,8 +186,8 @@ export function viewCandidates(b: CandidateBuffers): CandidateView {
     words: new Uint32Array(b.words),
     hi: b.hi ? new Uint32Array(b.hi) : null,
     lo: b.lo ? new Uint32Array(b.lo) : null,
-    win: new Uint8Array(b.win),
     shardIndex: b.shardIndex.map((x) => new Uint32Array(x)),
+    shardWin: b.shardWin.map((x) => new Uint8Array(x)),
     shardCount: b.shardCount,
     count: b.count,
   };
@@ -182,6 +195,6 @@ export function viewCandidates(b: CandidateBuffers): CandidateView {
 
 /** Bytes held by a worker's candidate lists. */
 export function candidateBytes(b: CandidateBuffers): number {
-  return b.words.byteLength + b.parent.byteLength + b.choice.byteLength + b.gen.byteLength + (b.hi?.byteLength ?? 0) + (b.lo?.byteLength ?? 0) + b.win.byteLength +
-    b.shardIndex.reduce((a, x) => a + x.byteLength, 0);
+  return b.words.byteLength + b.parent.byteLength + b.choice.byteLength + b.gen.byteLength + (b.hi?.byteLength ?? 0) + (b.lo?.byteLength ?? 0) + b.shard.byteLength +
+    b.shardIndex.reduce((a, x) => a + x.byteLength * 1.25, 0);
 }

@@ -154,9 +154,9 @@ export class StateBuffer {
     return o;
   }
 
-  /** Ensures room for `n` states in all. */
+  /** Ensures room for `n` states in all (growing by at least half, so that repeated calls cost linear time). */
   ensure(n: number): void {
-    if (n * this.words > this.data.length) this.resize(n * this.words);
+    if (n * this.words > this.data.length) this.resize(Math.max(n * this.words, Math.floor(this.data.length * 1.5)));
   }
 
   private resize(words: number): void {

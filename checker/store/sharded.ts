@@ -19,7 +19,10 @@ export class ShardedSet implements SeenSet {
   private tables: Uint32Array[] = [];
   private masks: number[] = [];
   private limits: number[] = [];
-  /** Entries per shard, shared so that every thread sees the owner's insertions. */
+  /**
+   * Entries per shard, shared so that every thread sees the owner's insertions; one per
+   * 64-byte line (index s * 16), so that owners counting at once do not share a cache line.
+   */
   private readonly counts: Int32Array;
   private readonly shift: number;
   /** Words per slot: 1 (compact) or 2. */
@@ -40,7 +43,7 @@ export class ShardedSet implements SeenSet {
       this.counts = new Int32Array(adopt.counts);
       adopt.tables.forEach((b, s) => this.setTable(s, new Uint32Array(b)));
     } else {
-      this.counts = new Int32Array(allocBuffer(4 * shards, true));
+      this.counts = new Int32Array(allocBuffer(64 * shards, true));
       let cap = 16;
       while (cap < initialCapacity) cap *= 2;
       for (let s = 0; s < shards; s++) this.setTable(s, new Uint32Array(allocBuffer(cap * this.spw * 4, true)));
@@ -56,7 +59,7 @@ export class ShardedSet implements SeenSet {
 
   get size(): number {
     let n = 0;
-    for (let s = 0; s < this.shards; s++) n += this.counts[s];
+    for (let s = 0; s < this.shards; s++) n += this.counts[s << 4];
     return n;
   }
 
@@ -72,7 +75,7 @@ export class ShardedSet implements SeenSet {
     const per = Math.ceil(extra / this.shards) * 1.25 + 16;
     for (let s = 0; s < this.shards; s++) {
       let cap = this.masks[s] + 1;
-      while (this.counts[s] + per > cap * 0.75) cap *= 2;
+      while (this.counts[s << 4] + per > cap * 0.75) cap *= 2;
       b += cap * this.spw * 4;
     }
     return b;
@@ -88,7 +91,7 @@ export class ShardedSet implements SeenSet {
       const key = (lo + 1) >>> 0;
       const h = wordSlot(key);
       const s = this.shards === 1 ? 0 : h >>> this.shift;
-      if (this.counts[s] >= this.limits[s] && !this.grow(s)) return -1;
+      if (this.counts[s << 4] >= this.limits[s] && !this.grow(s)) return -1;
       const t = this.tables[s];
       const mask = this.masks[s];
       let i = h & mask;
@@ -96,7 +99,7 @@ export class ShardedSet implements SeenSet {
         const k = t[i];
         if (k === 0) {
           t[i] = key;
-          this.counts[s]++;
+          this.counts[s << 4]++;
           return 1;
         }
         if (k === key) return 0;
@@ -105,7 +108,7 @@ export class ShardedSet implements SeenSet {
     }
     const h = slot(hi, lo);
     const s = this.shards === 1 ? 0 : h >>> this.shift;
-    if (this.counts[s] >= this.limits[s] && !this.grow(s)) return -1;
+    if (this.counts[s << 4] >= this.limits[s] && !this.grow(s)) return -1;
     const t = this.tables[s];
     const mask = this.masks[s];
     let i = h & mask;
@@ -116,7 +119,7 @@ export class ShardedSet implements SeenSet {
       if (a === 0 && b === 0) {
         t[j] = hi;
         t[j + 1] = lo;
-        this.counts[s]++;
+        this.counts[s << 4]++;
         return 1;
       }
       if (a === hi && b === lo) return 0;

@@ -35,10 +35,12 @@ const saved = { ...tuning };
 beforeAll(() => {
   tuning.minLevel = 1;
   tuning.chunk = 37;
+  tuning.waitForWorkers = true;
 });
 afterAll(() => {
   tuning.minLevel = saved.minLevel;
   tuning.chunk = saved.chunk;
+  tuning.waitForWorkers = saved.waitForWorkers;
 });
 
 const cases: [string, keyof typeof modules, Record<string, number | boolean>, CheckOptions][] = [
