@@ -188,10 +188,10 @@ if (ctx) {
     const winners = lists.map(() => 0);
     // Shard by shard, each in list order then candidate order: the first occurrence in the
     // sequential order of the level wins, whatever the number of workers.
-    const BATCH = 32;
+    const BATCH = 64;
     const bHi = new Uint32Array(BATCH);
     const bLo = new Uint32Array(BATCH);
-    let sink = 0; // keeps the touches from being optimised away
+    const isNew = new Uint8Array(BATCH);
     const wordKey = !keepFp && W === 1; // the fingerprint of a one-word exact state is (0x80000000, word)
     for (const s of p.shards) {
       for (let l = 0; l < lists.length; l++) {
@@ -201,7 +201,6 @@ if (ctx) {
         const n = v.shardCount[s];
         for (let j0 = 0; j0 < n; j0 += BATCH) {
           const m = Math.min(n - j0, BATCH);
-          // Fingerprints of the batch, and a touch of their slots so that the misses overlap.
           for (let k = 0; k < m; k++) {
             const c = idx[j0 + k];
             if (v.hi) {
@@ -215,19 +214,14 @@ if (ctx) {
               bHi[k] = fp[0];
               bLo[k] = fp[1];
             }
-            sink ^= seen.touch(bHi[k], bLo[k]);
           }
-          for (let k = 0; k < m; k++) {
-            const r = seen.put(bHi[k], bLo[k]);
-            if (r === 1) {
-              win[j0 + k] = 1;
-              winners[l]++;
-            } else if (r < 0) return { ok: false, winners, grown: seen.takeGrown() };
-          }
+          const added = seen.insertBatch(s, bHi, bLo, m, isNew);
+          if (added < 0) return { ok: false, winners, grown: seen.takeGrown() };
+          if (added > 0) for (let k = 0; k < m; k++) if (isNew[k] === 1) win[j0 + k] = 1;
+          winners[l] += added;
         }
       }
     }
-    search.sink ^= sink;
     return { ok: true, winners, grown: seen.takeGrown() };
   }
 

@@ -168,6 +168,77 @@ export class ShardedSet implements SeenSet {
     return this.tables[s][(h & this.masks[s]) << 1];
   }
 
+  /**
+   * Inserts `n` fingerprints that all belong to shard `s`, in order, after touching their
+   * slots; `isNew[k]` becomes 1 for each one that was not present. Returns the number of new
+   * ones, or -1 when the shard is full under its budget (the rest is then not inserted).
+   */
+  insertBatch(s: number, hi: Uint32Array, lo: Uint32Array, n: number, isNew: Uint8Array): number {
+    let added = 0;
+    if (this.counts[s << 4] + n > this.limits[s]) {
+      // Near the growth threshold: one at a time, growing when needed.
+      for (let k = 0; k < n; k++) {
+        const r = this.put(hi[k], lo[k]);
+        if (r < 0) return -1;
+        isNew[k] = r;
+        added += r;
+      }
+      return added;
+    }
+    const t = this.tables[s];
+    const mask = this.masks[s];
+    let sink = 0;
+    if (this.compact) {
+      for (let k = 0; k < n; k++) sink ^= t[wordSlot((lo[k] + 1) >>> 0) & mask];
+      for (let k = 0; k < n; k++) {
+        const key = (lo[k] + 1) >>> 0;
+        let i = wordSlot(key) & mask;
+        let fresh = 0;
+        for (;;) {
+          const e = t[i];
+          if (e === 0) {
+            t[i] = key;
+            fresh = 1;
+            break;
+          }
+          if (e === key) break;
+          i = (i + 1) & mask;
+        }
+        isNew[k] = fresh;
+        added += fresh;
+      }
+    } else {
+      for (let k = 0; k < n; k++) sink ^= t[(slot(hi[k], lo[k]) & mask) << 1];
+      for (let k = 0; k < n; k++) {
+        const a = hi[k];
+        const b = lo[k];
+        let i = slot(a, b) & mask;
+        let fresh = 0;
+        for (;;) {
+          const j = i << 1;
+          const x = t[j];
+          const y = t[j + 1];
+          if (x === 0 && y === 0) {
+            t[j] = a;
+            t[j + 1] = b;
+            fresh = 1;
+            break;
+          }
+          if (x === a && y === b) break;
+          i = (i + 1) & mask;
+        }
+        isNew[k] = fresh;
+        added += fresh;
+      }
+    }
+    this.counts[s << 4] += added;
+    this.sink ^= sink;
+    return added;
+  }
+
+  /** Keeps touched slots observable. */
+  sink = 0;
+
   private grow(s: number): boolean {
     const old = this.tables[s];
     if (this.canGrow && !this.canGrow(old.byteLength * 2)) return false;
