@@ -13,7 +13,7 @@
 //   npm run bench -- --no-spin         migcheck only
 //   npm run bench -- --md FILE         also write the table as Markdown; --json FILE: raw records
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,17 +106,43 @@ function instances(o: Options): Instance[] {
   return o.only ? list.filter((x) => `${x.model} ${x.params}`.includes(o.only!)) : list;
 }
 
+function migcheckArgs(inst: Instance, workers: number): string[] {
+  return [resolve(root, 'bin/run-ts.js'), resolve(here, 'one.ts'), inst.model, inst.params, '--workers', String(workers)];
+}
+
 function runMigcheck(inst: Instance, workers: number): RunRecord {
-  const r = spawnSync(process.execPath, [resolve(root, 'bin/run-ts.js'), resolve(here, 'one.ts'), inst.model, inst.params, '--workers', String(workers)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(process.execPath, migcheckArgs(inst, workers), { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as RunRecord;
   } catch {
     fail(`migcheck run ${inst.model} ${inst.params} failed (exit ${r.status}):\n${r.stderr}`);
   }
+}
+
+/**
+ * The machine's own ceiling for two threads: two independent single-worker runs started
+ * together. On an idle 2-core machine each takes as long as a run alone; when other load or
+ * the hypervisor takes a share, they take longer, and no parallel search can do better than
+ * 2 x alone / together.
+ */
+async function runPair(inst: Instance): Promise<RunRecord[]> {
+  const one = () =>
+    new Promise<RunRecord>((ok, ko) => {
+      const c = spawn(process.execPath, migcheckArgs(inst, 1), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.stderr.on('data', (d) => (err += d));
+      c.on('close', (code) => {
+        try {
+          ok(JSON.parse(out.trim().split('\n').pop() ?? '') as RunRecord);
+        } catch {
+          ko(new Error(`migcheck run failed (exit ${code}): ${err}`));
+        }
+      });
+    });
+  return Promise.all([one(), one()]);
 }
 
 function spinScript(): string | undefined {
@@ -201,6 +227,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const ratios = new Map<string, { wall: number; mem: number }>();
+  const scaling: string[][] = [];
   const records: unknown[] = [];
   for (const inst of list) {
     const label = `${inst.model} ${inst.params}`;
@@ -229,6 +256,20 @@ async function main(): Promise<void> {
     if (spinRuns.length) spin = median(spinRuns, (r) => r.wall_s ?? Infinity);
 
     const bug = inst.expect.traceStates !== undefined;
+    if (o.workers.length > 1 && o.workers.includes(1) && !bug) {
+      process.stderr.write(`  two single-worker runs of ${label} at once ... `);
+      const pair = await runPair(inst);
+      const together = Math.max(...pair.map((r) => r.wall_s));
+      process.stderr.write(`${pair.map((r) => r.wall_s).join(' s, ')} s\n`);
+      const alone = mig.get(1)!.wall_s;
+      const row = [label, fmtS(alone)];
+      for (const w of o.workers.filter((x) => x > 1)) {
+        const r = mig.get(w)!;
+        row.push(fmtS(r.wall_s), (alone / r.wall_s).toFixed(2));
+      }
+      row.push(fmtS(together), ((2 * alone) / together).toFixed(2));
+      scaling.push(row);
+    }
     for (const w of o.workers) {
       const r = mig.get(w)!;
       const tool = o.workers.length > 1 || w > 1 ? `migcheck w=${w}` : 'migcheck';
@@ -254,9 +295,19 @@ async function main(): Promise<void> {
   process.stdout.write('SPIN transitions shown as stored+matched - 1 (edges); migcheck transitions = stats.transitions (edges).\n');
   process.stdout.write('bytes/state = peak RSS / distinct (whole process); store B/state = seen-set + parent pointers + frontier / distinct.\n');
   if (o.reps > 1) process.stdout.write(`Each figure is the median of ${o.reps} runs.\n`);
+  let scalingMd = '';
+  if (scaling.length) {
+    const more = o.workers.filter((x) => x > 1);
+    const head = ['instance', 'w=1 s', ...more.flatMap((w) => [`w=${w} s`, `speedup w=${w}`]), 'two w=1 runs at once, s', 'machine ceiling'];
+    const widths = head.map((h, i) => Math.max(h.length, ...scaling.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    process.stdout.write(`\nWorker scaling (same run):\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${scaling.map(line).join('\n')}\n`);
+    process.stdout.write('machine ceiling = 2 x (w=1 alone) / (slower of two w=1 runs started together): the most two threads can gain on this machine now.\n');
+    scalingMd = `\n| ${head.join(' | ')} |\n|---|${head.slice(1).map(() => '---:').join('|')}|\n${scaling.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`;
+  }
   const stamp = `${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), node ${process.version}`;
   process.stdout.write(`${stamp}\n`);
-  if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n`);
+  if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n${scalingMd}`);
   if (o.json) writeFileSync(o.json, JSON.stringify(records, null, 1) + '\n');
   if (o.growth) {
     const svg = o.svg ?? resolve(root, 'docs/performance-growth.svg');
