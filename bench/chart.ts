@@ -1,12 +1,15 @@
-// A small SVG chart (no dependencies): search time and peak memory versus distinct states,
+// A small SVG chart (no dependencies): search time and memory versus distinct states,
 // log-log, with a dotted line of slope 1 (cost proportional to states) through the largest
-// migcheck point. Points on that line mean linear growth.
+// point of the first series. Points on that line mean linear growth. Peak RSS includes the
+// fixed cost of a Node process (about 90 MB), so the stores are plotted too.
 
 export interface Point {
   label: string;
   distinct: number;
   seconds: number;
   peakMb: number;
+  /** migcheck only: MB held by the seen-set, parent pointers and frontier. */
+  storeMb?: number;
 }
 
 const W = 360;
@@ -73,14 +76,15 @@ function panel(x0: number, title: string, yLabel: string, series: { name: string
 /** The chart as an SVG document: two log-log panels, time and peak RSS against distinct states. */
 export function growthChart(mig: Point[], spin: Point[], command: string): string {
   const series = (key: 'seconds' | 'peakMb') => [
-    { name: 'migcheck', color: '#1f77b4', pts: mig.map((p) => [p.distinct, p[key]] as [number, number]) },
-    ...(spin.length ? [{ name: 'SPIN', color: '#d62728', pts: spin.map((p) => [p.distinct, p[key]] as [number, number]) }] : []),
+    ...(key === 'peakMb' ? [{ name: 'migcheck stores', color: '#2ca02c', pts: mig.map((p) => [p.distinct, p.storeMb ?? 0] as [number, number]) }] : []),
+    { name: key === 'peakMb' ? 'migcheck peak RSS' : 'migcheck', color: '#1f77b4', pts: mig.map((p) => [p.distinct, p[key]] as [number, number]) },
+    ...(spin.length ? [{ name: key === 'peakMb' ? 'SPIN peak RSS' : 'SPIN', color: '#d62728', pts: spin.map((p) => [p.distinct, p[key]] as [number, number]) }] : []),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 16}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     panel(0, 'search time vs distinct (vfio N=4..7, V=1)', 'seconds', series('seconds')),
-    panel(W, 'peak RSS vs distinct', 'MB', series('peakMb')),
+    panel(W, 'memory vs distinct', 'MB', series('peakMb')),
     `<text x="6" y="${H + 10}" fill="#666">${esc(command)}</text>`,
     '</svg>',
     '',

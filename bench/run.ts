@@ -311,7 +311,7 @@ async function main(): Promise<void> {
   if (o.json) writeFileSync(o.json, JSON.stringify(records, null, 1) + '\n');
   if (o.growth) {
     const svg = o.svg ?? resolve(root, 'docs/performance-growth.svg');
-    const points = rows.filter((r) => r.tool.startsWith('migcheck')).map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
+    const points = rows.filter((r) => r.tool === 'migcheck' || r.tool === 'migcheck w=1').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0, storeMb: (r.storeBytes ?? 0) / 2 ** 20 }));
     const spinPoints = rows.filter((r) => r.tool === 'spin').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
     writeFileSync(svg, growthChart(points, spinPoints, cmd));
     process.stdout.write(`chart written to ${svg}\n`);
