@@ -25,6 +25,8 @@ export interface RunRecord {
   /** Search time measured around check() (process start-up and spec loading excluded, as SPIN's compile is). */
   wall_s: number;
   peak_rss_mb: number;
+  /** V8's JS heap in use at the end: small, since every store is a typed array outside it. */
+  heap_mb: number;
   /** Bytes held by the fingerprint table, parent pointers and frontier at the end. */
   store_bytes: number;
   /** States in the counterexample, Init included. */
@@ -60,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
     depth: r.stats.depth,
     wall_s: Number(r.stats.seconds.toFixed(3)),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heap_mb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     store_bytes: r.stats.storeBytes,
   };
   if (r.status === 'incomplete') rec.reason = r.reason;

@@ -256,7 +256,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       const c = chunks[I];
       const planned = search.parents.size + (doPlace ? chunks[P].total! : 0);
       const held = c.lists!.reduce((a, l) => a + candidateBytes(l), 0);
-      const parentsAfter = Math.ceil((planned + c.candidates!) / (1 << 20) + 1) * (1 << 20) * 8;
+      const parentsAfter = search.parents.bytesFor(planned + c.candidates!);
       const need = seen.bytesFor(c.candidates!) - seen.bytes + Math.max(0, parentsAfter - search.parents.bytes) + (search.nxt.count + c.candidates!) * W * 4 + held;
       if (planned + c.candidates! > search.maxStates || !search.canGrow(Math.max(0, need))) {
         abortAt = I;

@@ -6,7 +6,9 @@
 // to a root and replaying the choices forward. With `shared`, chunks live in
 // SharedArrayBuffers that worker threads write directly (explore/parallel.ts).
 
-const CHUNK_BITS = 20;
+// 64K states a chunk: small enough for small memory budgets, large enough that 10^8 states
+// take only ~1,500 chunks.
+const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 
 type ChoiceArray = Uint8Array | Uint16Array | Uint32Array;
@@ -46,6 +48,11 @@ export class ParentStore {
 
   get bytes(): number {
     return this.parents.length * CHUNK * (4 + this.choiceBytes);
+  }
+
+  /** Bytes the store would hold with `n` states. */
+  bytesFor(n: number): number {
+    return Math.ceil(n / CHUNK) * CHUNK * (4 + this.choiceBytes);
   }
 
   /** Bytes that the next chunk would add when the current one is full (0 otherwise). */

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import { check, instantiate, type Spec } from '../../checker/index.js';
@@ -63,5 +64,31 @@ describe('the twin specs', () => {
         if (e.violation && r.status === 'violation') expect({ kind: r.violation.kind, name: r.violation.name }).toEqual(e.violation);
       }
     }
+  });
+});
+
+describe('the memory budget', () => {
+  it('stops a search that outgrows it as incomplete, with its statistics, never a crash', () => {
+    const budget = 1 << 20;
+    const r = check(instantiate(counters, { K: 6, M: 9 }), { memory: budget });
+    expect(r.status).toBe('incomplete');
+    if (r.status !== 'incomplete') return;
+    expect(r.reason).toBe('memory');
+    expect(r.stats.distinct).toBeGreaterThan(0);
+    expect(r.stats.distinct).toBeLessThan(1_000_000);
+    expect(r.stats.storeBytes).toBeLessThanOrEqual(budget);
+  });
+
+  it('stops a parallel search the same way', () => {
+    const module = fileURLToPath(new URL('../../bench/models/counters.spec.ts', import.meta.url));
+    const r = check(instantiate(counters, { K: 6, M: 9 }), { memory: 4 << 20, workers: 2, module });
+    expect(r).toMatchObject({ status: 'incomplete', reason: 'memory' });
+    expect(r.stats.storeBytes).toBeLessThanOrEqual(4 << 20);
+  });
+
+  it('lets a search that fits finish', () => {
+    const r = check(instantiate(counters, { K: 4, M: 9 }), { memory: 1 << 20 });
+    expect(r.status).toBe('ok');
+    expect(r.stats.distinct).toBe(10_000);
   });
 });
