@@ -1,27 +1,36 @@
 // Parallel breadth-first search with worker threads, giving exactly the counts, the state
-// numbering and the counterexample of the single-threaded search (search.ts).
+// numbering and the counterexample of the single-threaded search (search.ts). Design and
+// measurements: docs/decisions/performance-parallel-levels.md.
 //
-// The search stays level-synchronous. The calling thread coordinates; each large level goes
-// through three phases, each run by all workers at once:
+// The search stays level-synchronous. The calling thread coordinates; a large level is cut
+// into chunks of consecutive parents, and each chunk goes through three phases, each run by
+// all workers at once:
 //
-//  A. expand: worker w takes the w-th contiguous slice of the frontier and generates the
-//     successors of its states in the sequential order (parent, then choice), exactly as
-//     the single-threaded search does. Successors already in the seen-set (earlier levels)
-//     are dropped; the others become candidates, in order. The seen-set is only read.
+//  A. expand: worker w takes the w-th slice of the chunk and generates the successors of
+//     its states in the sequential order (parent, then choice), exactly as the
+//     single-threaded search does, and lists them (less the repeats it notices itself) for
+//     the shard of the seen-set each belongs to. Nothing is looked up or inserted.
 //  B. insert: the seen-set is sharded by fingerprint and each worker owns some shards. An
-//     owner walks the candidate lists of all workers in worker order (so in the sequential
-//     order of the level) and inserts those of its shards; the first occurrence of each new
-//     state is marked as the winner. No two threads write the same shard, so no atomics.
+//     owner inserts the listed states of its shards from the lists of all workers, in
+//     worker order (so in the sequential order of the level); the first occurrence of each
+//     new state wins. No two threads write the same shard, so no atomic operation is needed.
 //  C. place: the winners of list w get consecutive numbers after those of lists < w, which
 //     is the discovery order of the sequential search; each worker writes its winners'
-//     parent pointers and packed states into the shared parent store and next frontier.
+//     parent pointers and packed states into the shared parent store and next frontier,
+//     and runs the invariants on them (new states only, as the sequential search does).
 //
-// Anything that would stop the sequential search inside a level (a violation, an error,
-// a deadlock, the max-states or memory bound) is detected in phase A or before phase B,
-// while the seen-set is still as the level found it; the coordinator then drops the
-// candidates and re-runs that level itself with the sequential code, so the verdict, the
-// counters at the stop and the trace are the sequential ones. Small levels (and a level at
-// the depth bound) are expanded by the coordinator directly.
+// The phases of consecutive chunks are pipelined: one step of all workers places chunk
+// k-2, inserts chunk k-1 and expands chunk k.
+//
+// A stop of the sequential search inside a chunk is handled so that the verdict, the
+// counters at the stop and the trace are the sequential ones: a violation, error or
+// deadlock met while expanding (phase A), or a max-states or memory bound that the chunk
+// could cross (judged before phase B), leaves the stores as the chunk found them, and the
+// coordinator re-runs the rest of the level itself with the sequential code; an invariant
+// failing on a new state in phase C is the first such state in the sequential numbering,
+// and the counters are set to what the sequential search has at that point. Small levels,
+// a level at the depth bound, and the levels before the workers have loaded the spec are
+// expanded by the coordinator directly.
 //
 // check() stays synchronous: the coordinator blocks in Atomics.wait while the workers run
 // and exchanges messages with receiveMessageOnPort.
