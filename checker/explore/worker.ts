@@ -1,9 +1,11 @@
-// A search worker thread (see parallel.ts for the protocol). It loads the spec module,
-// instantiates it with the coordinator's constants, then serves commands, one per phase of
-// a level: 'expand' a range of the frontier into candidates, 'insert' the candidates of the
-// shards it owns, 'place' its winners into the parent store and the next frontier.
-// Commands arrive as messages; the coordinator bumps ctrl[0] after posting them, and the
-// worker answers by message and by storing the command's number in ctrl[1 + index].
+// A search worker thread (see parallel.ts for the phases). It loads the spec module,
+// instantiates it with the coordinator's constants, then serves 'step' commands, each with
+// up to three parts for three consecutive chunks of a level: place its winners of one
+// chunk into the parent store and the next frontier (and check invariants on them), insert
+// the candidates of the shards it owns for the next chunk, and expand its slice of the
+// chunk after that into candidates. Commands arrive as messages; the coordinator bumps
+// ctrl[0] after posting them, and the worker answers by message and by storing the
+// command's number in ctrl[1 + index].
 
 import { workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
