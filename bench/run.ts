@@ -221,7 +221,14 @@ async function main(): Promise<void> {
   const list = instances(o);
   const script = spinScript();
   const spinOk = o.spin && haveSpin() && script !== undefined && (!o.huge || o.spinHuge);
-  const cmd = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  // The command as shown next to results: the options that choose what is measured (not
+  // where the results are written).
+  const shown: string[] = [];
+  for (let i = 2; i < process.argv.length; i++) {
+    if (['--md', '--json', '--svg'].includes(process.argv[i])) i++;
+    else shown.push(process.argv[i]);
+  }
+  const cmd = `npm run bench${shown.length ? ` -- ${shown.join(' ')}` : ''}`;
   process.stderr.write(`bench: ${list.length} instance(s), workers ${o.workers.join(',')}, ${o.reps} rep(s), SPIN ${spinOk ? 'on' : 'off'}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
   if (o.spin && !spinOk && !o.huge) process.stderr.write('bench: spin, gcc or /usr/bin/time missing: SPIN columns left out (apt-get install -y spin time gcc)\n');
 
