@@ -64,7 +64,7 @@ export const tuning = {
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
-const busy: number[][] = Array.from({ length: 64 }, () => [0, 0, 0]);
+const busy: number[][] = [];
 let totalCandidates = 0;
 
 class Pool {
@@ -309,7 +309,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       cmds.push(cmd);
     }
     const replies = pool.run(cmds) as Extract<Reply, { type: 'step' }>[];
-    if (DEBUG) replies.forEach((r, w) => r.ms!.forEach((m, i) => (busy[w][i] += m)));
+    if (DEBUG) replies.forEach((r, w) => r.ms!.forEach((m, i) => ((busy[w] ??= [0, 0, 0])[i] += m)));
 
     if (doPlace) {
       const c = chunks[P];
@@ -320,7 +320,10 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
         const id = placement!.base + off + bad.rank;
         search.parents.setSize(id + 1);
         search.nxt.count = placement!.slot + off + bad.rank + 1;
-        search.generated += genOff + bad.gen;
+        // Successors computed before this one: earlier chunks, earlier workers' slices of
+        // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
+        const from = c.start + Math.floor(((c.end - c.start) * w) / workers);
+        search.generated += genOff + search.countGenerated(from, bad.parent, bad.choice);
         const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name: search.invariants[bad.invariant].name };
         search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
         return 'stopped';

@@ -433,7 +433,7 @@ export class Search<S> {
         // Parallel phase A: the successors go to their shard's owner, who inserts them
         // (phase B); invariants run on the new states when they are placed (phase C).
         for (let k = 0; k < n; k++) {
-          if (!collector.push(bWords, k * W, i, bChoice[k], bHi[k], bLo[k], sharded!.shardOf(bHi[k], bLo[k]), bGen[k])) {
+          if (!collector.push(bWords, k * W, i, bChoice[k], bHi[k], bLo[k], sharded!.shardOf(bHi[k], bLo[k]))) {
             failure = { kind: 'incomplete', reason: 'memory', parent: pid, choice: bChoice[k], generated: bGen[k] };
             break;
           }
@@ -536,6 +536,27 @@ export class Search<S> {
       if (!invs[j].check(st)) return j;
     }
     return -1;
+  }
+
+  /**
+   * Successors a search computes from the states [from, parent] of the current level, up to
+   * and including `choice` of the last one: the `generated` count a one-step-at-a-time
+   * search has there. Only for a range that was expanded without failure (guards are pure).
+   */
+  countGenerated(from: number, parent: number, choice: number): number {
+    const { inst, layout, W } = this;
+    const data = this.cur.data;
+    let n = 0;
+    for (let i = from; i <= parent; i++) {
+      const s = freeze(layout.decode(data, i * W), true) as S;
+      const last = i === parent ? choice : inst.choices.length - 1;
+      for (let c = 0; c <= last; c++) {
+        const ch = inst.choices[c];
+        const en = inst.actions[ch.action].def.enabled;
+        if (en === undefined || en(s, ch.param)) n++;
+      }
+    }
+    return n;
   }
 
   /** Moves to the next level (after the whole current level was expanded). */

@@ -82,10 +82,9 @@ export interface InvariantStop {
   /** Index of the invariant among the checked ones. */
   invariant: number;
   error?: unknown;
-  /** Parent index within the level, choice, and successors generated up to it in the command. */
+  /** Parent index within the level and choice. */
   parent: number;
   choice: number;
-  gen: number;
 }
 
 const init = workerData as WorkerInit;
@@ -130,7 +129,9 @@ async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; can
       throw new Error(`${init.module} builds a different model in a worker (${search.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
     // Three candidate sets: a chunk's set lives from its expansion to its placement, two steps later.
     const keepFp = !!inst.view || !search.layout.exact;
-    const candidates = [0, 1, 2].map(() => new Candidates(search.W, keepFp, seen.shards));
+    const maxChoice = Math.max(inst.choices.length, inst.init.length);
+    const choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
+    const candidates = [0, 1, 2].map(() => new Candidates(search.W, keepFp, seen.shards, choiceBytes));
     search.sharded = seen;
     reply(1, { type: 'ready' });
     return { search, seen, candidates, keepFp };
@@ -233,7 +234,7 @@ if (ctx) {
     else parents.adoptMore(p.parents);
     const nxt = new Uint32Array(p.nxt);
     const set = candidates[p.set];
-    const { words, parent, choice, gen, shard, count } = set;
+    const { words, parent, choice, shard, count } = set;
     // A candidate's win flag is in its shard's list, at the next position of that list.
     const wins = set.byShard.map((l) => l.win);
     const at = new Int32Array(wins.length);
@@ -251,9 +252,9 @@ if (ctx) {
         // Invariants run on new states only, as in the sequential search.
         try {
           const v = search.invariantsAt(words, src);
-          if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j], gen: gen[j] };
+          if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j] };
         } catch (e) {
-          bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j], gen: gen[j] };
+          bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j] };
         }
       }
       id++;
