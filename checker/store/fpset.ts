@@ -64,9 +64,9 @@ export class FingerprintSet implements SeenSet {
 
   /** Inserts the fingerprint. Returns 1 if it was new, 0 if already present, -1 if the table is full under its budget. */
   put(hi: number, lo: number): 1 | 0 | -1 {
-    if (this.count >= this.limit) {
-      if (!this.grow()) return -1;
-    }
+    // Full under the budget: a state already seen is still answered (the table has room
+    // to probe); only a new one stops the search.
+    if (this.count >= this.limit && !this.grow()) return this.has(hi, lo) ? 0 : -1;
     const t = this.table;
     const mask = this.mask;
     let i = slot(hi, lo) & mask;
@@ -164,9 +164,7 @@ export class WordSet implements SeenSet {
   }
 
   put(_hi: number, lo: number): 1 | 0 | -1 {
-    if (this.count >= this.limit) {
-      if (!this.grow()) return -1;
-    }
+    if (this.count >= this.limit && !this.grow()) return this.has(_hi, lo) ? 0 : -1;
     const t = this.table;
     const mask = this.mask;
     const key = (lo + 1) >>> 0;

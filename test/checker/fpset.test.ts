@@ -88,3 +88,14 @@ describe('FingerprintSet', () => {
     expect(s.nextBytes).toBe(2048 * 8);
   });
 });
+
+describe('a full table under its budget', () => {
+  it('still recognises fingerprints it holds and refuses only new ones', () => {
+    // 16 slots (256 bytes) and a budget that forbids any growth: 12 entries fit.
+    const set = new FingerprintSet(16, 256);
+    for (let i = 1; i <= 12; i++) expect(set.put(7, i)).toBe(1);
+    expect(set.put(7, 5)).toBe(0);
+    expect(set.put(7, 99)).toBe(-1);
+    expect(set.size).toBe(12);
+  });
+});
