@@ -282,13 +282,32 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
   const encode = bind(encSrc) as Layout<S>['encode'];
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const scratch = bind(scratchSrc) as Layout<S>['scratch'];
+  const rawScratch = bind(scratchSrc) as Layout<S>['scratch'];
+  // The records of a scratch state are closed to new properties once, when it is made: a
+  // recipe that assigns a field the schema does not declare then throws (the error names
+  // the field and the action) instead of the field being silently dropped by the packing.
+  // Arrays stay open: sets are arrays that recipes push to.
+  const scratch = (): Scratch<S> => {
+    const sc = rawScratch();
+    closeRecords(sc.load(new Uint32Array(words), 0));
+    return sc;
+  };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 
   // The all-ones word is impossible when a bit is never used or a field has unused codes.
   const gaps = fields.some((f) => f.width > 0 && f.gap);
   const compact = words === 1 && (bits < 32 || gaps);
   return { words, bits, exact, encode, decode, fingerprint, compact, scratch };
+}
+
+function closeRecords(v: unknown): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (const e of v) closeRecords(e);
+    return;
+  }
+  for (const e of Object.values(v)) closeRecords(e);
+  Object.preventExtensions(v);
 }
 
 function range(lo: number, hi: number): number[] {

@@ -423,3 +423,39 @@ describe('check: nondeterministic specs', () => {
     expect(r).toMatchObject({ status: 'violation', violation: { kind: 'nondeterminism' } });
   });
 });
+
+describe('check: a recipe that assigns an undeclared field', () => {
+  const extra = defineSpec({
+    name: 'ExtraField',
+    setup: () => model({
+      state: t.record({ x: t.int(0, 3), r: t.record({ y: t.bool() }) }),
+      init: { x: 0, r: { y: false } },
+      actions: {
+        Inc: {
+          enabled: (s) => s.x < 3,
+          next: (s) => {
+            s.x++;
+            if (s.x === 2) (s.r as Record<string, unknown>).typo = 1;
+          },
+        },
+      },
+      terminal: () => true,
+    }),
+  });
+
+  it('is an evaluation error naming the field and the action under the fast semantics', () => {
+    const r = check(instantiate(extra));
+    expect(r.status).toBe('error');
+    if (r.status !== 'error') return;
+    expect(r.error.action).toBe('Inc');
+    expect(r.error.message).toMatch(/typo/);
+  });
+
+  it('is a TypeOK violation under the immer reference semantics', () => {
+    const r = check(instantiate(extra), { engine: 'immer' });
+    expect(r.status).toBe('violation');
+    if (r.status !== 'violation') return;
+    expect(r.violation.kind).toBe('TypeOK');
+    expect(r.violation.message).toMatch(/r\.typo: not a declared field/);
+  });
+});
