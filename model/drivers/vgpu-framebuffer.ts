@@ -8,31 +8,18 @@
 // size, which the final text does not make (PRECOPY-8): precopy_info says {1, 0} while the
 // trailer carries every unit and MIG_DATA_SIZE reports a framebuffer.
 
-import { inPreCopy, inSavingGroup } from '../states.js';
-import { captureImage } from '../stream.js';
+import { staticHeaderLike } from './static-header-like.js';
 import type { DriverProfile } from './profile.js';
 
 /** Records of framebuffer per unit that MIG_DATA_SIZE counts (SIZE-1: only an estimate). */
 export const FRAMEBUFFER_RECORDS_PER_UNIT = 64;
 
+/** The static-header drivers' stream (header in PRE_COPY, everything at STOP_COPY entry), by the letter of the text, with a framebuffer's size. */
 export const vgpuFramebuffer: DriverProfile = {
+  ...staticHeaderLike,
   name: 'vgpu-framebuffer',
   doc: 'the 2022 thread\'s vGPU: PRE_COPY only for a compatibility header, no dirty tracking, the whole framebuffer in the STOP_COPY trailer (PRECOPY-8)',
-  flags: ['P2P', 'PRE_COPY'],
-  onArc(dev, from, to) {
-    if (inPreCopy(to) && !inSavingGroup(from)) dev.header = true;
-    if (to === 'STOP_COPY') {
-      if (from === 'STOP') dev.header = true;
-      captureImage(dev, 'final');
-      dev.end = true;
-    }
-  },
-  onDirty() {},
   readEmpty: (dev) => (dev.state === 'STOP_COPY' ? 'EOF' : 'ENOMSG'),
-  precopyInfo(dev) {
-    if (!inPreCopy(dev.state)) return { ok: false, errno: 'EINVAL' };
-    return { ok: true, initial: dev.header ? 1 : 0, dirty: 0, reinit: false };
-  },
   dataSize: (dev) => dev.units.length * FRAMEBUFFER_RECORDS_PER_UNIT,
   detectsIncomplete: true,
 };
