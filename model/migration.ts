@@ -280,19 +280,10 @@ export function migrationModel(o: MigrationOptions = {}) {
 }
 
 /** What a migration spec file declares: defaults for the constants, and its expected results. */
-export interface MigrationSpecOptions {
+export interface MigrationSpecOptions extends MigrationOptions {
   readonly name: string;
   readonly doc: string;
-  /** A profile object not in the registry is used when DRIVER is its name. */
-  readonly driver?: DriverProfile | string;
-  readonly user?: UserModel | string;
-  readonly features?: string;
-  readonly units?: number;
-  readonly maxVersion?: number;
-  readonly switchoverAck?: boolean;
-  readonly detectIncomplete?: 'driver' | 'yes' | 'no';
-  readonly reinit?: boolean;
-  readonly history?: boolean;
+  /** (driver) A profile object not in the registry is used when DRIVER is its name. */
   readonly expect?: readonly Expectation[];
 }
 

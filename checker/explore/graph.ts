@@ -14,6 +14,7 @@ import type { Instance } from '../spec.js';
 import type { EvalError, IncompleteReason, Progress } from '../result.js';
 import { compileLayout, type Layout } from '../store/layout.js';
 import { StateBuffer } from '../store/parents.js';
+import { slot } from '../store/fpset.js';
 
 /** A state predicate the graph records for every state. */
 export interface GraphPredicate<S> {
@@ -107,7 +108,7 @@ class FingerprintIndex {
   getOrPut(hi: number, lo: number, id: number): number {
     if (this.count * 4 >= (this.mask + 1) * 3) this.grow();
     const k = this.keys;
-    let i = mix(hi, lo) & this.mask;
+    let i = slot(hi, lo) & this.mask;
     for (;;) {
       const j = i << 1;
       if (k[j] === 0 && k[j + 1] === 0) {
@@ -132,23 +133,13 @@ class FingerprintIndex {
       const hi = oldK[s << 1];
       const lo = oldK[(s << 1) + 1];
       if (hi === 0 && lo === 0) continue;
-      let i = mix(hi, lo) & this.mask;
+      let i = slot(hi, lo) & this.mask;
       while (this.keys[i << 1] !== 0 || this.keys[(i << 1) + 1] !== 0) i = (i + 1) & this.mask;
       this.keys[i << 1] = hi;
       this.keys[(i << 1) + 1] = lo;
       this.ids[i] = oldI[s];
     }
   }
-}
-
-function mix(hi: number, lo: number): number {
-  let h = (lo ^ Math.imul(hi, 0x9e3779b1)) | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 class ViewOutOfDomain extends Error {}
