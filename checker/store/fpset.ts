@@ -7,6 +7,8 @@
 // 2^24 entries; these tables are bounded only by memory and a budget. Their arrays live
 // outside V8's heap, so the heap limit never stops a large search.
 
+import { prefault } from './parents.js';
+
 /** What the search needs of a seen-set. */
 export interface SeenSet {
   readonly size: number;
@@ -229,7 +231,7 @@ export class WordSet implements SeenSet {
 /** A zeroed array, or undefined when the system refuses the memory (never a crash). */
 function allocate(n: number): Uint32Array | undefined {
   try {
-    return new Uint32Array(n);
+    return prefault(new Uint32Array(n));
   } catch (e) {
     if (e instanceof RangeError) return undefined;
     throw e;

@@ -7,7 +7,7 @@
 // word plus one) in fpset.ts.
 
 import { slot, wordSlot, type SeenSet } from './fpset.js';
-import { allocBuffer } from './parents.js';
+import { allocBuffer, prefault } from './parents.js';
 
 export interface ShardedBuffers {
   tables: SharedArrayBuffer[];
@@ -245,7 +245,7 @@ export class ShardedSet implements SeenSet {
     const cap = (this.masks[s] + 1) * 2;
     let t: Uint32Array;
     try {
-      t = new Uint32Array(allocBuffer(cap * this.spw * 4, true));
+      t = prefault(new Uint32Array(allocBuffer(cap * this.spw * 4, true)));
     } catch {
       return false;
     }
