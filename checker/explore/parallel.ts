@@ -35,8 +35,11 @@
 // check() stays synchronous: the coordinator blocks in Atomics.wait while the workers run
 // and exchanges messages with receiveMessageOnPort.
 
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { isAbsolute, resolve } from 'node:path';
+import { Worker, MessageChannel, receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
+import { isAbsolute, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Instance } from '../spec.js';
 import type { CheckResult } from '../result.js';
@@ -45,7 +48,7 @@ import { Search, type CheckOptions, type Stores } from './search.js';
 import { ShardedSet } from '../store/sharded.js';
 import { compileLayout } from '../store/layout.js';
 import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
-import type { Command, Reply, WorkerInit } from './worker.js';
+import type { Command, Loader, Reply, WorkerInit } from './worker.js';
 import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
 
 /**
@@ -60,12 +63,17 @@ export const tuning = {
   levelsInParallel: 0,
   /** Wait for the workers before the first level instead of going on alone meanwhile (for tests). */
   waitForWorkers: false,
+  /** How the workers of the last pool loaded the spec (for tests and MIGCHECK_DEBUG). */
+  loaders: [] as Loader[],
 };
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
 const busy: number[][] = [];
 let totalCandidates = 0;
+const imbalance: Record<string, number> = {};
+/** Pools made by this thread (names their bundle files). */
+let pools = 0;
 
 class Pool {
   private readonly ctrl: Int32Array;
@@ -73,13 +81,20 @@ class Pool {
   private readonly workers: Worker[] = [];
   private seq = 1;
 
-  constructor(readonly n: number, init: Omit<WorkerInit, 'index' | 'ctrl' | 'port'>) {
+  /** The bundle of worker.ts and the spec that the first worker writes (worker-entry.mjs). */
+  private readonly bundleFile: string;
+
+  constructor(readonly n: number, init: Omit<WorkerInit, 'index' | 'ctrl' | 'port' | 'boot'>) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
     this.ctrl[0] = this.seq; // workers wait for the next command number after this one
     const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+    const bundle = process.env.MIGCHECK_WORKER_LOADER !== 'tsx';
+    this.bundleFile = join(tmpdir(), `migcheck-worker-${process.pid}-${threadId}-${++pools}-${randomBytes(4).toString('hex')}.mjs`);
+    const state = new SharedArrayBuffer(4);
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
-      const data: WorkerInit = { ...init, index: i, ctrl: this.ctrl.buffer as SharedArrayBuffer, port: port2 };
+      const boot = { state, file: this.bundleFile, bundle, builder: bundle && i === 0 };
+      const data: WorkerInit = { ...init, index: i, ctrl: this.ctrl.buffer as SharedArrayBuffer, port: port2, boot };
       const w = new Worker(entry, { workerData: data, transferList: [port2] });
       w.unref();
       this.ports.push(port1);
@@ -100,6 +115,10 @@ class Pool {
     if (this.started) return;
     this.started = true;
     const replies = this.wait(START_TIMEOUT_MS);
+    // Every worker has imported the bundle by now.
+    rmSync(this.bundleFile, { force: true });
+    tuning.loaders = replies.flatMap((r) => (r.type === 'ready' ? [r.loader] : []));
+    if (DEBUG) DEBUG(`workers loaded: ${tuning.loaders.join(', ')}`);
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') {
       this.close();
@@ -154,6 +173,7 @@ class Pool {
     Atomics.notify(this.ctrl, 0);
     for (const p of this.ports) p.close();
     for (const w of this.workers) void w.terminate();
+    rmSync(this.bundleFile, { force: true });
   }
 }
 
@@ -180,6 +200,7 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
   if (!search.running) return search.result();
 
   // Workers load the spec while the coordinator expands the first, small levels.
+  if (DEBUG) DEBUG(`pool start ${(performance.timeOrigin + performance.now()).toFixed(0)} (${(performance.now() - search.t0).toFixed(0)} ms)`);
   const pool = new Pool(workers, {
     module,
     constants: { ...inst.constants },
@@ -199,6 +220,7 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
         search.advance();
         continue;
       }
+      if (DEBUG && !(pool as any).started) DEBUG(`workers ready at ${(performance.now() - search.t0).toFixed(0)} ms, level ${search.depth} (${count} states, ${search.parents.size} distinct)`);
       pool.ready();
       const r = parallelLevel(search, seen, pool, workers, owners);
       // A chunk holding a stop of the sequential search is re-run, with the rest of the
@@ -216,7 +238,7 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
     if (!(e instanceof OutOfMemory)) throw e;
     search.failure = { kind: 'incomplete', reason: 'memory', parent: search.firstId, choice: 0, generated: search.generated };
   } finally {
-    if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - search.t0).toFixed(0)} ms; ${totalCandidates} candidates; busy place/insert/expand ${busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}`);
+    if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - search.t0).toFixed(0)} ms; ${totalCandidates} candidates; busy place/insert/expand ${busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
     pool.close();
   }
   return search.result();
@@ -225,6 +247,8 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
 interface Chunk {
   start: number;
   end: number;
+  /** Worker w expands parents [bounds[w], bounds[w + 1]). */
+  bounds?: number[];
   /** Which of each worker's three candidate sets holds it. */
   set: number;
   lists?: CandidateBuffers[];
@@ -233,6 +257,26 @@ interface Chunk {
   generated?: number[];
   winners?: number[];
   total?: number;
+}
+
+/**
+ * Parents expanded per millisecond by each worker in its recent expansions. Threads on a
+ * shared machine do not run at the same speed, so a chunk is cut in proportion (the
+ * results do not depend on where it is cut; only the waiting at the end of a step does).
+ */
+const speed: number[] = [];
+
+/** Cuts a chunk into consecutive slices, one per worker, in proportion to `speed`. */
+function split(c: Chunk, speed: readonly number[]): number[] {
+  const total = speed.reduce((a, b) => a + b, 0);
+  const bounds = [c.start];
+  let acc = 0;
+  for (let w = 0; w < speed.length - 1; w++) {
+    acc += speed[w];
+    bounds.push(c.start + Math.round(((c.end - c.start) * acc) / total));
+  }
+  bounds.push(c.end);
+  return bounds;
 }
 
 /**
@@ -250,6 +294,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
   const chunks: Chunk[] = [];
   for (let start = 0, k = 0; start < count; start += tuning.chunk, k++) chunks.push({ start, end: Math.min(count, start + tuning.chunk), set: k % 3 });
   let abortAt: number | undefined;
+  if (speed.length !== workers) speed.splice(0, speed.length, ...new Array<number>(workers).fill(1));
 
   for (let step = 0; ; step++) {
     const P = step - 2;
@@ -274,6 +319,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     }
     if (!doPlace && !doInsert && !(doExpand && abortAt === undefined)) break;
 
+    const tStep = performance.now();
     const tables = seen.buffers().tables;
     const cmds: Command[] = [];
     let placement: { base: number; slot: number } | undefined;
@@ -285,6 +331,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     }
     const parentBuffers = doPlace ? search.parents.buffers() : undefined;
     const free = Math.max(0, search.budget - search.storeBytes());
+    if (doExpand) chunks[E].bounds = split(chunks[E], speed);
     for (let w = 0, off = 0; w < workers; w++) {
       const cmd: Command = { type: 'step', tables };
       if (doPlace) {
@@ -301,15 +348,22 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
           count,
           firstId: search.firstId,
           depth: search.depth,
-          from: c.start + Math.floor(((c.end - c.start) * w) / workers),
-          to: c.start + Math.floor(((c.end - c.start) * (w + 1)) / workers),
+          from: c.bounds![w],
+          to: c.bounds![w + 1],
           candidateBytes: free / (4 * workers),
         };
       }
       cmds.push(cmd);
     }
     const replies = pool.run(cmds) as Extract<Reply, { type: 'step' }>[];
-    if (DEBUG) replies.forEach((r, w) => r.ms!.forEach((m, i) => ((busy[w] ??= [0, 0, 0])[i] += m)));
+    if (DEBUG) {
+      replies.forEach((r, w) => r.ms!.forEach((m, i) => ((busy[w] ??= [0, 0, 0])[i] += m)));
+      // Time each worker waited for the slowest one at the end of this step, by phase mix.
+      const tot = replies.map((r) => r.ms!.reduce((a, b) => a + b, 0));
+      const max = Math.max(...tot);
+      const key = `${doPlace ? 'P' : '-'}${doInsert ? 'I' : '-'}${doExpand ? 'E' : '-'}`;
+      tot.forEach((t) => (imbalance[key] = (imbalance[key] ?? 0) + max - t));
+    }
 
     if (doPlace) {
       const c = chunks[P];
@@ -322,7 +376,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
         search.nxt.count = placement!.slot + off + bad.rank + 1;
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
-        const from = c.start + Math.floor(((c.end - c.start) * w) / workers);
+        const from = c.bounds![w];
         search.generated += genOff + search.countGenerated(from, bad.parent, bad.choice);
         const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name: search.invariants[bad.invariant].name };
         search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
@@ -349,6 +403,11 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     }
     if (doExpand && abortAt === undefined) {
       const c = chunks[E];
+      replies.forEach((r, w) => {
+        const n = c.bounds![w + 1] - c.bounds![w];
+        const ms = r.ms![2];
+        if (n >= 256 && ms > 0.5) speed[w] = 0.5 * speed[w] + 0.5 * (n / ms);
+      });
       if (replies.some((r) => !r.expanded!.ok)) abortAt = E;
       else {
         c.lists = replies.map((r) => r.expanded!.candidates);
@@ -357,7 +416,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
         c.generated = replies.map((r) => r.expanded!.generated);
       }
     }
-    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}`);
+    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : "-"} insert ${doInsert ? I : "-"} expand ${doExpand ? E : "-"}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join("/")).join("  ")}; step ${(performance.now() - tStep).toFixed(1)}`);
   }
   return abortAt === undefined ? 'done' : { from: chunks[abortAt].start };
 }

@@ -1,8 +1,44 @@
-// Entry of a search worker thread (explore/parallel.ts): registers, in this thread, the
-// TypeScript loader and the resolution of `import … from 'migcheck'` to this package (the
-// same set-up as bin/migcheck.js for the main thread), so that the worker and a spec module
-// anywhere on disk load from their .ts sources; then runs the worker.
-import { registerLoaders } from '../../bin/loaders.js';
+// Entry of a search worker thread (explore/parallel.ts). Two ways to load the worker and
+// the spec:
+//  - bundled (the default): the first worker bundles worker.ts and the spec module into one
+//    plain ES module (bundle.mjs) and every worker imports it, with no loader thread;
+//  - through the TypeScript loader, as the CLI's main thread loads them (bin/loaders.js):
+//    when the bundle cannot be made, or when MIGCHECK_WORKER_LOADER=tsx.
+// `workerData.boot.state` is shared by the pool's workers: 0 while the bundle is being
+// made, 1 once it is written to `boot.file`, 2 if it could not be.
+import { workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 
-registerLoaders();
-await import('./worker.ts');
+const BUILDING = 0;
+const BUILT = 1;
+const FAILED = 2;
+/** How long the other workers wait for the first one's bundle before loading on their own. */
+const BUNDLE_WAIT_MS = 60_000;
+
+const { boot, module } = workerData;
+const state = new Int32Array(boot.state);
+const debug = process.env.MIGCHECK_DEBUG ? (s) => process.stderr.write(`[worker] ${s}\n`) : () => {};
+
+if (boot.builder) {
+  try {
+    const { bundleWorker } = await import('./bundle.mjs');
+    await bundleWorker(module, boot.file);
+    Atomics.store(state, 0, BUILT);
+  } catch (e) {
+    debug(`no bundle, loading through the TypeScript loader: ${e?.message ?? e}`);
+    Atomics.store(state, 0, FAILED);
+  }
+  Atomics.notify(state, 0);
+} else if (boot.bundle) {
+  Atomics.wait(state, 0, BUILDING, BUNDLE_WAIT_MS);
+}
+
+if (boot.bundle && Atomics.load(state, 0) === BUILT) {
+  const bundled = await import(pathToFileURL(boot.file).href);
+  await bundled.runWorker(async () => bundled.spec, 'bundle');
+} else {
+  const { registerLoaders } = await import('../../bin/loaders.js');
+  registerLoaders();
+  const { runWorker, specUrl } = await import('./worker.ts');
+  await runWorker(() => import(specUrl(module)), 'tsx');
+}

@@ -16,6 +16,9 @@ import { ShardedSet, type ShardedBuffers } from '../store/sharded.js';
 import { ParentStore, StateBuffer } from '../store/parents.js';
 import { Candidates, viewCandidates, type CandidateBuffers } from '../store/candidates.js';
 
+/** How a worker loaded its code and the spec: bundled, or through the TypeScript loader. */
+export type Loader = 'bundle' | 'tsx';
+
 export interface WorkerInit {
   index: number;
   ctrl: SharedArrayBuffer;
@@ -26,6 +29,8 @@ export interface WorkerInit {
   shards: ShardedBuffers;
   /** What the coordinator's instance looks like, to catch a module that builds another. */
   shape: { words: number; choices: number };
+  /** How worker-entry.mjs loads this code and the spec (bundled or through the loader). */
+  boot: { state: SharedArrayBuffer; file: string; bundle: boolean; builder: boolean };
 }
 
 /** Phase A of a chunk: expand parents [from, to) of the frontier into candidate set `set`. */
@@ -63,7 +68,7 @@ export interface PlacePart {
 export type Command = { type: 'step'; tables: SharedArrayBuffer[]; place?: PlacePart; insert?: InsertPart; expand?: ExpandPart } | { type: 'stop' };
 
 export type Reply =
-  | { type: 'ready' }
+  | { type: 'ready'; loader: Loader }
   | { type: 'error'; message: string }
   | {
       type: 'step';
@@ -111,10 +116,14 @@ function next(): Command {
   }
 }
 
-async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {
+/** The file: URL of the spec module, as the coordinator named it. */
+export function specUrl(module: string): string {
+  return module.startsWith('file:') ? module : pathToFileURL(isAbsolute(module) ? module : module).href;
+}
+
+async function start(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {
   try {
-    const url = init.module.startsWith('file:') ? init.module : pathToFileURL(isAbsolute(init.module) ? init.module : init.module).href;
-    const mod = (await import(url)) as Record<string, unknown>;
+    const mod = await load();
     const spec = mod.default ?? mod.spec;
     if (!isSpec(spec)) throw new Error(`${init.module} does not export a spec`);
     const inst = instantiate(spec, init.constants);
@@ -133,7 +142,7 @@ async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; can
     const choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
     const candidates = [0, 1, 2].map(() => new Candidates(search.W, keepFp, seen.shards, choiceBytes));
     search.sharded = seen;
-    reply(1, { type: 'ready' });
+    reply(1, { type: 'ready', loader });
     return { search, seen, candidates, keepFp };
   } catch (e) {
     reply(1, { type: 'error', message: (e as Error)?.message ?? String(e) });
@@ -141,126 +150,133 @@ async function start(): Promise<{ search: Search<unknown>; seen: ShardedSet; can
   }
 }
 
-const ctx = await start();
-if (ctx) {
-  const { search, seen, candidates, keepFp } = ctx;
-  const W = search.W;
-  let parents: ParentStore | undefined;
-  const fp = new Uint32Array(2);
-  const layout = search.layout;
-  let last = 1;
-  for (;;) {
-    Atomics.wait(ctrl, 0, last);
-    const seq = Atomics.load(ctrl, 0);
-    last = seq;
-    const cmd = next();
-    if (cmd.type === 'stop') break;
-    try {
-      seen.adoptTables(cmd.tables);
-      const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
-      const t0 = performance.now();
-      if (cmd.place) out.placed = place(cmd.place);
-      const t1 = performance.now();
-      if (cmd.insert) out.inserted = insert(cmd.insert);
-      const t2 = performance.now();
-      if (cmd.expand) out.expanded = expand(cmd.expand);
-      out.ms = [t1 - t0, t2 - t1, performance.now() - t2];
-      reply(seq, out);
-    } catch (e) {
-      reply(seq, { type: 'error', message: (e as Error)?.message ?? String(e) });
+/**
+ * Runs this worker: loads the spec module with `load` (worker-entry.mjs passes either the
+ * module as bundled with this code, or a dynamic import through the TypeScript loader),
+ * answers the start-up, then serves commands until told to stop.
+ */
+export async function runWorker(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<void> {
+  const ctx = await start(load, loader);
+  if (ctx) {
+    const { search, seen, candidates, keepFp } = ctx;
+    const W = search.W;
+    let parents: ParentStore | undefined;
+    const fp = new Uint32Array(2);
+    const layout = search.layout;
+    let last = 1;
+    for (;;) {
+      Atomics.wait(ctrl, 0, last);
+      const seq = Atomics.load(ctrl, 0);
+      last = seq;
+      const cmd = next();
+      if (cmd.type === 'stop') break;
+      try {
+        seen.adoptTables(cmd.tables);
+        const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
+        const t0 = performance.now();
+        if (cmd.place) out.placed = place(cmd.place);
+        const t1 = performance.now();
+        if (cmd.insert) out.inserted = insert(cmd.insert);
+        const t2 = performance.now();
+        if (cmd.expand) out.expanded = expand(cmd.expand);
+        out.ms = [t1 - t0, t2 - t1, performance.now() - t2];
+        reply(seq, out);
+      } catch (e) {
+        reply(seq, { type: 'error', message: (e as Error)?.message ?? String(e) });
+      }
     }
-  }
 
-  function expand(p: ExpandPart): NonNullable<Extract<Reply, { type: 'step' }>['expanded']> {
-    const set = candidates[p.set];
-    search.cur.adopt(p.cur, p.count);
-    search.firstId = p.firstId;
-    search.depth = p.depth;
-    search.failure = undefined;
-    search.generated = 0;
-    set.clear();
-    set.maxBytes = p.candidateBytes;
-    search.collector = set;
-    search.expand(p.from, p.to);
-    search.collector = undefined;
-    return { ok: search.failure === undefined, generated: search.generated, candidates: set.buffers() };
-  }
+    function expand(p: ExpandPart): NonNullable<Extract<Reply, { type: 'step' }>['expanded']> {
+      const set = candidates[p.set];
+      search.cur.adopt(p.cur, p.count);
+      search.firstId = p.firstId;
+      search.depth = p.depth;
+      search.failure = undefined;
+      search.generated = 0;
+      set.clear();
+      set.maxBytes = p.candidateBytes;
+      search.collector = set;
+      search.expand(p.from, p.to);
+      search.collector = undefined;
+      return { ok: search.failure === undefined, generated: search.generated, candidates: set.buffers() };
+    }
 
-  function insert(p: InsertPart): NonNullable<Extract<Reply, { type: 'step' }>['inserted']> {
-    const lists = p.lists.map(viewCandidates);
-    const winners = lists.map(() => 0);
-    // Shard by shard, each in list order then candidate order: the first occurrence in the
-    // sequential order of the level wins, whatever the number of workers.
-    const BATCH = 64;
-    const bHi = new Uint32Array(BATCH);
-    const bLo = new Uint32Array(BATCH);
-    const isNew = new Uint8Array(BATCH);
-    const wordKey = !keepFp && W === 1; // the fingerprint of a one-word exact state is (0x80000000, word)
-    for (const s of p.shards) {
-      for (let l = 0; l < lists.length; l++) {
-        const v = lists[l];
-        const idx = v.shardIndex[s];
-        const win = v.shardWin[s];
-        const n = v.shardCount[s];
-        for (let j0 = 0; j0 < n; j0 += BATCH) {
-          const m = Math.min(n - j0, BATCH);
-          for (let k = 0; k < m; k++) {
-            const c = idx[j0 + k];
-            if (v.hi) {
-              bHi[k] = v.hi[c];
-              bLo[k] = v.lo![c];
-            } else if (wordKey) {
-              bHi[k] = 0x80000000;
-              bLo[k] = v.words[c];
-            } else {
-              layout.fingerprint(v.words, c * W, fp);
-              bHi[k] = fp[0];
-              bLo[k] = fp[1];
+    function insert(p: InsertPart): NonNullable<Extract<Reply, { type: 'step' }>['inserted']> {
+      const lists = p.lists.map(viewCandidates);
+      const winners = lists.map(() => 0);
+      // Shard by shard, each in list order then candidate order: the first occurrence in the
+      // sequential order of the level wins, whatever the number of workers.
+      const BATCH = 64;
+      const bHi = new Uint32Array(BATCH);
+      const bLo = new Uint32Array(BATCH);
+      const isNew = new Uint8Array(BATCH);
+      const wordKey = !keepFp && W === 1; // the fingerprint of a one-word exact state is (0x80000000, word)
+      for (const s of p.shards) {
+        for (let l = 0; l < lists.length; l++) {
+          const v = lists[l];
+          const idx = v.shardIndex[s];
+          const win = v.shardWin[s];
+          const n = v.shardCount[s];
+          for (let j0 = 0; j0 < n; j0 += BATCH) {
+            const m = Math.min(n - j0, BATCH);
+            for (let k = 0; k < m; k++) {
+              const c = idx[j0 + k];
+              if (v.hi) {
+                bHi[k] = v.hi[c];
+                bLo[k] = v.lo![c];
+              } else if (wordKey) {
+                bHi[k] = 0x80000000;
+                bLo[k] = v.words[c];
+              } else {
+                layout.fingerprint(v.words, c * W, fp);
+                bHi[k] = fp[0];
+                bLo[k] = fp[1];
+              }
             }
+            const added = seen.insertBatch(s, bHi, bLo, m, isNew);
+            if (added < 0) return { ok: false, winners, grown: seen.takeGrown() };
+            if (added > 0) for (let k = 0; k < m; k++) if (isNew[k] === 1) win[j0 + k] = 1;
+            winners[l] += added;
           }
-          const added = seen.insertBatch(s, bHi, bLo, m, isNew);
-          if (added < 0) return { ok: false, winners, grown: seen.takeGrown() };
-          if (added > 0) for (let k = 0; k < m; k++) if (isNew[k] === 1) win[j0 + k] = 1;
-          winners[l] += added;
         }
       }
+      return { ok: true, winners, grown: seen.takeGrown() };
     }
-    return { ok: true, winners, grown: seen.takeGrown() };
-  }
 
-  function place(p: PlacePart): { bad?: InvariantStop } {
-    // The coordinator allocates the chunks (and decides the choice width).
-    if (!parents) parents = ParentStore.adopt(p.parents);
-    else parents.adoptMore(p.parents);
-    const nxt = new Uint32Array(p.nxt);
-    const set = candidates[p.set];
-    const { words, parent, choice, shard, count } = set;
-    // A candidate's win flag is in its shard's list, at the next position of that list.
-    const wins = set.byShard.map((l) => l.win);
-    const at = new Int32Array(wins.length);
-    let id = p.base;
-    let o = p.slot * W;
-    let bad: InvariantStop | undefined;
-    const check = search.invariants.length > 0;
-    for (let j = 0; j < count; j++) {
-      const sh = shard[j];
-      if (wins[sh][at[sh]++] !== 1) continue;
-      parents.set(id, p.firstId + parent[j], choice[j]);
-      const src = j * W;
-      for (let k = 0; k < W; k++) nxt[o + k] = words[src + k];
-      if (check && bad === undefined) {
-        // Invariants run on new states only, as in the sequential search.
-        try {
-          const v = search.invariantsAt(words, src);
-          if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j] };
-        } catch (e) {
-          bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j] };
+    function place(p: PlacePart): { bad?: InvariantStop } {
+      // The coordinator allocates the chunks (and decides the choice width).
+      if (!parents) parents = ParentStore.adopt(p.parents);
+      else parents.adoptMore(p.parents);
+      const nxt = new Uint32Array(p.nxt);
+      const set = candidates[p.set];
+      const { words, parent, choice, shard, count } = set;
+      // A candidate's win flag is in its shard's list, at the next position of that list.
+      const wins = set.byShard.map((l) => l.win);
+      const at = new Int32Array(wins.length);
+      let id = p.base;
+      let o = p.slot * W;
+      let bad: InvariantStop | undefined;
+      const check = search.invariants.length > 0;
+      for (let j = 0; j < count; j++) {
+        const sh = shard[j];
+        if (wins[sh][at[sh]++] !== 1) continue;
+        parents.set(id, p.firstId + parent[j], choice[j]);
+        const src = j * W;
+        for (let k = 0; k < W; k++) nxt[o + k] = words[src + k];
+        if (check && bad === undefined) {
+          // Invariants run on new states only, as in the sequential search.
+          try {
+            const v = search.invariantsAt(words, src);
+            if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j] };
+          } catch (e) {
+            bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j] };
+          }
         }
+        id++;
+        o += W;
       }
-      id++;
-      o += W;
+      return { bad };
     }
-    return { bad };
+    init.port.close();
   }
-  init.port.close();
 }

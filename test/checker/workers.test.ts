@@ -4,19 +4,25 @@
 // is lowered so that these small specs go through the workers on every level.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { check, instantiate, type CheckOptions, type CheckResult, type Spec } from '../../checker/index.js';
 import { tuning } from '../../checker/explore/parallel.js';
 import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
+import brokenTable from '../../specs/vfio/fsm-broken-table.spec.js';
+// @ts-expect-error: plain JavaScript module without declarations
+import { pinImportMeta } from '../../checker/explore/bundle.mjs';
 
 const modules = {
   vfio: fileURLToPath(new URL('../../bench/models/vfio.spec.ts', import.meta.url)),
   counters: fileURLToPath(new URL('../../bench/models/counters.spec.ts', import.meta.url)),
   grid: fileURLToPath(new URL('../bench/fixtures/grid.spec.ts', import.meta.url)),
+  brokenTable: fileURLToPath(new URL('../../specs/vfio/fsm-broken-table.spec.ts', import.meta.url)),
 };
-const specs = { vfio, counters, grid } as unknown as Record<keyof typeof modules, Spec>;
+const specs = { vfio, counters, grid, brokenTable } as unknown as Record<keyof typeof modules, Spec>;
 
 /** Everything but timings, memory and the engine's own frames in an error's stack. */
 function observable(r: CheckResult) {
@@ -106,5 +112,45 @@ describe('workers: configuration', () => {
 
   it('reports a module that does not load in the workers', () => {
     expect(() => check(instantiate(specs.vfio, { N: 3 }), { workers: 2, module: modules.vfio.replace('vfio.spec', 'missing.spec') })).toThrow(/could not load the spec/);
+  });
+});
+
+// Workers load worker.ts and the spec either as one bundle written by the first worker (the
+// default) or through the TypeScript loader (MIGCHECK_WORKER_LOADER=tsx, and the fallback
+// when the bundle cannot be made). Both must give the sequential result.
+describe('workers: how they load the spec', () => {
+  const bundles = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`migcheck-worker-${process.pid}-`));
+
+  it('gives the same result through the TypeScript loader as bundled', () => {
+    const one = observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 1));
+    expect(observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 2))).toEqual(one);
+    expect(tuning.loaders).toEqual(['bundle', 'bundle']);
+    const saved = process.env.MIGCHECK_WORKER_LOADER;
+    process.env.MIGCHECK_WORKER_LOADER = 'tsx';
+    try {
+      expect(observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 2))).toEqual(one);
+      expect(tuning.loaders).toEqual(['tsx', 'tsx']);
+    } finally {
+      if (saved === undefined) delete process.env.MIGCHECK_WORKER_LOADER;
+      else process.env.MIGCHECK_WORKER_LOADER = saved;
+    }
+  });
+
+  it('keeps import.meta.url of the bundled files (a spec that reads a table beside it)', () => {
+    const one = observable(run('brokenTable', {}, 1));
+    expect(one.status).toBe('violation');
+    expect(observable(run('brokenTable', {}, 2))).toEqual(one);
+    expect(tuning.loaders).toEqual(['bundle', 'bundle']);
+  });
+
+  it('leaves no bundle file behind', () => {
+    run('grid', {}, 2);
+    expect(bundles()).toEqual([]);
+  });
+
+  it('pins import.meta.url, filename and dirname to the file they are written in', () => {
+    const src = "const a = import.meta.url; const b = import.meta.filename; const c = import.meta.dirname; const d = import.meta.urlish;";
+    const out = pinImportMeta(src, '/x/y/z.spec.ts') as string;
+    expect(out).toBe(`const a = ${JSON.stringify(pathToFileURL('/x/y/z.spec.ts').href)}; const b = "/x/y/z.spec.ts"; const c = "/x/y"; const d = import.meta.urlish;`);
   });
 });
