@@ -12,9 +12,17 @@
 //  - packages from node_modules are not copied in: they are imported by their absolute
 //    file: URL, as resolved from the importing file, so each is loaded once, as Node would.
 // Anything the bundler cannot do makes the caller fall back to the loader (worker-entry.mjs).
+//
+// Bundles are kept in a per-user cache directory, one per spec file, with the content hash
+// of every file that went in: a later run whose files are unchanged loads the bundle at
+// once, without bundling (planBundle).
 
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const self = {
@@ -22,6 +30,60 @@ const self = {
   'migcheck/model': fileURLToPath(new URL('../../model/index.ts', import.meta.url)),
 };
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** Bundles kept in the cache; older ones are removed. */
+const KEEP = 48;
+
+const sha = (data) => createHash('sha256').update(data).digest('hex');
+
+/** The spec module as a path. */
+function specFile(specPath) {
+  return specPath.startsWith('file:') ? fileURLToPath(specPath) : specPath;
+}
+
+/** This user's cache directory for worker bundles (created private; refused if another user owns it). */
+function cacheDir() {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const top = join(tmpdir(), `migcheck-${uid ?? 'user'}`);
+  mkdirSync(top, { recursive: true, mode: 0o700 });
+  const st = statSync(top);
+  if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) throw new Error(`${top} is not a private directory of this user`);
+  const dir = join(top, 'workers');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/**
+ * Where the bundle for `specPath` lives and whether it is fresh (every file that went into
+ * it still has the same content). Throws when there is no usable cache directory.
+ */
+export function planBundle(specPath) {
+  const spec = specFile(specPath);
+  let version = '';
+  try {
+    version = createRequire(import.meta.url)('esbuild/package.json').version;
+  } catch {
+    // no esbuild: the build will fail and the workers fall back to the loader
+  }
+  const key = sha([spec, version, process.version, readFileSync(fileURLToPath(import.meta.url), 'utf8')].join('\0')).slice(0, 32);
+  const dir = cacheDir();
+  const file = join(dir, `${key}.mjs`);
+  const meta = join(dir, `${key}.json`);
+  let fresh = false;
+  try {
+    const inputs = JSON.parse(readFileSync(meta, 'utf8')).inputs;
+    statSync(file);
+    fresh = Object.keys(inputs).length > 0 && Object.entries(inputs).every(([path, hash]) => {
+      try {
+        return sha(readFileSync(path)) === hash;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    fresh = false;
+  }
+  return { file, meta, fresh };
+}
 
 /** The source with `import.meta.url/filename/dirname` replaced by their values for `file`. */
 export function pinImportMeta(source, file) {
@@ -33,12 +95,13 @@ export function pinImportMeta(source, file) {
 
 /**
  * Writes to `out` a module exporting `runWorker` (worker.ts) and `spec` (the namespace of
- * the spec module at `specPath`, a path or a file: URL). Throws if the bundler is missing
- * or reports an error.
+ * the spec module at `specPath`, a path or a file: URL), and to `meta` the content hash of
+ * every file that went in. Throws if the bundler is missing or reports an error.
  */
-export async function bundleWorker(specPath, out) {
+export async function bundleWorker(specPath, out, meta) {
   const esbuild = await import('esbuild');
-  const spec = specPath.startsWith('file:') ? fileURLToPath(specPath) : specPath;
+  const spec = specFile(specPath);
+  const inputs = {};
   const entry = `export { runWorker } from ${JSON.stringify(workerFile)};\nimport * as spec from ${JSON.stringify(spec)};\nexport { spec };\n`;
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: dirname(spec), loader: 'js', sourcefile: 'migcheck-worker-entry.mjs' },
@@ -62,8 +125,14 @@ export async function bundleWorker(specPath, out) {
             if (r.external) return { path: r.path, external: true };
             return { path: pathToFileURL(r.path).href, external: true };
           });
+          build.onLoad({ filter: /\.json$/ }, async (args) => {
+            const source = await readFile(args.path, 'utf8');
+            inputs[args.path] = sha(source);
+            return { contents: source, loader: 'json' };
+          });
           build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
             const source = await readFile(args.path, 'utf8');
+            inputs[args.path] = sha(source);
             const ts = /\.[cm]?tsx?$/.test(args.path);
             return { contents: pinImportMeta(source, args.path), loader: ts ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js' };
           });
@@ -73,8 +142,30 @@ export async function bundleWorker(specPath, out) {
   });
   await esbuild.stop?.();
   const text = result.outputFiles[0].text;
-  // Written under another name and renamed, so that no reader ever sees half a file.
-  const tmp = `${out}.${process.pid}.part`;
-  await writeFile(tmp, text);
-  await rename(tmp, out);
+  // Written under other names and renamed, so that no reader ever sees half a file; the
+  // list of inputs last, so that it never vouches for an older bundle.
+  const part = `.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
+  await writeFile(out + part, text);
+  await rename(out + part, out);
+  if (meta) {
+    await writeFile(meta + part, JSON.stringify({ spec, inputs }));
+    await rename(meta + part, meta);
+    prune(dirname(out));
+  }
+}
+
+/** Keeps the newest KEEP bundles of the cache directory. */
+function prune(dir) {
+  try {
+    const bundles = readdirSync(dir)
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of bundles.slice(KEEP)) {
+      rmSync(join(dir, f), { force: true });
+      rmSync(join(dir, f.replace(/\.mjs$/, '.json')), { force: true });
+    }
+  } catch {
+    // another run pruning at the same time
+  }
 }

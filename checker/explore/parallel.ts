@@ -35,11 +35,9 @@
 // check() stays synchronous: the coordinator blocks in Atomics.wait while the workers run
 // and exchanges messages with receiveMessageOnPort.
 
-import { Worker, MessageChannel, receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
-import { isAbsolute, join, resolve } from 'node:path';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { isAbsolute, resolve } from 'node:path';
+import { planBundle } from './bundle.mjs';
 import { fileURLToPath } from 'node:url';
 import type { Instance } from '../spec.js';
 import type { CheckResult } from '../result.js';
@@ -65,6 +63,8 @@ export const tuning = {
   waitForWorkers: false,
   /** How the workers of the last pool loaded the spec (for tests and MIGCHECK_DEBUG). */
   loaders: [] as Loader[],
+  /** Whether the last pool's bundle came from the cache, was made, or was not tried. */
+  bundle: 'none' as 'cached' | 'made' | 'none',
 };
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
@@ -72,8 +72,6 @@ const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`
 const busy: number[][] = [];
 let totalCandidates = 0;
 const imbalance: Record<string, number> = {};
-/** Pools made by this thread (names their bundle files). */
-let pools = 0;
 
 class Pool {
   private readonly ctrl: Int32Array;
@@ -81,19 +79,26 @@ class Pool {
   private readonly workers: Worker[] = [];
   private seq = 1;
 
-  /** The bundle of worker.ts and the spec that the first worker writes (worker-entry.mjs). */
-  private readonly bundleFile: string;
-
   constructor(readonly n: number, init: Omit<WorkerInit, 'index' | 'ctrl' | 'port' | 'boot'>) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
     this.ctrl[0] = this.seq; // workers wait for the next command number after this one
     const entry = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
-    const bundle = process.env.MIGCHECK_WORKER_LOADER !== 'tsx';
-    this.bundleFile = join(tmpdir(), `migcheck-worker-${process.pid}-${threadId}-${++pools}-${randomBytes(4).toString('hex')}.mjs`);
-    const state = new SharedArrayBuffer(4);
+    // The bundle of worker.ts and the spec (worker-entry.mjs): taken from the cache when
+    // fresh, else made by the first worker.
+    let plan: { file: string; meta: string; fresh: boolean } | undefined;
+    if (process.env.MIGCHECK_WORKER_LOADER !== 'tsx') {
+      try {
+        plan = planBundle(init.module);
+      } catch (e) {
+        if (DEBUG) DEBUG(`no bundle cache: ${(e as Error).message}`);
+      }
+    }
+    const state = new Int32Array(new SharedArrayBuffer(4));
+    if (plan?.fresh) state[0] = 1;
+    tuning.bundle = !plan ? 'none' : plan.fresh ? 'cached' : 'made';
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
-      const boot = { state, file: this.bundleFile, bundle, builder: bundle && i === 0 };
+      const boot = { state: state.buffer as SharedArrayBuffer, file: plan?.file ?? '', meta: plan?.meta ?? '', bundle: !!plan, builder: !!plan && !plan.fresh && i === 0 };
       const data: WorkerInit = { ...init, index: i, ctrl: this.ctrl.buffer as SharedArrayBuffer, port: port2, boot };
       const w = new Worker(entry, { workerData: data, transferList: [port2] });
       w.unref();
@@ -102,7 +107,7 @@ class Pool {
     }
   }
 
-  private started = false;
+  started = false;
 
   /** Waits until every worker has loaded the spec (they start loading at construction). */
   /** Whether every worker has answered its start-up (without waiting). */
@@ -115,10 +120,8 @@ class Pool {
     if (this.started) return;
     this.started = true;
     const replies = this.wait(START_TIMEOUT_MS);
-    // Every worker has imported the bundle by now.
-    rmSync(this.bundleFile, { force: true });
     tuning.loaders = replies.flatMap((r) => (r.type === 'ready' ? [r.loader] : []));
-    if (DEBUG) DEBUG(`workers loaded: ${tuning.loaders.join(', ')}`);
+    if (DEBUG) DEBUG(`workers loaded: ${tuning.loaders.join(', ')} (bundle ${tuning.bundle})`);
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') {
       this.close();
@@ -173,7 +176,6 @@ class Pool {
     Atomics.notify(this.ctrl, 0);
     for (const p of this.ports) p.close();
     for (const w of this.workers) void w.terminate();
-    rmSync(this.bundleFile, { force: true });
   }
 }
 
@@ -220,7 +222,7 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
         search.advance();
         continue;
       }
-      if (DEBUG && !(pool as any).started) DEBUG(`workers ready at ${(performance.now() - search.t0).toFixed(0)} ms, level ${search.depth} (${count} states, ${search.parents.size} distinct)`);
+      if (DEBUG && !pool.started) DEBUG(`workers ready at ${(performance.now() - search.t0).toFixed(0)} ms, level ${search.depth} (${count} states, ${search.parents.size} distinct)`);
       pool.ready();
       const r = parallelLevel(search, seen, pool, workers, owners);
       // A chunk holding a stop of the sequential search is re-run, with the rest of the

@@ -1,11 +1,12 @@
 // Entry of a search worker thread (explore/parallel.ts). Two ways to load the worker and
 // the spec:
-//  - bundled (the default): the first worker bundles worker.ts and the spec module into one
-//    plain ES module (bundle.mjs) and every worker imports it, with no loader thread;
+//  - bundled (the default): worker.ts and the spec module as one plain ES module
+//    (bundle.mjs), imported with no loader thread. The coordinator finds it in the cache
+//    when no file that went into it has changed; otherwise the first worker makes it;
 //  - through the TypeScript loader, as the CLI's main thread loads them (bin/loaders.js):
-//    when the bundle cannot be made, or when MIGCHECK_WORKER_LOADER=tsx.
+//    when the bundle cannot be made or imported, or when MIGCHECK_WORKER_LOADER=tsx.
 // `workerData.boot.state` is shared by the pool's workers: 0 while the bundle is being
-// made, 1 once it is written to `boot.file`, 2 if it could not be.
+// made, 1 once it is at `boot.file`, 2 if it could not be made.
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
@@ -22,7 +23,7 @@ const debug = process.env.MIGCHECK_DEBUG ? (s) => process.stderr.write(`[worker]
 if (boot.builder) {
   try {
     const { bundleWorker } = await import('./bundle.mjs');
-    await bundleWorker(module, boot.file);
+    await bundleWorker(module, boot.file, boot.meta);
     Atomics.store(state, 0, BUILT);
   } catch (e) {
     debug(`no bundle, loading through the TypeScript loader: ${e?.message ?? e}`);
@@ -33,8 +34,16 @@ if (boot.builder) {
   Atomics.wait(state, 0, BUILDING, BUNDLE_WAIT_MS);
 }
 
+let bundled;
 if (boot.bundle && Atomics.load(state, 0) === BUILT) {
-  const bundled = await import(pathToFileURL(boot.file).href);
+  try {
+    bundled = await import(pathToFileURL(boot.file).href);
+  } catch (e) {
+    // e.g. a package it imports has moved since it was made; the loader reports real errors
+    debug(`the bundle does not load, loading through the TypeScript loader: ${e?.message ?? e}`);
+  }
+}
+if (bundled) {
   await bundled.runWorker(async () => bundled.spec, 'bundle');
 } else {
   const { registerLoaders } = await import('../../bin/loaders.js');

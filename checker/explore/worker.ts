@@ -30,7 +30,7 @@ export interface WorkerInit {
   /** What the coordinator's instance looks like, to catch a module that builds another. */
   shape: { words: number; choices: number };
   /** How worker-entry.mjs loads this code and the spec (bundled or through the loader). */
-  boot: { state: SharedArrayBuffer; file: string; bundle: boolean; builder: boolean };
+  boot: { state: SharedArrayBuffer; file: string; meta: string; bundle: boolean; builder: boolean };
 }
 
 /** Phase A of a chunk: expand parents [from, to) of the frontier into candidate set `set`. */

@@ -5,15 +5,15 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { check, instantiate, type CheckOptions, type CheckResult, type Spec } from '../../checker/index.js';
 import { tuning } from '../../checker/explore/parallel.js';
 import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
 import brokenTable from '../../specs/vfio/fsm-broken-table.spec.js';
-// @ts-expect-error: plain JavaScript module without declarations
 import { pinImportMeta } from '../../checker/explore/bundle.mjs';
 
 const modules = {
@@ -119,8 +119,6 @@ describe('workers: configuration', () => {
 // default) or through the TypeScript loader (MIGCHECK_WORKER_LOADER=tsx, and the fallback
 // when the bundle cannot be made). Both must give the sequential result.
 describe('workers: how they load the spec', () => {
-  const bundles = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`migcheck-worker-${process.pid}-`));
-
   it('gives the same result through the TypeScript loader as bundled', () => {
     const one = observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 1));
     expect(observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 2))).toEqual(one);
@@ -143,9 +141,30 @@ describe('workers: how they load the spec', () => {
     expect(tuning.loaders).toEqual(['bundle', 'bundle']);
   });
 
-  it('leaves no bundle file behind', () => {
-    run('grid', {}, 2);
-    expect(bundles()).toEqual([]);
+  it('reuses a cached bundle until a file that went into it changes', async () => {
+    // A spec outside the package that imports it as 'migcheck', as users write them.
+    const dir = mkdtempSync(join(tmpdir(), 'migcheck-bundle-test-'));
+    try {
+      const file = join(dir, 'grid.spec.ts');
+      const source = readFileSync(modules.grid, 'utf8').replace("'../../../checker/index.js'", "'migcheck'");
+      writeFileSync(file, source);
+      const { default: spec } = (await import(pathToFileURL(file).href)) as { default: Spec };
+      const runFile = () => check(instantiate(spec, {}), { workers: 2, module: file });
+      const one = observable(check(instantiate(spec, {}), {}));
+      expect(observable(runFile())).toEqual(one);
+      expect([tuning.bundle, tuning.loaders]).toEqual(['made', ['bundle', 'bundle']]);
+      expect(observable(runFile())).toEqual(one);
+      expect([tuning.bundle, tuning.loaders]).toEqual(['cached', ['bundle', 'bundle']]);
+      // An edit (a wider clock: three words a state) reaches the workers, which then build
+      // another model than the coordinator's (the old module, still in memory) and say so.
+      const wider = source.replace('tick: t.int(0, 7),', 'tick: t.int(0, 7000),');
+      expect(wider).not.toBe(source);
+      writeFileSync(file, wider);
+      expect(() => runFile()).toThrow(/builds a different model/);
+      expect(tuning.bundle).toBe('made');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('pins import.meta.url, filename and dirname to the file they are written in', () => {
