@@ -11,7 +11,8 @@
 //  - `migcheck` and `migcheck/model` are this package, as bin/loaders.js resolves them;
 //  - packages from node_modules are not copied in: they are imported by their absolute
 //    file: URL, as resolved from the importing file, so each is loaded once, as Node would.
-// Anything the bundler cannot do makes the caller fall back to the loader (worker-entry.mjs).
+// Anything the bundler cannot do or warns about, and modules that resolve paths at run time
+// from their own location, make the caller fall back to the loader (worker-entry.mjs).
 //
 // Bundles are kept in a per-user cache directory, one per spec file, with the content hash
 // of every file that went in: a later run whose files are unchanged loads the bundle at
@@ -133,14 +134,23 @@ export async function bundleWorker(specPath, out, meta) {
           build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
             const source = await readFile(args.path, 'utf8');
             inputs[args.path] = sha(source);
-            const ts = /\.[cm]?tsx?$/.test(args.path);
-            return { contents: pinImportMeta(source, args.path), loader: ts ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js' };
+            const loader = /\.[cm]?tsx?$/.test(args.path) ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js';
+            // Compiled first, so that comments do not count in the checks below.
+            const js = pinImportMeta((await esbuild.transform(source, { loader, format: 'esm', target: 'node20', sourcefile: args.path })).code, args.path);
+            // What a bundle cannot keep: a module that resolves paths at run time from its
+            // own location (another use of the import meta object, an import() of a
+            // computed name) would resolve them from the bundle's; left to the loader.
+            const why = /\bimport\s*\.\s*meta\b/.test(js) ? 'a use of the import meta object' : /\bimport\s*\(\s*[^'"`\s]/.test(js) ? 'a dynamic import of a computed name' : undefined;
+            if (why) return { errors: [{ text: `${args.path}: ${why} cannot be bundled` }] };
+            return { contents: js, loader: 'js' };
           });
         },
       },
     ],
   });
   await esbuild.stop?.();
+  // A warning may mean that the bundle does not behave as the sources: leave it to the loader.
+  if (result.warnings.length > 0) throw new Error(`bundling ${spec}: ${result.warnings[0].text}`);
   const text = result.outputFiles[0].text;
   // Written under other names and renamed, so that no reader ever sees half a file; the
   // list of inputs last, so that it never vouches for an older bundle.

@@ -66,6 +66,8 @@ export const tuning = {
   /** Whether the last pool's bundle came from the cache, was made, or was not tried. */
   bundle: 'none' as 'cached' | 'made' | 'none',
 };
+/** What a worker writes in its answer slot when its thread ends (worker-entry.mjs). */
+const DEAD = -1;
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
@@ -112,7 +114,10 @@ class Pool {
   /** Waits until every worker has loaded the spec (they start loading at construction). */
   /** Whether every worker has answered its start-up (without waiting). */
   answered(): boolean {
-    for (let i = 0; i < this.n; i++) if (Atomics.load(this.ctrl, 1 + i) !== this.seq) return false;
+    for (let i = 0; i < this.n; i++) {
+      const v = Atomics.load(this.ctrl, 1 + i);
+      if (v !== this.seq && v !== DEAD) return false;
+    }
     return true;
   }
 
@@ -153,6 +158,13 @@ class Pool {
       for (;;) {
         const v = Atomics.load(this.ctrl, 1 + i);
         if (v === this.seq) break;
+        if (v === DEAD) {
+          // A worker that could not load the spec answers, then ends: keep its answer.
+          const m = receiveMessageOnPort(this.ports[i]);
+          if (m && (m.message as Reply).type === 'error') return [...out, m.message as Reply];
+          this.close();
+          throw new ConfigError(`--workers: worker ${i} ended while the search needed it: code run by the spec (at load or in an action) must not end its thread (process.exit) or throw outside the calls the checker makes`);
+        }
         if (Date.now() - t0 > timeout) {
           this.close();
           throw new ConfigError(`--workers: worker ${i} did not start within ${timeout / 1000} s`);

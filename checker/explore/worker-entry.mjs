@@ -18,6 +18,16 @@ const BUNDLE_WAIT_MS = 60_000;
 
 const { boot, module } = workerData;
 const state = new Int32Array(boot.state);
+
+// A worker that ends (spec code calling process.exit, an exception thrown outside the
+// search's calls) says so in its answer slot, which the coordinator, blocked in
+// Atomics.wait without an event loop, would otherwise watch for ever.
+const ctrl = new Int32Array(workerData.ctrl);
+const DEAD = -1;
+process.on('exit', () => {
+  Atomics.store(ctrl, 1 + workerData.index, DEAD);
+  Atomics.notify(ctrl, 1 + workerData.index);
+});
 const debug = process.env.MIGCHECK_DEBUG ? (s) => process.stderr.write(`[worker] ${s}\n`) : () => {};
 
 if (boot.builder) {

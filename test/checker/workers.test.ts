@@ -14,6 +14,7 @@ import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
 import brokenTable from '../../specs/vfio/fsm-broken-table.spec.js';
+import workerExit from './fixtures/worker-exit.spec.js';
 import { pinImportMeta } from '../../checker/explore/bundle.mjs';
 
 const modules = {
@@ -110,6 +111,23 @@ describe('workers: configuration', () => {
     expect(() => check(instantiate(specs.vfio, { N: 2 }), { workers: 1.5 })).toThrow(/workers/);
   });
 
+  it('reports a worker whose thread ends during the search, instead of waiting for it', () => {
+    const file = fileURLToPath(new URL('./fixtures/worker-exit.spec.ts', import.meta.url));
+    const inst = instantiate(workerExit, { EXITAT: 30 });
+    expect(check(inst, { workers: 1 }).status).toBe('ok'); // the main thread never ends
+    expect(() => check(inst, { workers: 2, module: file })).toThrow(/worker \d ended while the search needed it/);
+  });
+
+  it('reports a worker whose thread ends while it loads the spec', () => {
+    const file = fileURLToPath(new URL('./fixtures/worker-exit.spec.ts', import.meta.url));
+    process.env.MIGCHECK_TEST_EXITLOAD = '1';
+    try {
+      expect(() => check(instantiate(workerExit, {}), { workers: 2, module: file })).toThrow(/worker \d ended/);
+    } finally {
+      delete process.env.MIGCHECK_TEST_EXITLOAD;
+    }
+  });
+
   it('reports a module that does not load in the workers', () => {
     expect(() => check(instantiate(specs.vfio, { N: 3 }), { workers: 2, module: modules.vfio.replace('vfio.spec', 'missing.spec') })).toThrow(/could not load the spec/);
   });
@@ -162,6 +180,22 @@ describe('workers: how they load the spec', () => {
       writeFileSync(file, wider);
       expect(() => runFile()).toThrow(/builds a different model/);
       expect(tuning.bundle).toBe('made');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a spec that imports a computed name to the TypeScript loader', async () => {
+    // In a bundle, import() of a run-time name would resolve from the bundle's directory.
+    const dir = mkdtempSync(join(tmpdir(), 'migcheck-bundle-test-'));
+    try {
+      const file = join(dir, 'grid.spec.mts'); // an ES module outside any package
+      const source = readFileSync(modules.grid, 'utf8').replace("'../../../checker/index.js'", "'migcheck'");
+      writeFileSync(file, `${source}\nexport const later = (name: string) => import(name);\n`);
+      const { default: spec } = (await import(pathToFileURL(file).href)) as { default: Spec };
+      const one = observable(check(instantiate(spec, {}), {}));
+      expect(observable(check(instantiate(spec, {}), { workers: 2, module: file }))).toEqual(one);
+      expect(tuning.loaders).toEqual(['tsx', 'tsx']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
