@@ -69,7 +69,7 @@ export class Candidates {
    * the same worker reaches again from a nearby parent is listed once (the first time,
    * which is the sequential order). It catches about 95% of such repeats on the bench
    * models while staying in cache; a complete per-level set costs more in cache misses
-   * than the insertion attempts in phase B it saves (docs/decisions/0003-parallel-levels.md).
+   * than the insertion attempts in phase B it saves (docs/decisions/performance-parallel-levels.md).
    */
   private readonly recentHi = new Uint32Array(RECENT);
   private readonly recentLo = new Uint32Array(RECENT);
