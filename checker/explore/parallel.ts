@@ -37,8 +37,8 @@
 
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isAbsolute, resolve } from 'node:path';
-import { planBundle } from './bundle.mjs';
 import { fileURLToPath } from 'node:url';
+import { planBundle } from './bundle.mjs';
 import type { Instance } from '../spec.js';
 import type { CheckResult } from '../result.js';
 import { ConfigError } from '../errors.js';
@@ -111,7 +111,6 @@ class Pool {
 
   started = false;
 
-  /** Waits until every worker has loaded the spec (they start loading at construction). */
   /** Whether every worker has answered its start-up (without waiting). */
   answered(): boolean {
     for (let i = 0; i < this.n; i++) {
@@ -121,6 +120,7 @@ class Pool {
     return true;
   }
 
+  /** Waits until every worker has loaded the spec (they start loading at construction). */
   ready(): void {
     if (this.started) return;
     this.started = true;
@@ -223,6 +223,10 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
     shape: { words: search.W, choices: inst.choices.length },
   });
   const owners: number[][] = Array.from({ length: workers }, () => []);
+  // Parents expanded per millisecond by each worker in its recent expansions. Threads on a
+  // shared machine do not run at the same speed, so a chunk is cut in proportion (the
+  // results do not depend on where it is cut; only the waiting at the end of a step does).
+  const speed = new Array<number>(workers).fill(1);
   for (let s = 0; s < shardCount; s++) owners[s % workers].push(s);
   try {
     while (search.running) {
@@ -236,7 +240,7 @@ export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers:
       }
       if (DEBUG && !pool.started) DEBUG(`workers ready at ${(performance.now() - search.t0).toFixed(0)} ms, level ${search.depth} (${count} states, ${search.parents.size} distinct)`);
       pool.ready();
-      const r = parallelLevel(search, seen, pool, workers, owners);
+      const r = parallelLevel(search, seen, pool, workers, owners, speed);
       // A chunk holding a stop of the sequential search is re-run, with the rest of the
       // level, in order, here.
       if (r !== 'done' && r !== 'stopped') search.expand(r.from, count);
@@ -273,13 +277,6 @@ interface Chunk {
   total?: number;
 }
 
-/**
- * Parents expanded per millisecond by each worker in its recent expansions. Threads on a
- * shared machine do not run at the same speed, so a chunk is cut in proportion (the
- * results do not depend on where it is cut; only the waiting at the end of a step does).
- */
-const speed: number[] = [];
-
 /** Cuts a chunk into consecutive slices, one per worker, in proportion to `speed`. */
 function split(c: Chunk, speed: readonly number[]): number[] {
   const total = speed.reduce((a, b) => a + b, 0);
@@ -302,13 +299,12 @@ function split(c: Chunk, speed: readonly number[]): number[] {
  * them), or the parent from which the level must be re-run in order (nothing of it is in
  * the stores yet).
  */
-function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][]): 'done' | 'stopped' | { from: number } {
+function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][], speed: number[]): 'done' | 'stopped' | { from: number } {
   const count = search.cur.count;
   const W = search.W;
   const chunks: Chunk[] = [];
   for (let start = 0, k = 0; start < count; start += tuning.chunk, k++) chunks.push({ start, end: Math.min(count, start + tuning.chunk), set: k % 3 });
   let abortAt: number | undefined;
-  if (speed.length !== workers) speed.splice(0, speed.length, ...new Array<number>(workers).fill(1));
 
   for (let step = 0; ; step++) {
     const P = step - 2;
@@ -333,7 +329,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     }
     if (!doPlace && !doInsert && !(doExpand && abortAt === undefined)) break;
 
-    const tStep = performance.now();
+    const tStep = DEBUG ? performance.now() : 0;
     const tables = seen.buffers().tables;
     const cmds: Command[] = [];
     let placement: { base: number; slot: number } | undefined;
@@ -430,7 +426,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
         c.generated = replies.map((r) => r.expanded!.generated);
       }
     }
-    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : "-"} insert ${doInsert ? I : "-"} expand ${doExpand ? E : "-"}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join("/")).join("  ")}; step ${(performance.now() - tStep).toFixed(1)}`);
+    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);
   }
   return abortAt === undefined ? 'done' : { from: chunks[abortAt].start };
 }

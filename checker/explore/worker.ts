@@ -8,7 +8,6 @@
 // command's number in ctrl[1 + index].
 
 import { workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { instantiate, isSpec, type ConstValue } from '../spec.js';
 import { Search, type CheckOptions } from './search.js';
@@ -118,7 +117,7 @@ function next(): Command {
 
 /** The file: URL of the spec module, as the coordinator named it. */
 export function specUrl(module: string): string {
-  return module.startsWith('file:') ? module : pathToFileURL(isAbsolute(module) ? module : module).href;
+  return module.startsWith('file:') ? module : pathToFileURL(module).href;
 }
 
 async function start(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {

@@ -159,14 +159,25 @@ describe('workers: how they load the spec', () => {
     expect(tuning.loaders).toEqual(['bundle', 'bundle']);
   });
 
-  it('reuses a cached bundle until a file that went into it changes', async () => {
-    // A spec outside the package that imports it as 'migcheck', as users write them.
+  /**
+   * Runs `body` with a copy of the grid spec written outside the package as `name` (with
+   * `extra` appended), importing the package as 'migcheck' as users' specs do.
+   */
+  async function withGridCopy(name: string, extra: string, body: (file: string, source: string, spec: Spec) => void): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'migcheck-bundle-test-'));
     try {
-      const file = join(dir, 'grid.spec.ts');
-      const source = readFileSync(modules.grid, 'utf8').replace("'../../../checker/index.js'", "'migcheck'");
+      const file = join(dir, name);
+      const source = readFileSync(modules.grid, 'utf8').replace("'../../../checker/index.js'", "'migcheck'") + extra;
       writeFileSync(file, source);
       const { default: spec } = (await import(pathToFileURL(file).href)) as { default: Spec };
+      body(file, source, spec);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reuses a cached bundle until a file that went into it changes', async () => {
+    await withGridCopy('grid.spec.ts', '', (file, source, spec) => {
       const runFile = () => check(instantiate(spec, {}), { workers: 2, module: file });
       const one = observable(check(instantiate(spec, {}), {}));
       expect(observable(runFile())).toEqual(one);
@@ -180,25 +191,17 @@ describe('workers: how they load the spec', () => {
       writeFileSync(file, wider);
       expect(() => runFile()).toThrow(/builds a different model/);
       expect(tuning.bundle).toBe('made');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves a spec that imports a computed name to the TypeScript loader', async () => {
     // In a bundle, import() of a run-time name would resolve from the bundle's directory.
-    const dir = mkdtempSync(join(tmpdir(), 'migcheck-bundle-test-'));
-    try {
-      const file = join(dir, 'grid.spec.mts'); // an ES module outside any package
-      const source = readFileSync(modules.grid, 'utf8').replace("'../../../checker/index.js'", "'migcheck'");
-      writeFileSync(file, `${source}\nexport const later = (name: string) => import(name);\n`);
-      const { default: spec } = (await import(pathToFileURL(file).href)) as { default: Spec };
+    // (.mts: an ES module outside any package.)
+    await withGridCopy('grid.spec.mts', '\nexport const later = (name: string) => import(name);\n', (file, _source, spec) => {
       const one = observable(check(instantiate(spec, {}), {}));
       expect(observable(check(instantiate(spec, {}), { workers: 2, module: file }))).toEqual(one);
       expect(tuning.loaders).toEqual(['tsx', 'tsx']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('pins import.meta.url, filename and dirname to the file they are written in', () => {
