@@ -4,9 +4,10 @@
 // engine derives everything that depends on the shape: the TypeScript type of a state
 // (`Infer<typeof schema>`), the TypeOK check, packing into 32-bit words, the diff shown
 // in traces, and the typing used by ITF output. Values are plain JS data: strings for
-// enum members, numbers, booleans, objects for records, arrays for arrays/tuples and for
-// sets (a set is an array of members; order and duplicates are not significant, and
-// states read back from the store list members in domain order).
+// enum members, numbers, booleans, objects for records and for functions (keyed by the
+// domain values), arrays for arrays, tuples and sequences, and for sets (a set is an array
+// of members; order and duplicates are not significant, and states read back from the
+// store list members in the element type's canonical order, see `codec`).
 
 export type Schema<T = unknown> =
   | EnumType<T & string>
@@ -15,7 +16,9 @@ export type Schema<T = unknown> =
   | RecordType<Record<string, Schema>>
   | ArrayType<Schema>
   | TupleType<readonly Schema[]>
-  | SetType<Schema>;
+  | SeqType<Schema>
+  | SetType<Schema>
+  | FnType<EnumType<string> | IntType, Schema>;
 
 interface Base<T> {
   /** Phantom field carrying the value type; never set at run time. */
@@ -47,15 +50,31 @@ export interface TupleType<E extends readonly Schema[]> extends Base<{ -readonly
   readonly kind: 'tuple';
   readonly elements: E;
 }
+export interface SeqType<E extends Schema> extends Base<Infer<E>[]> {
+  readonly kind: 'seq';
+  readonly element: E;
+  readonly maxLen: number;
+}
 export interface SetType<E extends Schema> extends Base<Infer<E>[]> {
   readonly kind: 'set';
   readonly element: E;
+}
+export interface FnType<D extends EnumType<string> | IntType, R extends Schema> extends Base<{ [K in Infer<D> & PropertyKey]: Infer<R> }> {
+  readonly kind: 'fn';
+  readonly domain: D;
+  readonly range: R;
 }
 
 /** The TypeScript type of the values a schema describes. */
 export type Infer<S> = S extends Base<infer T> ? T : never;
 
 const MAX_INT_SPAN = 2 ** 31;
+/**
+ * A set is packed as one bit per possible member, so its element type may have at most
+ * this many values (2,048 words of state); a larger element domain is almost always a
+ * modelling slip (a set of unbounded-looking sequences or records of wide ints).
+ */
+export const MAX_SET_DOMAIN = 2 ** 16;
 
 function enumOf<const T extends string>(...values: T[]): EnumType<T>;
 function enumOf<const T extends string>(values: readonly T[]): EnumType<T>;
@@ -94,10 +113,38 @@ export const t = {
   tuple<const E extends readonly Schema[]>(...elements: E): TupleType<E> {
     return { kind: 'tuple', elements };
   },
-  /** A subset of a finite domain (an enum or an int range). */
-  set<E extends EnumType<string> | IntType>(element: E): SetType<E> {
-    if (element.kind !== 'enum' && element.kind !== 'int') throw new SchemaError('t.set() takes an enum or int domain');
+  /**
+   * A sequence (TLA+ `Seq(element)`) of at most `maxLen` elements: a plain array whose
+   * length varies. Append is `push`, Head is `[0]`, Tail is `shift()` or `slice(1)`, Len
+   * is `length`, SubSeq is `slice`. A state with a longer sequence is an evaluation error.
+   */
+  seq<E extends Schema>(element: E, maxLen: number): SeqType<E> {
+    if (!isSchema(element)) throw new SchemaError('t.seq() element is not a schema');
+    if (!Number.isInteger(maxLen) || maxLen < 0) throw new SchemaError(`t.seq(…, ${maxLen}) needs a maximum length >= 0`);
+    return { kind: 'seq', element, maxLen };
+  },
+  /**
+   * A subset of a finite element type (TLA+ `SUBSET element`): a plain array of members.
+   * Any schema with at most MAX_SET_DOMAIN values may be the element type (enums, ints,
+   * records, tuples, sequences, functions, sets).
+   */
+  set<E extends Schema>(element: E): SetType<E> {
+    if (!isSchema(element)) throw new SchemaError('t.set() element is not a schema');
+    const n = cardinality(element);
+    if (n > MAX_SET_DOMAIN)
+      throw new SchemaError(`t.set(): the element type has ${n > 1e15 ? n.toExponential(1) : n} possible values, more than ${MAX_SET_DOMAIN} (a set is packed as one bit per possible member); narrow the element's domains`);
     return { kind: 'set', element };
+  },
+  /**
+   * A function from a finite domain (TLA+ `[domain -> range]`): a plain object with one
+   * property per domain value (`s.pc[p]`, `d.pc[p] = 'cs'`). The domain is an enum or an
+   * int range; a function of two arguments is a function of functions (`f[a][b]`).
+   */
+  fn<D extends EnumType<string> | IntType, R extends Schema>(domain: D, range: R): FnType<D, R> {
+    if (!isSchema(domain) || (domain.kind !== 'enum' && domain.kind !== 'int'))
+      throw new SchemaError('t.fn() domain must be a t.enum() or t.int() (nest t.fn() for several arguments)');
+    if (!isSchema(range)) throw new SchemaError('t.fn() range is not a schema');
+    return { kind: 'fn', domain, range };
   },
 };
 
@@ -107,7 +154,7 @@ export class SchemaError extends Error {
 
 export function isSchema(x: unknown): x is Schema {
   return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string' &&
-    ['enum', 'int', 'bool', 'record', 'array', 'tuple', 'set'].includes((x as { kind: string }).kind);
+    ['enum', 'int', 'bool', 'record', 'array', 'tuple', 'seq', 'set', 'fn'].includes((x as { kind: string }).kind);
 }
 
 /** Members of a set's domain, in domain order. */
@@ -127,8 +174,20 @@ export function cardinality(s: Schema): number {
     case 'record': return Object.values(s.fields).reduce((a, f) => a * cardinality(f), 1);
     case 'array': return cardinality(s.element) ** s.length;
     case 'tuple': return s.elements.reduce((a, e) => a * cardinality(e), 1);
+    case 'seq': {
+      const c = cardinality(s.element);
+      let n = 0;
+      for (let k = 0; k <= s.maxLen; k++) n += c ** k;
+      return n;
+    }
     case 'set': return 2 ** cardinality(s.element);
+    case 'fn': return cardinality(s.range) ** cardinality(s.domain);
   }
+}
+
+/** The property keys of a function's value, in domain order. */
+export function fnKeys(s: FnType<EnumType<string> | IntType, Schema>): string[] {
+  return domainValues(s.domain).map(String);
 }
 
 /**
@@ -166,12 +225,32 @@ export function validate(s: Schema, v: unknown, path = ''): string | null {
       }
       return null;
     }
+    case 'seq': {
+      if (!Array.isArray(v)) return `${at}: ${show(v)} is not a sequence (array)`;
+      if (v.length > s.maxLen) return `${at}: length ${v.length} is more than the maximum ${s.maxLen}`;
+      for (let i = 0; i < v.length; i++) {
+        const e = validate(s.element, v[i], `${path}[${i}]`);
+        if (e) return e;
+      }
+      return null;
+    }
     case 'set': {
       if (!Array.isArray(v)) return `${at}: ${show(v)} is not a set (array of members)`;
       for (let i = 0; i < v.length; i++) {
         const e = validate(s.element, v[i], `${path}{${i}}`);
         if (e) return e;
       }
+      return null;
+    }
+    case 'fn': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${at}: ${show(v)} is not a function (object keyed by its domain)`;
+      const keys = fnKeys(s);
+      for (const k of keys) {
+        if (!(k in v)) return `${path}[${k}]: missing`;
+        const e = validate(s.range, (v as Record<string, unknown>)[k], `${path}[${k}]`);
+        if (e) return e;
+      }
+      for (const k of Object.keys(v)) if (!keys.includes(k)) return `${path}[${k}]: ${k} is not in the function's domain`;
       return null;
     }
   }
@@ -210,8 +289,15 @@ export function leaves(s: Schema, v: unknown, path = '', out: Leaf[] = []): Leaf
     case 'tuple':
       for (let i = 0; i < s.elements.length; i++) leaves(s.elements[i], (v as unknown[])?.[i], `${path}[${i}]`, out);
       return out;
+    case 'fn':
+      for (const k of fnKeys(s)) leaves(s.range, (v as Record<string, unknown>)?.[k], `${path}[${k}]`, out);
+      return out;
     case 'set':
       out.push({ path, value: canonicalSet(s, v) });
+      return out;
+    case 'seq':
+      // A sequence is one leaf: its length changes, so element paths would come and go.
+      out.push({ path, value: Array.isArray(v) ? v.map((e) => canonicalOrSelf(s.element, e)) : v });
       return out;
     default:
       out.push({ path, value: v });
@@ -219,11 +305,30 @@ export function leaves(s: Schema, v: unknown, path = '', out: Leaf[] = []): Leaf
   }
 }
 
-/** A set's members in domain order without duplicates. */
+function canonicalOrSelf(s: Schema, v: unknown): unknown {
+  try {
+    return canonical(s, v);
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * A set's members in canonical order (by their codes, see `codec`) without duplicates.
+ * Members outside the element type are kept, after the others, so that a TypeOK trace
+ * shows them.
+ */
 export function canonicalSet(s: SetType<Schema>, v: unknown): unknown[] {
   if (!Array.isArray(v)) return [];
-  const dom = domainValues(s.element as EnumType<string> | IntType);
-  return dom.filter((d) => v.includes(d));
+  const c = codec(s.element);
+  const codes = new Set<number>();
+  const bad: unknown[] = [];
+  for (const m of v) {
+    const i = c.index(m);
+    if (i < 0) bad.push(m);
+    else codes.add(i);
+  }
+  return [...codes].sort((a, b) => a - b).map((i) => c.value(i)).concat(bad);
 }
 
 /** Returns a value equal to `v` with every set canonical (domain order, no duplicates). */
@@ -238,9 +343,140 @@ export function canonical<T>(s: Schema, v: T): T {
       return (v as unknown[]).map((e) => canonical(s.element, e)) as T;
     case 'tuple':
       return (v as unknown[]).map((e, i) => canonical(s.elements[i], e)) as T;
+    case 'seq':
+      return (v as unknown[]).map((e) => canonical(s.element, e)) as T;
+    case 'fn': {
+      const o: Record<string, unknown> = {};
+      for (const k of fnKeys(s)) o[k] = canonical(s.range, (v as Record<string, unknown>)[k]);
+      return o as T;
+    }
     case 'set':
       return canonicalSet(s, v) as T;
     default:
       return v;
   }
+}
+
+/**
+ * A numbering of a schema's values: `index(v)` is v's code in 0..card-1 (or -1 when v is
+ * not a value of the schema) and `value(i)` builds a fresh value from its code. Codes
+ * order values canonically: enums in declaration order, ints ascending, false before
+ * true, records, tuples, arrays and functions lexicographically by component (first
+ * declared component most significant), sequences shorter first and then
+ * lexicographically, sets by their membership bitmask. Sets are packed and listed in
+ * this order, so equal sets pack and fingerprint equal.
+ */
+export interface Codec {
+  readonly card: number;
+  index(v: unknown): number;
+  value(i: number): unknown;
+}
+
+export function codec(s: Schema): Codec {
+  switch (s.kind) {
+    case 'enum': {
+      const map = new Map<unknown, number>(s.values.map((v, i) => [v, i]));
+      return { card: s.values.length, index: (v) => map.get(v) ?? -1, value: (i) => s.values[i] };
+    }
+    case 'int':
+      return {
+        card: s.max - s.min + 1,
+        index: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= s.min && v <= s.max ? v - s.min : -1),
+        value: (i) => s.min + i,
+      };
+    case 'bool':
+      return { card: 2, index: (v) => (v === false ? 0 : v === true ? 1 : -1), value: (i) => i === 1 };
+    case 'record':
+    case 'fn': {
+      const keys = s.kind === 'record' ? Object.keys(s.fields) : fnKeys(s);
+      const parts = s.kind === 'record' ? keys.map((k) => codec(s.fields[k])) : keys.map(() => codec(s.range));
+      const tuple = product(parts);
+      return {
+        card: tuple.card,
+        index: (v) => {
+          if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length !== keys.length) return -1;
+          return tuple.index(keys.map((k) => (v as Record<string, unknown>)[k]));
+        },
+        value: (i) => {
+          const xs = tuple.value(i);
+          const o: Record<string, unknown> = {};
+          keys.forEach((k, j) => (o[k] = xs[j]));
+          return o;
+        },
+      };
+    }
+    case 'array':
+    case 'tuple': {
+      const parts = s.kind === 'array' ? Array.from({ length: s.length }, () => codec(s.element)) : s.elements.map(codec);
+      const tuple = product(parts);
+      return { card: tuple.card, index: (v) => (Array.isArray(v) && v.length === parts.length ? tuple.index(v) : -1), value: tuple.value };
+    }
+    case 'seq': {
+      const e = codec(s.element);
+      // offsets[k]: the code of the first sequence of length k.
+      const offsets = [0];
+      for (let k = 1; k <= s.maxLen + 1; k++) offsets.push(offsets[k - 1] + e.card ** (k - 1));
+      const byLength = offsets.slice(0, -1).map((_, k) => product(Array.from({ length: k }, () => e)));
+      return {
+        card: offsets[s.maxLen + 1],
+        index: (v) => {
+          if (!Array.isArray(v) || v.length > s.maxLen) return -1;
+          const i = byLength[v.length].index(v);
+          return i < 0 ? -1 : offsets[v.length] + i;
+        },
+        value: (i) => {
+          let k = 0;
+          while (offsets[k + 1] <= i) k++;
+          return byLength[k].value(i - offsets[k]);
+        },
+      };
+    }
+    case 'set': {
+      const e = codec(s.element);
+      return {
+        card: 2 ** e.card,
+        index: (v) => {
+          if (!Array.isArray(v)) return -1;
+          const seen = new Set<number>();
+          for (const m of v) {
+            const i = e.index(m);
+            if (i < 0) return -1;
+            seen.add(i);
+          }
+          let code = 0;
+          for (const i of seen) code += 2 ** i;
+          return code;
+        },
+        value: (code) => {
+          const out: unknown[] = [];
+          for (let i = 0; code > 0; i++, code = Math.floor(code / 2)) if (code % 2 === 1) out.push(e.value(i));
+          return out;
+        },
+      };
+    }
+  }
+}
+
+/** Mixed-radix numbering of fixed-length tuples of the given parts (first part most significant). */
+function product(parts: readonly Codec[]): { card: number; index(v: readonly unknown[]): number; value(i: number): unknown[] } {
+  return {
+    card: parts.reduce((a, p) => a * p.card, 1),
+    index: (v) => {
+      let code = 0;
+      for (let j = 0; j < parts.length; j++) {
+        const i = parts[j].index(v[j]);
+        if (i < 0) return -1;
+        code = code * parts[j].card + i;
+      }
+      return code;
+    },
+    value: (i) => {
+      const out: unknown[] = new Array(parts.length);
+      for (let j = parts.length - 1; j >= 0; j--) {
+        out[j] = parts[j].value(i % parts[j].card);
+        i = Math.floor(i / parts[j].card);
+      }
+      return out;
+    },
+  };
 }

@@ -1,9 +1,10 @@
 // The Informal Trace Format (Apalache ADR-015), so that Quint and Apalache tooling can read
 // migcheck's counterexamples: `#meta`, `vars`, `states`; integers as `{"#bigint": "n"}`,
-// sets as `{"#set": [...]}`, tuples as `{"#tup": [...]}`, fixed arrays as functions from
-// their indexes (`{"#map": [[k, v], ...]}`), records as JSON objects.
+// sets as `{"#set": [...]}` (members in canonical order), tuples as `{"#tup": [...]}`,
+// sequences as JSON lists, fixed arrays as functions from their indexes and functions
+// from their domain values (`{"#map": [[k, v], ...]}`), records as JSON objects.
 
-import { canonicalSet, type Schema } from '../schema.js';
+import { canonicalSet, fnKeys, domainValues, type Schema } from '../schema.js';
 import type { TraceStep } from '../result.js';
 
 export type ItfValue = string | boolean | ItfValue[] | { [k: string]: ItfValue };
@@ -32,8 +33,14 @@ export function toItfValue(s: Schema, v: unknown): ItfValue {
       return { '#map': (v as unknown[]).map((e, i) => [{ '#bigint': String(i) }, toItfValue(s.element, e)]) };
     case 'tuple':
       return { '#tup': (v as unknown[]).map((e, i) => toItfValue(s.elements[i], e)) };
+    case 'seq':
+      return (v as unknown[]).map((e) => toItfValue(s.element, e));
     case 'set':
       return { '#set': canonicalSet(s, v).map((e) => toItfValue(s.element, e)) };
+    case 'fn': {
+      const keys = fnKeys(s);
+      return { '#map': domainValues(s.domain).map((d, i) => [toItfValue(s.domain, d), toItfValue(s.range, (v as Record<string, unknown>)[keys[i]])]) };
+    }
   }
 }
 

@@ -1,7 +1,11 @@
 // Packing of typed states into 32-bit words, compiled from the schema.
 //
-// Every leaf of the schema (enum, int, bool, or a chunk of a set's bitmask) gets a fixed
-// bit field; fields are placed first-fit by decreasing width so that no field straddles a
+// Every leaf of the schema (enum, int, bool, a sequence's length, or a chunk of a set's
+// bitmask) gets a fixed bit field. A sequence is its length plus maxLen element slots
+// (slots past the length hold the element type's first value, code 0, so that each value
+// has one packing); a set is a bitmask over its element type's codes (schema.ts `codec`),
+// which makes the packing canonical whatever order a recipe left the members in; a
+// function is packed as a record with one field per domain value. Fields fields are placed first-fit by decreasing width so that no field straddles a
 // word. The encoder and decoder are generated as straight-line JavaScript for the schema,
 // which is what makes the engine's hot path fast: one decode gives a fresh plain object,
 // one encode both packs a state and checks that every value is inside its domain (TypeOK).
@@ -9,7 +13,7 @@
 // When the whole state fits in 63 bits the packed words are themselves the fingerprint, so
 // the seen-set is exact (no hash collisions possible); otherwise a 64-bit hash is used.
 
-import { SchemaError, type Schema, type EnumType, type IntType } from '../schema.js';
+import { SchemaError, codec, fnKeys, type Schema, type EnumType, type IntType } from '../schema.js';
 
 /** A compiled packing of one schema. */
 export interface Layout<S> {
@@ -76,13 +80,16 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     | { kind: 'leaf'; expr: (f: Read) => string }
     | { kind: 'record'; keys: string[]; kids: Node[] }
     | { kind: 'array'; kids: Node[] }
-    | { kind: 'set'; fis: number[]; mem: string; n: number };
+    | { kind: 'seq'; len: number; kids: Node[] }
+    | { kind: 'set'; fis: number[]; mem: string; n: number }
+    | { kind: 'codes'; fis: number[]; val: string };
 
   function widthOf(n: number): number {
     return n <= 1 ? 0 : 32 - Math.clz32(n - 1);
   }
 
-  function walk(s: Schema, expr: string): Node {
+  /** `path`: where the value sits in the state (`queue`, `procs[2].inbox`), for error messages. */
+  function walk(s: Schema, expr: string, path: string): Node {
     switch (s.kind) {
       case 'enum': {
         const map: Record<string, number> = Object.create(null);
@@ -114,16 +121,45 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const x = local();
         encLines.push(`const ${x} = ${expr};`);
         const keys = Object.keys(s.fields);
-        return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`)) };
+        return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
+      }
+      case 'fn': {
+        const x = local();
+        encLines.push(`const ${x} = ${expr}; if (typeof ${x} !== 'object' || ${x} === null) return false;`);
+        const keys = fnKeys(s);
+        return { kind: 'record', keys, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
+      }
+      case 'seq': {
+        const x = local();
+        const err = constRef((n: number) => new SequenceLengthError(path === '' ? 'state' : path, n, s.maxLen));
+        encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x})) return false; if (${x}.length > ${s.maxLen}) throw ${err}(${x}.length);`);
+        const len = addField(`${x}.length`, widthOf(s.maxLen + 1), s.maxLen + 1);
+        const filler = constRef(codec(s.element).value(0));
+        const kids = Array.from({ length: s.maxLen }, (_, i) => walk(s.element, `(${x}.length > ${i} ? ${x}[${i}] : ${filler})`, `${path}[${i}]`));
+        return { kind: 'seq', len, kids };
       }
       case 'array':
       case 'tuple': {
         const elems = s.kind === 'array' ? Array.from({ length: s.length }, () => s.element) : s.elements;
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x}) || ${x}.length !== ${elems.length}) return false;`);
-        return { kind: 'array', kids: elems.map((e, i) => walk(e, `${x}[${i}]`)) };
+        return { kind: 'array', kids: elems.map((e, i) => walk(e, `${x}[${i}]`, `${path}[${i}]`)) };
       }
       case 'set': {
+        if (s.element.kind !== 'enum' && s.element.kind !== 'int') {
+          // Any other element type: a bitmask over the element codes, filled in a scratch array.
+          const c = codec(s.element);
+          const chunks = Math.max(1, Math.ceil(c.card / SET_CHUNK));
+          const idx = constRef(c.index);
+          const val = constRef(c.value);
+          const bitsArr = constRef(new Uint32Array(chunks));
+          const x = local();
+          const k = local();
+          encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x})) return false; ${bitsArr}.fill(0);`);
+          encLines.push(`for (let j = 0; j < ${x}.length; j++) { const ${k} = ${idx}(${x}[j]); if (${k} < 0) return false; ${bitsArr}[(${k} / ${SET_CHUNK}) | 0] |= 1 << (${k} % ${SET_CHUNK}); }`);
+          const fis = Array.from({ length: chunks }, (_, i) => addField(`${bitsArr}[${i}]`, Math.min(SET_CHUNK, c.card - i * SET_CHUNK)));
+          return { kind: 'codes', fis, val };
+        }
         const dom = s.element as EnumType<string> | IntType;
         const members: (string | number)[] = dom.kind === 'enum' ? [...dom.values] : range(dom.min, dom.max);
         const map: Record<string, number> = Object.create(null);
@@ -158,6 +194,12 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     return out;
   }
 
+  /** Members of a bitmask set in code order, each a fresh value: one loop per chunk over its set bits. */
+  function codePushes(node: { fis: number[]; val: string }, f: Read, target: string): string[] {
+    return node.fis.map((fi, c) =>
+      `{ let m = ${f(fi)}; while (m !== 0) { const b = 31 - Math.clz32(m & -m); ${target}.push(${node.val}(${c * SET_CHUNK} + b)); m &= m - 1; } }`);
+  }
+
   /** An expression that builds a fresh value of the node. */
   function decodeExpr(node: Node, f: Read): string {
     switch (node.kind) {
@@ -167,8 +209,12 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         return `{${node.keys.map((k, i) => `${JSON.stringify(k)}: ${decodeExpr(node.kids[i], f)}`).join(', ')}}`;
       case 'array':
         return `[${node.kids.map((k) => decodeExpr(k, f)).join(', ')}]`;
+      case 'seq':
+        return `((D, L) => { ${node.kids.map((k, i) => `if (L > ${i}) D.push(${decodeExpr(k, f)});`).join(' ')} return D; })([], ${f(node.len)})`;
       case 'set':
         return `((D) => { ${setPushes(node, f, 'D').join(' ')} return D; })([])`;
+      case 'codes':
+        return `((D) => { ${codePushes(node, f, 'D').join(' ')} return D; })([])`;
     }
   }
 
@@ -195,10 +241,30 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         node.kids.forEach((k, i) => loadInto(k, f, `${c}[${i}]`, decls, body));
         return;
       }
+      case 'seq': {
+        // Slot i's containers are reused for element i (each element gets its own).
+        const c = `c${decls.length}`;
+        decls.push(`const ${c} = [];`);
+        const L = `L${decls.length}`;
+        decls.push(`let ${L} = 0;`);
+        body.push(`${target} = ${c}; ${c}.length = 0; ${L} = ${f(node.len)};`);
+        node.kids.forEach((k, i) => {
+          const inner: string[] = [];
+          loadInto(k, f, `${c}[${i}]`, decls, inner);
+          body.push(`if (${L} > ${i}) { ${inner.join(' ')} }`);
+        });
+        return;
+      }
       case 'set': {
         const c = `c${decls.length}`;
         decls.push(`const ${c} = [];`);
         body.push(`${target} = ${c}; ${c}.length = 0;`, ...setPushes(node, f, c));
+        return;
+      }
+      case 'codes': {
+        const c = `c${decls.length}`;
+        decls.push(`const ${c} = [];`);
+        body.push(`${target} = ${c}; ${c}.length = 0;`, ...codePushes(node, f, c));
         return;
       }
     }
@@ -211,7 +277,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     return fields.length - 1;
   }
 
-  const root = walk(schema, 's');
+  const root = walk(schema, 's', '');
 
   // First-fit decreasing placement.
   const order = fields.map((_, i) => i).sort((a, b) => fields[b].width - fields[a].width || a - b);
@@ -250,8 +316,9 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const decls: string[] = [];
   const body: string[] = [];
   loadInto(root, fieldRead, 'r.v', decls, body);
+  const containers = decls.filter((d) => d.startsWith('const ')).map((d) => d.split(' ')[1]);
   const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\n` +
-    `return { load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
+    `return { containers: [${containers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
 
   // Exact fingerprints when the state fits in 63 bits: the high bit marks "occupied".
   const exact = words === 1 || (words === 2 && used[1] <= 31);
@@ -282,15 +349,17 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
   const encode = bind(encSrc) as Layout<S>['encode'];
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const rawScratch = bind(scratchSrc) as Layout<S>['scratch'];
+  const rawScratch = bind(scratchSrc) as () => Scratch<S> & { containers: unknown[] };
   // The records of a scratch state are closed to new properties once, when it is made: a
   // recipe that assigns a field the schema does not declare then throws (the error names
   // the field and the action) instead of the field being silently dropped by the packing.
-  // Arrays stay open: sets are arrays that recipes push to.
+  // Arrays stay open: sets and sequences are arrays that recipes push to. Every cached
+  // record is closed, including those of sequence slots that an all-zero state leaves empty.
   const scratch = (): Scratch<S> => {
     const sc = rawScratch();
     closeRecords(sc.load(new Uint32Array(words), 0));
-    return sc;
+    for (const c of sc.containers) if (!Array.isArray(c)) Object.preventExtensions(c);
+    return { load: sc.load };
   };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 
@@ -298,6 +367,17 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const gaps = fields.some((f) => f.width > 0 && f.gap);
   const compact = words === 1 && (bits < 32 || gaps);
   return { words, bits, exact, encode, decode, fingerprint, compact, scratch };
+}
+
+/**
+ * A state holds a sequence longer than its t.seq() bound. Thrown by the encoder, so the
+ * engine reports it as an evaluation error of the action (or initial state) that made it.
+ */
+export class SequenceLengthError extends Error {
+  override name = 'SequenceLengthError';
+  constructor(readonly path: string, readonly length: number, readonly maxLen: number) {
+    super(`${path}: a sequence of length ${length} is longer than its maximum ${maxLen} (t.seq(…, ${maxLen}))`);
+  }
 }
 
 function closeRecords(v: unknown): void {
