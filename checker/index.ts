@@ -2,7 +2,9 @@
 // Everything outside checker/ (the VFIO model, specs, users' own specs) imports from here.
 
 export { t, validate, leaves, canonical, cardinality, domainValues, show, SchemaError } from './schema.js';
+export { codec, equal, has, MAX_SET_DOMAIN } from './schema.js';
 export type { Schema, Infer, EnumType, IntType, BoolType, RecordType, ArrayType, TupleType, SetType, Leaf } from './schema.js';
+export type { SeqType, FnType, Codec } from './schema.js';
 export { defineSpec, model, isSpec, instantiate, resolveConstants, describeConstants, defaultLabel, stepLabel } from './spec.js';
 export type {
   Spec, SpecDef, Model, ActionDef, Invariant, ActionProperty, Step, View, Expectation, ConstDef, ConstDefs,
@@ -15,6 +17,7 @@ export { replay, buildTrace } from './explore/trace.js';
 export type { CheckResult, Stats, TraceStep, Violation, ViolationKind, EvalError, IncompleteReason, Progress } from './result.js';
 export { SpecError, ConfigError, UsageError } from './errors.js';
 export { compileLayout } from './store/layout.js';
+export { SequenceLengthError } from './store/layout.js';
 export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.

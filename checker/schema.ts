@@ -480,3 +480,29 @@ function product(parts: readonly Codec[]): { card: number; index(v: readonly unk
     },
   };
 }
+
+/**
+ * Structural equality of two state values (records and functions by their properties,
+ * arrays by position). Sets are compared as arrays: compare canonical values, or use
+ * `has`, when member order may differ.
+ */
+export function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equal(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!(k in b) || !equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** TLA+ `x \in set` for members of any type (records, tuples, sequences): structural membership. */
+export function has<T>(set: readonly T[], x: T): boolean {
+  for (const m of set) if (equal(m, x)) return true;
+  return false;
+}
