@@ -119,14 +119,17 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       }
       case 'record': {
         const x = local();
-        encLines.push(`const ${x} = ${expr};`);
         const keys = Object.keys(s.fields);
+        // A record the recipe built itself (scratch and immer objects are not extensible)
+        // must have exactly the declared fields: an extra one would otherwise be dropped
+        // silently by the packing. validate() then names it in the TypeOK report.
+        encLines.push(`const ${x} = ${expr}; if (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
         return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
       }
       case 'fn': {
         const x = local();
-        encLines.push(`const ${x} = ${expr}; if (typeof ${x} !== 'object' || ${x} === null) return false;`);
         const keys = fnKeys(s);
+        encLines.push(`const ${x} = ${expr}; if (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length})) return false;`);
         return { kind: 'record', keys, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
       }
       case 'seq': {

@@ -217,6 +217,7 @@ describe('layout of collection types', () => {
       ['a tuple member of the wrong length', (v) => { (v.pairs[0] as unknown[]).push(0); }],
       ['a function value outside its range', (v) => { v.pc.p2 = 'waiting'; }],
       ['a function with a missing domain value', (v) => { delete (v.pc as Partial<typeof v.pc>).p3; }],
+      ['a function the recipe built with a value outside the domain', (v) => { v.pc = { ...v.pc, p4: 'idle' } as typeof v.pc; }],
     ];
     for (const [what, mutate] of bad) {
       const v = structuredClone(good);
@@ -224,6 +225,15 @@ describe('layout of collection types', () => {
       expect(validate(schemas['everything in one record'], v), what).not.toBeNull();
       expect(layout.encode(v, w, 0), what).toBe(false);
     }
+  });
+
+  it('rejects a record a recipe built with an undeclared field, but reads declared fields of non-extensible records as before', () => {
+    const schema = t.record({ inner: t.record({ a: t.int(0, 3) }) });
+    const layout = compileLayout<unknown>(schema);
+    const w = new Uint32Array(layout.words);
+    expect(layout.encode({ inner: { a: 1, typo: 2 } }, w, 0)).toBe(false);
+    expect(validate(schema, { inner: { a: 1, typo: 2 } })).toBe('inner.typo: not a declared field');
+    expect(layout.encode(Object.freeze({ inner: Object.freeze({ a: 1 }) }), w, 0)).toBe(true);
   });
 
   it('throws a SequenceLengthError naming the field when a sequence is longer than its bound', () => {
