@@ -66,6 +66,20 @@ export default defineSpec({
       },
       // MCInnerFIFO's qConstraint == Len(q) <= qLen.
       constraint: (s) => s.q.length <= QLEN,
+      // Not in the original (whose only claim is TypeInvariant): the queue is first in,
+      // first out, as action properties over the steps that touch it.
+      properties: {
+        // [][BufRcv => q' = Append(q, in.val)]_vars
+        BufRcvAppends: {
+          check: (s, t, step) => step.action !== 'BufRcv' || (t.q.length === s.q.length + 1 && t.q.every((m, i) => m === (i < s.q.length ? s.q[i] : s.in.val))),
+          doc: 'the buffer appends the received message at the tail of the queue',
+        },
+        // [][BufSend => out'.val = Head(q) /\ q' = Tail(q)]_vars
+        BufSendSendsHead: {
+          check: (s, t, step) => step.action !== 'BufSend' || (t.out.val === s.q[0] && t.q.length === s.q.length - 1 && t.q.every((m, i) => m === s.q[i + 1])),
+          doc: 'the buffer sends the oldest message in the queue and removes it',
+        },
+      },
     });
   },
   expect: [
