@@ -18,7 +18,8 @@ export type Schema<T = unknown> =
   | TupleType<readonly Schema[]>
   | SeqType<Schema>
   | SetType<Schema>
-  | FnType<EnumType<string> | IntType, Schema>;
+  | FnType<EnumType<string> | IntType, Schema>
+  | VariantType<string, Record<string, Record<string, Schema>>>;
 
 interface Base<T> {
   /** Phantom field carrying the value type; never set at run time. */
@@ -64,6 +65,16 @@ export interface FnType<D extends EnumType<string> | IntType, R extends Schema> 
   readonly domain: D;
   readonly range: R;
 }
+
+/** Records told apart by a tag field, e.g. messages of several kinds (TLA+ `[type: {"1a"}, bal: B] \cup [type: {"1b"}, …]`). */
+export interface VariantType<Tag extends string, C extends Record<string, Record<string, Schema>>> extends Base<VariantValue<Tag, C>> {
+  readonly kind: 'variant';
+  readonly tag: Tag;
+  readonly cases: C;
+}
+type VariantValue<Tag extends string, C extends Record<string, Record<string, Schema>>> = string extends Tag
+  ? Record<string, unknown> // the general VariantType in the Schema union
+  : { [K in keyof C & string]: { -readonly [F in Tag | keyof C[K]]: F extends Tag ? K : Infer<C[K][F & keyof C[K]]> } }[keyof C & string];
 
 /** The TypeScript type of the values a schema describes. */
 export type Infer<S> = S extends Base<infer T> ? T : never;
@@ -146,6 +157,22 @@ export const t = {
     if (!isSchema(range)) throw new SchemaError('t.fn() range is not a schema');
     return { kind: 'fn', domain, range };
   },
+  /**
+   * Records of several kinds told apart by the field `tag` (a tagged union): each case
+   * names its own fields. `t.variant('type', { '1a': { bal: B }, '2a': { bal: B, val: V } })`
+   * holds `{ type: '1a', bal: 0 }` and `{ type: '2a', bal: 1, val: 'v1' }`; narrowing on
+   * `m.type` gives the case's fields. Packed as one code, so a set of variants costs one
+   * bit per possible message, not per product of every field.
+   */
+  variant<const Tag extends string, const C extends Record<string, Record<string, Schema>>>(tag: Tag, cases: C): VariantType<Tag, C> {
+    const names = Object.keys(cases);
+    if (names.length === 0) throw new SchemaError(`t.variant('${tag}', …) needs at least one case`);
+    for (const k of names) {
+      if (tag in cases[k]) throw new SchemaError(`t.variant('${tag}', …): case '${k}' declares a field named like the tag`);
+      for (const f of Object.keys(cases[k])) if (!isSchema(cases[k][f])) throw new SchemaError(`t.variant case '${k}' field '${f}' is not a schema`);
+    }
+    return { kind: 'variant', tag, cases };
+  },
 };
 
 export class SchemaError extends Error {
@@ -154,7 +181,7 @@ export class SchemaError extends Error {
 
 export function isSchema(x: unknown): x is Schema {
   return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string' &&
-    ['enum', 'int', 'bool', 'record', 'array', 'tuple', 'seq', 'set', 'fn'].includes((x as { kind: string }).kind);
+    ['enum', 'int', 'bool', 'record', 'array', 'tuple', 'seq', 'set', 'fn', 'variant'].includes((x as { kind: string }).kind);
 }
 
 /** Members of a set's domain, in domain order. */
@@ -182,6 +209,8 @@ export function cardinality(s: Schema): number {
     }
     case 'set': return 2 ** cardinality(s.element);
     case 'fn': return cardinality(s.range) ** cardinality(s.domain);
+    case 'variant':
+      return Object.values(s.cases).reduce((a, c) => a + Object.values(c).reduce((b, f) => b * cardinality(f), 1), 0);
   }
 }
 
@@ -253,6 +282,20 @@ export function validate(s: Schema, v: unknown, path = ''): string | null {
       for (const k of Object.keys(v)) if (!keys.includes(k)) return `${path}[${k}]: ${k} is not in the function's domain`;
       return null;
     }
+    case 'variant': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${at}: ${show(v)} is not a record`;
+      const tag = (v as Record<string, unknown>)[s.tag];
+      if (typeof tag !== 'string' || !Object.hasOwn(s.cases, tag))
+        return `${join(path, s.tag)}: ${show(tag)} is not one of ${Object.keys(s.cases).join(' | ')}`;
+      const fields = s.cases[tag];
+      for (const k of Object.keys(fields)) {
+        if (!(k in v)) return `${join(path, k)}: missing`;
+        const e = validate(fields[k], (v as Record<string, unknown>)[k], join(path, k));
+        if (e) return e;
+      }
+      for (const k of Object.keys(v)) if (k !== s.tag && !(k in fields)) return `${join(path, k)}: not a field of case ${tag}`;
+      return null;
+    }
   }
 }
 
@@ -294,6 +337,9 @@ export function leaves(s: Schema, v: unknown, path = '', out: Leaf[] = []): Leaf
       return out;
     case 'set':
       out.push({ path, value: canonicalSet(s, v) });
+      return out;
+    case 'variant':
+      out.push({ path, value: canonicalOrSelf(s, v) });
       return out;
     case 'seq':
       // A sequence is one leaf: its length changes, so element paths would come and go.
@@ -352,6 +398,13 @@ export function canonical<T>(s: Schema, v: T): T {
     }
     case 'set':
       return canonicalSet(s, v) as T;
+    case 'variant': {
+      const tag = (v as Record<string, unknown>)[s.tag] as string;
+      const fields = s.cases[tag];
+      const o: Record<string, unknown> = { [s.tag]: tag };
+      for (const k of Object.keys(fields)) o[k] = canonical(fields[k], (v as Record<string, unknown>)[k]);
+      return o as T;
+    }
     default:
       return v;
   }
@@ -428,6 +481,36 @@ export function codec(s: Schema): Codec {
           let k = 0;
           while (offsets[k + 1] <= i) k++;
           return byLength[k].value(i - offsets[k]);
+        },
+      };
+    }
+    case 'variant': {
+      const names = Object.keys(s.cases);
+      const cases = names.map((k) => {
+        const keys = Object.keys(s.cases[k]);
+        return { keys, tuple: product(keys.map((f) => codec(s.cases[k][f]))) };
+      });
+      const offsets = [0];
+      for (const c of cases) offsets.push(offsets[offsets.length - 1] + c.tuple.card);
+      const byName = new Map(names.map((k, i) => [k, i]));
+      return {
+        card: offsets[cases.length],
+        index: (v) => {
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) return -1;
+          const j = byName.get((v as Record<string, unknown>)[s.tag] as string);
+          if (j === undefined || !Object.hasOwn(s.cases, names[j])) return -1;
+          const c = cases[j];
+          if (Object.keys(v).length !== c.keys.length + 1) return -1;
+          const i = c.tuple.index(c.keys.map((k) => (v as Record<string, unknown>)[k]));
+          return i < 0 ? -1 : offsets[j] + i;
+        },
+        value: (i) => {
+          let j = 0;
+          while (offsets[j + 1] <= i) j++;
+          const xs = cases[j].tuple.value(i - offsets[j]);
+          const o: Record<string, unknown> = { [s.tag]: names[j] };
+          cases[j].keys.forEach((k, n) => (o[k] = xs[n]));
+          return o;
         },
       };
     }

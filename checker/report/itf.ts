@@ -37,6 +37,14 @@ export function toItfValue(s: Schema, v: unknown): ItfValue {
       return (v as unknown[]).map((e) => toItfValue(s.element, e));
     case 'set':
       return { '#set': canonicalSet(s, v).map((e) => toItfValue(s.element, e)) };
+    case 'variant': {
+      // As TLA+ tools write these records: the tag is a string field like any other.
+      const o = v as Record<string, unknown>;
+      const fields = s.cases[String(o?.[s.tag])] ?? {};
+      const out: Record<string, ItfValue> = { [s.tag]: String(o?.[s.tag]) };
+      for (const k of Object.keys(fields)) out[k] = toItfValue(fields[k], o[k]);
+      return out;
+    }
     case 'fn': {
       const keys = fnKeys(s);
       return { '#map': domainValues(s.domain).map((d, i) => [toItfValue(s.domain, d), toItfValue(s.range, (v as Record<string, unknown>)[keys[i]])]) };

@@ -5,7 +5,8 @@
 // (slots past the length hold the element type's first value, code 0, so that each value
 // has one packing); a set is a bitmask over its element type's codes (schema.ts `codec`),
 // which makes the packing canonical whatever order a recipe left the members in; a
-// function is packed as a record with one field per domain value. Fields fields are placed first-fit by decreasing width so that no field straddles a
+// function is packed as a record with one field per domain value; a variant as one field
+// holding its code. Fields fields are placed first-fit by decreasing width so that no field straddles a
 // word. The encoder and decoder are generated as straight-line JavaScript for the schema,
 // which is what makes the engine's hot path fast: one decode gives a fresh plain object,
 // one encode both packs a state and checks that every value is inside its domain (TypeOK).
@@ -147,6 +148,18 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x}) || ${x}.length !== ${elems.length}) return false;`);
         return { kind: 'array', kids: elems.map((e, i) => walk(e, `${x}[${i}]`, `${path}[${i}]`)) };
+      }
+      case 'variant': {
+        // One field holding the value's code: the cases have different fields, and a
+        // code is as small as a packing gets (log2 of the number of values).
+        const c = codec(s);
+        if (c.card > 2 ** 31) throw new SchemaError(`${path === '' ? 'state' : path}: t.variant('${s.tag}', …) has ${c.card} values, more than the 2^31 a packed variant can hold`);
+        const idx = constRef(c.index);
+        const val = constRef(c.value);
+        const x = local();
+        encLines.push(`const ${x} = ${idx}(${expr}); if (${x} < 0) return false;`);
+        const fi = addField(x, widthOf(c.card), c.card);
+        return { kind: 'leaf', expr: (f) => `${val}(${f(fi)})` };
       }
       case 'set': {
         if (s.element.kind !== 'enum' && s.element.kind !== 'int') {

@@ -33,6 +33,10 @@ function randomValue(s: Schema, r: () => number): unknown {
     case 'tuple': return s.elements.map((e) => randomValue(e, r));
     case 'seq': return Array.from({ length: Math.floor(r() * (s.maxLen + 1)) }, () => randomValue(s.element, r));
     case 'set': return Array.from({ length: Math.floor(r() * 6) }, () => randomValue(s.element, r));
+    case 'variant': {
+      const tag = pick(Object.keys(s.cases));
+      return { [s.tag]: tag, ...Object.fromEntries(Object.entries(s.cases[tag]).map(([k, f]) => [k, randomValue(f, r)])) };
+    }
     case 'fn': {
       return Object.fromEntries(domainValues(s.domain).map((d) => [String(d), randomValue(s.range, r)]));
     }
@@ -41,6 +45,12 @@ function randomValue(s: Schema, r: () => number): unknown {
 
 const Msg = t.record({ type: t.enum('1a', '1b', '2a'), bal: t.int(0, 2) });
 const Proc = t.enum('p1', 'p2', 'p3');
+// Paxos-like messages: each kind has its own fields.
+const PaxosMsg = t.variant('type', {
+  '1a': { bal: t.int(0, 2) },
+  '1b': { acc: Proc, bal: t.int(0, 2), mbal: t.int(-1, 2), mval: t.enum('none', 'v1', 'v2') },
+  '2a': { bal: t.int(0, 2), val: t.enum('v1', 'v2') },
+});
 
 const schemas: Record<string, Schema> = {
   'a sequence of enum members': t.seq(t.enum('m1', 'm2', 'm3'), 3),
@@ -55,6 +65,9 @@ const schemas: Record<string, Schema> = {
   'a set of booleans': t.set(t.bool()),
   'a set of functions': t.set(t.fn(t.enum('a', 'b'), t.int(0, 2))),
   'a set of 200 records (seven chunks)': t.set(t.record({ a: t.int(0, 9), b: t.int(0, 19) })),
+  'a variant': PaxosMsg,
+  'a set of variants (Paxos messages)': t.set(PaxosMsg),
+  'a sequence of variants': t.seq(PaxosMsg, 3),
   'a function from an enum': t.fn(Proc, t.enum('idle', 'waiting', 'cs')),
   'a function from a negative int range': t.fn(t.int(-2, 2), t.bool()),
   'a function of functions': t.fn(Proc, t.fn(Proc, t.int(0, 3))),
@@ -76,6 +89,11 @@ describe('collection types: inference and constructors', () => {
     expectTypeOf<Infer<typeof pc>>().toEqualTypeOf<{ p1: boolean; p2: boolean; p3: boolean }>();
     const f = t.fn(t.int(0, 2), t.int(0, 9));
     expectTypeOf<Infer<typeof f>>().toEqualTypeOf<{ [k: number]: number }>();
+    expectTypeOf<Infer<typeof PaxosMsg>>().toEqualTypeOf<
+      | { type: '1a'; bal: number }
+      | { type: '1b'; acc: 'p1' | 'p2' | 'p3'; bal: number; mbal: number; mval: 'none' | 'v1' | 'v2' }
+      | { type: '2a'; bal: number; val: 'v1' | 'v2' }
+    >();
     const msgs = t.set(Msg);
     expectTypeOf<Infer<typeof msgs>>().toEqualTypeOf<{ type: '1a' | '1b' | '2a'; bal: number }[]>();
   });
@@ -87,6 +105,9 @@ describe('collection types: inference and constructors', () => {
     expect(() => t.set(t.seq(t.int(0, 9), 5))).toThrow(/111111 possible values, more than 65536/);
     expect(() => t.fn(t.bool() as never, t.bool())).toThrow(/t\.fn\(\) domain must be a t\.enum\(\) or t\.int\(\)/);
     expect(() => t.fn(Proc, 3 as never)).toThrow(/t\.fn\(\) range is not a schema/);
+    expect(() => t.variant('type', {})).toThrow(/needs at least one case/);
+    expect(() => t.variant('type', { a: { type: t.bool() } })).toThrow(/case 'a' declares a field named like the tag/);
+    expect(() => t.variant('type', { a: { x: 1 as never } })).toThrow(/case 'a' field 'x' is not a schema/);
   });
 
   it('counts the values of each collection type', () => {
@@ -94,6 +115,7 @@ describe('collection types: inference and constructors', () => {
     expect(cardinality(t.seq(t.bool(), 0))).toBe(1);
     expect(cardinality(t.set(Msg))).toBe(2 ** 9);
     expect(cardinality(t.fn(Proc, t.int(0, 3)))).toBe(4 ** 3);
+    expect(cardinality(PaxosMsg)).toBe(3 + 3 * 3 * 4 * 3 + 3 * 2);
   });
 });
 
@@ -104,6 +126,9 @@ describe('collection types: validate', () => {
     expect(validate(t.record({ pc: t.fn(Proc, t.bool()) }), { pc: { p1: true, p2: false } })).toBe('pc[p3]: missing');
     expect(validate(t.record({ pc: t.fn(Proc, t.bool()) }), { pc: { p1: true, p2: false, p3: true, p4: true } })).toBe('pc[p4]: p4 is not in the function\'s domain');
     expect(validate(t.record({ m: t.set(Msg) }), { m: [{ type: '1a', bal: 0, extra: 1 }] })).toBe('m{0}.extra: not a declared field');
+    expect(validate(PaxosMsg, { type: '3a', bal: 0 })).toBe('type: "3a" is not one of 1a | 1b | 2a');
+    expect(validate(PaxosMsg, { type: '1a', bal: 0, val: 'v1' })).toBe('val: not a field of case 1a');
+    expect(validate(PaxosMsg, { type: '2a', bal: 0 })).toBe('val: missing');
   });
 });
 
@@ -113,6 +138,7 @@ describe('codec: a canonical numbering of every finite type', () => {
     'sequences': t.seq(t.enum('a', 'b', 'c'), 3),
     'sets': t.set(t.enum('x', 'y', 'z')),
     'functions': t.fn(t.int(1, 2), t.enum('u', 'v', 'w')),
+    'variants': PaxosMsg,
     'tuples of sets and sequences': t.tuple(t.set(t.bool()), t.seq(t.int(0, 1), 2)),
   };
   for (const [what, s] of Object.entries(small)) {
@@ -181,6 +207,9 @@ describe('layout of collection types', () => {
     expect(compileLayout(t.set(Msg)).bits).toBe(9);
     expect(compileLayout(t.set(t.tuple(t.int(0, 3), t.bool()))).bits).toBe(8);
     expect(compileLayout(t.fn(Proc, t.enum('idle', 'waiting', 'cs'))).bits).toBe(3 * 2);
+    // 117 possible messages: one bit each in a set, a 7-bit code alone.
+    expect(compileLayout(t.set(PaxosMsg)).bits).toBe(117);
+    expect(compileLayout(PaxosMsg).bits).toBe(7);
     const all = compileLayout(schemas['everything in one record']);
     expect(all.bits).toBe((2 + 2 * 1) + 9 + 3 + 6 + 3 * (2 + 3 * 2));
     expect(all.words).toBe(2);
@@ -234,6 +263,18 @@ describe('layout of collection types', () => {
     expect(layout.encode({ inner: { a: 1, typo: 2 } }, w, 0)).toBe(false);
     expect(validate(schema, { inner: { a: 1, typo: 2 } })).toBe('inner.typo: not a declared field');
     expect(layout.encode(Object.freeze({ inner: Object.freeze({ a: 1 }) }), w, 0)).toBe(true);
+  });
+
+  it('rejects a variant with a field of another case, an unknown tag or a missing field', () => {
+    const schema = t.set(PaxosMsg);
+    const layout = compileLayout<unknown>(schema);
+    const w = new Uint32Array(layout.words);
+    expect(layout.encode([{ type: '2a', bal: 1, val: 'v2' }, { type: '1a', bal: 0 }], w, 0)).toBe(true);
+    expect(layout.decode(w, 0)).toEqual([{ type: '1a', bal: 0 }, { type: '2a', bal: 1, val: 'v2' }]);
+    for (const bad of [{ type: '1a', bal: 0, val: 'v1' }, { type: '3a', bal: 0 }, { type: '2a', bal: 0 }, { bal: 0 }]) {
+      expect(validate(schema, [bad]), JSON.stringify(bad)).not.toBeNull();
+      expect(layout.encode([bad], w, 0), JSON.stringify(bad)).toBe(false);
+    }
   });
 
   it('throws a SequenceLengthError naming the field when a sequence is longer than its bound', () => {
@@ -309,6 +350,12 @@ describe('printing collection types', () => {
     });
   });
 
+  it('writes a variant in ITF as a record whose tag is a string field', () => {
+    const s = t.record({ msgs: t.set(PaxosMsg) });
+    const itf = toItf(s, [{ action: 'Init', label: 'Init', state: { msgs: [{ type: '2a', val: 'v1', bal: 1 }, { type: '1a', bal: 2 }] }, changed: [] }]);
+    expect(itf.states[0].msgs).toEqual({ '#set': [{ type: '1a', bal: { '#bigint': '2' } }, { type: '2a', bal: { '#bigint': '1' }, val: 'v1' }] });
+  });
+
   it('writes JSON traces with sets in canonical order and functions as objects', () => {
     const doc = toJson(
       { spec: 'S', constants: {}, schema, reproduce: 'migcheck check s.spec.ts' },
@@ -357,6 +404,38 @@ describe('collection types in recipes, under both engines', () => {
       },
       terminal: () => true,
     }),
+  });
+
+  // Phase 1 of a Paxos-like ballot: a leader sends 1a, acceptors answer with 1b; the
+  // message set holds variants, and guards narrow on the tag.
+  const ballots = defineSpec({
+    name: 'Ballots',
+    setup: () => model({
+      state: t.record({ msgs: t.set(PaxosMsg), maxBal: t.fn(Proc, t.int(-1, 2)) }),
+      init: { msgs: [], maxBal: { p1: -1, p2: -1, p3: -1 } },
+      actions: {
+        Phase1a: { params: [0, 1, 2], next: (s, b) => { s.msgs.push({ type: '1a', bal: b }); } },
+        Phase1b: {
+          params: (['p1', 'p2', 'p3'] as const).flatMap((a) => [0, 1, 2].map((b) => [a, b] as const)),
+          enabled: (s, [a, b]) => has(s.msgs, { type: '1a', bal: b }) && b > s.maxBal[a],
+          next: (s, [a, b]) => { s.maxBal[a] = b; s.msgs.push({ type: '1b', acc: a, bal: b, mbal: -1, mval: 'none' }); },
+        },
+      },
+      invariants: {
+        OneBPerBallotAfterOneA: (s) => s.msgs.every((m) => m.type !== '1b' || has(s.msgs, { type: '1a', bal: m.bal })),
+      },
+      terminal: () => true,
+    }),
+  });
+
+  it('checks a spec whose message set holds variants identically under both engines', () => {
+    const fast = check(instantiate(ballots, {}), { engine: 'fast' });
+    const immer = check(instantiate(ballots, {}), { engine: 'immer' });
+    expect(fast.status).toBe('ok');
+    expect(immer.status).toBe('ok');
+    expect(fast.stats.distinct).toBe(immer.stats.distinct);
+    expect(fast.stats.generated).toBe(immer.stats.generated);
+    expect(fast.stats.distinct).toBeGreaterThan(100);
   });
 
   for (const engine of ['fast', 'immer'] as const) {
