@@ -6,8 +6,8 @@
 // has one packing); a set is a bitmask over its element type's codes (schema.ts `codec`),
 // which makes the packing canonical whatever order a recipe left the members in; a
 // function is packed as a record with one field per domain value; a variant as one field
-// holding its code. Fields fields are placed first-fit by decreasing width so that no field straddles a
-// word. The encoder and decoder are generated as straight-line JavaScript for the schema,
+// holding its code. Fields are placed first-fit by decreasing width so that no field
+// straddles a word. The encoder and decoder are generated as straight-line JavaScript for the schema,
 // which is what makes the engine's hot path fast: one decode gives a fresh plain object,
 // one encode both packs a state and checks that every value is inside its domain (TypeOK).
 //
