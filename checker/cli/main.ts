@@ -14,6 +14,7 @@ import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
 import { formats } from '../report/formats.js';
+import { editDistance } from '../names.js';
 
 export interface Io {
   out(s: string): void;
@@ -171,13 +172,3 @@ export function constantAliases(program: Command, argv: readonly string[]): stri
   return out;
 }
 
-/** Levenshtein distance, for "did you mean" hints on mistyped options. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
