@@ -31,10 +31,10 @@ export function nearest(name: string, known: Iterable<string>, maxDistance?: num
   return best;
 }
 
-/** ` (did you mean 'x'?)` for the nearest known name, or '' when none is near. */
+/** `; did you mean 'x'?` for the nearest known name (to end a message with), or '' when none is near. */
 export function suggest(name: string, known: Iterable<string>): string {
   const n = nearest(name, known);
-  return n === undefined ? '' : ` (did you mean '${n}'?)`;
+  return n === undefined ? '' : `; did you mean '${n}'?`;
 }
 
 /**
@@ -43,5 +43,5 @@ export function suggest(name: string, known: Iterable<string>): string {
  */
 export function rejectUnknownKeys(obj: object, allowed: readonly string[], where: string, make: (message: string) => Error): void {
   for (const k of Object.keys(obj))
-    if (!allowed.includes(k)) throw make(`${where}: unknown key '${k}'${suggest(k, allowed)}; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(k)) throw make(`${where}: unknown key '${k}'; allowed: ${allowed.join(', ')}${suggest(k, allowed)}`);
 }

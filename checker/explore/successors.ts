@@ -100,7 +100,7 @@ export function selectChecks<S>(inst: Instance<S>, names: readonly string[] | un
     const known = [...invariants, ...properties].map((i) => i.name);
     for (const n of names)
       if (!known.includes(n) && n !== 'TypeOK')
-        throw new ConfigError(`unknown invariant '${n}' in spec ${inst.name}${suggest(n, known)}; known: ${known.join(', ') || '(none)'}`);
+        throw new ConfigError(`unknown invariant '${n}' in spec ${inst.name}; known: ${known.join(', ') || '(none)'}${suggest(n, known)}`);
     invariants = invariants.filter((i) => names.includes(i.name));
     properties = properties.filter((i) => names.includes(i.name));
   }
@@ -179,23 +179,12 @@ export class Successors<S> {
 
   /** Whether two states are the same for the search (equal, or equal in the view). */
   same(a: S, b: S): boolean {
-    const x = new Uint32Array(2);
-    const y = new Uint32Array(2);
-    const wa = new Uint32Array(this.W);
-    const wb = new Uint32Array(this.W);
-    if (!this.layout.encode(a, wa, 0) || !this.layout.encode(b, wb, 0)) return false;
-    try {
-      this.fingerprint(a, wa, 0, x);
-      this.fingerprint(b, wb, 0, y);
-    } catch {
-      return false;
-    }
-    if (x[0] !== y[0] || x[1] !== y[1]) return false;
-    if (!this.viewLayout) return wa.every((v, i) => v === wb[i]);
-    const vl = this.viewLayout;
-    const va = new Uint32Array(vl.words);
-    const vb = new Uint32Array(vl.words);
-    return vl.encode(this.inst.view!.of(a) as never, va, 0) && vl.encode(this.inst.view!.of(b) as never, vb, 0) && va.every((v, i) => v === vb[i]);
+    const view = this.inst.view;
+    const l = (this.viewLayout ?? this.layout) as Layout<unknown>;
+    const wa = new Uint32Array(l.words);
+    const wb = new Uint32Array(l.words);
+    if (!l.encode(view ? view.of(a) : a, wa, 0) || !l.encode(view ? view.of(b) : b, wb, 0)) return false;
+    return wa.every((x, i) => x === wb[i]);
   }
 
   /** A state to evaluate predicates on: a reused scratch object ('fast') or a frozen copy ('immer'). */
