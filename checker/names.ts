@@ -1,12 +1,19 @@
 // Name suggestions for "did you mean" hints: the one place that decides which known name a
 // mistyped one was probably meant to be (CLI options, spec keys, invariants, constants).
 
-/** Levenshtein distance between two strings. */
+/** Edit distance between two strings: insertions, deletions, substitutions and swaps of two neighbours each count 1. */
 export function editDistance(a: string, b: string): number {
+  // d[i][j]: distance between a[0..i) and b[0..j), three rows kept.
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur[j] = d;
+    }
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length];

@@ -80,6 +80,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
+    .addOption(new Option('--enabledness <mode>', "when a fairness condition is enabled: 'action' (as TLC, the default) or 'explored' (only by successors inside the constraint)").choices(['action', 'explored']))
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: CheckCliOptions) => {
       ctx.setExit(await checkCommand(ctx, spec, opts));
