@@ -28,6 +28,7 @@ import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from
 import { buildGraph, treePath, type GraphPredicate, type StateGraph } from './graph.js';
 import { buildTrace, replay } from './trace.js';
 import { Successors } from './successors.js';
+import { evalError } from './verdict.js';
 
 export interface LivenessOptions {
   engine?: 'fast' | 'immer';
@@ -270,31 +271,24 @@ function markFairSccs(g: StateGraph, fair: FairClasses, work: Workspace, allowed
       enabledCount.fill(0);
       taken.fill(0);
       lastNode.fill(-1);
+      // Each class enabled in v counts once for v: by an edge, or by a step leaving the constraint.
+      const enable = (v: number, c: number): void => {
+        for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
+          const k = fair.list[j];
+          if (lastNode[k] !== v) {
+            lastNode[k] = v;
+            enabledCount[k]++;
+          }
+        }
+      };
       for (let i = 0; i < comp.length; i++) {
         const v = comp[i];
         for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) {
           const c = edgeChoice[e];
-          const inside = work.comp[edgeTarget[e]] === ctok;
-          for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
-            const k = fair.list[j];
-            if (lastNode[k] !== v) {
-              lastNode[k] = v;
-              enabledCount[k]++;
-            }
-            if (inside) taken[k] = 1;
-          }
+          enable(v, c);
+          if (work.comp[edgeTarget[e]] === ctok) for (let j = fair.start[c]; j < fair.start[c + 1]; j++) taken[fair.list[j]] = 1;
         }
-        if (fair.leaves)
-          for (let e = g.leaveStart[v]; e < g.leaveStart[v + 1]; e++) {
-            const c = g.leaveChoice[e];
-            for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
-              const k = fair.list[j];
-              if (lastNode[k] !== v) {
-                lastNode[k] = v;
-                enabledCount[k]++;
-              }
-            }
-          }
+        if (fair.leaves) for (let e = g.leaveStart[v]; e < g.leaveStart[v + 1]; e++) enable(v, g.leaveChoice[e]);
       }
       let anyStrongFails = false;
       for (let k = 0; k < K; k++) {
@@ -613,19 +607,6 @@ function confirm<S>(succ: Successors<S>, prop: NamedTemporal<S>, lasso: Lasso, s
 }
 
 function graphError<S>(succ: Successors<S>, f: { phase: EvalError['phase']; error: unknown; name?: string; at: number; choice?: number }, parent: Int32Array, parentChoice: Uint32Array): EvalError<S> {
-  const inst = succ.inst;
   const path = f.at < 0 ? [f.choice ?? 0] : treePath(parent, parentChoice, f.at);
-  const rep = replay(succ, path);
-  const trace = buildTrace(inst, path.slice(0, rep.states.length), rep.states);
-  const err = f.error as Error;
-  const c = f.at >= 0 && f.choice !== undefined ? inst.choices[f.choice] : undefined;
-  return {
-    message: err?.message ?? String(err),
-    phase: f.phase,
-    action: c ? inst.actions[c.action].name : undefined,
-    param: c ? c.param : undefined,
-    name: f.name,
-    trace,
-    stack: err?.stack,
-  };
+  return evalError(succ, path, f.at >= 0 ? f.choice : undefined, f);
 }

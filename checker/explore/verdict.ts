@@ -34,20 +34,7 @@ export function verdict<S>(succ: Successors<S>, parents: ParentStore, f: Failure
     case 'error': {
       const s = f.site;
       const path = s.at === 'state' ? parents.path(s.id) : s.at === 'init' ? [s.index] : parents.path(s.parent);
-      const rep = replay(succ, path);
-      const trace = buildTrace(inst, path.slice(0, rep.states.length), rep.states);
-      const err = f.error as Error;
-      const c = s.at === 'step' ? inst.choices[s.choice] : undefined;
-      const error: EvalError<S> = {
-        message: err?.message ?? String(err),
-        phase: f.phase,
-        action: c ? inst.actions[c.action].name : undefined,
-        param: c ? c.param : undefined,
-        name: f.name,
-        trace: trace as never,
-        stack: err?.stack,
-      };
-      return { status: 'error', error, stats };
+      return { status: 'error', error: evalError(succ, path, s.at === 'step' ? s.choice : undefined, f), stats };
     }
   }
   const full =
@@ -85,6 +72,27 @@ export function verdict<S>(succ: Successors<S>, parents: ParentStore, f: Failure
       break;
   }
   return { status: 'violation', violation: v, stats };
+}
+
+/**
+ * An exception from the spec's code as a result: the trace replays `path` (to the state being
+ * evaluated); `choice` names the step that was tried from it, if any.
+ */
+export function evalError<S>(succ: Successors<S>, path: readonly number[], choice: number | undefined, f: { readonly phase: Phase; readonly name?: string; readonly error: unknown }): EvalError<S> {
+  const inst = succ.inst;
+  const rep = replay(succ, path);
+  const trace = buildTrace(inst, path.slice(0, rep.states.length), rep.states);
+  const err = f.error as Error;
+  const c = choice !== undefined ? inst.choices[choice] : undefined;
+  return {
+    message: err?.message ?? String(err),
+    phase: f.phase,
+    action: c ? inst.actions[c.action].name : undefined,
+    param: c ? c.param : undefined,
+    name: f.name,
+    trace,
+    stack: err?.stack,
+  };
 }
 
 /** Re-evaluates the violation on the replayed trace; a different verdict means the spec is not deterministic. */
