@@ -68,6 +68,8 @@ export class Batch {
   }
 }
 
+const NO_PROPERTIES: readonly NamedCheck<never>[] = [];
+
 /** What `initial(i)` found: the state packed in `initWords`, fingerprint in `fp`. */
 export type InitOutcome<S> = { readonly kind: 'ok' } | { readonly kind: 'outside' } | Stop<S>;
 
@@ -237,7 +239,7 @@ export class Successors<S> {
     const chParam = this.chParam;
     const enabledFns = this.enabledFns;
     const nextFns = this.nextFns;
-    const props = properties ? this.properties : [];
+    const props = properties ? this.properties : NO_PROPERTIES;
     const nProp = props.length;
     const constraint = this.inst.constraint;
     const hasView = this.viewLayout !== undefined;
