@@ -323,14 +323,40 @@ export class Successors<S> {
    * naming the invariant that threw.
    */
   invariantsAt(w: Uint32Array, o: number): number {
+    return this.invariants.length === 0 ? -1 : this.invariantsOn(this.load(w, o));
+  }
+
+  /** `invariantsAt` on a plain state (a random walk's): -1, or the first violated invariant's index. */
+  invariantsOn(s: S): number {
     const invs = this.invariants;
-    if (invs.length === 0) return -1;
-    const st = this.load(w, o);
     for (let j = 0; j < invs.length; j++) {
       this.invariantIndex = j;
-      if (!invs[j].check(st)) return j;
+      if (!invs[j].check(s)) return j;
     }
     return -1;
+  }
+
+  /** The first checked action property that step `c` from `before` to `after` violates (its index), or -1. Exceptions propagate. */
+  propertiesOn(before: S, after: S, c: number): number {
+    const props = this.properties;
+    const st: Step = { action: this.names[this.chAction[c]], param: this.chParam[c] };
+    for (let j = 0; j < props.length; j++) {
+      this.invariantIndex = j;
+      if (!props[j].check(before, after, st)) return j;
+    }
+    return -1;
+  }
+
+  /** Why plain state s is outside the schema (TypeOK), or undefined when it is inside. */
+  typeError(s: unknown): string | undefined {
+    const buf = new Uint32Array(this.W);
+    if (this.layout.encode(s as S, buf, 0) && validate(this.inst.schema, s) === null) return undefined;
+    return validate(this.inst.schema, s) ?? 'out of domain';
+  }
+
+  /** Whether plain state s satisfies the state constraint (true without one). */
+  inConstraint(s: S): boolean {
+    return this.inst.constraint === undefined || this.inst.constraint(s);
   }
 
   /** Whether the packed state at w[o..] is declared terminal (may have no successor). Throws what `terminal` throws. */

@@ -163,3 +163,53 @@ describe('enabledness for fairness (TLC reads ENABLED from the action)', () => {
     expect([...succ.successors({ x: 0 })].map((e) => [e.label, e.state.x])).toEqual([['Inc', 1]]);
   });
 });
+
+describe('Successors: the plain-state API that random walks build on', () => {
+  const s = defineSpec({
+    name: 'Walk',
+    setup: () =>
+      model({
+        state: t.record({ x: t.int(0, 3) }),
+        init: { x: 0 },
+        actions: {
+          Add: { params: [1, 2], enabled: (st, d) => st.x + d <= 3, next: (st, d) => { st.x += d; } },
+          Reset: { enabled: (st) => st.x > 0, next: (st) => { st.x = 0; } },
+        },
+        invariants: { NotThree: (st) => st.x !== 3 },
+        properties: { NoReset: (_b, _a, step) => step.action !== 'Reset' },
+        constraint: (st) => st.x < 3,
+      }),
+  });
+  for (const engine of ['fast', 'immer'] as const) {
+    it(`gives events in choice order with parameter index and label (${engine})`, () => {
+      const succ = new Successors(instantiate(s), { engine });
+      const ev = [...succ.successors({ x: 1 })];
+      expect(ev.map((e) => [e.action, e.paramIndex, e.param, e.label, e.state.x])).toEqual([
+        ['Add', 0, 1, 'Add(1)', 2],
+        ['Add', 1, 2, 'Add(2)', 3],
+        ['Reset', 0, undefined, 'Reset', 0],
+      ]);
+      expect(succ.step({ x: 3 }, 0)).toBeUndefined();
+      expect(succ.enabledActions({ x: 3 })).toEqual(['Reset']);
+      expect(succ.invariantsOn({ x: 3 })).toBe(0);
+      expect(succ.invariantsOn({ x: 2 })).toBe(-1);
+      expect(succ.propertiesOn({ x: 1 }, { x: 0 }, 2)).toBe(0);
+      expect(succ.propertiesOn({ x: 1 }, { x: 2 }, 0)).toBe(-1);
+      expect(succ.typeError({ x: 4 })).toMatch(/x/);
+      expect(succ.typeError({ x: 2 })).toBeUndefined();
+      expect(succ.inConstraint({ x: 3 })).toBe(false);
+    });
+  }
+  it('expands a packed state into the batch the searches read', () => {
+    const succ = new Successors(instantiate(s), { invariants: ['NotThree'] });
+    expect(succ.initial(0).kind).toBe('ok');
+    const b = succ.expand(succ.initWords, 0);
+    expect([b.n, b.generated, b.stop]).toEqual([2, 2, undefined]);
+    expect([...b.choice.subarray(0, b.n)]).toEqual([0, 1]);
+    expect([...b.kept.subarray(0, b.n)]).toEqual([1, 1]);
+    // From x = 1: Add(2) leaves the constraint (kept 0), Reset breaks no checked property here.
+    succ.layout.encode({ x: 1 }, succ.initWords, 0);
+    const c = succ.expand(succ.initWords, 0);
+    expect([c.n, [...c.kept.subarray(0, c.n)]]).toEqual([3, [1, 0, 1]]);
+  });
+});
