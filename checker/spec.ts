@@ -492,7 +492,7 @@ function fairnessConditions(where: string, f: unknown, actions: readonly ActionI
       } else {
         const hit = mine.filter((i) => squash(label(i)) === squash(entry));
         if (hit.length === 0)
-          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}`);
+          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}${suggest(entry, mine.map(label))}`);
         out.push({ name: label(hit[0]), kind, choices: hit });
       }
     }

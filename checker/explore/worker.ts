@@ -136,7 +136,7 @@ async function start(load: () => Promise<Record<string, unknown>>, loader: Loade
     if (succ.W !== init.shape.words || inst.choices.length !== init.shape.choices)
       throw new Error(`${init.module} builds a different model in a worker (${succ.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
     // Three candidate sets: a chunk's set lives from its expansion to its placement, two steps later.
-    const keepFp = !!inst.view || !succ.layout.exact;
+    const keepFp = !!inst.view || !succ.exact;
     const maxChoice = Math.max(inst.choices.length, inst.init.length);
     const choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
     const candidates = [0, 1, 2].map(() => new Candidates(succ.W, keepFp, seen.shards, choiceBytes));
@@ -160,7 +160,6 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     const W = succ.W;
     let parents: ParentStore | undefined;
     const fp = new Uint32Array(2);
-    const layout = succ.layout;
     let last = 1;
     for (;;) {
       Atomics.wait(ctrl, 0, last);
@@ -251,7 +250,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
                 bHi[k] = 0x80000000;
                 bLo[k] = v.words[c];
               } else {
-                layout.fingerprint(v.words, c * W, fp);
+                succ.fingerprintPacked(v.words, c * W, fp);
                 bHi[k] = fp[0];
                 bLo[k] = fp[1];
               }
