@@ -41,7 +41,7 @@ export interface CheckOptions {
    *  - 'action' (the default, as TLC): when some choice of it is enabled there and changes
    *    the state, even if every such successor lies outside the state constraint;
    *  - 'explored': only when such a successor is in the explored graph (inside the
-   *    constraint), the reading before version 0.x.
+   *    constraint), the reading migcheck had before issue 12.
    */
   enabledness?: 'action' | 'explored';
   /** Called about every `progressInterval` ms during long runs. */
