@@ -8,12 +8,16 @@ export type { SeqType, FnType, VariantType, Codec } from './schema.js';
 export { defineSpec, model, isSpec, instantiate, resolveConstants, describeConstants, defaultLabel, stepLabel } from './spec.js';
 export type {
   Spec, SpecDef, Model, ActionDef, Invariant, ActionProperty, Step, View, Expectation, ConstDef, ConstDefs,
-  ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck,
+  ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck, CheckDefaults,
   Temporal, Fairness, StatePredicate, NamedTemporal, FairnessCondition,
 } from './spec.js';
 export { check } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
+export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';
+export type { Stop, InitOutcome, Event, SuccessorOptions } from './explore/successors.js';
+export type { Failure, Site } from './explore/verdict.js';
+export { editDistance, nearest, suggest } from './names.js';
 export type { CheckResult, Stats, TraceStep, Violation, ViolationKind, EvalError, IncompleteReason, Progress } from './result.js';
 export { SpecError, ConfigError, UsageError } from './errors.js';
 export { compileLayout } from './store/layout.js';

@@ -9,6 +9,7 @@
 
 import { validate, isSchema, show, type Infer, type Schema } from './schema.js';
 import { SpecError, ConfigError } from './errors.js';
+import { rejectUnknownKeys, suggest } from './names.js';
 
 export type ConstValue = number | boolean | string;
 
@@ -51,6 +52,11 @@ export interface ActionDef<S, P> {
   /** The step's label in traces, e.g. `SET_STATE(STOP_COPY) = 0`; may look at the states around it. */
   readonly label?: (p: P, before: S, after: S) => string;
   readonly doc?: string;
+  /**
+   * The interface call this step stands for, as free text for the model's own use (e.g. which
+   * party issues it); the checker carries it and does not interpret it.
+   */
+  readonly call?: string;
 }
 
 export type Invariant<S> = ((s: S) => boolean) | (Meta & { readonly check: (s: S) => boolean });
@@ -142,13 +148,42 @@ export interface Expectation {
   readonly note?: string;
 }
 
+/** How a spec is checked by default, as a TLC .cfg says it (command-line options override). */
+export interface CheckDefaults {
+  /** Report states without successors that are not `terminal` (default true; TLC's CHECK_DEADLOCK). */
+  readonly deadlock?: boolean;
+  /**
+   * When a fairness condition counts as enabled (liveness): 'action' (default, as TLC: from
+   * the action itself, even if its successors lie outside the constraint) or 'explored'.
+   */
+  readonly enabledness?: 'action' | 'explored';
+}
+
 export interface SpecDef<C extends ConstDefs, Sch extends Schema, A extends Record<string, unknown>> {
   readonly name: string;
   readonly doc?: string;
   readonly constants?: C;
   readonly setup: (c: ConstValues<C>) => Model<Sch, A>;
+  /** Default check settings (deadlock checking, enabledness), as in a TLC .cfg. */
+  readonly check?: CheckDefaults;
   readonly expect?: readonly Expectation[];
 }
+
+/** The keys each object of a spec may have; any other key is a SpecError with a did-you-mean hint. */
+export const SPEC_KEYS = {
+  spec: ['name', 'doc', 'constants', 'setup', 'check', 'expect', 'kind'],
+  check: ['deadlock', 'enabledness'],
+  constant: ['default', 'doc', 'min', 'max', 'values'],
+  expect: ['constants', 'options', 'status', 'distinct', 'generated', 'depth', 'violation', 'trace', 'note'],
+  expectOptions: ['deadlock', 'invariants', 'maxStates', 'maxDepth'],
+  expectViolation: ['kind', 'name'],
+  model: ['state', 'init', 'actions', 'invariants', 'properties', 'terminal', 'constraint', 'view', 'temporal', 'fairness'],
+  action: ['params', 'enabled', 'next', 'label', 'doc', 'call'],
+  claim: ['check', 'doc', 'clause', 'level'],
+  temporal: ['leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
+  fairness: ['weak', 'strong'],
+  view: ['state', 'of'],
+} as const;
 
 export const SPEC_BRAND = 'migcheck.spec@1';
 
@@ -233,6 +268,36 @@ export interface Instance<S = unknown> {
   readonly temporal?: readonly NamedTemporal<S>[];
   /** Fairness conditions, weak ones first, each in the order written. */
   readonly fairness?: readonly FairnessCondition[];
+  /** The spec's default check settings (absent on instances built by hand). */
+  readonly check?: CheckDefaults;
+}
+
+/** Rejects unknown keys in the spec object itself (defineSpec's argument): its constants, check settings and expectations. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function validateSpecKeys(spec: Spec<any, any, any>): void {
+  const where = `spec ${typeof spec.name === 'string' ? spec.name : '(unnamed)'}`;
+  const bad = (m: string) => new SpecError(m);
+  rejectUnknownKeys(spec, SPEC_KEYS.spec, where, bad);
+  if (typeof spec.setup !== 'function') throw new SpecError(`${where}: 'setup' must be a function returning the model`);
+  if (spec.check !== undefined) {
+    if (typeof spec.check !== 'object' || spec.check === null) throw new SpecError(`${where}: 'check' must be an object like { deadlock: false }`);
+    rejectUnknownKeys(spec.check, SPEC_KEYS.check, `${where}: check`, bad);
+    if (spec.check.deadlock !== undefined && typeof spec.check.deadlock !== 'boolean') throw new SpecError(`${where}: check.deadlock must be true or false`);
+    const en = spec.check.enabledness;
+    if (en !== undefined && en !== 'action' && en !== 'explored') throw new SpecError(`${where}: check.enabledness must be 'action' or 'explored', not ${show(en)}${suggest(String(en), ['action', 'explored'])}`);
+  }
+  for (const [k, d] of Object.entries((spec.constants ?? {}) as Record<string, unknown>)) {
+    if (typeof d === 'object' && d !== null) {
+      rejectUnknownKeys(d, SPEC_KEYS.constant, `${where}: constant '${k}'`, bad);
+      if (!('default' in d)) throw new SpecError(`${where}: constant '${k}' needs a 'default'`);
+    }
+  }
+  (spec.expect ?? []).forEach((e: Expectation, i: number) => {
+    const at = `${where}: expect[${i}]`;
+    rejectUnknownKeys(e, SPEC_KEYS.expect, at, bad);
+    if (e.options) rejectUnknownKeys(e.options, SPEC_KEYS.expectOptions, `${at}.options`, bad);
+    if (e.violation) rejectUnknownKeys(e.violation, SPEC_KEYS.expectViolation, `${at}.violation`, bad);
+  });
 }
 
 /** Merged constant values: defaults, then overrides (strings from the CLI are parsed by the default's type). */
@@ -244,7 +309,7 @@ export function resolveConstants(spec: Spec<any, any, any>, overrides: Readonly<
   for (const [k, raw] of Object.entries(overrides)) {
     if (!(k in defs)) {
       const known = Object.keys(defs);
-      throw new ConfigError(`unknown constant '${k}' for spec ${spec.name}; ${known.length ? `known: ${known.join(', ')}` : 'it declares no constants'}`);
+      throw new ConfigError(`unknown constant '${k}' for spec ${spec.name}; ${known.length ? `known: ${known.join(', ')}` : 'it declares no constants'}${suggest(k, known)}`);
     }
     const d = defs[k];
     const def = isConstDef(d) ? d : { default: d };
@@ -297,6 +362,7 @@ export function describeConstants(spec: Spec<any, any, any>): { name: string; de
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, any>, overrides: Readonly<Record<string, ConstValue>> = {}): Instance<Infer<Sch>> {
   if (!isSpec(spec)) throw new SpecError('not a migcheck spec (expected the value returned by defineSpec)');
+  validateSpecKeys(spec);
   const constants = resolveConstants(spec, overrides);
   // The model's functions are typed by the spec author; here they are handled untyped.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -309,6 +375,8 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   }
   const where = `spec ${spec.name}`;
   if (typeof model !== 'object' || model === null) throw new SpecError(`${where}: setup() must return a model object`);
+  const bad = (m: string) => new SpecError(m);
+  rejectUnknownKeys(model, SPEC_KEYS.model, `${where}: model`, bad);
   if (!isSchema(model.state)) throw new SpecError(`${where}: 'state' must be a schema built with t.record(…), t.enum(…), …`);
   const init = Array.isArray(model.init) ? [...model.init] : [model.init];
   if (init.length === 0) throw new SpecError(`${where}: 'init' lists no initial state`);
@@ -322,6 +390,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   for (const [name, def] of Object.entries(model.actions as Record<string, ActionDef<unknown, unknown>>)) {
     if (typeof def !== 'object' || def === null || typeof def.next !== 'function')
       throw new SpecError(`${where}: action '${name}' needs a 'next' recipe`);
+    rejectUnknownKeys(def, SPEC_KEYS.action, `${where}: action '${name}'`, bad);
     if (def.enabled !== undefined && typeof def.enabled !== 'function') throw new SpecError(`${where}: action '${name}': 'enabled' must be a function`);
     if (def.params !== undefined && !Array.isArray(def.params)) throw new SpecError(`${where}: action '${name}': 'params' must be an array`);
     const index = actions.length;
@@ -334,6 +403,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
       if (typeof v === 'function') return { name, check: v as F };
       if (typeof v === 'object' && v !== null && typeof (v as { check?: unknown }).check === 'function') {
         const m = v as Meta & { check: F };
+        rejectUnknownKeys(m, SPEC_KEYS.claim, `${where}: ${kind} '${name}'`, bad);
         return { name, check: m.check, doc: m.doc, clause: m.clause, level: m.level };
       }
       throw new SpecError(`${where}: ${kind} '${name}' must be a function or { check }`);
@@ -348,8 +418,11 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants, properties and temporal properties`);
     names.add(n);
   }
-  if (model.view !== undefined && (!isSchema(model.view.state) || typeof model.view.of !== 'function'))
+  if (model.view !== undefined && (typeof model.view !== 'object' || model.view === null || !isSchema(model.view.state) || typeof model.view.of !== 'function'))
     throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value }`);
+  if (model.view !== undefined) rejectUnknownKeys(model.view, SPEC_KEYS.view, `${where}: view`, bad);
+  if (model.terminal !== undefined && typeof model.terminal !== 'function') throw new SpecError(`${where}: 'terminal' must be a function (s) => boolean`);
+  if (model.constraint !== undefined && typeof model.constraint !== 'function') throw new SpecError(`${where}: 'constraint' must be a function (s) => boolean`);
   return {
     spec: spec as unknown as Spec,
     name: spec.name,
@@ -365,6 +438,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     view: model.view,
     temporal,
     fairness,
+    check: spec.check,
   } as Instance<Infer<Sch>>;
 }
 
@@ -376,6 +450,7 @@ function temporalProperties(where: string, rec: unknown): NamedTemporal[] {
     const bad = `${where}: temporal property '${name}' must be one of { leadsTo: [p, q] }, { alwaysEventually: p }, { eventuallyAlways: p } with state predicates p, q`;
     if (typeof v !== 'object' || v === null) throw new SpecError(bad);
     const o = v as Record<string, unknown> & Meta;
+    rejectUnknownKeys(o, SPEC_KEYS.temporal, `${where}: temporal property '${name}'`, (m) => new SpecError(m));
     const forms = ['leadsTo', 'alwaysEventually', 'eventuallyAlways'].filter((k) => k in o);
     if (forms.length !== 1) throw new SpecError(bad);
     const meta = { name, doc: o.doc, clause: o.clause, level: o.level };
@@ -394,6 +469,7 @@ function temporalProperties(where: string, rec: unknown): NamedTemporal[] {
 function fairnessConditions(where: string, f: unknown, actions: readonly ActionInfo[], choices: readonly Choice[]): FairnessCondition[] {
   if (f === undefined) return [];
   if (typeof f !== 'object' || f === null) throw new SpecError(`${where}: 'fairness' must be { weak?: [action names], strong?: [action names] }`);
+  rejectUnknownKeys(f, SPEC_KEYS.fairness, `${where}: fairness`, (m) => new SpecError(m));
   const out: FairnessCondition[] = [];
   const squash = (s: string) => s.replace(/\s+/g, '');
   for (const kind of ['weak', 'strong'] as const) {
@@ -405,7 +481,7 @@ function fairnessConditions(where: string, f: unknown, actions: readonly ActionI
       const m = /^\s*([^(]+?)\s*(?:\((.*)\))?\s*$/s.exec(entry);
       const ai = m ? actions.findIndex((a) => a.name === m[1]) : -1;
       if (!m || ai < 0)
-        throw new SpecError(`${where}: fairness.${kind} names unknown action '${entry}'; actions: ${actions.map((a) => a.name).join(', ')}`);
+        throw new SpecError(`${where}: fairness.${kind} names unknown action '${entry}'; actions: ${actions.map((a) => a.name).join(', ')}${suggest(m ? m[1] : entry, actions.map((a) => a.name))}`);
       const mine = choices.map((_, i) => i).filter((i) => choices[i].action === ai);
       const a = actions[ai];
       const label = (i: number) => defaultLabel(a.name, a.hasParams, choices[i].param);
@@ -416,7 +492,7 @@ function fairnessConditions(where: string, f: unknown, actions: readonly ActionI
       } else {
         const hit = mine.filter((i) => squash(label(i)) === squash(entry));
         if (hit.length === 0)
-          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}`);
+          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}${suggest(entry, mine.map(label))}`);
         out.push({ name: label(hit[0]), kind, choices: hit });
       }
     }

@@ -15,6 +15,7 @@ export interface CheckCliOptions {
   invariant: string[];
   const: string[];
   deadlock: boolean;
+  enabledness?: 'action' | 'explored';
   maxStates?: string;
   maxDepth?: string;
   memory?: string;
@@ -93,7 +94,10 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   if (specArg !== undefined) repro.push(loaded.display);
   for (const [k, v] of Object.entries(overrides)) repro.push('--const', `${k}=${v}`);
   for (const i of opts.invariant) repro.push('--invariant', i);
+  // --no-deadlock turns deadlock checking off; without it the spec's check.deadlock decides (default on).
+  const deadlock = opts.deadlock && (inst.check?.deadlock ?? true);
   if (!opts.deadlock) repro.push('--no-deadlock');
+  if (opts.enabledness) repro.push('--enabledness', opts.enabledness);
   if (maxStates) repro.push('--max-states', String(maxStates));
   if (maxDepth) repro.push('--max-depth', String(maxDepth));
   if (opts.memory) repro.push('--memory', opts.memory);
@@ -110,7 +114,8 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
 
   const result = check(inst, {
     invariants: opts.invariant,
-    deadlock: opts.deadlock,
+    deadlock,
+    enabledness: opts.enabledness,
     maxStates,
     maxDepth,
     memory,
@@ -121,7 +126,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   });
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, opts.deadlock) };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock) };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
   if (opts.out) {

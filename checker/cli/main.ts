@@ -14,6 +14,7 @@ import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
 import { formats } from '../report/formats.js';
+import { editDistance } from '../names.js';
 
 export interface Io {
   out(s: string): void;
@@ -79,6 +80,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
+    .addOption(new Option('--enabledness <mode>', "when a fairness condition is enabled: 'action' (as TLC, the default) or 'explored' (only by successors inside the constraint)").choices(['action', 'explored']))
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: CheckCliOptions) => {
       ctx.setExit(await checkCommand(ctx, spec, opts));
@@ -171,13 +173,3 @@ export function constantAliases(program: Command, argv: readonly string[]): stri
   return out;
 }
 
-/** Levenshtein distance, for "did you mean" hints on mistyped options. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}

@@ -1,31 +1,52 @@
-// check(): the safety search (bfs.ts) and, when it passes and the spec has temporal
-// properties, the liveness check on the explicit graph (liveness.ts). Safety comes first,
-// as in TLC: a liveness verdict on a graph that breaks an invariant would be moot, and the
-// safety search is the lean hot path that most runs need alone.
+// check(): a safety strategy chosen from STRATEGIES (sequential BFS, or parallel BFS with
+// `workers > 1`) and, when it passes and the spec has temporal properties, the liveness
+// check on the explicit graph (liveness.ts). Safety comes first, as in TLC: a liveness
+// verdict on a graph that breaks an invariant would be moot, and the safety search is the
+// lean hot path that most runs need alone.
+//
+// Adding a strategy (e.g. simulation) touches three places: its module (a function
+// `(succ: Successors<S>, opts: CheckOptions) => CheckResult<S>` built on Successors), its
+// options in options.ts, and one row of STRATEGIES plus its case in `strategyOf` below.
 
-import { check as checkSafety, type CheckOptions as SafetyOptions } from './bfs.js';
-import { checkTemporal } from './liveness.js';
 import type { Instance, NamedTemporal } from '../spec.js';
 import type { CheckResult } from '../result.js';
 import { ConfigError } from '../errors.js';
+import { suggest } from '../names.js';
+import type { CheckOptions } from './options.js';
+import { Successors } from './successors.js';
+import { checkSequential } from './bfs.js';
+import { checkParallel } from './parallel.js';
+import { checkTemporal } from './liveness.js';
 
-export interface CheckOptions extends SafetyOptions {
-  /**
-   * Temporal properties to check: all (`true`, the default), none (`false`) or these names.
-   * When absent and `invariants` names some claims, exactly the temporal properties named
-   * there are checked (so `--invariant Progress` selects one temporal property).
-   */
-  temporal?: boolean | readonly string[];
+export type { CheckOptions } from './options.js';
+
+/** A way to explore the state space for the safety verdict. */
+type Strategy = <S>(succ: Successors<S>, opts: CheckOptions) => CheckResult<S>;
+
+/** The safety strategies, by name. */
+const STRATEGIES = {
+  bfs: checkSequential,
+  parallel: (succ, opts) => checkParallel(succ, opts, opts.workers ?? 1),
+} satisfies Record<string, Strategy>;
+
+/** Which strategy the options ask for. */
+function strategyOf(opts: CheckOptions): keyof typeof STRATEGIES {
+  const workers = opts.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`workers must be a whole number >= 1, got ${workers}`);
+  return workers > 1 ? 'parallel' : 'bfs';
 }
 
-/** Explores the instance and checks its invariants, action properties, deadlock and temporal properties. */
+/** Explores the instance and checks its invariants, action properties, deadlock and temporal properties. Problems in the spec's own code come back as `error`. */
 export function check<S>(inst: Instance<S>, opts: CheckOptions = {}): CheckResult<S> {
   const all = inst.temporal ?? [];
   const { selected, invariants } = select(inst, all, opts);
-  const r = checkSafety(inst, invariants === opts.invariants ? opts : { ...opts, invariants });
+  const safetyOpts = invariants === opts.invariants ? opts : { ...opts, invariants };
+  const strategy = strategyOf(opts);
+  const succ = new Successors(inst, { engine: opts.engine, invariants: safetyOpts.invariants });
+  const r = STRATEGIES[strategy](succ, safetyOpts);
   if (r.status !== 'ok' || selected.length === 0) return r;
 
-  const live = checkTemporal(inst, selected, { engine: opts.engine, memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
+  const live = checkTemporal(succ, selected, { memory: opts.memory, enabledness: opts.enabledness ?? inst.check?.enabledness, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
   const stats = { ...r.stats, seconds: r.stats.seconds + live.seconds };
   switch (live.status) {
     case 'ok':
@@ -56,7 +77,7 @@ function select<S>(inst: Instance<S>, all: readonly NamedTemporal<S>[], opts: Ch
   if (t === false) return { selected: [], invariants };
   if (Array.isArray(t)) {
     for (const n of t)
-      if (!names.has(n)) throw new ConfigError(`unknown temporal property '${n}' in spec ${inst.name}; known: ${[...names].join(', ') || '(none)'}`);
+      if (!names.has(n)) throw new ConfigError(`unknown temporal property '${n}' in spec ${inst.name}; known: ${[...names].join(', ') || '(none)'}${suggest(n, names)}`);
     return { selected: all.filter((x) => t.includes(x.name)), invariants };
   }
   if (t === undefined && fromInvariants !== undefined) return { selected: all.filter((x) => fromInvariants!.includes(x.name)), invariants };

@@ -1,19 +1,18 @@
 // The explicit state graph that temporal properties are checked on. The search is the same
-// breadth-first exploration, in the same order and with the same action semantics, as the
-// safety search in bfs.ts (which stays untouched and lean); in addition it keeps, on typed
-// arrays, every edge (successor id and the choice that fired) and the value of each state
-// predicate the temporal properties use.
+// breadth-first exploration, in the same order, with the same successors (Successors), as
+// the safety search in search.ts; in addition it keeps, on typed arrays, every edge
+// (successor id and the choice that fired), every choice whose successor lies outside the
+// state constraint (it is still enabled, as TLC decides ENABLED from the action), and the
+// value of each state predicate the temporal properties use.
 //
 // States are numbered in discovery order, so a state's number orders it by depth and the
 // BFS tree (parent, choice) gives a shortest path to it. Edges that lead back to the same
 // state (or the same view) are not stored: such a step is a stuttering step for temporal
 // logic, it neither takes an action nor enables it (TLA+'s <<A>>_vars).
 
-import { produce, freeze } from 'immer';
-import type { Instance } from '../spec.js';
 import type { EvalError, IncompleteReason, Progress } from '../result.js';
-import { compileLayout, type Layout } from '../store/layout.js';
 import { StateBuffer } from '../store/parents.js';
+import type { Successors } from './successors.js';
 import { slot } from '../store/fpset.js';
 
 /** A state predicate the graph records for every state. */
@@ -32,6 +31,9 @@ export interface StateGraph {
   readonly edgeStart: Uint32Array;
   readonly edgeTarget: Int32Array;
   readonly edgeChoice: Uint32Array;
+  /** Choices enabled in v whose successor lies outside the constraint: leaveChoice[leaveStart[v] .. leaveStart[v + 1]). */
+  readonly leaveStart: Uint32Array;
+  readonly leaveChoice: Uint32Array;
   /** BFS tree: the parent of each state (-1 for an initial state) … */
   readonly parent: Int32Array;
   /** … and the choice that produced it (for an initial state: its index in `init`). */
@@ -59,7 +61,6 @@ export type GraphBuild =
   | { readonly status: 'incomplete'; readonly reason: IncompleteReason };
 
 export interface GraphOptions {
-  engine?: 'fast' | 'immer';
   /** Budget in bytes for the graph; beyond it the build stops as incomplete. */
   memory?: number;
   /** Stop as incomplete beyond this many states. */
@@ -142,68 +143,47 @@ class FingerprintIndex {
   }
 }
 
-class ViewOutOfDomain extends Error {}
-
-/** Explores the whole reachable graph of `inst`, recording edges and the predicates' values. */
-export function buildGraph<S>(inst: Instance<S>, predicates: readonly GraphPredicate<S>[], opts: GraphOptions = {}): GraphBuild {
+/** Explores the whole reachable graph, recording edges and the predicates' values. */
+export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPredicate<S>[], opts: GraphOptions = {}): GraphBuild {
   const t0 = performance.now();
-  const layout: Layout<S> = compileLayout<S>(inst.schema);
-  const viewLayout = inst.view ? compileLayout<unknown>(inst.view.state) : undefined;
-  const view = inst.view;
-  const W = layout.words;
-  const immer = opts.engine === 'immer';
+  const inst = succ.inst;
+  const W = succ.W;
   const budget = opts.memory ?? Number.POSITIVE_INFINITY;
   const maxStates = opts.maxStates ?? 0x7fffffff;
   const interval = opts.progressInterval ?? 1000;
   let lastProgress = t0;
 
-  const scratch = new Uint32Array(W);
-  const vscratch = viewLayout ? new Uint32Array(viewLayout.words) : scratch;
-  const fp = new Uint32Array(2);
   const index = new FingerprintIndex();
   const parent = new Grow(new Int32Array(1024), (n) => new Int32Array(n));
   const parentChoice = new Grow(new Uint32Array(1024), (n) => new Uint32Array(n));
   const edgeStart = new Grow(new Uint32Array(1024), (n) => new Uint32Array(n));
   const edgeTarget = new Grow(new Int32Array(4096), (n) => new Int32Array(n));
   const edgeChoice = new Grow(new Uint32Array(4096), (n) => new Uint32Array(n));
+  const leaveStart = new Grow(new Uint32Array(1024), (n) => new Uint32Array(n));
+  const leaveChoice = new Grow(new Uint32Array(256), (n) => new Uint32Array(n));
   const preds = predicates.map(() => new Grow(new Uint8Array(1024), (n) => new Uint8Array(n)));
   let cur = new StateBuffer(W);
   let nxt = new StateBuffer(W);
 
   const bytes = () =>
     index.bytes + cur.bytes + nxt.bytes + parent.data.byteLength + parentChoice.data.byteLength + edgeStart.data.byteLength +
-    edgeTarget.data.byteLength + edgeChoice.data.byteLength + preds.reduce((a, p) => a + p.data.byteLength, 0);
-
-  const choices = inst.choices;
-  const nChoices = choices.length;
-  const chAction = choices.map((c) => c.action);
-  const chParam = choices.map((c) => c.param);
-  const enabledFns = inst.actions.map((a) => a.def.enabled);
-  const nextFns = inst.actions.map((a) => a.def.next);
-  const constraint = inst.constraint;
-  const frozen = (s: S): S => (immer ? (freeze(s, true) as S) : s);
-
-  const fingerprintOf = (s: S): void => {
-    if (viewLayout && view) {
-      if (!viewLayout.encode(view.of(s) as never, vscratch, 0)) throw new ViewOutOfDomain('the view returned a value outside its schema');
-      viewLayout.fingerprint(vscratch, 0, fp);
-    } else layout.fingerprint(scratch, 0, fp);
-  };
+    edgeTarget.data.byteLength + edgeChoice.data.byteLength + leaveStart.data.byteLength + leaveChoice.data.byteLength +
+    preds.reduce((a, p) => a + p.data.byteLength, 0);
 
   let n = 0;
   let failure: GraphFailure | undefined;
   let incomplete: IncompleteReason | undefined;
-  let phase: EvalError['phase'] = 'init';
 
-  /** Records a new state (packed in scratch) and evaluates the predicates on it. */
-  const addState = (s: S, par: number, choice: number): number => {
+  /** Records a new state packed at w[o..] and evaluates the predicates on it. */
+  const addState = (w: Uint32Array, o: number, par: number, choice: number): number => {
     const id = n++;
     parent.push(par);
     parentChoice.push(choice);
-    const o = nxt.reserve();
-    nxt.data.set(scratch.subarray(0, W), o);
+    const at = nxt.reserve();
+    nxt.data.set(w.subarray(o, o + W), at);
     nxt.commit();
-    phase = 'temporal';
+    if (predicates.length === 0) return id;
+    const s = succ.load(w, o);
     for (let k = 0; k < predicates.length; k++) {
       try {
         preds[k].push(predicates[k].fn(s) ? 1 : 0);
@@ -217,21 +197,16 @@ export function buildGraph<S>(inst: Instance<S>, predicates: readonly GraphPredi
 
   // Initial states, then level by level; `nxt` collects each new level.
   for (let i = 0; i < inst.init.length && !failure; i++) {
-    const s0 = inst.init[i];
-    try {
-      phase = 'init';
-      if (!layout.encode(s0, scratch, 0)) continue; // TypeOK: reported by the safety search
-      phase = 'constraint';
-      if (constraint && !constraint(s0)) continue;
-      phase = 'view';
-      fingerprintOf(s0);
-    } catch (e) {
-      failure = { phase, error: e, at: -1, choice: i };
+    const r = succ.initial(i);
+    if (r.kind === 'outside' || r.kind === 'TypeOK') continue; // TypeOK: reported by the safety search
+    if (r.kind === 'error') {
+      failure = { phase: r.phase, error: r.error, at: -1, choice: i };
       break;
     }
-    if (index.getOrPut(fp[0], fp[1], n) < 0) addState(frozen(layout.decode(scratch, 0)), -1, i);
+    if (index.getOrPut(succ.fp[0], succ.fp[1], n) < 0) addState(succ.initWords, 0, -1, i);
   }
 
+  const batch = succ.batch;
   let firstId = 0;
   while (!failure && !incomplete) {
     const tmp = cur;
@@ -244,54 +219,32 @@ export function buildGraph<S>(inst: Instance<S>, predicates: readonly GraphPredi
     const data = cur.data;
     for (let i = 0; i < count && !failure && !incomplete; i++) {
       const v = firstId + i;
-      const off = i * W;
       edgeStart.push(edgeTarget.length);
-      let c = 0;
-      try {
-        phase = 'enabled';
-        const s = frozen(layout.decode(data, off));
-        for (c = 0; c < nChoices; c++) {
-          const a = chAction[c];
-          const p = chParam[c];
-          phase = 'enabled';
-          const en = enabledFns[a];
-          if (en !== undefined && !en(s, p)) continue;
-          phase = 'next';
-          let t: S;
-          if (immer) {
-            const rec = nextFns[a];
-            t = produce(s, (d: S) => rec(d, p) as never) as S;
-          } else {
-            const d = layout.decode(data, off);
-            const r = nextFns[a](d, p);
-            t = r === undefined ? d : (r as S);
-          }
-          if (!layout.encode(t, scratch, 0)) continue; // TypeOK: reported by the safety search
-          if (constraint) {
-            phase = 'constraint';
-            if (!constraint(t)) continue;
-          }
-          phase = 'view';
-          fingerprintOf(t);
-          let w = index.getOrPut(fp[0], fp[1], n);
-          if (w < 0) {
-            if (n >= maxStates) {
-              incomplete = 'max-states';
-              break;
-            }
-            w = addState(t, v, c);
-            if (failure) break;
-          }
-          if (w !== v) {
-            edgeTarget.push(w);
-            edgeChoice.push(c);
-          }
+      leaveStart.push(leaveChoice.length);
+      succ.expand(data, i * W, false);
+      for (let k = 0; k < batch.n; k++) {
+        const c = batch.choice[k];
+        if (batch.kept[k] === 0) {
+          leaveChoice.push(c);
+          continue;
         }
-      } catch (e) {
-        failure = phase === 'enabled' || phase === 'next' || phase === 'constraint' || phase === 'view'
-          ? { phase, error: e, at: v, choice: c }
-          : { phase, error: e, at: v };
+        let w = index.getOrPut(batch.hi[k], batch.lo[k], n);
+        if (w < 0) {
+          if (n >= maxStates) {
+            incomplete = 'max-states';
+            break;
+          }
+          w = addState(batch.words, k * W, v, c);
+          if (failure) break;
+        }
+        if (w !== v) {
+          edgeTarget.push(w);
+          edgeChoice.push(c);
+        }
       }
+      const stop = batch.stop;
+      // A TypeOK stop is reported by the safety search, which runs first.
+      if (!failure && !incomplete && stop !== undefined && stop.kind === 'error') failure = { phase: stop.phase, error: stop.error, at: v, choice: stop.choice };
       if ((i & 0x3fff) === 0x3fff) {
         if (bytes() > budget) incomplete = 'memory';
         if (opts.onProgress) {
@@ -308,18 +261,21 @@ export function buildGraph<S>(inst: Instance<S>, predicates: readonly GraphPredi
   if (failure) return { status: 'error', failure, parent: parent.done(), parentChoice: parentChoice.done() };
   if (incomplete || bytes() > budget) return { status: 'incomplete', reason: incomplete ?? 'memory' };
   edgeStart.push(edgeTarget.length);
+  leaveStart.push(leaveChoice.length);
   const graph: StateGraph = {
     n,
     edges: edgeTarget.length,
     edgeStart: edgeStart.done(),
     edgeTarget: edgeTarget.done(),
     edgeChoice: edgeChoice.done(),
+    leaveStart: leaveStart.done(),
+    leaveChoice: leaveChoice.done(),
     parent: parent.done(),
     parentChoice: parentChoice.done(),
     preds: preds.map((p) => p.done()),
     bytes: 0,
   };
-  (graph as { bytes: number }).bytes = (n + 1) * 4 + n * 8 + graph.edges * 8 + n * predicates.length;
+  (graph as { bytes: number }).bytes = (n + 1) * 4 + n * 8 + graph.edges * 8 + (n + 1) * 4 + graph.leaveChoice.length * 4 + n * predicates.length;
   return { status: 'ok', graph };
 }
 

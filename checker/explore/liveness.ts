@@ -25,12 +25,19 @@
 
 import type { FairnessCondition, Instance, NamedTemporal } from '../spec.js';
 import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from '../result.js';
-import { compileLayout } from '../store/layout.js';
 import { buildGraph, treePath, type GraphPredicate, type StateGraph } from './graph.js';
 import { buildTrace, replay } from './trace.js';
+import { Successors } from './successors.js';
+import { evalError } from './verdict.js';
 
 export interface LivenessOptions {
   engine?: 'fast' | 'immer';
+  /**
+   * When a fairness condition is enabled in a state: 'action' (default, as TLC) when some
+   * choice of it is enabled and changes the state, even if its successor lies outside the
+   * state constraint; 'explored' only when that successor is in the explored graph.
+   */
+  enabledness?: 'action' | 'explored';
   /** Budget in bytes for the explicit graph and the SCC work arrays. */
   memory?: number;
   onProgress?: (p: Progress) => void;
@@ -44,10 +51,11 @@ export type LivenessResult<S> =
   | { status: 'incomplete'; reason: IncompleteReason; seconds: number };
 
 /** Checks the given temporal properties (in order; the first that fails is reported). */
-export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTemporal<S>[], opts: LivenessOptions = {}): LivenessResult<S> {
+export function checkTemporal<S>(of: Instance<S> | Successors<S>, properties: readonly NamedTemporal<S>[], opts: LivenessOptions = {}): LivenessResult<S> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
-  const immer = opts.engine === 'immer';
+  const succ = of instanceof Successors ? of : new Successors(of, { engine: opts.engine });
+  const inst = succ.inst;
 
   // Predicates, in property order: p (and q) of each.
   const predicates: GraphPredicate<S>[] = [];
@@ -57,12 +65,12 @@ export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTe
     return { p, q };
   });
 
-  const built = buildGraph(inst, predicates, { engine: opts.engine, memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
+  const built = buildGraph(succ, predicates, { memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
   if (built.status === 'incomplete') return { status: 'incomplete', reason: built.reason, seconds: seconds() };
-  if (built.status === 'error') return { status: 'error', error: graphError(inst, built.failure, built.parent, built.parentChoice, immer), seconds: seconds() };
+  if (built.status === 'error') return { status: 'error', error: graphError(succ, built.failure, built.parent, built.parentChoice), seconds: seconds() };
   const g = built.graph;
 
-  const fair = compileFairness(inst);
+  const fair = compileFairness(inst, (opts.enabledness ?? 'action') === 'action');
   const work = new Workspace(g);
   if (g.bytes + work.bytes + fair.bytes > (opts.memory ?? Number.POSITIVE_INFINITY))
     return { status: 'incomplete', reason: 'memory', seconds: seconds() };
@@ -71,7 +79,7 @@ export function checkTemporal<S>(inst: Instance<S>, properties: readonly NamedTe
     const prop = properties[i];
     const lasso = findLasso(g, fair, work, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
     if (!lasso) continue;
-    const violation = lassoViolation(inst, fair, prop, lasso, immer);
+    const violation = lassoViolation(succ, fair, prop, lasso);
     return { status: 'violation', violation, states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
   }
   return { status: 'ok', states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
@@ -88,9 +96,11 @@ interface FairClasses {
   readonly list: Int32Array;
   readonly conditions: readonly FairnessCondition[];
   readonly bytes: number;
+  /** Choices whose successors lie outside the constraint count as enabled (TLC's reading). */
+  readonly leaves: boolean;
 }
 
-function compileFairness<S>(inst: Instance<S>): FairClasses {
+function compileFairness<S>(inst: Instance<S>, leaves: boolean): FairClasses {
   const conditions = inst.fairness ?? [];
   const nChoices = inst.choices.length;
   const per: number[][] = Array.from({ length: nChoices }, () => []);
@@ -103,7 +113,7 @@ function compileFairness<S>(inst: Instance<S>): FairClasses {
   per.forEach((ks, c) => list.set(ks, start[c]));
   const strong = new Uint8Array(conditions.length);
   conditions.forEach((f, k) => (strong[k] = f.kind === 'strong' ? 1 : 0));
-  return { count: conditions.length, strong, start, list, conditions, bytes: start.byteLength + list.byteLength };
+  return { count: conditions.length, strong, start, list, conditions, bytes: start.byteLength + list.byteLength, leaves };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -261,20 +271,24 @@ function markFairSccs(g: StateGraph, fair: FairClasses, work: Workspace, allowed
       enabledCount.fill(0);
       taken.fill(0);
       lastNode.fill(-1);
+      // Each class enabled in v counts once for v: by an edge, or by a step leaving the constraint.
+      const enable = (v: number, c: number): void => {
+        for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
+          const k = fair.list[j];
+          if (lastNode[k] !== v) {
+            lastNode[k] = v;
+            enabledCount[k]++;
+          }
+        }
+      };
       for (let i = 0; i < comp.length; i++) {
         const v = comp[i];
         for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) {
           const c = edgeChoice[e];
-          const inside = work.comp[edgeTarget[e]] === ctok;
-          for (let j = fair.start[c]; j < fair.start[c + 1]; j++) {
-            const k = fair.list[j];
-            if (lastNode[k] !== v) {
-              lastNode[k] = v;
-              enabledCount[k]++;
-            }
-            if (inside) taken[k] = 1;
-          }
+          enable(v, c);
+          if (work.comp[edgeTarget[e]] === ctok) for (let j = fair.start[c]; j < fair.start[c + 1]; j++) taken[fair.list[j]] = 1;
         }
+        if (fair.leaves) for (let e = g.leaveStart[v]; e < g.leaveStart[v + 1]; e++) enable(v, g.leaveChoice[e]);
       }
       let anyStrongFails = false;
       for (let k = 0; k < K; k++) {
@@ -297,6 +311,11 @@ function markFairSccs(g: StateGraph, fair: FairClasses, work: Workspace, allowed
             const c = edgeChoice[e];
             for (let j = fair.start[c]; j < fair.start[c + 1]; j++) if (failing[fair.list[j]]) drop = true;
           }
+          if (fair.leaves)
+            for (let e = g.leaveStart[v]; e < g.leaveStart[v + 1] && !drop; e++) {
+              const c = g.leaveChoice[e];
+              for (let j = fair.start[c]; j < fair.start[c + 1]; j++) if (failing[fair.list[j]]) drop = true;
+            }
           if (!drop) keep[m++] = v;
         }
         if (m > 0) pending.push(keep.subarray(0, m));
@@ -430,6 +449,11 @@ function fairCycle(g: StateGraph, fair: FairClasses, work: Workspace, e: number)
       const c = edgeChoice[x];
       for (let j = fair.start[c]; j < fair.start[c + 1]; j++) enabledAt[fair.list[j]] = 1;
     }
+    if (fair.leaves)
+      for (let x = g.leaveStart[v]; x < g.leaveStart[v + 1]; x++) {
+        const c = g.leaveChoice[x];
+        for (let j = fair.start[c]; j < fair.start[c + 1]; j++) enabledAt[fair.list[j]] = 1;
+      }
   };
   computeEnabled(e);
   for (let k = 0; k < K; k++) if (!fair.strong[k] && enabledAt[k]) pending[k] = 1;
@@ -528,12 +552,13 @@ function fairnessText(conds: readonly FairnessCondition[]): string {
   return 'assuming ' + conds.map((c) => `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`).join(', ');
 }
 
-function lassoViolation<S>(inst: Instance<S>, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso, immer: boolean): Violation<S> {
-  const rep = replay(inst, lasso.path, immer);
+function lassoViolation<S>(succ: Successors<S>, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso): Violation<S> {
+  const inst = succ.inst;
+  const rep = replay(succ, lasso.path);
   const trace = buildTrace(inst, lasso.path.slice(0, rep.states.length), rep.states) as TraceStep<S>[];
   const base = { clause: prop.clause, level: prop.level, doc: prop.doc };
   if (!rep.ok) return { kind: 'nondeterminism', name: 'Replay', message: rep.message, trace };
-  const mismatch = confirm(inst, prop, lasso, rep.states);
+  const mismatch = confirm(succ, prop, lasso, rep.states);
   if (mismatch) return { kind: 'nondeterminism', name: 'Replay', message: mismatch, trace, loop: lasso.loop };
   const last = trace.length - 1;
   const cycle = lasso.loop === last
@@ -562,10 +587,10 @@ function lassoViolation<S>(inst: Instance<S>, fair: FairClasses, prop: NamedTemp
 }
 
 /** Re-evaluates the lasso on the replayed states; a different verdict means the spec is not deterministic. */
-function confirm<S>(inst: Instance<S>, prop: NamedTemporal<S>, lasso: Lasso, states: readonly S[]): string | undefined {
+function confirm<S>(succ: Successors<S>, prop: NamedTemporal<S>, lasso: Lasso, states: readonly S[]): string | undefined {
   const note = 'replay: the liveness counterexample found on the graph does not reproduce when replayed; the spec is not deterministic';
   try {
-    const same = sameState(inst, states[lasso.loop], states[states.length - 1]);
+    const same = succ.same(states[lasso.loop], states[states.length - 1]);
     if (!same) return `${note} (the cycle does not return to state ${lasso.loop})`;
     const tail = states.slice(lasso.from);
     switch (prop.kind) {
@@ -581,30 +606,7 @@ function confirm<S>(inst: Instance<S>, prop: NamedTemporal<S>, lasso: Lasso, sta
   }
 }
 
-function sameState<S>(inst: Instance<S>, a: S, b: S): boolean {
-  const schema = inst.view ? inst.view.state : inst.schema;
-  const layout = compileLayout<unknown>(schema);
-  const wa = new Uint32Array(layout.words);
-  const wb = new Uint32Array(layout.words);
-  const va = inst.view ? inst.view.of(a) : a;
-  const vb = inst.view ? inst.view.of(b) : b;
-  if (!layout.encode(va, wa, 0) || !layout.encode(vb, wb, 0)) return false;
-  return wa.every((x, i) => x === wb[i]);
-}
-
-function graphError<S>(inst: Instance<S>, f: { phase: EvalError['phase']; error: unknown; name?: string; at: number; choice?: number }, parent: Int32Array, parentChoice: Uint32Array, immer: boolean): EvalError<S> {
+function graphError<S>(succ: Successors<S>, f: { phase: EvalError['phase']; error: unknown; name?: string; at: number; choice?: number }, parent: Int32Array, parentChoice: Uint32Array): EvalError<S> {
   const path = f.at < 0 ? [f.choice ?? 0] : treePath(parent, parentChoice, f.at);
-  const rep = replay(inst, path, immer);
-  const trace = buildTrace(inst, path.slice(0, rep.states.length), rep.states);
-  const err = f.error as Error;
-  const c = f.at >= 0 && f.choice !== undefined ? inst.choices[f.choice] : undefined;
-  return {
-    message: err?.message ?? String(err),
-    phase: f.phase,
-    action: c ? inst.actions[c.action].name : undefined,
-    param: c ? c.param : undefined,
-    name: f.name,
-    trace,
-    stack: err?.stack,
-  };
+  return evalError(succ, path, f.at >= 0 ? f.choice : undefined, f);
 }

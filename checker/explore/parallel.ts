@@ -42,10 +42,10 @@ import { planBundle } from './bundle.mjs';
 import type { Instance } from '../spec.js';
 import type { CheckResult } from '../result.js';
 import { ConfigError } from '../errors.js';
-import { Search, type CheckOptions, type Stores } from './search.js';
-import { ShardedSet } from '../store/sharded.js';
-import { compileLayout } from '../store/layout.js';
-import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
+import { Search } from './search.js';
+import type { CheckOptions } from './options.js';
+import type { Successors } from './successors.js';
+import { OutOfMemory } from '../store/parents.js';
 import type { Command, Loader, Reply, WorkerInit } from './worker.js';
 import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
 
@@ -71,9 +71,6 @@ const DEAD = -1;
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
-const busy: number[][] = [];
-let totalCandidates = 0;
-const imbalance: Record<string, number> = {};
 
 class Pool {
   private readonly ctrl: Int32Array;
@@ -191,75 +188,76 @@ class Pool {
   }
 }
 
-export function checkParallel<S>(inst: Instance<S>, opts: CheckOptions, workers: number): CheckResult<S> {
+export function checkParallel<S>(succ: Successors<S>, opts: CheckOptions, workers: number): CheckResult<S> {
   if (!opts.module) throw new ConfigError('workers > 1 needs the path of the spec module (CheckOptions.module), so that each worker can load the spec');
   const module = opts.module.startsWith('file:') ? opts.module : isAbsolute(opts.module) ? opts.module : resolve(opts.module);
+  const inst = succ.inst;
 
   // The stores live in SharedArrayBuffers; the coordinator's Search owns them.
   let shardCount = 1;
   while (shardCount < workers) shardCount *= 2;
-  let search!: Search<S>;
-  const canGrow = (extra: number) => search.canGrow(extra);
-  const layout = compileLayout<S>(inst.schema);
-  const compact = !inst.view && layout.compact;
-  const stores: Stores = {
-    seen: new ShardedSet(shardCount, compact, 1 << 12, canGrow),
-    parents: new ParentStore(Math.max(inst.choices.length, inst.init.length), true),
-    cur: new StateBuffer(layout.words, 1024, true),
-    nxt: new StateBuffer(layout.words, 1024, true),
-  };
-  search = new Search(inst, opts, stores);
-  const seen = stores.seen as ShardedSet;
+  const search = new Search(succ, opts, shardCount);
+  const seen = search.sharded;
   search.initial();
   if (!search.running) return search.result();
 
   // Workers load the spec while the coordinator expands the first, small levels.
-  if (DEBUG) DEBUG(`pool start ${(performance.timeOrigin + performance.now()).toFixed(0)} (${(performance.now() - search.t0).toFixed(0)} ms)`);
+  const t0 = performance.now();
   const pool = new Pool(workers, {
     module,
     constants: { ...inst.constants },
     options: { engine: opts.engine, invariants: opts.invariants, deadlock: opts.deadlock },
     shards: seen.buffers(),
-    shape: { words: search.W, choices: inst.choices.length },
+    shape: { words: succ.W, choices: inst.choices.length },
   });
   const owners: number[][] = Array.from({ length: workers }, () => []);
   // Parents expanded per millisecond by each worker in its recent expansions. Threads on a
   // shared machine do not run at the same speed, so a chunk is cut in proportion (the
   // results do not depend on where it is cut; only the waiting at the end of a step does).
   const speed = new Array<number>(workers).fill(1);
+  const debug: Debug = { busy: [], candidates: 0, imbalance: {} };
   for (let s = 0; s < shardCount; s++) owners[s % workers].push(s);
   try {
     while (search.running) {
-      const count = search.cur.count;
+      const f = search.frontier();
       // Until the workers have loaded the spec, the coordinator goes on alone.
-      if (count < tuning.minLevel || search.depth >= search.maxDepth || (!tuning.waitForWorkers && !pool.answered())) {
+      if (f.count < tuning.minLevel || f.atBound || (!tuning.waitForWorkers && !pool.answered())) {
         search.expand();
-        if (search.failure) break;
+        if (!search.running) break;
         search.advance();
         continue;
       }
-      if (DEBUG && !pool.started) DEBUG(`workers ready at ${(performance.now() - search.t0).toFixed(0)} ms, level ${search.depth} (${count} states, ${search.parents.size} distinct)`);
+      if (DEBUG && !pool.started) DEBUG(`workers ready at ${(performance.now() - t0).toFixed(0)} ms, level ${f.depth} (${f.count} states, ${f.distinct} distinct)`);
       pool.ready();
-      const r = parallelLevel(search, seen, pool, workers, owners, speed);
+      const r = parallelLevel(search, pool, workers, owners, speed, debug);
       // A chunk holding a stop of the sequential search is re-run, with the rest of the
       // level, in order, here.
-      if (r !== 'done' && r !== 'stopped') search.expand(r.from, count);
-      if (search.failure) break;
+      if (r !== 'done' && r !== 'stopped') search.expand(r.from);
+      if (!search.running) break;
       search.advance();
-      const now = performance.now();
-      if (opts.onProgress) opts.onProgress({ distinct: search.parents.size, generated: search.generated, queue: search.cur.count, depth: search.depth, seconds: (now - search.t0) / 1000 });
+      if (opts.onProgress) {
+        const g = search.frontier();
+        opts.onProgress({ distinct: g.distinct, generated: g.generated, queue: g.count, depth: g.depth, seconds: g.seconds });
+      }
     }
     // A module that cannot load in the workers is a configuration error, even when the
     // search ended before it needed them (if they have said so by now).
     if (pool.answered()) pool.ready();
   } catch (e) {
     if (!(e instanceof OutOfMemory)) throw e;
-    search.failure = { kind: 'incomplete', reason: 'memory', parent: search.firstId, choice: 0, generated: search.generated };
+    search.outOfMemory();
   } finally {
-    if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - search.t0).toFixed(0)} ms; ${totalCandidates} candidates; busy place/insert/expand ${busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
+    if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - t0).toFixed(0)} ms; ${debug.candidates} candidates; busy place/insert/expand ${debug.busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(debug.imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
     pool.close();
   }
   return search.result();
+}
+
+/** What MIGCHECK_DEBUG reports about one parallel run. */
+interface Debug {
+  busy: number[][];
+  candidates: number;
+  imbalance: Record<string, number>;
 }
 
 interface Chunk {
@@ -299,9 +297,10 @@ function split(c: Chunk, speed: readonly number[]): number[] {
  * them), or the parent from which the level must be re-run in order (nothing of it is in
  * the stores yet).
  */
-function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, workers: number, owners: number[][], speed: number[]): 'done' | 'stopped' | { from: number } {
-  const count = search.cur.count;
-  const W = search.W;
+function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners: number[][], speed: number[], debug: Debug): 'done' | 'stopped' | { from: number } {
+  const seen = search.sharded;
+  const level = search.frontier();
+  const count = level.count;
   const chunks: Chunk[] = [];
   for (let start = 0, k = 0; start < count; start += tuning.chunk, k++) chunks.push({ start, end: Math.min(count, start + tuning.chunk), set: k % 3 });
   let abortAt: number | undefined;
@@ -318,11 +317,9 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     // Bounds of chunk I, judged before anything of it is inserted (candidates >= new states).
     if (doInsert) {
       const c = chunks[I];
-      const planned = search.parents.size + (doPlace ? chunks[P].total! : 0);
+      const planned = doPlace ? chunks[P].total! : 0;
       const held = c.lists!.reduce((a, l) => a + candidateBytes(l), 0);
-      const parentsAfter = search.parents.bytesFor(planned + c.candidates!);
-      const need = seen.bytesFor(c.candidates!) - seen.bytes + Math.max(0, parentsAfter - search.parents.bytes) + (search.nxt.count + c.candidates!) * W * 4 + held;
-      if (planned + c.candidates! > search.maxStates || !search.canGrow(Math.max(0, need))) {
+      if (!search.roomFor(planned, c.candidates!, held)) {
         abortAt = I;
         doInsert = false;
       }
@@ -332,21 +329,14 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     const tStep = DEBUG ? performance.now() : 0;
     const tables = seen.buffers().tables;
     const cmds: Command[] = [];
-    let placement: { base: number; slot: number } | undefined;
-    if (doPlace) {
-      const c = chunks[P];
-      placement = { base: search.parents.size, slot: search.nxt.count };
-      search.parents.reserve(placement.base + c.total!);
-      search.nxt.ensure(placement.slot + c.total!);
-    }
-    const parentBuffers = doPlace ? search.parents.buffers() : undefined;
-    const free = Math.max(0, search.budget - search.storeBytes());
+    const placement = doPlace ? search.reserve(chunks[P].total!) : undefined;
+    const free = search.freeBytes();
     if (doExpand) chunks[E].bounds = split(chunks[E], speed);
     for (let w = 0, off = 0; w < workers; w++) {
       const cmd: Command = { type: 'step', tables };
       if (doPlace) {
         const c = chunks[P];
-        cmd.place = { set: c.set, parents: parentBuffers!, nxt: search.nxt.data.buffer as SharedArrayBuffer, base: placement!.base + off, slot: placement!.slot + off, firstId: search.firstId };
+        cmd.place = { set: c.set, parents: placement!.parents, nxt: placement!.nxt, base: placement!.base + off, slot: placement!.slot + off, firstId: level.firstId };
         off += c.winners![w];
       }
       if (doInsert) cmd.insert = { shards: owners[w], lists: chunks[I].lists! };
@@ -354,10 +344,10 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
         const c = chunks[E];
         cmd.expand = {
           set: c.set,
-          cur: search.cur.data.buffer as SharedArrayBuffer,
+          cur: level.data,
           count,
-          firstId: search.firstId,
-          depth: search.depth,
+          firstId: level.firstId,
+          depth: level.depth,
           from: c.bounds![w],
           to: c.bounds![w + 1],
           candidateBytes: free / (4 * workers),
@@ -367,12 +357,12 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
     }
     const replies = pool.run(cmds) as Extract<Reply, { type: 'step' }>[];
     if (DEBUG) {
-      replies.forEach((r, w) => r.ms!.forEach((m, i) => ((busy[w] ??= [0, 0, 0])[i] += m)));
+      replies.forEach((r, w) => r.ms!.forEach((m, i) => ((debug.busy[w] ??= [0, 0, 0])[i] += m)));
       // Time each worker waited for the slowest one at the end of this step, by phase mix.
       const tot = replies.map((r) => r.ms!.reduce((a, b) => a + b, 0));
       const max = Math.max(...tot);
       const key = `${doPlace ? 'P' : '-'}${doInsert ? 'I' : '-'}${doExpand ? 'E' : '-'}`;
-      tot.forEach((t) => (imbalance[key] = (imbalance[key] ?? 0) + max - t));
+      tot.forEach((t) => (debug.imbalance[key] = (debug.imbalance[key] ?? 0) + max - t));
     }
 
     if (doPlace) {
@@ -381,20 +371,12 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       for (let w = 0, off = 0, genOff = 0; w < workers; off += c.winners![w], genOff += c.generated![w], w++) {
         const bad = replies[w].placed!.bad;
         if (!bad) continue;
-        const id = placement!.base + off + bad.rank;
-        search.parents.setSize(id + 1);
-        search.nxt.count = placement!.slot + off + bad.rank + 1;
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
-        const from = c.bounds![w];
-        search.generated += genOff + search.countGenerated(from, bad.parent, bad.choice);
-        const where = { parent: search.firstId + bad.parent, choice: bad.choice, at: id, generated: search.generated, name: search.invariants[bad.invariant].name };
-        search.failure = bad.kind === 'violation' ? { kind: 'violation', vkind: 'invariant', ...where } : { kind: 'error', phase: 'invariant', error: bad.error, ...where };
+        search.stopAtInvariant(placement!.base + off + bad.rank, placement!.slot + off + bad.rank, genOff, c.bounds![w], bad.parent, bad.choice, bad.invariant, bad.kind === 'error' ? { error: bad.error } : undefined);
         return 'stopped';
       }
-      search.parents.setSize(placement!.base + c.total!);
-      search.nxt.count = placement!.slot + c.total!;
-      search.generated += c.generated!.reduce((a, b) => a + b, 0);
+      search.placed(placement!.base, placement!.slot, c.total!, c.generated!.reduce((a, b) => a + b, 0));
       tuning.levelsInParallel++;
     }
     if (doInsert) {
@@ -402,11 +384,7 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       for (const r of replies) {
         const ins = r.inserted!;
         if (!ins.ok) throw new OutOfMemory('a worker could not grow its shard of the seen-set');
-        if (ins.grown.length > 0) {
-          const t = seen.buffers().tables;
-          for (const [s, b] of ins.grown) t[s] = b;
-          seen.adoptTables(t);
-        }
+        search.adoptGrown(ins.grown);
       }
       c.winners = c.lists!.map((_, l) => replies.reduce((a, r) => a + r.inserted!.winners[l], 0));
       c.total = c.winners.reduce((a, b) => a + b, 0);
@@ -422,11 +400,11 @@ function parallelLevel<S>(search: Search<S>, seen: ShardedSet, pool: Pool, worke
       else {
         c.lists = replies.map((r) => r.expanded!.candidates);
         c.candidates = c.lists.reduce((a, l) => a + l.count, 0);
-        if (DEBUG) totalCandidates += c.candidates;
+        if (DEBUG) debug.candidates += c.candidates;
         c.generated = replies.map((r) => r.expanded!.generated);
       }
     }
-    if (DEBUG) DEBUG(`level ${search.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);
+    if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);
   }
   return abortAt === undefined ? 'done' : { from: chunks[abortAt].start };
 }

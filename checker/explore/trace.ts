@@ -3,45 +3,30 @@
 // A step whose guard is false on replay, or a recipe that gives a different state, means
 // the spec is not deterministic (it reads a clock, a random number or outside state).
 
-import { produce, freeze } from 'immer';
 import { leaves, show, type Leaf } from '../schema.js';
 import { stepLabel, type Instance } from '../spec.js';
 import type { TraceStep } from '../result.js';
-import { compileLayout } from '../store/layout.js';
+import type { Successors } from './successors.js';
 
 export type Replay<S> = { ok: true; states: S[] } | { ok: false; states: S[]; message: string };
 
 /**
- * Replays a path. `last` replaces the final state when it cannot be recomputed faithfully
- * (a TypeOK violation: the out-of-domain value found by the search is shown as it was).
+ * Replays a path with the run's own Successors. `last` replaces the final state when it
+ * cannot be recomputed faithfully (a TypeOK violation: the out-of-domain value found by the
+ * search is shown as it was).
  */
-export function replay<S>(inst: Instance<S>, path: readonly number[], immer: boolean, last?: unknown): Replay<S> {
-  const layout = compileLayout<S>(inst.schema);
-  const buf = new Uint32Array(layout.words);
-  const copy = (s: S): S => {
-    if (!layout.encode(s, buf, 0)) return structuredClone(s);
-    return layout.decode(buf, 0);
-  };
+export function replay<S>(succ: Successors<S>, path: readonly number[], last?: unknown): Replay<S> {
+  const inst = succ.inst;
   const states: S[] = [];
   if (path.length === 0) return { ok: true, states };
   const s0 = inst.init[path[0]];
-  states.push(path.length === 1 && last !== undefined ? (last as S) : copy(s0));
+  states.push(path.length === 1 && last !== undefined ? (last as S) : succ.copy(s0));
   for (let k = 1; k < path.length; k++) {
-    const prev = states[k - 1];
-    const c = inst.choices[path[k]];
-    const a = inst.actions[c.action];
-    const where = `step ${k} (${a.name})`;
+    const where = `step ${k} (${inst.actions[inst.choices[path[k]].action].name})`;
     try {
-      const base = immer ? (freeze(copy(prev), true) as S) : prev;
-      if (a.def.enabled && !a.def.enabled(base, c.param))
+      const next = succ.step(states[k - 1], path[k]);
+      if (next === undefined)
         return { ok: false, states, message: `replay: ${where} is not enabled on replay although the search took it; the spec is not deterministic` };
-      let next: S;
-      if (immer) next = produce(base, (d: S) => a.def.next(d, c.param) as never) as S;
-      else {
-        const d = copy(prev);
-        const r = a.def.next(d, c.param);
-        next = r === undefined ? d : (r as S);
-      }
       states.push(k === path.length - 1 && last !== undefined ? (last as S) : next);
     } catch (e) {
       return { ok: false, states, message: `replay: ${where} threw: ${(e as Error)?.message ?? String(e)}` };

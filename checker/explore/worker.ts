@@ -10,9 +10,11 @@
 import { workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { instantiate, isSpec, type ConstValue } from '../spec.js';
-import { Search, type CheckOptions } from './search.js';
+import type { CheckOptions } from './options.js';
+import { Successors } from './successors.js';
+import { deadlockSetting } from './search.js';
 import { ShardedSet, type ShardedBuffers } from '../store/sharded.js';
-import { ParentStore, StateBuffer } from '../store/parents.js';
+import { ParentStore, OutOfMemory } from '../store/parents.js';
 import { Candidates, viewCandidates, type CandidateBuffers } from '../store/candidates.js';
 
 /** How a worker loaded its code and the spec: bundled, or through the TypeScript loader. */
@@ -120,29 +122,26 @@ export function specUrl(module: string): string {
   return module.startsWith('file:') ? module : pathToFileURL(module).href;
 }
 
-async function start(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<{ search: Search<unknown>; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {
+async function start(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<{ succ: Successors<unknown>; deadlock: boolean; seen: ShardedSet; candidates: Candidates[]; keepFp: boolean } | undefined> {
   try {
     const mod = await load();
     const spec = mod.default ?? mod.spec;
     if (!isSpec(spec)) throw new Error(`${init.module} does not export a spec`);
+    // The model's functions cannot cross threads, so each worker runs the spec's setup()
+    // once for its own instance (with the coordinator's constants); the shape check below
+    // and the differential worker tests pin that it builds the same model.
     const inst = instantiate(spec, init.constants);
     const seen = new ShardedSet(init.shards.tables.length, init.shards.compact, 0, undefined, init.shards);
-    const search = new Search(inst, { ...init.options, memory: Number.POSITIVE_INFINITY }, {
-      seen,
-      parents: new ParentStore(),
-      cur: new StateBuffer(1, 1),
-      nxt: new StateBuffer(1, 1),
-    });
-    if (search.W !== init.shape.words || inst.choices.length !== init.shape.choices)
-      throw new Error(`${init.module} builds a different model in a worker (${search.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
+    const succ = new Successors(inst, init.options);
+    if (succ.W !== init.shape.words || inst.choices.length !== init.shape.choices)
+      throw new Error(`${init.module} builds a different model in a worker (${succ.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
     // Three candidate sets: a chunk's set lives from its expansion to its placement, two steps later.
-    const keepFp = !!inst.view || !search.layout.exact;
+    const keepFp = !!inst.view || !succ.exact;
     const maxChoice = Math.max(inst.choices.length, inst.init.length);
     const choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
-    const candidates = [0, 1, 2].map(() => new Candidates(search.W, keepFp, seen.shards, choiceBytes));
-    search.sharded = seen;
+    const candidates = [0, 1, 2].map(() => new Candidates(succ.W, keepFp, seen.shards, choiceBytes));
     reply(1, { type: 'ready', loader });
-    return { search, seen, candidates, keepFp };
+    return { succ, deadlock: deadlockSetting(succ, init.options), seen, candidates, keepFp };
   } catch (e) {
     reply(1, { type: 'error', message: (e as Error)?.message ?? String(e) });
     return undefined;
@@ -157,11 +156,10 @@ async function start(load: () => Promise<Record<string, unknown>>, loader: Loade
 export async function runWorker(load: () => Promise<Record<string, unknown>>, loader: Loader): Promise<void> {
   const ctx = await start(load, loader);
   if (ctx) {
-    const { search, seen, candidates, keepFp } = ctx;
-    const W = search.W;
+    const { succ, deadlock, seen, candidates, keepFp } = ctx;
+    const W = succ.W;
     let parents: ParentStore | undefined;
     const fp = new Uint32Array(2);
-    const layout = search.layout;
     let last = 1;
     for (;;) {
       Atomics.wait(ctrl, 0, last);
@@ -186,18 +184,43 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     }
 
     function expand(p: ExpandPart): NonNullable<Extract<Reply, { type: 'step' }>['expanded']> {
+      // The successors go to their shard's owner, who inserts them (phase B); invariants
+      // run on the new states when they are placed (phase C). Any stop of the sequential
+      // search (a failure, a deadlock, a full list) just ends the slice: the coordinator
+      // re-runs the level in order.
       const set = candidates[p.set];
-      search.cur.adopt(p.cur, p.count);
-      search.firstId = p.firstId;
-      search.depth = p.depth;
-      search.failure = undefined;
-      search.generated = 0;
       set.clear();
       set.maxBytes = p.candidateBytes;
-      search.collector = set;
-      search.expand(p.from, p.to);
-      search.collector = undefined;
-      return { ok: search.failure === undefined, generated: search.generated, candidates: set.buffers() };
+      const data = new Uint32Array(p.cur);
+      const batch = succ.batch;
+      let generated = 0;
+      try {
+        for (let i = p.from; i < p.to; i++) {
+          succ.expand(data, i * W);
+          if (batch.stop !== undefined) return { ok: false, generated, candidates: set.buffers() };
+          const n = batch.n;
+          for (let k = 0; k < n; k++) {
+            if (batch.kept[k] === 0) continue;
+            const hi = batch.hi[k];
+            const lo = batch.lo[k];
+            if (!set.push(batch.words, k * W, i, batch.choice[k], hi, lo, seen.shardOf(hi, lo))) return { ok: false, generated, candidates: set.buffers() };
+          }
+          generated += batch.generated;
+          if (n === 0 && deadlock) {
+            let terminal = false;
+            try {
+              terminal = succ.terminalAt(data, i * W);
+            } catch {
+              terminal = false;
+            }
+            if (!terminal) return { ok: false, generated, candidates: set.buffers() };
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof OutOfMemory)) throw e;
+        return { ok: false, generated, candidates: set.buffers() };
+      }
+      return { ok: true, generated, candidates: set.buffers() };
     }
 
     function insert(p: InsertPart): NonNullable<Extract<Reply, { type: 'step' }>['inserted']> {
@@ -227,7 +250,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
                 bHi[k] = 0x80000000;
                 bLo[k] = v.words[c];
               } else {
-                layout.fingerprint(v.words, c * W, fp);
+                succ.fingerprintPacked(v.words, c * W, fp);
                 bHi[k] = fp[0];
                 bLo[k] = fp[1];
               }
@@ -255,7 +278,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
       let id = p.base;
       let o = p.slot * W;
       let bad: InvariantStop | undefined;
-      const check = search.invariants.length > 0;
+      const check = succ.invariants.length > 0;
       for (let j = 0; j < count; j++) {
         const sh = shard[j];
         if (wins[sh][at[sh]++] !== 1) continue;
@@ -265,10 +288,10 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
         if (check && bad === undefined) {
           // Invariants run on new states only, as in the sequential search.
           try {
-            const v = search.invariantsAt(words, src);
+            const v = succ.invariantsAt(words, src);
             if (v >= 0) bad = { rank: id - p.base, kind: 'violation', invariant: v, parent: parent[j], choice: choice[j] };
           } catch (e) {
-            bad = { rank: id - p.base, kind: 'error', invariant: search.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j] };
+            bad = { rank: id - p.base, kind: 'error', invariant: succ.invariantIndex, error: cloneable(e), parent: parent[j], choice: choice[j] };
           }
         }
         id++;

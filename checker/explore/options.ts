@@ -1,0 +1,50 @@
+// What a run of check() may be told: the options of every strategy, in one place.
+
+import type { Progress } from '../result.js';
+
+export interface CheckOptions {
+  /** Only these invariants / action properties (by name); default all. */
+  invariants?: readonly string[];
+  /**
+   * Report states without successors that are not terminal (default: the spec's
+   * `check.deadlock`, else true).
+   */
+  deadlock?: boolean;
+  /** Stop as incomplete rather than store more than this many distinct states. */
+  maxStates?: number;
+  /** Do not explore beyond this depth (initial states are depth 1). */
+  maxDepth?: number;
+  /**
+   * Budget in bytes for the seen-set, parent pointers and frontier (default: 80% of the
+   * machine's or container's memory). When the next growth would exceed it the search
+   * stops as `incomplete` (reason 'memory') with its statistics.
+   */
+  memory?: number;
+  /** Action semantics: 'fast' (default) or 'immer' (the reference). */
+  engine?: 'fast' | 'immer';
+  /**
+   * Worker threads (default 1: the search runs in the calling thread). With N > 1 each
+   * level is expanded by N workers sharing one seen-set; counts and counterexamples are
+   * identical to a single-threaded run. Workers load the spec from `module`.
+   */
+  workers?: number;
+  /** Path or file URL of the module whose default export (or `spec` export) is the instance's spec; needed for workers > 1. */
+  module?: string;
+  /**
+   * Temporal properties to check: all (`true`, the default), none (`false`) or these names.
+   * When absent and `invariants` names some claims, exactly the temporal properties named
+   * there are checked (so `--invariant Progress` selects one temporal property).
+   */
+  temporal?: boolean | readonly string[];
+  /**
+   * When a fairness condition counts as enabled in a state (liveness only):
+   *  - 'action' (the default, as TLC): when some choice of it is enabled there and changes
+   *    the state, even if every such successor lies outside the state constraint;
+   *  - 'explored': only when such a successor is in the explored graph (inside the
+   *    constraint), the reading migcheck had before issue 12.
+   */
+  enabledness?: 'action' | 'explored';
+  /** Called about every `progressInterval` ms during long runs. */
+  onProgress?: (p: Progress) => void;
+  progressInterval?: number;
+}
