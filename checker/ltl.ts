@@ -90,10 +90,10 @@ export function step<S>(name: string, fn: (before: S, after: S, step: Step) => b
   return { op: 'atom', atom: { kind: 'step', name, fn } };
 }
 
-/** v' = v (UNCHANGED v); the whole state when `vars` is absent. */
+/** v' = v (UNCHANGED v); the whole state when `vars` is absent. Shown as the function's name, or `v`. */
 export function unchanged<S>(vars?: Vars<S>, name?: string): Formula<S> {
   if (vars !== undefined && typeof vars !== 'function') throw new SpecError(`unchanged(): 'vars' must be a function of the state`);
-  return { op: 'atom', atom: { kind: 'unchanged', name: name ?? (vars ? 'v' : 'vars'), vars } };
+  return { op: 'atom', atom: { kind: 'unchanged', name: name ?? (vars ? vars.name || 'v' : 'vars'), vars } };
 }
 
 /** <<A>>_v = A /\ v' # v. */
@@ -224,7 +224,7 @@ function fair<S>(kind: 'weak' | 'strong', a: Formula<S> | string, opts: FairOpti
   if (bad) throw new SpecError(`${kind === 'weak' ? 'WF' : 'SF'} takes an action formula, but its argument contains ${bad}`);
   if (opts.perValue && !(f.op === 'atom' && f.atom.kind === 'action'))
     throw new SpecError(`${kind === 'weak' ? 'WF' : 'SF'}(${show(f)}): perValue needs a named action, e.g. action('Send')`);
-  const name = opts.name ?? `${kind === 'weak' ? 'WF' : 'SF'}_${opts.vars ? 'v' : 'vars'}(${showAtomArg(f)}${opts.perValue ? '(*)' : ''})`;
+  const name = opts.name ?? `${kind === 'weak' ? 'WF' : 'SF'}_${opts.vars ? 'v' : 'vars'}(${show(f)}${opts.perValue ? '(*)' : ''})`;
   return { kind, action: f, vars: opts.vars, perValue: opts.perValue, name };
 }
 
@@ -339,7 +339,7 @@ function mkRelease<S>(l: Nnf<S>, r: Nnf<S>): Nnf<S> {
 // Atoms and printing.
 
 /** Whether an atom is judged on a state (state predicates, ENABLED) or on a step. */
-export function atomLevel(a: Atom<unknown>): 'state' | 'action' {
+export function atomLevel<S>(a: Atom<S>): 'state' | 'action' {
   return a.kind === 'state' || a.kind === 'enabled' ? 'state' : 'action';
 }
 
@@ -358,7 +358,27 @@ export function sameAtom<S>(a: Atom<S>, b: Atom<S>): boolean {
         return (p as { label: string }).label.replace(/\s+/g, '') === (q as { label: string }).label.replace(/\s+/g, '');
       return false;
     }
-    case 'enabled': return false;
+    case 'enabled': return b.kind === 'enabled' && sameFormula(a.action, b.action);
+  }
+}
+
+/** Structural equality of formulas, atoms compared by `sameAtom`. */
+export function sameFormula<S>(f: Formula<S>, g: Formula<S>): boolean {
+  if (f === g) return true;
+  switch (f.op) {
+    case 'true': case 'false': return g.op === f.op;
+    case 'atom': return g.op === 'atom' && sameAtom(f.atom, g.atom);
+    case 'not': case 'always': case 'eventually': return g.op === f.op && sameFormula(f.arg, (g as typeof f).arg);
+    case 'and': case 'or': {
+      if (g.op !== f.op) return false;
+      const h = g as typeof f;
+      return f.args.length === h.args.length && f.args.every((x, i) => sameFormula(x, h.args[i]));
+    }
+    case 'implies': case 'leadsTo': {
+      if (g.op !== f.op) return false;
+      const h = g as typeof f;
+      return sameFormula(f.left, h.left) && sameFormula(f.right, h.right);
+    }
   }
 }
 
@@ -383,20 +403,42 @@ export function atomsOf<S>(f: Formula<S> | Nnf<S>): Atom<S>[] {
 
 function showAtomArg<S>(f: Formula<S>): string {
   const s = show(f);
-  return f.op === 'atom' ? s : `(${s})`;
+  return f.op === 'atom' || isAngleOrSquare(f) ? s : `(${s})`;
+}
+
+function atomText<S>(a: Atom<S>): string {
+  return a.kind === 'unchanged' ? `UNCHANGED ${a.name}` : a.name;
+}
+
+function isAngleOrSquare<S>(g: Formula<S> | Nnf<S>): boolean {
+  if (!('args' in g) || g.args.length !== 2) return false;
+  const u = g.args[1];
+  return g.op === 'and' ? u.op === 'not' && u.arg.op === 'atom' && u.arg.atom.kind === 'unchanged' : u.op === 'atom' && u.atom.kind === 'unchanged';
 }
 
 /** A formula in TLA+ notation, e.g. `[]<>(ENABLED Send => <<Send>>_vars)`. */
 export function show<S>(f: Formula<S> | Nnf<S>): string {
-  const par = (g: Formula<S> | Nnf<S>) => (g.op === 'atom' || g.op === 'lit' || g.op === 'true' || g.op === 'false' || g.op === 'not' || g.op === 'always' || g.op === 'eventually' ? show(g) : `(${show(g)})`);
+  const par = (g: Formula<S> | Nnf<S>) => (isAngleOrSquare(g) || g.op === 'atom' || g.op === 'lit' || g.op === 'true' || g.op === 'false' || g.op === 'not' || g.op === 'always' || g.op === 'eventually' ? show(g) : `(${show(g)})`);
   switch (f.op) {
     case 'true': return 'TRUE';
     case 'false': return 'FALSE';
-    case 'atom': return f.atom.name;
-    case 'lit': return f.positive ? f.atom.name : `~${f.atom.name}`;
+    case 'atom': return atomText(f.atom);
+    case 'lit': return f.positive ? atomText(f.atom) : `~${atomText(f.atom)}`;
     case 'not': return `~${par(f.arg)}`;
-    case 'and': return 'args' in f ? f.args.map(par).join(' /\\ ') : `${par(f.left)} /\\ ${par(f.right)}`;
-    case 'or': return 'args' in f ? f.args.map(par).join(' \\/ ') : `${par(f.left)} \\/ ${par(f.right)}`;
+    case 'and':
+      if ('args' in f) {
+        const [a, u] = f.args;
+        if (f.args.length === 2 && u.op === 'not' && u.arg.op === 'atom' && u.arg.atom.kind === 'unchanged') return `<<${show(a)}>>_${u.arg.atom.name}`;
+        return f.args.map(par).join(' /\\ ');
+      }
+      return `${par(f.left)} /\\ ${par(f.right)}`;
+    case 'or':
+      if ('args' in f) {
+        const [a, u] = f.args;
+        if (f.args.length === 2 && u.op === 'atom' && u.atom.kind === 'unchanged') return `[${show(a)}]_${u.atom.name}`;
+        return f.args.map(par).join(' \\/ ');
+      }
+      return `${par(f.left)} \\/ ${par(f.right)}`;
     case 'implies': return `${par(f.left)} => ${par(f.right)}`;
     case 'always': return `[]${par(f.arg)}`;
     case 'eventually': return `<>${par(f.arg)}`;

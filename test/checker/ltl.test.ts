@@ -1,0 +1,181 @@
+// The LTL language of checker/ltl.ts: builders that read like TLA+, the negation normal form
+// (checked against the brute-force lasso semantics of ltl-lasso.ts, so the rewrite rules are
+// not trusted), the three legacy forms and the fairness conditions as formulas.
+
+import { describe, it, expect, expectTypeOf } from 'vitest';
+import {
+  FALSE, TRUE, action, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
+  implies, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
+  type Atom, type Formula, type Nnf,
+} from '../../checker/ltl.js';
+import { SpecError } from '../../checker/errors.js';
+import { evalFormula, evalNnf, randomLasso, rng, showLasso, type AtomValue } from './ltl-lasso.js';
+
+interface S { readonly x: number; readonly pc: 'a' | 'b' }
+const p = pred('p', (s: S) => s.x > 0);
+const q = pred('q', (s: S) => s.pc === 'b');
+const r = enabled<S>('Recv');
+const leaves = [p, q, r, action('Send')] as Formula<S>[];
+const atomOf = (f: Formula<S>) => (f as Extract<Formula<S>, { op: 'atom' }>).atom;
+const value = (list: readonly Atom<S>[]): AtomValue => (a, letter) => {
+  const k = list.findIndex((b) => sameAtom(a as Atom<S>, b));
+  if (k < 0) throw new Error(`unknown atom ${a.name}`);
+  return ((letter >> k) & 1) === 1;
+};
+const leafValue = value(leaves.map(atomOf));
+
+function randomFormula(rand: () => number, depth: number): Formula<S> {
+  if (depth === 0 || rand() < 0.2) return rand() < 0.05 ? (rand() < 0.5 ? TRUE : FALSE) : leaves[Math.floor(rand() * leaves.length)];
+  const sub = () => randomFormula(rand, depth - 1);
+  const ops = [not, (a: Formula<S>) => and(a, sub()), (a: Formula<S>) => or(a, sub()), (a: Formula<S>) => implies(a, sub()), always, eventually, (a: Formula<S>) => leadsTo(a, sub())];
+  return ops[Math.floor(rand() * ops.length)](sub()) as Formula<S>;
+}
+
+describe('the builders', () => {
+  it('print as TLA+', () => {
+    const pc = (s: S) => s.pc;
+    expect(show(always(eventually(angle('Next'))))).toBe('[]<><<Next>>_vars');
+    expect(show(eventually(always(square(action('Next'), pc))))).toBe('<>[][Next]_pc');
+    expect(show(always(implies(p, eventually(always(q)))))).toBe('[](p => <>[]q)');
+    expect(show(leadsTo(p, or(q, not(p))))).toBe('p ~> (q \\/ ~p)');
+    expect(show(enabled(action('Send', (m: { to: string }) => m.to === 'b')))).toBe('ENABLED Send(…)');
+    expect(show(not(unchanged()))).toBe('~UNCHANGED vars');
+  });
+
+  it('infer the state type from the predicates', () => {
+    expectTypeOf(always((s: S) => s.x > 0)).toEqualTypeOf<Formula<S>>();
+    expectTypeOf(leadsTo(p, q)).toEqualTypeOf<Formula<S>>();
+    // Atoms that do not look at the state fit any formula.
+    expectTypeOf(and(p, action('Send'))).toEqualTypeOf<Formula<S>>();
+  });
+
+  it('turn a plain function into a state predicate', () => {
+    const f = always((s: S) => s.x === 1);
+    expect(f.op === 'always' && f.arg.op === 'atom' && f.arg.atom.kind).toBe('state');
+    expect(atomLevel(atomOf(p))).toBe('state');
+    expect(atomLevel(atomOf(r))).toBe('state');
+    expect(atomLevel(atomOf(action('Send') as Formula<S>))).toBe('action');
+    expect(atomLevel(atomOf(unchanged() as Formula<S>))).toBe('action');
+    expect(atomLevel(atomOf(step('Grows', (a: S, b: S) => b.x > a.x)))).toBe('action');
+  });
+
+  it('reject ENABLED and fairness of a temporal formula, and nested ENABLED', () => {
+    expect(() => enabled(always(p))).toThrow(SpecError);
+    expect(() => enabled(always(p))).toThrow(/ENABLED takes an action formula, but its argument contains \[\]/);
+    expect(() => enabled(and(action('A'), eventually(q)))).toThrow(/contains <>/);
+    expect(() => enabled(not(enabled('A')))).toThrow(/ENABLED inside ENABLED/);
+    expect(() => wf(leadsTo(p, q))).toThrow(/WF takes an action formula, but its argument contains ~>/);
+    expect(() => sf(or(action('A'), action('B')), { perValue: true })).toThrow(/perValue needs a named action/);
+    expect(() => action('A', 3 as never)).toThrow(/parameter filter must be a list of values, a predicate or \{ label \}/);
+    expect(() => always(42 as never)).toThrow(/expected a temporal formula or a state predicate, got 42/);
+  });
+
+  it('collect each atom once', () => {
+    const fn = (s: S) => s.x > 0;
+    const f = and(action('A'), action('A'), always(fn), eventually(fn), action('B', { label: 'B(1, 2)' }), action('B', { label: 'B(1,2)' }), action('B'), enabled(angle('A')), enabled(angle('A')), enabled('A'));
+    expect(atomsOf(f).map((a) => a.name)).toEqual(['A', 'fn', 'B(1, 2)', 'B', 'ENABLED <<A>>_vars', 'ENABLED A']);
+  });
+});
+
+describe('the negation normal form', () => {
+  it('has the value of the formula, and of its negation, at every position of random lassos', () => {
+    const seed = 1312;
+    const rand = rng(seed);
+    let trueCount = 0;
+    for (let k = 0; k < 1500; k++) {
+      const f = randomFormula(rand, 1 + Math.floor(rand() * 4));
+      const pos = toNnf(f), neg = toNnf(f, true);
+      for (let j = 0; j < 20; j++) {
+        const w = randomLasso(rand, leaves.length);
+        const want = evalFormula(f as Formula<unknown>, w, leafValue);
+        const got = evalNnf(pos as Nnf<unknown>, w, leafValue);
+        const gotNeg = evalNnf(neg as Nnf<unknown>, w, leafValue);
+        if (want.some((x, i) => x !== got[i] || x === gotNeg[i]))
+          expect.fail(`seed ${seed}: ${show(f)} on ${showLasso(w, leaves.length)}: [${want}] but NNF ${show(pos)} gives [${got}], its negation ${show(neg)} [${gotNeg}]`);
+        if (want[0]) trueCount++;
+      }
+    }
+    expect(trueCount).toBeGreaterThan(5000);
+    expect(trueCount).toBeLessThan(25000);
+  });
+
+  it('folds constants and writes [] and <> as R and U', () => {
+    expect(toNnf(always(p))).toEqual({ op: 'release', left: { op: 'false' }, right: { op: 'lit', atom: atomOf(p), positive: true } });
+    expect(toNnf(not(eventually(p)))).toEqual({ op: 'release', left: { op: 'false' }, right: { op: 'lit', atom: atomOf(p), positive: false } });
+    expect(toNnf(and(p, FALSE))).toEqual({ op: 'false' });
+    expect(toNnf(always(or(TRUE, q)))).toEqual({ op: 'true' });
+  });
+});
+
+const bit = (letter: number, k: number) => ((letter >> k) & 1) === 1;
+
+describe('the three forms of Temporal', () => {
+  const list = [atomOf(p), atomOf(q)];
+  const v = value(list);
+  it('mean on random lassos what docs/decisions/liveness.md says', () => {
+    const rand = rng(99);
+    for (let k = 0; k < 3000; k++) {
+      const w = randomLasso(rand, 2, 4, 5);
+      const all = [...w.prefix, ...w.loop];
+      const at = (i: number) => (i < all.length ? all[i] : w.loop[(i - w.prefix.length) % w.loop.length]);
+      // p ~> q: every position with p has q then or at some later position (checking past
+      // one full turn of the loop is enough).
+      const horizon = all.length + w.loop.length;
+      let leads = true;
+      for (let i = 0; i < all.length; i++) {
+        if (!bit(at(i), 0)) continue;
+        let ok = false;
+        for (let j = i; j <= i + horizon && !ok; j++) ok = bit(at(j), 1);
+        if (!ok) leads = false;
+      }
+      const infOften = w.loop.some((x) => bit(x, 0));
+      const eventuallyForEver = w.loop.every((x) => bit(x, 0));
+      const at0 = (t: Parameters<typeof fromTemporal<S>>[0]) => evalFormula(fromTemporal(t) as Formula<unknown>, w, v)[0];
+      // The same functions as p and q, so that the atoms are the test's.
+      const pf = atomOf(p) as Extract<Atom<S>, { kind: 'state' }>, qf = atomOf(q) as Extract<Atom<S>, { kind: 'state' }>;
+      expect(at0({ leadsTo: [pf.fn, qf.fn] }), showLasso(w, 2)).toBe(leads);
+      expect(at0({ alwaysEventually: pf.fn }), showLasso(w, 2)).toBe(infOften);
+      expect(at0({ eventuallyAlways: pf.fn }), showLasso(w, 2)).toBe(eventuallyForEver);
+    }
+  });
+});
+
+describe('fairness', () => {
+  it('maps the legacy entries to conditions, weak ones first, in the order written', () => {
+    const fs = fromFairness({ strong: ['C(*)'], weak: ['A', 'B(1, x)'] });
+    expect(fs.map((f) => [f.kind, f.name, f.perValue ?? false])).toEqual([
+      ['weak', 'A', false], ['weak', 'B(1, x)', false], ['strong', 'C(*)', true],
+    ]);
+    const b = atomOf(fs[1].action as Formula<S>);
+    expect(b.kind === 'action' && b.action === 'B' && b.params).toEqual({ label: 'B(1, x)' });
+    expect(() => fromFairness({ weak: ['('] })).toThrow(SpecError);
+  });
+
+  it('gives one condition per value with each()', () => {
+    const clients = ['c1', 'c2'];
+    const fs = each(clients, (c) => wf(action('Send', (m: { client: string }) => m.client === c), { name: `WF(Send(${c}, _))` }));
+    expect(fs.map((f) => f.name)).toEqual(['WF(Send(c1, _))', 'WF(Send(c2, _))']);
+    expect(wf('Tick').name).toBe('WF_vars(Tick)');
+    expect(sf(or(action('A'), action('B')), { vars: (s: S) => s.pc }).name).toBe('SF_v(A \\/ B)');
+  });
+
+  it('means, as a formula, what WF and SF mean on random lassos', () => {
+    // Atoms: ENABLED <<A>>_vars (bit 0), A (bit 1), UNCHANGED vars (bit 2).
+    const A = action('A') as Formula<S>;
+    const weak = fairnessFormula(wf(A)), strong = fairnessFormula(sf(A));
+    const en = atomsOf(weak).find((a) => a.kind === 'enabled')!;
+    expect(show(weak)).toBe('<>[]ENABLED <<A>>_vars => []<><<A>>_vars');
+    const list = [en, atomOf(A), atomOf(unchanged() as Formula<S>)];
+    const v = value(list as Atom<S>[]);
+    const rand = rng(5);
+    for (let k = 0; k < 3000; k++) {
+      const w = randomLasso(rand, 3, 3, 5);
+      const taken = w.loop.some((x) => bit(x, 1) && !bit(x, 2));
+      const wfHolds = taken || w.loop.some((x) => !bit(x, 0));
+      const sfHolds = taken || w.loop.every((x) => !bit(x, 0));
+      expect(evalFormula(weak as Formula<unknown>, w, v)[0], showLasso(w, 3)).toBe(wfHolds);
+      expect(evalFormula(strong as Formula<unknown>, w, v)[0], showLasso(w, 3)).toBe(sfHolds);
+    }
+    expect(() => fairnessFormula(wf('A', { perValue: true }))).toThrow(/expand it first/);
+  });
+});
