@@ -54,6 +54,8 @@ export interface Buchi<S = unknown> {
 export interface BuchiOptions {
   /** Stop with a SpecError beyond this many tableau nodes (default 100,000). */
   readonly maxStates?: number;
+  /** Apply `reduce` (default true). */
+  readonly reduce?: boolean;
 }
 
 /** The automaton of the behaviours on which `f` (in negation normal form) holds. */
@@ -130,37 +132,69 @@ export function buchi<S>(f: Nnf<S>, opts: BuchiOptions = {}): Buchi<S> {
     }
   }
 
-  // Successor lists from the incoming sets, then states without an infinite run removed
-  // (a node whose every continuation was contradictory has no successor).
-  const succ: number[][] = done.map(() => []);
-  done.forEach((d, id) => {
-    for (const i of d.incoming) if (i !== INIT) succ[i].push(id);
-  });
-  const alive = pruneDead(succ);
-  const renumber = new Int32Array(done.length).fill(-1);
-  let count = 0;
-  for (let i = 0; i < done.length; i++) if (alive[i]) renumber[i] = count++;
-
-  const states: BuchiState[] = [];
-  const initial: number[] = [];
-  for (let i = 0; i < done.length; i++) {
-    if (!alive[i]) continue;
-    const label: Literal[] = [];
-    for (const x of [...done[i].old].sort((a, b) => a - b)) {
+  // Successor lists from the incoming sets; labels are the literals among `old`.
+  const states: BuchiState[] = done.map((d) => ({
+    label: [...d.old].sort((a, b) => a - b).flatMap((x) => {
       const g = subs.get(x);
-      if (g.op === 'lit') label.push({ atom: subs.atomIndex(g.atom), positive: g.positive });
-    }
-    states.push({ label, next: succ[i].filter((j) => alive[j]).map((j) => renumber[j]).sort((a, b) => a - b) });
-    if (done[i].incoming.has(INIT)) initial.push(renumber[i]);
-  }
-  const acceptance: Uint8Array[] = [];
-  for (const u of subs.untils()) {
+      return g.op === 'lit' ? [{ atom: subs.atomIndex(g.atom), positive: g.positive }] : [];
+    }),
+    next: [] as number[],
+  }));
+  done.forEach((d, id) => {
+    for (const i of d.incoming) if (i !== INIT) (states[i].next as number[]).push(id);
+  });
+  const initial = done.flatMap((d, id) => (d.incoming.has(INIT) ? [id] : []));
+  const acceptance = subs.untils().map((u) => {
     const right = subs.right(u);
-    const set = new Uint8Array(count);
-    for (let i = 0; i < done.length; i++) if (alive[i] && (!done[i].old.has(u) || done[i].old.has(right))) set[renumber[i]] = 1;
-    acceptance.push(set);
+    return Uint8Array.from(done, (d) => (!d.old.has(u) || d.old.has(right) ? 1 : 0));
+  });
+  const raw: Buchi<S> = { formula: f, atoms, states, initial, acceptance };
+  return opts.reduce === false ? raw : reduce(raw);
+}
+
+/**
+ * The same language with fewer states: states from which no run is accepting are removed,
+ * then states with the same label, the same acceptance sets and successors in the same
+ * classes are merged (the coarsest such partition, a bisimulation that respects labels and
+ * acceptance, so every run of the quotient lifts to a run of the original).
+ */
+export function reduce<S>(b: Buchi<S>): Buchi<S> {
+  const n = b.states.length;
+  const useful = usefulStates(b);
+  // Partition refinement, starting from label and acceptance membership.
+  let cls: Int32Array;
+  const labelKey = (i: number) => `${b.states[i].label.map((l) => `${l.positive ? '+' : '-'}${l.atom}`).join(',')}|${b.acceptance.map((a) => a[i]).join('')}`;
+  const number = (key: (i: number) => string): [Int32Array, number] => {
+    const ids = new Map<string, number>();
+    const out = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      if (!useful[i]) continue;
+      const k = key(i);
+      let c = ids.get(k);
+      if (c === undefined) ids.set(k, (c = ids.size));
+      out[i] = c;
+    }
+    return [out, ids.size];
+  };
+  let count: number;
+  [cls, count] = number(labelKey);
+  for (;;) {
+    const prev = cls;
+    const succKey = (i: number) => `${prev[i]}:${[...new Set(b.states[i].next.filter((j) => useful[j]).map((j) => prev[j]))].sort((x, y) => x - y).join(',')}`;
+    const [next, nextCount] = number(succKey);
+    cls = next;
+    if (nextCount === count) break;
+    count = nextCount;
   }
-  return { formula: f, atoms, states, initial, acceptance };
+  const rep = new Int32Array(count).fill(-1);
+  for (let i = 0; i < n; i++) if (useful[i] && rep[cls[i]] < 0) rep[cls[i]] = i;
+  const states: BuchiState[] = Array.from(rep, (i) => ({
+    label: b.states[i].label,
+    next: [...new Set(b.states[i].next.filter((j) => useful[j]).map((j) => cls[j]))].sort((x, y) => x - y),
+  }));
+  const initial = [...new Set(b.initial.filter((i) => useful[i]).map((i) => cls[i]))].sort((x, y) => x - y);
+  const acceptance = b.acceptance.map((a) => Uint8Array.from(rep, (i) => a[i]));
+  return { formula: b.formula, atoms: b.atoms, states, initial, acceptance };
 }
 
 /** The automaton of the behaviours on which `f` fails: the one the product searches for a run of. */
@@ -174,25 +208,53 @@ export function labelHolds(label: readonly Literal[], value: (atom: number) => b
   return true;
 }
 
-/** States from which an infinite path exists (greatest fixpoint: repeatedly drop states with no live successor). */
-function pruneDead(succ: readonly number[][]): Uint8Array {
-  const n = succ.length;
-  const alive = new Uint8Array(n).fill(1);
-  const pred: number[][] = succ.map(() => []);
-  const outDeg = new Int32Array(n);
-  succ.forEach((s, i) => {
-    outDeg[i] = s.length;
-    for (const j of s) pred[j].push(i);
-  });
-  const queue: number[] = [];
-  for (let i = 0; i < n; i++) if (outDeg[i] === 0) queue.push(i);
-  while (queue.length > 0) {
-    const i = queue.pop()!;
-    if (!alive[i]) continue;
-    alive[i] = 0;
-    for (const p of pred[i]) if (alive[p] && --outDeg[p] === 0) queue.push(p);
+/**
+ * States from which some run is accepting: those that reach a strongly connected component
+ * with an inner edge and a state of every acceptance set (Tarjan's algorithm, iterative).
+ */
+function usefulStates<S>(b: Buchi<S>): Uint8Array {
+  const n = b.states.length;
+  const index = new Int32Array(n).fill(-1), low = new Int32Array(n), onStack = new Uint8Array(n);
+  const good = new Uint8Array(n);
+  const stack: number[] = [];
+  let counter = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue;
+    const call: [number, number][] = [[root, 0]];
+    index[root] = low[root] = counter++;
+    stack.push(root); onStack[root] = 1;
+    while (call.length > 0) {
+      const top = call[call.length - 1];
+      const [v, e] = top;
+      const out = b.states[v].next;
+      if (e < out.length) {
+        top[1]++;
+        const w = out[e];
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack.push(w); onStack[w] = 1;
+          call.push([w, 0]);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      call.pop();
+      if (call.length > 0) { const u = call[call.length - 1][0]; low[u] = Math.min(low[u], low[v]); }
+      if (low[v] !== index[v]) continue;
+      const comp: number[] = [];
+      let w: number;
+      do { w = stack.pop()!; onStack[w] = 0; comp.push(w); } while (w !== v);
+      const inside = new Set(comp);
+      const cyclic = comp.some((c) => b.states[c].next.some((d) => inside.has(d)));
+      if (cyclic && b.acceptance.every((a) => comp.some((c) => a[c] === 1))) for (const c of comp) good[c] = 1;
+    }
   }
-  return alive;
+  // Backwards from the good components.
+  const pred: number[][] = b.states.map(() => []);
+  b.states.forEach((s, i) => { for (const j of s.next) pred[j].push(i); });
+  const useful = Uint8Array.from(good);
+  const queue = [...good.keys()].filter((i) => good[i]);
+  while (queue.length > 0) for (const p of pred[queue.pop()!]) if (!useful[p]) { useful[p] = 1; queue.push(p); }
+  return useful;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -60,11 +60,13 @@ describe('the automaton of ~F', () => {
       const atoms = 2 + Math.floor(rand() * 3);
       const f = randomFormula(rand, 1 + Math.floor(rand() * 4), atoms);
       const b = negationAutomaton(f);
+      const unreduced = negationAutomaton(f, { reduce: false });
       for (let j = 0; j < 40; j++) {
         const w = randomLasso(rand, atoms);
         const holds = evalFormula(f, w, value)[0];
         const acc = accepts(b, w, value);
         if (acc === holds) expect.fail(`seed ${seed}, formula #${k} ${show(f)} on ${showLasso(w, atoms)}: F is ${holds}, the automaton of ~F ${acc ? 'accepts' : 'rejects'} (${b.states.length} states)`);
+        if (accepts(unreduced, w, value) !== acc) expect.fail(`seed ${seed}, formula #${k} ${show(f)} on ${showLasso(w, atoms)}: the unreduced automaton disagrees`);
         if (acc) accepted++; else rejected++;
       }
     }
@@ -83,11 +85,13 @@ describe('the automaton of an NNF formula with U and R', () => {
       const atoms = 2 + Math.floor(rand() * 3);
       const f = randomNnf(rand, 1 + Math.floor(rand() * 4), atoms);
       const b = buchi(f);
+      const unreduced = buchi(f, { reduce: false });
       for (let j = 0; j < 40; j++) {
         const w = randomLasso(rand, atoms);
         const holds = evalNnf(f, w, value)[0];
         const acc = accepts(b, w, value);
         if (acc !== holds) expect.fail(`seed ${seed}, formula #${k} ${show(f)} on ${showLasso(w, atoms)}: it is ${holds}, the automaton ${acc ? 'accepts' : 'rejects'}`);
+        if (accepts(unreduced, w, value) !== acc) expect.fail(`seed ${seed}, formula #${k} ${show(f)} on ${showLasso(w, atoms)}: the unreduced automaton disagrees`);
         if (acc) accepted++; else rejected++;
       }
     }
@@ -126,8 +130,19 @@ describe('buchi', () => {
     const all = buchi(toNnf(TRUE));
     expect(all.initial.length).toBeGreaterThan(0);
     expect(accepts(all, { prefix: [], loop: [0] }, value)).toBe(true);
-    // A contradiction has no state with an infinite run: nothing is left after pruning.
+    // A contradiction has no state with an accepting run: nothing is left after reduction.
     expect(buchi(toNnf(and(p, not(p)))).states).toHaveLength(0);
+    expect(negationAutomaton(or(always(eventually(p)), eventually(always(not(p))))).states).toHaveLength(0);
+  });
+
+  it('reduces without losing runs: never more states than the tableau, and fewer on ~[]<><<Send>>_vars', () => {
+    const rand = rng(3);
+    for (let k = 0; k < 200; k++) {
+      const f = randomFormula(rand, 4, 4);
+      expect(negationAutomaton(f).states.length).toBeLessThanOrEqual(negationAutomaton(f, { reduce: false }).states.length);
+    }
+    const g = always(eventually(and(send, not(unchanged()))));
+    expect(negationAutomaton(g).states.length).toBeLessThan(negationAutomaton(g, { reduce: false }).states.length);
   });
 
   it('stops with a SpecError naming the formula past the state limit', () => {
