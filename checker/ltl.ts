@@ -447,3 +447,49 @@ export function show<S>(f: Formula<S> | Nnf<S>): string {
     case 'release': return `${par(f.left)} R ${par(f.right)}`;
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Evaluation on a lasso, to re-check a counterexample on its replayed states.
+
+/**
+ * What a `step` atom is given for a stuttering step (the state, or its view, unchanged): no
+ * action. The engine evaluates `action` atoms as false and `unchanged` atoms as true there.
+ */
+export const STUTTER: Step = Object.freeze({ action: '', param: undefined });
+
+/** A lasso of `length` distinct positions; the successor of the last position is `loop`. */
+export interface LassoShape {
+  readonly length: number;
+  readonly loop: number;
+}
+
+/**
+ * Whether `f` holds of the behaviour that walks the lasso for ever, where `value(atom, i)` is
+ * the atom's value at position i (for an action atom: on the step from i to its successor).
+ * Each U and R is computed by one backward pass over the prefix after two over the loop
+ * (the second pass sees the values the first one left at the loop's start).
+ */
+export function holdsOnLasso<S>(f: Formula<S>, lasso: LassoShape, value: (atom: Atom<S>, i: number) => boolean): boolean {
+  const { length: n, loop } = lasso;
+  if (!(Number.isInteger(n) && Number.isInteger(loop) && n >= 1 && loop >= 0 && loop < n)) throw new RangeError(`not a lasso: length ${n}, loop ${loop}`);
+  const fixpoint = (least: boolean, now: (i: number, later: boolean) => boolean): Uint8Array => {
+    const out = new Uint8Array(n);
+    let later = !least;
+    for (let round = 0; round < 2; round++)
+      for (let i = n - 1; i >= loop; i--) out[i] = (later = now(i, later)) ? 1 : 0;
+    for (let i = loop - 1; i >= 0; i--) out[i] = (later = now(i, later)) ? 1 : 0;
+    return out;
+  };
+  const go = (g: Nnf<S>): Uint8Array => {
+    switch (g.op) {
+      case 'true': return new Uint8Array(n).fill(1);
+      case 'false': return new Uint8Array(n);
+      case 'lit': return Uint8Array.from({ length: n }, (_, i) => (value(g.atom, i) === g.positive ? 1 : 0));
+      case 'and': { const a = go(g.left), b = go(g.right); return a.map((x, i) => x & b[i]); }
+      case 'or': { const a = go(g.left), b = go(g.right); return a.map((x, i) => x | b[i]); }
+      case 'until': { const a = go(g.left), b = go(g.right); return fixpoint(true, (i, later) => b[i] === 1 || (a[i] === 1 && later)); }
+      case 'release': { const a = go(g.left), b = go(g.right); return fixpoint(false, (i, later) => b[i] === 1 && (a[i] === 1 || later)); }
+    }
+  };
+  return go(toNnf(f))[0] === 1;
+}

@@ -5,7 +5,7 @@
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import {
   FALSE, TRUE, action, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
-  implies, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
+  holdsOnLasso, implies, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
   type Atom, type Formula, type Nnf,
 } from '../../checker/ltl.js';
 import { SpecError } from '../../checker/errors.js';
@@ -78,7 +78,7 @@ describe('the builders', () => {
 });
 
 describe('the negation normal form', () => {
-  it('has the value of the formula, and of its negation, at every position of random lassos', () => {
+  it('has the value of the formula, and of its negation, at every position of random lassos (and holdsOnLasso agrees)', () => {
     const seed = 1312;
     const rand = rng(seed);
     let trueCount = 0;
@@ -92,11 +92,18 @@ describe('the negation normal form', () => {
         const gotNeg = evalNnf(neg as Nnf<unknown>, w, leafValue);
         if (want.some((x, i) => x !== got[i] || x === gotNeg[i]))
           expect.fail(`seed ${seed}: ${show(f)} on ${showLasso(w, leaves.length)}: [${want}] but NNF ${show(pos)} gives [${got}], its negation ${show(neg)} [${gotNeg}]`);
+        const letters = [...w.prefix, ...w.loop];
+        const engine = holdsOnLasso(f, { length: letters.length, loop: w.prefix.length }, (a, i) => leafValue(a as Atom<unknown>, letters[i]));
+        if (engine !== want[0]) expect.fail(`seed ${seed}: ${show(f)} on ${showLasso(w, leaves.length)}: ${want[0]}, but holdsOnLasso says ${engine}`);
         if (want[0]) trueCount++;
       }
     }
     expect(trueCount).toBeGreaterThan(5000);
     expect(trueCount).toBeLessThan(25000);
+  });
+
+  it('rejects a lasso shape that is not one', () => {
+    expect(() => holdsOnLasso(p, { length: 2, loop: 2 }, () => true)).toThrow(RangeError);
   });
 
   it('folds constants and writes [] and <> as R and U', () => {
