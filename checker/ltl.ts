@@ -146,10 +146,12 @@ export function leadsTo<S>(p: Arg<S>, q: Arg<S>): Formula<S> {
   return { op: 'leadsTo', left: lift(p), right: lift(q) };
 }
 
+const OPS = new Set<string>(['true', 'false', 'atom', 'not', 'and', 'or', 'implies', 'always', 'eventually', 'leadsTo']);
+
 function lift<S>(a: Arg<S>): Formula<S> {
   if (typeof a === 'function') return { op: 'atom', atom: { kind: 'state', name: a.name || 'p', fn: a } };
-  if (typeof a !== 'object' || a === null || typeof (a as { op?: unknown }).op !== 'string')
-    throw new SpecError(`expected a temporal formula or a state predicate, got ${String(a)}`);
+  if (typeof a !== 'object' || a === null || !OPS.has((a as { op?: unknown }).op as string))
+    throw new SpecError(`expected a temporal formula or a state predicate, got ${typeof a === 'object' && a !== null ? JSON.stringify(a) : String(a)}`);
   return a;
 }
 
@@ -296,8 +298,8 @@ export function toNnf<S>(f: Formula<S>, negate = false): Nnf<S> {
     case 'false': return negate ? T : F;
     case 'atom': return { op: 'lit', atom: f.atom, positive: !negate };
     case 'not': return toNnf(f.arg, !negate);
-    case 'and': return f.args.map((a) => toNnf(a, negate)).reduce((l, r) => (negate ? mkOr(l, r) : mkAnd(l, r)));
-    case 'or': return f.args.map((a) => toNnf(a, negate)).reduce((l, r) => (negate ? mkAnd(l, r) : mkOr(l, r)));
+    case 'and': return f.args.map((a) => toNnf(a, negate)).reduce<Nnf<S>>((l, r) => (negate ? mkOr(l, r) : mkAnd(l, r)), negate ? F : T);
+    case 'or': return f.args.map((a) => toNnf(a, negate)).reduce<Nnf<S>>((l, r) => (negate ? mkAnd(l, r) : mkOr(l, r)), negate ? T : F);
     case 'implies': return negate ? mkAnd(toNnf(f.left), toNnf(f.right, true)) : mkOr(toNnf(f.left, true), toNnf(f.right));
     case 'always': return negate ? mkUntil(T, toNnf(f.arg, true)) : mkRelease(F, toNnf(f.arg));
     case 'eventually': return negate ? mkRelease(F, toNnf(f.arg, true)) : mkUntil(T, toNnf(f.arg));

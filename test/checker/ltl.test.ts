@@ -68,6 +68,7 @@ describe('the builders', () => {
     expect(() => sf(or(action('A'), action('B')), { perValue: true })).toThrow(/perValue needs a named action/);
     expect(() => action('A', 3 as never)).toThrow(/parameter filter must be a list of values, a predicate or \{ label \}/);
     expect(() => always(42 as never)).toThrow(/expected a temporal formula or a state predicate, got 42/);
+    expect(() => not({ op: 'next', arg: TRUE } as never)).toThrow(/got \{"op":"next"/);
   });
 
   it('collect each atom once', () => {
