@@ -19,7 +19,7 @@
 // The engine works on the negation normal form (`Nnf`): literals, /\, \/, U and R; `buchi.ts`
 // translates it to a generalised Büchi automaton (docs/decisions/ltl.md).
 
-import type { Fairness, Step, Temporal } from './spec.js';
+import type { Fairness, Meta, Step, Temporal } from './spec.js';
 import { SpecError } from './errors.js';
 
 /** The `v` of `<<A>>_v` and `[A]_v`: a function of the state, compared by value. Absent: the whole state. */
@@ -259,8 +259,15 @@ export function fromTemporal<S>(t: Temporal<S>): Formula<S> {
  */
 export function fromFairness(f: Fairness): Fair<unknown>[] {
   const out: Fair<unknown>[] = [];
+  for (const key of Object.keys(f)) {
+    if (key === 'weak' || key === 'strong') continue;
+    throw new SpecError(`fairness: unknown key '${key}'${didYouMean(key, ['weak', 'strong'])}; expected weak and strong`);
+  }
   for (const kind of ['weak', 'strong'] as const) {
-    for (const entry of f[kind] ?? []) {
+    const list = f[kind] ?? [];
+    if (!Array.isArray(list)) throw new SpecError(`fairness.${kind} must be a list of action names`);
+    for (const entry of list as unknown[]) {
+      if (typeof entry !== 'string') throw new SpecError(`fairness.${kind} lists ${String(entry)}, not an action name`);
       const m = /^\s*([^(]+?)\s*(?:\((.*)\))?\s*$/s.exec(entry);
       if (!m) throw new SpecError(`fairness.${kind}: '${entry}' is not an action name`);
       const name = m[1];
@@ -270,6 +277,42 @@ export function fromFairness(f: Fairness): Fair<unknown>[] {
     }
   }
   return out;
+}
+
+/**
+ * A temporal property as a spec may write it: one of the three forms of `Temporal`, a
+ * formula, or a formula with its metadata (`{ formula, doc, clause, level }`).
+ */
+export type Property<S> = Temporal<S> | Formula<S> | (Meta & { readonly formula: Formula<S> });
+
+/** A property's formula and metadata, whichever way it was written; `where` prefixes errors. */
+export function propertyFormula<S>(where: string, p: Property<S>): Meta & { readonly formula: Formula<S> } {
+  if (typeof p !== 'object' || p === null) throw new SpecError(`${where}: expected a temporal formula or { formula }, got ${String(p)}`);
+  const meta = (m: Meta): Meta => ({ doc: m.doc, clause: m.clause, level: m.level });
+  if ('op' in p) return { formula: lift(p as Formula<S>) };
+  if ('formula' in p) return { ...meta(p), formula: lift(p.formula) };
+  const forms = ['leadsTo', 'alwaysEventually', 'eventuallyAlways'].filter((k) => k in p);
+  const known = ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'];
+  const unknown = Object.keys(p).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new SpecError(`${where}: unknown key '${unknown}'${didYouMean(unknown, known)}`);
+  if (forms.length !== 1)
+    throw new SpecError(`${where}: expected a formula, { formula }, { leadsTo: [p, q] }, { alwaysEventually: p } or { eventuallyAlways: p }; got keys ${Object.keys(p).join(', ') || '(none)'}`);
+  return { ...meta(p as Meta), formula: fromTemporal(p as Temporal<S>) };
+}
+
+/** Fairness as a spec may write it: the named lists of `Fairness`, or `Fair` conditions. */
+export type FairnessSpec<S> = Fairness | readonly Fair<S>[];
+
+/** The conditions, whichever way they were written. */
+export function fairConditions<S>(f: FairnessSpec<S>): Fair<S>[] {
+  if (Array.isArray(f)) {
+    (f as unknown[]).forEach((x, i) => {
+      if (typeof x !== 'object' || x === null || ((x as Fair<S>).kind !== 'weak' && (x as Fair<S>).kind !== 'strong'))
+        throw new SpecError(`fairness[${i}] is not a condition built with wf(…) or sf(…)`);
+    });
+    return [...(f as readonly Fair<S>[])];
+  }
+  return fromFairness(f as Fairness) as Fair<S>[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -335,6 +378,21 @@ function mkRelease<S>(l: Nnf<S>, r: Nnf<S>): Nnf<S> {
   if (r.op === 'true' || r.op === 'false') return r;
   if (l.op === 'true') return r;
   return { op: 'release', left: l, right: r };
+}
+
+/** ` (did you mean 'x'?)` for the closest of `known` within a third of the word's length, else ''. */
+function didYouMean(word: string, known: readonly string[]): string {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length];
+  };
+  const best = [...known].sort((a, b) => distance(word, a) - distance(word, b))[0];
+  return best !== undefined && distance(word, best) <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
 // ---------------------------------------------------------------------------------------

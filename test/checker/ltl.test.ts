@@ -5,7 +5,7 @@
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import {
   FALSE, TRUE, action, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
-  holdsOnLasso, implies, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
+  fairConditions, holdsOnLasso, implies, propertyFormula, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
   type Atom, type Formula, type Nnf,
 } from '../../checker/ltl.js';
 import { SpecError } from '../../checker/errors.js';
@@ -148,6 +148,18 @@ describe('the three forms of Temporal', () => {
   });
 });
 
+describe('propertyFormula', () => {
+  it('reads a formula, a formula with metadata, and the three forms', () => {
+    const f = always(eventually(p));
+    expect(propertyFormula('spec X: temporal Live', f).formula).toBe(f);
+    const m = propertyFormula('spec X: temporal Live', { formula: f, clause: 'FSM-3', level: 'MUST' });
+    expect([m.formula, m.clause, m.level]).toEqual([f, 'FSM-3', 'MUST']);
+    expect(show(propertyFormula('w', { leadsTo: [atomOf(p).kind === 'state' ? (atomOf(p) as { fn: (s: S) => boolean }).fn : () => true, (s: S) => s.x === 0], doc: 'd' }).formula)).toMatch(/~>/);
+    expect(() => propertyFormula('spec X: temporal Live', { alwaysEventualy: () => true } as never)).toThrow("spec X: temporal Live: unknown key 'alwaysEventualy' (did you mean 'alwaysEventually'?)");
+    expect(() => propertyFormula('w', { leadsTo: [() => true, () => true], alwaysEventually: () => true } as never)).toThrow(/expected a formula, \{ formula \}/);
+  });
+});
+
 describe('fairness', () => {
   it('maps the legacy entries to conditions, weak ones first, in the order written', () => {
     const fs = fromFairness({ strong: ['C(*)'], weak: ['A', 'B(1, x)'] });
@@ -157,6 +169,18 @@ describe('fairness', () => {
     const b = atomOf(fs[1].action as Formula<S>);
     expect(b.kind === 'action' && b.action === 'B' && b.params).toEqual({ label: 'B(1, x)' });
     expect(() => fromFairness({ weak: ['('] })).toThrow(SpecError);
+  });
+
+  it('refuses unknown keys and entries that are not names', () => {
+    expect(() => fromFairness({ wek: ['A'] } as never)).toThrow(/unknown key 'wek' \(did you mean 'weak'\?\)/);
+    expect(() => fromFairness({ weak: 'A' } as never)).toThrow(/fairness.weak must be a list/);
+    expect(() => fromFairness({ strong: [3] } as never)).toThrow(/fairness.strong lists 3, not an action name/);
+  });
+
+  it('takes either spelling through fairConditions', () => {
+    expect(fairConditions({ weak: ['A'] }).map((f) => f.name)).toEqual(['A']);
+    expect(fairConditions([wf('A'), sf('B')]).map((f) => f.name)).toEqual(['WF_vars(A)', 'SF_vars(B)']);
+    expect(() => fairConditions([{ kind: 'fair' }] as never)).toThrow(/fairness\[0\] is not a condition built with wf/);
   });
 
   it('gives one condition per value with each()', () => {
