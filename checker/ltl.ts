@@ -508,6 +508,36 @@ export function show<S>(f: Formula<S> | Nnf<S>): string {
   }
 }
 
+/**
+ * Whether `f` is insensitive to stuttering by TLA+'s syntax rule: action atoms (`action`,
+ * `step`, `unchanged`) occur only in `[][A]_v` and `<><<A>>_v` (and their negations
+ * `<><<~A>>_v`, `[][~A]_v`, and as the right side of `P ~> <<A>>_v`), or inside ENABLED.
+ * Then adding or removing finitely many stuttering steps does not change the value of `f`,
+ * so a counterexample may drop them. (With a view, `v` must be a function of the view.)
+ * `false` means "not shown", not "sensitive": `[]<<A>>_v` is false on every behaviour that
+ * can stutter, and `<>[A]_v` is true on it.
+ */
+export function isStutterInvariant<S>(f: Formula<S>): boolean {
+  switch (f.op) {
+    case 'true': case 'false': return true;
+    case 'atom': return atomLevel(f.atom) === 'state';
+    case 'not': return isStutterInvariant(f.arg);
+    case 'always': return isSquare(f.arg) || (f.arg.op === 'not' && isAngle(f.arg.arg)) || isStutterInvariant(f.arg);
+    case 'eventually': return isAngle(f.arg) || (f.arg.op === 'not' && isSquare(f.arg.arg)) || isStutterInvariant(f.arg);
+    case 'leadsTo': return isStutterInvariant(f.left) && (isAngle(f.right) || isStutterInvariant(f.right));
+    case 'implies': return isStutterInvariant(f.left) && isStutterInvariant(f.right);
+    case 'and': case 'or': return f.args.every(isStutterInvariant);
+  }
+}
+
+function isAngle<S>(f: Formula<S>): boolean {
+  return f.op === 'and' && isAngleOrSquare(f) && findTemporal(f.args[0]) === undefined;
+}
+
+function isSquare<S>(f: Formula<S>): boolean {
+  return f.op === 'or' && isAngleOrSquare(f) && findTemporal(f.args[0]) === undefined;
+}
+
 // ---------------------------------------------------------------------------------------
 // Evaluation on a lasso, to re-check a counterexample on its replayed states.
 

@@ -5,7 +5,7 @@
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import {
   FALSE, TRUE, action, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
-  fairConditions, holdsOnLasso, implies, propertyFormula, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
+  fairConditions, holdsOnLasso, implies, isStutterInvariant, propertyFormula, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
   type Atom, type Formula, type Nnf,
 } from '../../checker/ltl.js';
 import { SpecError } from '../../checker/errors.js';
@@ -145,6 +145,51 @@ describe('the three forms of Temporal', () => {
       expect(at0({ alwaysEventually: pf.fn }), showLasso(w, 2)).toBe(infOften);
       expect(at0({ eventuallyAlways: pf.fn }), showLasso(w, 2)).toBe(eventuallyForEver);
     }
+  });
+});
+
+describe('isStutterInvariant', () => {
+  // Atoms: p (bit 0), ENABLED Recv (1), A (2), B (3), C (4), UNCHANGED vars (5). A stuttering
+  // step keeps the state atoms, makes every action atom false and UNCHANGED true.
+  const A = action('A') as Formula<S>, B = action('B') as Formula<S>, C = action('C') as Formula<S>, U = unchanged() as Formula<S>;
+  const list = [p, r, A, B, C, U].map(atomOf);
+  const v = value(list);
+  const pieces = [p, r, angle(A), square(B), C, angle(or(A, C)), eventually(angle(A)), always(square(or(B, C))), always(not(angle(C)))];
+  const stutterLetter = (l: number) => (l & 0b11) | (1 << 5);
+  function gen(rand: () => number, depth: number): Formula<S> {
+    if (depth === 0 || rand() < 0.25) return pieces[Math.floor(rand() * pieces.length)];
+    const sub = () => gen(rand, depth - 1);
+    const ops = [not, (a: Formula<S>) => and(a, sub()), (a: Formula<S>) => or(a, sub()), (a: Formula<S>) => implies(a, sub()), always, eventually, (a: Formula<S>) => leadsTo(a, sub())];
+    return ops[Math.floor(rand() * ops.length)](sub()) as Formula<S>;
+  }
+
+  it('is true only of formulas whose value survives an inserted stuttering step (random formulas and lassos)', () => {
+    const rand = rng(2718);
+    let invariant = 0, sensitiveSeen = 0;
+    for (let k = 0; k < 1500; k++) {
+      const f = gen(rand, 1 + Math.floor(rand() * 4));
+      const inv = isStutterInvariant(f);
+      if (inv) invariant++;
+      for (let j = 0; j < 15; j++) {
+        const w = randomLasso(rand, 6, 3, 4);
+        const letters = [...w.prefix, ...w.loop];
+        const at = Math.floor(rand() * letters.length);
+        const stuttered = [...letters.slice(0, at), stutterLetter(letters[at]), ...letters.slice(at)];
+        const loop = at < w.prefix.length ? w.prefix.length + 1 : w.prefix.length;
+        const w2 = { prefix: stuttered.slice(0, loop), loop: stuttered.slice(loop) };
+        const before = evalFormula(f as Formula<unknown>, w, v)[0], after = evalFormula(f as Formula<unknown>, w2, v)[0];
+        if (inv && before !== after) expect.fail(`${show(f)} is called stuttering-invariant, but ${showLasso(w, 6)} gives ${before} and ${showLasso(w2, 6)} gives ${after}`);
+        if (!inv && before !== after) sensitiveSeen++;
+      }
+    }
+    expect(invariant).toBeGreaterThan(200);
+    // The formulas it refuses do include ones that stuttering changes (so the test has teeth).
+    expect(sensitiveSeen).toBeGreaterThan(100);
+    expect(isStutterInvariant(always(eventually(angle('Next'))))).toBe(true);
+    expect(isStutterInvariant(eventually(always(square('Next'))))).toBe(true);
+    expect(isStutterInvariant(leadsTo(p, angle('Next')))).toBe(true);
+    expect(isStutterInvariant(always(action('Next')))).toBe(false);
+    expect(isStutterInvariant(always(angle('Next')))).toBe(false);
   });
 });
 
