@@ -21,6 +21,7 @@
 
 import type { Fairness, Meta, Step, Temporal } from './spec.js';
 import { SpecError } from './errors.js';
+import { show as showValue } from './schema.js';
 
 /** The `v` of `<<A>>_v` and `[A]_v`: a function of the state, compared by value. Absent: the whole state. */
 export type Vars<S> = (s: S) => unknown;
@@ -75,12 +76,15 @@ export function pred<S>(name: string, fn: (s: S) => boolean): Formula<S> {
 /**
  * A step of action `name`: `action('Send')`, `action('Send', [m1, m2])`,
  * `action('Send', (p) => p.client === 'c1')`. A stuttering step is no step of any action.
+ * `display` replaces the name shown in messages (by default `Send`, `Send(p \in {…})`, `Send(…)`).
  */
-export function action<P = unknown>(name: string, params?: ParamFilter<P>): Formula<unknown> {
+export function action<P = unknown>(name: string, params?: ParamFilter<P>, display?: string): Formula<unknown> {
   if (typeof name !== 'string' || name === '') throw new SpecError(`action(): expected an action name, got ${String(name)}`);
   if (params !== undefined && !Array.isArray(params) && typeof params !== 'function' && !(typeof params === 'object' && params !== null && typeof (params as { label?: unknown }).label === 'string'))
     throw new SpecError(`action('${name}'): the parameter filter must be a list of values, a predicate or { label }`);
-  const shown = params === undefined ? name : Array.isArray(params) ? `${name}(\\in {${params.length} values})` : typeof params === 'function' ? `${name}(…)` : (params as { label: string }).label;
+  const shown = display ?? (params === undefined ? name
+    : Array.isArray(params) ? `${name}(p \\in {${params.map(showValue).join(', ')}})`
+    : typeof params === 'function' ? `${name}(…)` : (params as { label: string }).label);
   return { op: 'atom', atom: { kind: 'action', name: shown, action: name, params: params as ParamFilter | undefined } };
 }
 

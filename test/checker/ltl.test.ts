@@ -40,6 +40,8 @@ describe('the builders', () => {
     expect(show(leadsTo(p, or(q, not(p))))).toBe('p ~> (q \\/ ~p)');
     expect(show(enabled(action('Send', (m: { to: string }) => m.to === 'b')))).toBe('ENABLED Send(…)');
     expect(show(not(unchanged()))).toBe('~UNCHANGED vars');
+    expect(show(action('Send', ['m1', 'm2']))).toBe('Send(p \\in {"m1", "m2"})');
+    expect(show(action('Send', (m: { to: string }) => m.to === 'b', 'Send(_, b)'))).toBe('Send(_, b)');
   });
 
   it('infer the state type from the predicates', () => {
