@@ -20,6 +20,7 @@
 // translates it to a generalised Büchi automaton (docs/decisions/ltl.md).
 
 import type { Fairness, Meta, Step, Temporal } from './spec.js';
+import { isDeepStrictEqual } from 'node:util';
 import { SpecError } from './errors.js';
 import { show as showValue } from './schema.js';
 
@@ -540,6 +541,66 @@ function isAngle<S>(f: Formula<S>): boolean {
 
 function isSquare<S>(f: Formula<S>): boolean {
   return f.op === 'or' && isAngleOrSquare(f) && findTemporal(f.args[0]) === undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// The value of atoms on a state and a step: the one definition the graph builder, ENABLED
+// and the counterexample check all use.
+
+/** A step as action atoms judge it. */
+export interface StepContext<S> {
+  readonly before: S;
+  readonly after: S;
+  /** The action and parameter; ignored when `stutter`. */
+  readonly step: Step;
+  /** The step's default label (`Send(c1, m2)`), for `{ label }` filters. */
+  readonly label: string;
+  /** The state (or its view) does not change: a step of no action. */
+  readonly stutter: boolean;
+}
+
+/** Whether a named-action atom admits a step of `action` with parameter `param` and default label `label`. */
+export function admitsStep(a: Extract<Atom<unknown>, { kind: 'action' }>, action: string, param: unknown, label: string): boolean {
+  if (a.action !== action) return false;
+  const f = a.params;
+  if (f === undefined) return true;
+  if (Array.isArray(f)) return f.some((v) => isDeepStrictEqual(v, param));
+  if (typeof f === 'function') return f(param) === true;
+  return (f as { label: string }).label.replace(/\s+/g, '') === label.replace(/\s+/g, '');
+}
+
+/** The value of an action-level atom on a step (state-level atoms are an error here). */
+export function actionAtomHolds<S>(a: Atom<S>, x: StepContext<S>): boolean {
+  switch (a.kind) {
+    case 'action': return !x.stutter && admitsStep(a as Extract<Atom<unknown>, { kind: 'action' }>, x.step.action, x.step.param, x.label);
+    case 'step': return a.fn(x.before, x.after, x.stutter ? STUTTER : x.step) === true;
+    case 'unchanged': return x.stutter || (a.vars !== undefined && isDeepStrictEqual(a.vars(x.before), a.vars(x.after)));
+    case 'state': case 'enabled': throw new Error(`ltl: ${a.name} is judged on a state, not on a step`);
+  }
+}
+
+/**
+ * The value of an action-level formula (no temporal operator) on a step: state atoms are
+ * judged on the state before it, ENABLED atoms by `enabledAt` (the engine's table).
+ */
+export function actionFormulaHolds<S>(f: Formula<S>, x: StepContext<S>, enabledAt: (a: Atom<S>) => boolean = () => {
+  throw new Error('ltl: an ENABLED atom needs the engine to judge it');
+}): boolean {
+  const go = (g: Formula<S>): boolean => {
+    switch (g.op) {
+      case 'true': return true;
+      case 'false': return false;
+      case 'atom':
+        return g.atom.kind === 'state' ? g.atom.fn(x.before) === true : g.atom.kind === 'enabled' ? enabledAt(g.atom) : actionAtomHolds(g.atom, x);
+      case 'not': return !go(g.arg);
+      case 'and': return g.args.every(go);
+      case 'or': return g.args.some(go);
+      case 'implies': return !go(g.left) || go(g.right);
+      case 'always': case 'eventually': case 'leadsTo':
+        throw new SpecError(`${show(g)} is temporal, not an action formula`);
+    }
+  };
+  return go(f);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import {
-  FALSE, TRUE, action, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
+  FALSE, TRUE, action, actionAtomHolds, actionFormulaHolds, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
   fairConditions, holdsOnLasso, implies, isStutterInvariant, propertyFormula, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
   type Atom, type Formula, type Nnf,
 } from '../../checker/ltl.js';
@@ -192,6 +192,44 @@ describe('isStutterInvariant', () => {
     expect(isStutterInvariant(leadsTo(p, angle('Next')))).toBe(true);
     expect(isStutterInvariant(always(action('Next')))).toBe(false);
     expect(isStutterInvariant(always(angle('Next')))).toBe(false);
+  });
+});
+
+describe('atoms on a step', () => {
+  const s0: S = { x: 0, pc: 'a' }, s1: S = { x: 1, pc: 'a' };
+  const send = (param: unknown, label: string) => ({ before: s0, after: s1, step: { action: 'Send', param }, label, stutter: false });
+  const stutter = { before: s0, after: s0, step: { action: 'Send', param: 1 }, label: 'Send(1)', stutter: true };
+  const atom = (f: Formula<unknown>) => atomOf(f as Formula<S>);
+
+  it('match named actions by list, predicate and label, never on a stuttering step', () => {
+    expect(actionAtomHolds(atom(action('Send')), send(1, 'Send(1)'))).toBe(true);
+    expect(actionAtomHolds(atom(action('Recv')), send(1, 'Send(1)'))).toBe(false);
+    expect(actionAtomHolds(atom(action('Send', [{ to: 'b' }])), send({ to: 'b' }, 'Send(to=b)'))).toBe(true);
+    expect(actionAtomHolds(atom(action('Send', [{ to: 'b' }])), send({ to: 'c' }, 'Send(to=c)'))).toBe(false);
+    expect(actionAtomHolds(atom(action('Send', (n: number) => n > 1)), send(2, 'Send(2)'))).toBe(true);
+    expect(actionAtomHolds(atom(action('Send', { label: 'Send(c1, m2)' })), send(['c1', 'm2'], 'Send(c1,m2)'))).toBe(true);
+    expect(actionAtomHolds(atom(action('Send')), stutter)).toBe(false);
+  });
+
+  it('judge UNCHANGED and action predicates on the states around the step', () => {
+    expect(actionAtomHolds(atomOf(unchanged<S>()), send(1, 'Send(1)'))).toBe(false);
+    expect(actionAtomHolds(atomOf(unchanged<S>()), stutter)).toBe(true);
+    expect(actionAtomHolds(atomOf(unchanged((s: S) => s.pc)), send(1, 'Send(1)'))).toBe(true);
+    const grows = step('Grows', (a: S, b: S, st) => b.x > a.x && st.action !== '');
+    expect(actionAtomHolds(atomOf(grows), send(1, 'Send(1)'))).toBe(true);
+    expect(actionAtomHolds(atomOf(grows), stutter)).toBe(false);
+    expect(() => actionAtomHolds(atomOf(p), stutter)).toThrow(/judged on a state/);
+  });
+
+  it('give ENABLED [A]_v and ENABLED <<A>>_v their TLA+ meaning through the stuttering step', () => {
+    // From s0 the only step is stuttering: [Send]_vars holds on it, <<Send>>_vars does not.
+    expect(actionFormulaHolds(square('Send') as Formula<S>, stutter)).toBe(true);
+    expect(actionFormulaHolds(angle('Send') as Formula<S>, stutter)).toBe(false);
+    expect(actionFormulaHolds(and(p, angle('Send')) as Formula<S>, send(1, 'Send(1)'))).toBe(false); // p is judged before: x = 0
+    expect(actionFormulaHolds(implies(not(p), angle('Send')) as Formula<S>, send(1, 'Send(1)'))).toBe(true);
+    expect(actionFormulaHolds(r, stutter, () => true)).toBe(true);
+    expect(() => actionFormulaHolds(r, stutter)).toThrow(/needs the engine/);
+    expect(() => actionFormulaHolds(eventually(p), stutter)).toThrow(/is temporal/);
   });
 });
 
