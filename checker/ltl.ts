@@ -10,8 +10,9 @@
 //   - ENABLED A for an action-level formula A: some step from s_i satisfies A.
 // and combined with ~, /\, \/, =>, [], <>, ~>. `<<A>>_v` and `[A]_v` are the TLA+ abbreviations
 // A /\ v' # v and A \/ v' = v, so `[]<><<A>>_v` is `always(eventually(angle(A, v)))`.
-// There is no next-state operator: TLA+ has none, and formulas without it cannot tell a
-// behaviour from one with extra stuttering steps (for state-level and <<A>>_v atoms).
+// There is no next-state operator: TLA+ has none. Formulas that use action atoms only as
+// TLA+ allows (`[][A]_v`, `<><<A>>_v`) cannot tell a behaviour from one with extra
+// stuttering steps; `isStutterInvariant` recognises them.
 //
 // Fairness (`Fair`) is declared per action formula, not only per action name, and for a set
 // of parameter values either as one condition for the set or one condition per value.
@@ -19,8 +20,8 @@
 // The engine works on the negation normal form (`Nnf`): literals, /\, \/, U and R; `buchi.ts`
 // translates it to a generalised Büchi automaton (docs/decisions/ltl.md).
 
-import type { Fairness, Meta, Step, Temporal } from './spec.js';
 import { isDeepStrictEqual } from 'node:util';
+import type { Fairness, Meta, Step, Temporal } from './spec.js';
 import { SpecError } from './errors.js';
 import { show as showValue } from './schema.js';
 
