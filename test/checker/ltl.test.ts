@@ -6,7 +6,7 @@ import { describe, it, expect, expectTypeOf } from 'vitest';
 import {
   FALSE, TRUE, action, actionAtomHolds, actionFormulaHolds, always, and, angle, atomLevel, atomsOf, each, enabled, eventually, fairnessFormula, fromFairness, fromTemporal,
   fairConditions, holdsOnLasso, implies, isStutterInvariant, propertyFormula, leadsTo, not, or, pred, sameAtom, sf, show, square, step, toNnf, unchanged, wf,
-  type Atom, type Formula, type Nnf,
+  type Atom, type FairnessSpec, type Formula, type Nnf, type Property,
 } from '../../checker/ltl.js';
 import { SpecError } from '../../checker/errors.js';
 import { evalFormula, evalNnf, randomLasso, rng, showLasso, type AtomValue } from './ltl-lasso.js';
@@ -49,6 +49,12 @@ describe('the builders', () => {
     expectTypeOf(leadsTo(p, q)).toEqualTypeOf<Formula<S>>();
     // Atoms that do not look at the state fit any formula.
     expectTypeOf(and(p, action('Send'))).toEqualTypeOf<Formula<S>>();
+    // Every spelling of a property and of fairness fits the spec-facing types.
+    expectTypeOf({ leadsTo: [(s: S) => s.x > 0, (s: S) => s.x === 0] as const }).toMatchTypeOf<Property<S>>();
+    expectTypeOf(always(p)).toMatchTypeOf<Property<S>>();
+    expectTypeOf({ formula: always(p), clause: 'FSM-3' }).toMatchTypeOf<Property<S>>();
+    expectTypeOf([wf('A'), ...each(['c1'], (c) => sf(action('Send', (m: { c: string }) => m.c === c), { vars: (s: S) => s.pc }))]).toMatchTypeOf<FairnessSpec<S>>();
+    expectTypeOf({ weak: ['A'], strong: ['B(*)'] }).toMatchTypeOf<FairnessSpec<S>>();
   });
 
   it('turn a plain function into a state predicate', () => {
