@@ -86,4 +86,3 @@ export function exportLog(format: Exclude<LogFormat, 'json' | 'itf'>, events: re
   }
 }
 
-export { eventsFromSteps as eventsFromTrace };

@@ -104,6 +104,9 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
   const lines = numberedLines(text);
   // Newer trees trace the queries themselves; then nothing is inferred from the pending/setup events.
   const tracesQueries = lines.some((l) => /vfio_query_(?:stop_copy|precopy)_size /.test(l.text));
+  // A protocol v1 log (QEMU 5.x-7.x) has other calls altogether; nothing in it maps to v2 events.
+  const v1 = lines.find((l) => /vfio_(?:migration_probe|save_buffer|update_pending|save_pending) |vfio_migration_set_state +\([^)]*\) state \d+$/.test(l.text));
+  if (v1) return { ok: false, problems: [{ line: v1.line, message: 'this is a trace of VFIO migration protocol v1 (QEMU 5.x-7.x, region based); the model is protocol v2' }] };
   const devices = new Map<string, DeviceView>();
   const pending: Pending[] = [];
   let multifdNoted = false;

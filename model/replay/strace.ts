@@ -66,7 +66,7 @@ const RESUMED = /^<\.\.\. (\w+) resumed>(.*)$/;
 
 /** `-1 ENOMSG (No message of desired type)` → ENOMSG; `45` → 45; `? ERESTARTSYS` → null (interrupted). */
 function result(ret: string): { value: number } | { errno: Errno } | { interrupted: true } | null {
-  let m = /^(-?\d+)(?: .*)?$/.exec(ret);
+  let m = /^(-?\d+)(?:<[^>]*>)?(?: .*)?$/.exec(ret);
   if (m && !/^-1 /.test(ret)) return { value: Number(m[1]) };
   m = /^-1 (\w+)(?: \((.*)\))?$/.exec(ret);
   if (m) {
@@ -254,6 +254,8 @@ export function parseStrace(text: string, opts: StraceOptions = {}): ParseResult
     if (typeof s === 'string') return s;
     return s?.[d.name] ?? null;
   };
+  // A side cannot be judged from a log with unreadable lines; report those alone.
+  if (out.problems.length) return out.result();
   const reported = new Set<DeviceFd>();
   for (const p of pending) {
     const side = sideOf(p.dev);
