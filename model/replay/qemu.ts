@@ -66,7 +66,7 @@ const INFORMATIONAL = new Set([
   'vfio_save_device_config_state', 'vfio_load_device_config_state', 'vfio_load_device_config_state_start',
   'vfio_load_device_config_state_end', 'vfio_send_init_data_flag', 'vfio_query_precopy_size_request_switchover_ack',
   'vfio_save_iterate_start', 'vfio_save_iterate_started', 'vfio_save_complete_precopy_start',
-  'vfio_save_complete_precopy_started', 'vfio_state_pending_estimate', 'vfio_migration_init',
+  'vfio_save_complete_precopy_started', 'vfio_state_pending_estimate',
 ]);
 /** Multifd device-state transfer (QEMU 10.x): reads and writes run in threads that are not traced call by call. */
 const MULTIFD = new Set([
@@ -321,6 +321,17 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       d.destination = true;
       if (d.holdsFd) emit(d, line, { call: 'close' } as never, 'vfio_load_cleanup closes the data_fd');
       d.holdsFd = false;
+    },
+    vfio_migration_init: (a, d, line) => {
+      // 2026 trees: precopy_info_v2_used says the MIG_PRECOPY_INFOv2 opt-in SET succeeded
+      // (vfio_migration_set_precopy_info_v2(); ENOTTY leaves it 0).
+      const m = new RegExp(`^ mig_flags ${NUM}, precopy_info_v2_used (\\d), dirty_pages_supported (\\d)$`).exec(a);
+      if (!m) return `cannot read '${a.trim()}' (expected 'mig_flags F, precopy_info_v2_used B, dirty_pages_supported B')`;
+      if (m[2] !== '0') {
+        d.source = true;
+        emit(d, line, { call: 'opt_in' } as never, 'vfio_migration_init: precopy_info_v2_used');
+      }
+      return;
     },
     vfio_migration_realize: (_a, d, line) => {
       emit(d, line, { call: 'open' } as never, 'vfio_migration_realize');

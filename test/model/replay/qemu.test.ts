@@ -43,14 +43,14 @@ describe('QEMU trace logs', () => {
     expect(r.events[2]).toMatchObject({ call: 'write', bytes: 1048576, line: 5 });
   });
 
-  it('pairs QEMU 10 requests with the state QEMU then records, and uses the traced queries only', () => {
+  it('pairs QEMU 10 requests with the state QEMU then records, uses the traced queries only, and reads the opt-in from vfio_migration_init', () => {
     const r = parseQemuTrace(read('qemu-10-source.log'));
     if (!r.ok) throw new Error('parse');
     expect(r.events.map((e) => (e.call === 'set_state' ? `set ${e.target}` : e.call))).toEqual([
-      'open', 'data_size', 'set PRE_COPY', 'precopy_info', 'read', 'read', 'precopy_info', 'set PRE_COPY_P2P', 'set STOP_COPY', 'read', 'read', 'set STOP', 'close',
+      'opt_in', 'open', 'data_size', 'set PRE_COPY', 'precopy_info', 'read', 'read', 'precopy_info', 'set PRE_COPY_P2P', 'set STOP_COPY', 'read', 'read', 'set STOP', 'close',
     ]);
-    expect(r.events[5]).toMatchObject({ call: 'read', errno: 'ENOMSG', line: 13 });
-    expect(r.events[6]).toMatchObject({ call: 'precopy_info', initial_bytes: 0, dirty_bytes: 4096, reinit: false });
+    expect(r.events[6]).toMatchObject({ call: 'read', errno: 'ENOMSG', line: 13 });
+    expect(r.events[7]).toMatchObject({ call: 'precopy_info', initial_bytes: 0, dirty_bytes: 4096, reinit: false });
     expect(r.unknown).toEqual({ vfio_region_read: 1 });
   });
 
