@@ -132,6 +132,10 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
     // A session that ends (STOP_COPY->STOP) leaves QEMU holding its fd until cleanup.
     if (opens) d.holdsFd = true;
     d.state = target;
+    markSide(d, target);
+  };
+  /** Asking for a saving state makes a device the source, RESUMING the destination. */
+  const markSide = (d: DeviceView, target: MigState) => {
     if (inSavingGroup(target)) d.source = true;
     if (target === 'RESUMING') d.destination = true;
   };
@@ -147,8 +151,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       // The request failed; cancel a request-style pending outcome.
       if (d.request) d.request.failed = true;
       emit(d, line, { call: 'set_state', target: f.target, errno: f.errno } as never);
-      if (inSavingGroup(f.target)) d.source = true;
-      if (f.target === 'RESUMING') d.destination = true;
+      markSide(d, f.target);
       if (f.recover === 'ERROR') reset(d, line);
       else {
         // The recovery SET's success is not traced in success-style logs: record it now, and
@@ -184,8 +187,15 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       if ((m = /^ new state (\w+), recover state (\w+)$/.exec(a))) {
         if (!isMigState(m[1]) || !isMigState(m[2])) return `unknown state in '${a.trim()}'`;
         if (d.request && !d.request.failed)
-          out.note(d.request.line, `${d.name}: SET_STATE(${d.request.target}) requested and no outcome traced (no ioctl when the state is already ${d.request.target}, or the outcome is not in the log)`);
+          out.note(d.request.line, `${d.name}: SET_STATE(${d.request.target}) requested and no outcome traced before the next request`);
         d.recovering = undefined;
+        // QEMU traces the request before it returns early, without an ioctl, when the device
+        // is already there (vfio_migration_set_state(), qemu/qemu 10.x).
+        if (m[1] === d.state) {
+          d.request = undefined;
+          out.countInfo('vfio_migration_set_state (already in that state: no ioctl)');
+          return;
+        }
         d.request = { target: m[1], recover: m[2], line, failed: false };
         return;
       }
@@ -205,9 +215,16 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       if (!rq.failed && s === rq.target) setOk(d, rq.line, s);
       else if (rq.failed) d.state = s; // the recovery (already recorded from the error line) or the reset
       else {
-        out.note(line, `${d.name}: SET_STATE(${rq.target}) requested, QEMU then records ${s}; taken as a failure (errno not traced) and a recovery to ${s}`);
+        // The SET failed and its error was not printed (QEMU may pass it up as an Error):
+        // the recorded state says what followed, a reset (RUNNING after recover ERROR) or
+        // the recovery SET.
         emit(d, rq.line, { call: 'set_state', target: rq.target, errno: 'unknown' } as never);
-        setOk(d, line, s);
+        markSide(d, rq.target);
+        if (s === 'RUNNING' && rq.recover === 'ERROR') reset(d, line);
+        else {
+          if (s !== rq.recover) out.note(line, `${d.name}: SET_STATE(${rq.target}, recover ${rq.recover}) requested, QEMU then records ${s}`);
+          setOk(d, line, s);
+        }
       }
       return;
     },
@@ -432,6 +449,14 @@ function errorReport(line: string): Failure | null {
     const recover = m[4] ?? 'ERROR';
     if (!isMigState(target) || !isMigState(recover)) return null;
     return { kind: 'set', name: m[1], target, errno: errnoOfText(m[3]), recover };
+  }
+  // QEMU 10.x: error_setg_errno(), "PREFIX. Recover state is ERROR. Resetting device: STRERROR".
+  m = /^(.+?): Failed setting device state to (\w+)\. (?:Recover state is ERROR\. Resetting device|Setting device in recover state (\w+)): (.*)$/.exec(t);
+  if (m) {
+    const target = m[2];
+    const recover = m[3] ?? 'ERROR';
+    if (!isMigState(target) || !isMigState(recover)) return null;
+    return { kind: 'set', name: m[1], target, errno: errnoOfText(m[4]), recover };
   }
   m = /^(.+?): Failed setting device in recover state, err: (.*?)\. Resetting device\.?$/.exec(t);
   if (m) return { kind: 'recover', name: m[1], errno: errnoOfText(m[2]) };

@@ -121,3 +121,31 @@ describe('QEMU trace logs', () => {
     expect(!none.ok && none.problems[0].message).toMatch(/cannot tell whether device d is the source or the destination/);
   });
 });
+
+describe('QEMU 10 request tracing (vfio_migration_set_state traced before the ioctl)', () => {
+  const run = (...l: string[]) => parseQemuTrace(l.join('\n') + '\n');
+  it('takes a request for the state QEMU already records as no call', () => {
+    const r = run(
+      'vfio_migration_set_state  (d) new state STOP_COPY, recover state STOP',
+      'vfio_migration_set_device_state  (d) state STOP_COPY',
+      'vfio_migration_set_state  (d) new state STOP_COPY, recover state STOP',
+    );
+    expect(r.ok && r.events.map(showEvent)).toEqual(['source d: SET_STATE(STOP_COPY) = 0']);
+    expect(r.ok && r.informational).toEqual({ 'vfio_migration_set_state (already in that state: no ioctl)': 1 });
+  });
+  it('reads a failure from the recorded state when no error line was printed: a reset after recover ERROR', () => {
+    const r = run(
+      'vfio_migration_set_state  (d) new state STOP_COPY, recover state ERROR',
+      'vfio_migration_set_device_state  (d) state RUNNING',
+    );
+    expect(r.ok && r.events.map(showEvent)).toEqual(['source d: SET_STATE(STOP_COPY) = -1 unknown', 'source d: RESET']);
+  });
+  it('reads the error_setg_errno form of a failed SET with its errno', () => {
+    const r = run(
+      'vfio_migration_set_state  (d) new state PRE_COPY, recover state RUNNING',
+      'qemu-system-x86_64: d: Failed setting device state to PRE_COPY. Setting device in recover state RUNNING: Invalid argument',
+      'vfio_migration_set_device_state  (d) state RUNNING',
+    );
+    expect(r.ok && r.events.map(showEvent)).toEqual(['source d: SET_STATE(PRE_COPY) = -1 EINVAL', 'source d: SET_STATE(RUNNING) = 0']);
+  });
+});
