@@ -10,11 +10,11 @@
 // hw/vfio/migration.c (qemu/qemu, 9.x era, commit 019d9e6c):
 //   - vfio_migration_set_state "state %s": traced only after the SET succeeded
 //     (vfio_migration_set_state()), so it is a successful set_state;
-//   - vfio_migration_set_state "new state %s, recover state %s" (newer trees): the request,
-//     paired with the vfio_migration_set_device_state that follows (the state QEMU then
-//     records): the requested state means success, the recover state means the request failed
-//     and the recovery SET succeeded (where this fires relative to the ioctl was not checked in
-//     source; the pairing does not depend on it);
+//   - vfio_migration_set_state "new state %s, recover state %s" (qemu/qemu 10.x): traced
+//     first, before QEMU returns early without an ioctl when it already records that state;
+//     paired with the vfio_migration_set_device_state that follows (every change of the
+//     recorded state: the target on success, the recover state after a failure, RUNNING
+//     after the reset that recover ERROR means);
 //   - failed SETs are not trace events but error_report() lines
 //     ("NAME: Failed setting device state to S, err: TEXT. Recover state is ERROR. Resetting
 //     device", "... Setting device in recover state R", "NAME: Failed setting device in
