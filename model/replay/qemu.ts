@@ -104,6 +104,8 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
   const lines = numberedLines(text);
   // Newer trees trace the queries themselves; then nothing is inferred from the pending/setup events.
   const tracesQueries = lines.some((l) => /vfio_query_(?:stop_copy|precopy)_size /.test(l.text));
+  // 10.x traces each SET request and then the recorded state; 8.x/9.x trace successful SETs only.
+  const requestStyle = lines.some((l) => /vfio_migration_set_state +\([^)]*\) new state /.test(l.text));
   // A protocol v1 log (QEMU 5.x-7.x) has other calls altogether; nothing in it maps to v2 events.
   const v1 = lines.find((l) => /vfio_(?:migration_probe|save_buffer|update_pending|save_pending) |vfio_migration_set_state +\([^)]*\) state \d+$/.test(l.text));
   if (v1) return { ok: false, problems: [{ line: v1.line, message: 'this is a trace of VFIO migration protocol v1 (QEMU 5.x-7.x, region based); the model is protocol v2' }] };
@@ -147,6 +149,15 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
   type Handler = (a: string, d: DeviceView, line: number) => string | void;
   function handleFailure(f: Failure, pid: string, line: number): void {
     const d = view(pid, f.name);
+    if (f.kind === 'out-of-sync') {
+      // The SET succeeded and returned a data_fd while QEMU held one (SAVE-2); QEMU closed the
+      // new fd. 10.x traced the SET (its recorded state came first); 8.x/9.x return before the
+      // trace, so the SET is seen only as a VFIO_DEVICE_FEATURE whose target is not shown.
+      if (!requestStyle) emit(d, line, { call: 'feature' } as never, 'a SET whose target is not traced returned a second data_fd');
+      emit(d, line, { call: 'close' } as never, 'data_fd out of sync: QEMU closes the second data_fd');
+      out.note(line, `${f.name}: data_fd out of sync: a SET returned a second data_fd while one was live`);
+      return;
+    }
     if (f.kind === 'set') {
       // The request failed; cancel a request-style pending outcome.
       if (d.request) d.request.failed = true;
@@ -437,7 +448,8 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
 
 type Failure =
   | { kind: 'set'; name: string; target: MigState; errno: Errno; recover: MigState }
-  | { kind: 'recover'; name: string; errno: Errno };
+  | { kind: 'recover'; name: string; errno: Errno }
+  | { kind: 'out-of-sync'; name: string };
 
 /** QEMU's error_report() lines about failed SETs (hw/vfio/migration.c, vfio_migration_set_state()). */
 function errorReport(line: string): Failure | null {
@@ -460,6 +472,8 @@ function errorReport(line: string): Failure | null {
   }
   m = /^(.+?): Failed setting device in recover state, err: (.*?)\. Resetting device\.?$/.exec(t);
   if (m) return { kind: 'recover', name: m[1], errno: errnoOfText(m[2]) };
+  m = /^(.+?): data_fd out of sync$/.exec(t);
+  if (m) return { kind: 'out-of-sync', name: m[1] };
   return null;
 }
 

@@ -149,3 +149,19 @@ describe('QEMU 10 request tracing (vfio_migration_set_state traced before the io
     expect(r.ok && r.events.map(showEvent)).toEqual(['source d: SET_STATE(PRE_COPY) = -1 EINVAL', 'source d: SET_STATE(RUNNING) = 0']);
   });
 });
+
+describe('a second data_fd while one is live (QEMU: "data_fd out of sync")', () => {
+  it('keeps the traced SET (on its request line) and adds the close QEMU makes of the second fd', () => {
+    const r = parseQemuTrace(readFileSync(`${FIX}/qemu-broken-second-fd.log`, 'utf8'));
+    if (!r.ok) throw new Error('parse');
+    expect(r.events.slice(-2).map((e) => `${e.line} ${showEvent(e)}`)).toEqual([
+      '5 source 0000:17:00.1: SET_STATE(PRE_COPY_P2P) = 0',
+      '7 source 0000:17:00.1: close(?)',
+    ]);
+    expect(r.notes.map((n) => n.line)).toEqual([7]);
+  });
+  it('in QEMU 9, where the SET is not traced, records it as a feature call', () => {
+    const r = parseQemuTrace('vfio_migration_set_state  (d) state PRE_COPY\nd: data_fd out of sync\n');
+    expect(r.ok && r.events.map(showEvent)).toEqual(['source d: SET_STATE(PRE_COPY) = 0', 'source d: DEVICE_FEATURE(?) = 0', 'source d: close(?)']);
+  });
+});
