@@ -122,6 +122,9 @@ export type ReplayEvent =
 
 export type EventOf<C extends Call> = Extract<ReplayEvent, { call: C }>;
 
+/** An event before the parser knows its device and side: what the log line itself says. */
+export type Observation = ReplayEvent extends infer E ? (E extends ReplayEvent ? Omit<E, 'device' | 'side' | 'line'> : never) : never;
+
 /** The keys each call may carry besides the common ones, with the kind of value each takes. */
 type FieldKind = 'fd' | 'count' | 'state' | 'fd-or-null' | 'true' | 'bool' | 'text';
 const COMMON_FIELDS: Readonly<Record<string, FieldKind | 'device' | 'side' | 'call' | 'errno'>> = {

@@ -41,7 +41,7 @@
 // and the destination if it shows it loading (vfio_load_*, RESUMING). With the pid prefix,
 // the same name in two processes is two devices.
 
-import { ERRNO_NUMBER, ERRNO_TEXT, errnoOfNumber, errnoOfText, isMigState, type Errno, type ReplayEvent, type Side } from './events.js';
+import { ERRNO_NUMBER, ERRNO_TEXT, errnoOfNumber, errnoOfText, isMigState, type Errno, type Observation, type ReplayEvent, type Side } from './events.js';
 import { LogCollector, numberedLines, type ParseResult } from './result.js';
 import { inSavingGroup, inPreCopy, type MigState } from '../states.js';
 
@@ -57,6 +57,18 @@ const PREFIX = /^(\d+)@(\d+\.\d+):/;
 const NAME = /^(vfio_\w+)(?: (.*))?$/;
 const NUM = '(0x[0-9a-fA-F]+|\\d+)';
 const INT = '(-?\\d+)';
+
+/** The argument forms of the events, compiled once. */
+const ARGS = {
+  saveBlock: new RegExp(`^ data_size ${INT}$`),
+  saveIterate: new RegExp(`^ precopy initial size ${NUM} precopy dirty size ${NUM}$`),
+  completePrecopy: new RegExp(`^(?: ret ${INT})?$`),
+  pendingExact: new RegExp(`^ precopy ${NUM} postcopy ${NUM} stopcopy size ${NUM} precopy initial size ${NUM} precopy dirty size ${NUM}$`),
+  queryPrecopy: new RegExp(`^ init ${NUM}, dirty ${NUM}, reinit (\\d), ret ${INT}$`),
+  queryStopCopy: new RegExp(`^ stopcopy size ${NUM} ret ${INT}$`),
+  loadData: new RegExp(`^ size ${NUM}(?: ret ${INT})?$`),
+  migrationInit: new RegExp(`^ mig_flags ${NUM}, precopy_info_v2_used (\\d), dirty_pages_supported (\\d)$`),
+};
 
 const num = (s: string): number => (s.startsWith('0x') || s.startsWith('0X') ? Number(BigInt(s)) : Number(s));
 
@@ -78,7 +90,7 @@ const MULTIFD = new Set([
 /** Protocol v1 only. */
 const V1_ONLY = new Set(['vfio_migration_probe', 'vfio_save_buffer', 'vfio_update_pending', 'vfio_save_pending']);
 
-type Pending = { call: Omit<ReplayEvent, 'device' | 'side' | 'line'>; key: string; line: number; note?: string };
+type Pending = { call: Observation; key: string; line: number; note?: string };
 
 /** QEMU's view of one device, kept as the trace goes (QEMU trusts its cache and never GETs the state). */
 interface DeviceView {
@@ -130,7 +142,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
   /** A SET that succeeded: QEMU's cache and session follow it. */
   const setOk = (d: DeviceView, line: number, target: MigState, note?: string) => {
     const opens = (inSavingGroup(target) && !inSavingGroup(d.state)) || (target === 'RESUMING' && d.state !== 'RESUMING');
-    emit(d, line, { call: 'set_state', target } as never, note);
+    emit(d, line, { call: 'set_state', target }, note);
     // A session that ends (STOP_COPY->STOP) leaves QEMU holding its fd until cleanup.
     if (opens) d.holdsFd = true;
     d.state = target;
@@ -142,7 +154,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
     if (target === 'RESUMING') d.destination = true;
   };
   const reset = (d: DeviceView, line: number) => {
-    emit(d, line, { call: 'reset' } as never);
+    emit(d, line, { call: 'reset' });
     d.state = 'RUNNING';
   };
 
@@ -153,15 +165,15 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       // The SET succeeded and returned a data_fd while QEMU held one (SAVE-2); QEMU closed the
       // new fd. 10.x traced the SET (its recorded state came first); 8.x/9.x return before the
       // trace, so the SET is seen only as a VFIO_DEVICE_FEATURE whose target is not shown.
-      if (!requestStyle) emit(d, line, { call: 'feature' } as never, 'a SET whose target is not traced returned a second data_fd');
-      emit(d, line, { call: 'close' } as never, 'data_fd out of sync: QEMU closes the second data_fd');
+      if (!requestStyle) emit(d, line, { call: 'feature' }, 'a SET whose target is not traced returned a second data_fd');
+      emit(d, line, { call: 'close' }, 'data_fd out of sync: QEMU closes the second data_fd');
       out.note(line, `${f.name}: data_fd out of sync: a SET returned a second data_fd while one was live`);
       return;
     }
     if (f.kind === 'set') {
       // The request failed; cancel a request-style pending outcome.
       if (d.request) d.request.failed = true;
-      emit(d, line, { call: 'set_state', target: f.target, errno: f.errno } as never);
+      emit(d, line, { call: 'set_state', target: f.target, errno: f.errno });
       markSide(d, f.target);
       if (f.recover === 'ERROR') reset(d, line);
       else {
@@ -174,7 +186,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       // "Failed setting device in recover state": the recovery SET failed, then a reset.
       if (d.recovering) {
         const p = pending[d.recovering.index];
-        pending[d.recovering.index] = { ...p, call: { call: 'set_state', target: d.recovering.target, errno: f.errno } as never, line };
+        pending[d.recovering.index] = { ...p, call: { call: 'set_state', target: d.recovering.target, errno: f.errno }, line };
         d.recovering = undefined;
       } else out.note(line, `${f.name}: a failed recovery SET without the failed SET before it`);
       reset(d, line);
@@ -229,7 +241,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
         // The SET failed and its error was not printed (QEMU may pass it up as an Error):
         // the recorded state says what followed, a reset (RUNNING after recover ERROR) or
         // the recovery SET.
-        emit(d, rq.line, { call: 'set_state', target: rq.target, errno: 'unknown' } as never);
+        emit(d, rq.line, { call: 'set_state', target: rq.target, errno: 'unknown' });
         markSide(d, rq.target);
         if (s === 'RUNNING' && rq.recover === 'ERROR') reset(d, line);
         else {
@@ -240,66 +252,66 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       return;
     },
     vfio_save_block: (a, d, line) => {
-      const m = new RegExp(`^ data_size ${INT}$`).exec(a);
+      const m = ARGS.saveBlock.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'data_size N')`;
       d.source = true;
       d.readSinceIterate = true;
-      emit(d, line, { call: 'read', bytes: Number(m[1]) } as never);
+      emit(d, line, { call: 'read', bytes: Number(m[1]) });
       return;
     },
     vfio_save_block_precopy_empty_hit: (_a, d, line) => {
       d.source = true;
       d.readSinceIterate = true;
-      emit(d, line, { call: 'read', errno: 'ENOMSG' } as never);
+      emit(d, line, { call: 'read', errno: 'ENOMSG' });
     },
     vfio_save_iterate_empty_hit: (_a, d, line) => {
       d.source = true;
       d.readSinceIterate = true;
-      emit(d, line, { call: 'read', empty: true } as never);
+      emit(d, line, { call: 'read', empty: true });
     },
     vfio_save_iterate: (a, d, line) => {
       if (/^ data_size -?\d+$/.test(a)) {
         out.countUnknown('vfio_save_iterate (migration protocol v1)');
         return;
       }
-      const m = new RegExp(`^ precopy initial size ${NUM} precopy dirty size ${NUM}$`).exec(a);
+      const m = ARGS.saveIterate.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'precopy initial size N precopy dirty size N')`;
       d.source = true;
-      if (!d.readSinceIterate) emit(d, line, { call: 'read', empty: true } as never, 'vfio_save_iterate without vfio_save_block: read() returned 0 or ENOMSG');
+      if (!d.readSinceIterate) emit(d, line, { call: 'read', empty: true }, 'vfio_save_iterate without vfio_save_block: read() returned 0 or ENOMSG');
       d.readSinceIterate = false;
       return;
     },
     vfio_save_complete_precopy: (a, d, line) => {
       d.source = true;
-      const m = new RegExp(`^(?: ret ${INT})?$`).exec(a);
+      const m = ARGS.completePrecopy.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'ret N' or nothing)`;
       if (m[1] !== undefined && Number(m[1]) !== 0) {
         out.note(line, `${d.name}: vfio_save_complete_precopy ret ${m[1]}: the STOP_COPY loop ended on an error that is not traced`);
         return;
       }
-      emit(d, line, { call: 'read', empty: true } as never, 'the read that ended the STOP_COPY loop');
+      emit(d, line, { call: 'read', empty: true }, 'the read that ended the STOP_COPY loop');
       return;
     },
     vfio_save_setup: (a, d, line) => {
       if (!/^(?: data buffer size (0x[0-9a-fA-F]+|\d+))?$/.test(a)) return `cannot read '${a.trim()}' (expected 'data buffer size N' or nothing)`;
       d.source = true;
       if (tracesQueries) return;
-      emit(d, line, { call: 'data_size' } as never, 'vfio_save_setup queries MIG_DATA_SIZE (result not traced)');
-      if (inPreCopy(d.state)) emit(d, line, { call: 'precopy_info' } as never, 'vfio_save_setup queries PRECOPY_INFO (result not traced)');
+      emit(d, line, { call: 'data_size' }, 'vfio_save_setup queries MIG_DATA_SIZE (result not traced)');
+      if (inPreCopy(d.state)) emit(d, line, { call: 'precopy_info' }, 'vfio_save_setup queries PRECOPY_INFO (result not traced)');
       return;
     },
     vfio_state_pending_exact: (a, d, line) => {
-      const m = new RegExp(`^ precopy ${NUM} postcopy ${NUM} stopcopy size ${NUM} precopy initial size ${NUM} precopy dirty size ${NUM}$`).exec(a);
+      const m = ARGS.pendingExact.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'precopy N postcopy N stopcopy size N precopy initial size N precopy dirty size N')`;
       d.source = true;
       if (tracesQueries) return;
       const stop = num(m[3]);
-      emit(d, line, (stop === QEMU_UNKNOWN_STOP_COPY_SIZE ? { call: 'data_size', errno: 'unknown' } : { call: 'data_size', stop_copy_length: stop }) as never);
+      emit(d, line, (stop === QEMU_UNKNOWN_STOP_COPY_SIZE ? { call: 'data_size', errno: 'unknown' } : { call: 'data_size', stop_copy_length: stop }));
       if (inPreCopy(d.state)) {
         const initial = num(m[4]);
         const dirty = num(m[5]);
         // QEMU zeroes both before the query, so 0/0 may be a failed query.
-        emit(d, line, (initial === 0 && dirty === 0 ? { call: 'precopy_info' } : { call: 'precopy_info', initial_bytes: initial, dirty_bytes: dirty }) as never);
+        emit(d, line, (initial === 0 && dirty === 0 ? { call: 'precopy_info' } : { call: 'precopy_info', initial_bytes: initial, dirty_bytes: dirty }));
       }
       return;
     },
@@ -314,18 +326,18 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       return;
     },
     vfio_query_precopy_size: (a, d, line) => {
-      const m = new RegExp(`^ init ${NUM}, dirty ${NUM}, reinit (\\d), ret ${INT}$`).exec(a);
+      const m = ARGS.queryPrecopy.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'init N, dirty N, reinit B, ret R')`;
       d.source = true;
       const ret = Number(m[4]);
-      emit(d, line, (ret < 0 ? { call: 'precopy_info', errno: errnoOfNumber(ret) } : { call: 'precopy_info', initial_bytes: num(m[1]), dirty_bytes: num(m[2]), reinit: m[3] !== '0' }) as never);
+      emit(d, line, (ret < 0 ? { call: 'precopy_info', errno: errnoOfNumber(ret) } : { call: 'precopy_info', initial_bytes: num(m[1]), dirty_bytes: num(m[2]), reinit: m[3] !== '0' }));
       return;
     },
     vfio_query_stop_copy_size: (a, d, line) => {
-      const m = new RegExp(`^ stopcopy size ${NUM} ret ${INT}$`).exec(a);
+      const m = ARGS.queryStopCopy.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'stopcopy size N ret R')`;
       const ret = Number(m[2]);
-      emit(d, line, (ret < 0 ? { call: 'data_size', errno: errnoOfNumber(ret) } : { call: 'data_size', stop_copy_length: num(m[1]) }) as never);
+      emit(d, line, (ret < 0 ? { call: 'data_size', errno: errnoOfNumber(ret) } : { call: 'data_size', stop_copy_length: num(m[1]) }));
       return;
     },
     vfio_load_state_device_data: (a, d, line) => {
@@ -333,36 +345,36 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
         out.countUnknown('vfio_load_state_device_data (migration protocol v1)');
         return;
       }
-      const m = new RegExp(`^ size ${NUM}(?: ret ${INT})?$`).exec(a);
+      const m = ARGS.loadData.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'size N ret R')`;
       d.destination = true;
       const ret = m[2] === undefined ? 0 : Number(m[2]);
-      emit(d, line, (ret < 0 ? { call: 'write', errno: errnoOfNumber(ret) } : { call: 'write', bytes: num(m[1]) }) as never);
+      emit(d, line, (ret < 0 ? { call: 'write', errno: errnoOfNumber(ret) } : { call: 'write', bytes: num(m[1]) }));
       return;
     },
     vfio_save_cleanup: (_a, d, line) => {
       d.source = true;
-      if (d.holdsFd) emit(d, line, { call: 'close' } as never, 'vfio_save_cleanup closes the data_fd');
+      if (d.holdsFd) emit(d, line, { call: 'close' }, 'vfio_save_cleanup closes the data_fd');
       d.holdsFd = false;
     },
     vfio_load_cleanup: (_a, d, line) => {
       d.destination = true;
-      if (d.holdsFd) emit(d, line, { call: 'close' } as never, 'vfio_load_cleanup closes the data_fd');
+      if (d.holdsFd) emit(d, line, { call: 'close' }, 'vfio_load_cleanup closes the data_fd');
       d.holdsFd = false;
     },
     vfio_migration_init: (a, d, line) => {
       // 2026 trees: precopy_info_v2_used says the MIG_PRECOPY_INFOv2 opt-in SET succeeded
       // (vfio_migration_set_precopy_info_v2(); ENOTTY leaves it 0).
-      const m = new RegExp(`^ mig_flags ${NUM}, precopy_info_v2_used (\\d), dirty_pages_supported (\\d)$`).exec(a);
+      const m = ARGS.migrationInit.exec(a);
       if (!m) return `cannot read '${a.trim()}' (expected 'mig_flags F, precopy_info_v2_used B, dirty_pages_supported B')`;
       if (m[2] !== '0') {
         d.source = true;
-        emit(d, line, { call: 'opt_in' } as never, 'vfio_migration_init: precopy_info_v2_used');
+        emit(d, line, { call: 'opt_in' }, 'vfio_migration_init: precopy_info_v2_used');
       }
       return;
     },
     vfio_migration_realize: (_a, d, line) => {
-      emit(d, line, { call: 'open' } as never, 'vfio_migration_realize');
+      emit(d, line, { call: 'open' }, 'vfio_migration_realize');
     },
   };
 
