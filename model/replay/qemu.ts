@@ -386,7 +386,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
       pid = pm[1];
       rest = rest.slice(pm[0].length);
     }
-    const failure = errorReport(rest);
+    const failure = rest.startsWith('vfio_') ? null : errorReport(rest);
     if (failure) {
       handleFailure(failure, pid, line);
       continue;
