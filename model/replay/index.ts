@@ -11,6 +11,7 @@ import type { ParseResult } from './result.js';
 
 export * from './events.js';
 export * from './result.js';
+export { uapiCallsFor, UNOBSERVED_CALLS } from './calls.js';
 export { parseJsonl, toJsonl } from './jsonl.js';
 export { parseQemuTrace, toQemuTrace, QEMU_UNKNOWN_STOP_COPY_SIZE } from './qemu.js';
 export type { QemuTraceOptions, QemuExportOptions } from './qemu.js';
