@@ -79,8 +79,9 @@ function result(ret: string): { value: number } | { errno: Errno } | { interrupt
 
 /** The first argument: `12` or `12</dev/vfio/devices/vfio0>`. */
 function fdArg(args: string): { fd: number; path?: string; rest: string } | null {
-  const m = /^(-?\d+)(?:<([^>]*)>)?(?:, (.*))?$/.exec(args);
-  return m ? { fd: Number(m[1]), path: m[2], rest: m[3] ?? '' } : null;
+  // -yy adds the device numbers inside: `23</dev/vfio/devices/vfio0<char 511:0>>`.
+  const m = /^(-?\d+)(?:<(.*?)>)?(?:, (.*))?$/.exec(args);
+  return m ? { fd: Number(m[1]), path: m[2]?.replace(/<[^>]*>$/, ''), rest: m[3] ?? '' } : null;
 }
 
 /** The ioctl command: a name list ("A or B"), a number, `_IOC(...)`, or `0x3b75 /* ... *\/`. */

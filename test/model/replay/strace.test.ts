@@ -69,4 +69,12 @@ describe('strace logs', () => {
     const r = parseStrace('read(45<anon_inode:[vfio_mig_file]>, "", 10) = 0\n');
     expect(!r.ok && r.problems[0].message).toMatch(/data_fd 45 is used before any VFIO_DEVICE_FEATURE/);
   });
+
+  it('reads -yy annotations with device numbers inside the path', () => {
+    const r = parseStrace([
+      'ioctl(23</dev/vfio/devices/vfio0<char 511:0>>, VFIO_DEVICE_FEATURE or VFIO_IOMMU_DIRTY_PAGES or VFIO_IOMMU_SPAPR_REGISTER_MEMORY, 0x7ffd5a1c3f40) = 0',
+      'read(45<anon_inode:[hisi_acc_vf_mig]>, "\\x01"..., 4096) = 4096',
+    ].join('\n'));
+    expect(r.ok && r.events.map(showEvent)).toEqual(['source vfio0: DEVICE_FEATURE(?) = 0', 'source vfio0: read(45) = 4096']);
+  });
 });
