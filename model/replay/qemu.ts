@@ -197,10 +197,7 @@ export function parseQemuTrace(text: string, opts: QemuTraceOptions = {}): Parse
   const HANDLERS: Record<string, Handler> = {
     vfio_migration_set_state: (a, d, line) => {
       let m: RegExpExecArray | null;
-      if (/^ state -?\d+$/.test(a)) {
-        out.countUnknown('vfio_migration_set_state (migration protocol v1)');
-        return;
-      }
+      // ("state %d", protocol v1, was refused before the scan.)
       if ((m = /^ state (\w+)$/.exec(a))) {
         if (!isMigState(m[1])) return `unknown state '${m[1]}'`;
         d.recovering = undefined;
