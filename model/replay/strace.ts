@@ -119,7 +119,9 @@ export function parseStrace(text: string, opts: StraceOptions = {}): ParseResult
   const deviceFor = (fd: number, path: string | undefined): DeviceFd => {
     let d = deviceByFd.get(fd);
     if (!d) {
-      const name = opts.devices?.[String(fd)] ?? (path && path.startsWith('/dev/vfio/') ? path.split('/').pop()! : path === 'anon_inode:[vfio-device]' ? `fd${fd}` : `fd${fd}`);
+      // A cdev (/dev/vfio/devices/vfio0) names the device; a group-era device fd
+      // (anon_inode:[vfio-device]) or an unannotated one does not.
+      const name = opts.devices?.[String(fd)] ?? (path?.startsWith('/dev/vfio/devices/') ? path.slice('/dev/vfio/devices/'.length) : `fd${fd}`);
       d = { name, fd, sawSource: false, sawDestination: false };
       deviceByFd.set(fd, d);
     }
