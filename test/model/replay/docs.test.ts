@@ -1,0 +1,24 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { CALLS, CALL_FIELDS, ERRNOS } from '../../../model/replay/index.js';
+
+const DOC = readFileSync('docs/replay.md', 'utf8');
+
+describe('docs/replay.md', () => {
+  it('shows every call of the event type, with its fields', () => {
+    const documented = [...DOC.matchAll(/\| \{ call: '(\w+)'(.*?)\}/g)].map((m) => [m[1], [...m[2].matchAll(/(\w+)\?:/g)].map((f) => f[1]).sort()]);
+    expect(documented).toEqual(CALLS.map((c) => [c, Object.keys(CALL_FIELDS[c]).filter((k) => k !== 'target').sort()]));
+  });
+  it('lists every errno name', () => {
+    const line = DOC.split('\n').find((l) => l.startsWith('type Errno'))! + DOC.split('\n')[DOC.split('\n').findIndex((l) => l.startsWith('type Errno')) + 1];
+    expect([...line.matchAll(/'(\w+)'/g)].map((m) => m[1])).toEqual([...ERRNOS]);
+  });
+});
+
+describe('test/fixtures/replay', () => {
+  it('has no fixture that no test reads', () => {
+    const tests = readdirSync('test/model/replay').map((f) => readFileSync(`test/model/replay/${f}`, 'utf8')).join('\n');
+    const unused = readdirSync('test/fixtures/replay').filter((f) => f !== 'README.md' && f !== 'traces' && !tests.includes(f));
+    expect(unused).toEqual([]);
+  });
+});
