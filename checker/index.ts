@@ -19,6 +19,11 @@ export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
 export { EXIT } from './cli/exit.js';
+export {
+  cut, parseCount, parseSize, parseList, parseWorkers, shellQuote, commandLine, invocation, progressDisplay, fitLine,
+  checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText, OutputError,
+} from './cli/kit.js';
+export type { ProgressDisplay } from './cli/kit.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';

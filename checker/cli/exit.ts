@@ -10,6 +10,8 @@ export const EXIT = {
   VIOLATION: 12,
   LIVENESS: 13,
   INCOMPLETE: 14,
+  /** The report could not be written: stdout closed (EPIPE) or full (ENOSPC), --out failing at write time (EX_IOERR). */
+  IO_ERROR: 74,
   EVAL_ERROR: 75,
   BAD_SPEC: 150,
 } as const;

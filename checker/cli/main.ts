@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { EXIT } from './exit.js';
+import { OutputError, writeFd } from './output.js';
 import { packageConfig, packageRoot } from './load.js';
 import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
@@ -22,6 +23,8 @@ export interface Io {
   isTTY: boolean;
   /** Whether stderr is a terminal (progress line). */
   errIsTTY: boolean;
+  /** stderr's width in columns when it is a terminal (the progress line is cut to fit). */
+  errColumns?: number;
   colorLevel: 0 | 1 | 2 | 3;
   cwd: string;
   writeFile(path: string, data: string): void;
@@ -38,10 +41,20 @@ export interface CliContext {
 function defaultIo(): Io {
   const level = (process.env.NO_COLOR ? 0 : process.stdout.isTTY ? Math.min(3, Math.max(1, process.stdout.getColorDepth?.() === 24 ? 3 : 2)) : 0) as 0 | 1 | 2 | 3;
   return {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: (s) => writeFd(1, s),
+    err: (s) => {
+      // A closed or full stderr has nowhere to complain to; the exit code still tells.
+      try {
+        writeFd(2, s, 'standard error');
+      } catch {
+        /* nothing left to report through */
+      }
+    },
     isTTY: Boolean(process.stdout.isTTY),
     errIsTTY: Boolean(process.stderr.isTTY),
+    get errColumns() {
+      return process.stderr.columns;
+    },
     colorLevel: process.env.FORCE_COLOR ? 1 : level,
     cwd: process.cwd(),
     writeFile: (p, d) => writeFileSync(p, d),
@@ -126,6 +139,10 @@ export function reportError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
+  }
+  if (e instanceof OutputError) {
+    io.err(`migcheck: ${e.message}\n`);
+    return EXIT.IO_ERROR;
   }
   if (e instanceof UsageError) {
     io.err(`migcheck: ${e.message}\n`);
