@@ -29,7 +29,7 @@ export type { CliContext, Io } from './cli/main.js';
 export { toItf } from './report/itf.js';
 export type { ItfTrace } from './report/itf.js';
 export { plainTrace, plainLines, toAscii, wrapLine, wrapCommand, loopNote, PLAIN_WIDTH } from './report/plain.js';
-export { renderJUnit, junitCounts, xmlText, xmlAttr } from './report/junit.js';
+export { renderJUnit, junitCounts, junitClassname, xmlText, xmlAttr } from './report/junit.js';
 export type { JUnitSuite, JUnitCase, JUnitOutcome } from './report/junit.js';
 export { annotation, escapeData, escapeProperty, unescapeData, unescapeProperty } from './report/github.js';
 export type { Annotation, AnnotationLevel } from './report/github.js';

@@ -1,7 +1,9 @@
 // Procedures of the built-in commands. Each returns the exit code; printing goes through Io.
 
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
-import { loadSpec, type LoadedSpec } from './load.js';
+import { loadSpec, packageVersion, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
@@ -60,6 +62,14 @@ function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>
   }
 }
 
+function readSource(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Formats that show traces with only the changed variables unless --full. */
 const FULL_FORMATS = new Set(['text', 'plain']);
 
@@ -108,9 +118,9 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     progress.done();
   }
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, path: loaded.path, constants: inst.constants, schema: inst.schema, reproduce: commandLine(repro), checks: checkedItems(inst, opts.invariant, opts.deadlock) };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, relative: relative(io.cwd, loaded.path).split(sep).join('/'), source: readSource(loaded.path), constants: inst.constants, schema: inst.schema, reproduce: commandLine(repro), checks: checkedItems(inst, opts.invariant, opts.deadlock) };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
-  const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
+  const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code, version: packageVersion() });
   if (opts.out !== undefined && outPath !== undefined) {
     writeReportFile('--out', opts.out, outPath, text, io.writeFile);
     io.err(`migcheck: ${result.status}; report written to ${opts.out}\n`);

@@ -15,13 +15,21 @@ interface PackageConfig {
   commands?: string[];
 }
 
-export function packageConfig(): PackageConfig {
+function packageJson(): { migcheck?: PackageConfig; version?: string } {
   try {
-    const pkg = JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig };
-    return pkg.migcheck ?? {};
+    return JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig; version?: string };
   } catch {
     return {};
   }
+}
+
+export function packageConfig(): PackageConfig {
+  return packageJson().migcheck ?? {};
+}
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  return packageJson().version ?? '0.0.0';
 }
 
 /** The built-in default spec's path. */

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { EXIT } from './exit.js';
 import { OutputError, writeFd } from './output.js';
-import { packageConfig, packageRoot } from './load.js';
+import { packageConfig, packageRoot, packageVersion } from './load.js';
 import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
@@ -108,9 +108,6 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-function packageVersion(): string {
-  return '0.1.0';
-}
 
 /** Runs the CLI in-process and returns the exit code. */
 export async function main(argv: readonly string[], io: Partial<Io> = {}): Promise<number> {

@@ -20,8 +20,10 @@ export interface RunInfo {
   spec: string;
   /** The spec file as shown to the user (relative to the working directory when below it). */
   file?: string;
-  /** The spec file's absolute path (for reports that point into it: annotations, SARIF). */
-  path?: string;
+  /** The spec file relative to the working directory, `../` and all when it lies elsewhere (annotations, SARIF). */
+  relative?: string;
+  /** The spec file's text, to find the line where a property is defined (annotations, SARIF). */
+  source?: string;
   constants: Readonly<Record<string, ConstValue>>;
   schema: Schema;
   /** The command line that reproduces this run. */
