@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { EXIT } from './exit.js';
 import { OutputError, writeFd } from './output.js';
+import { cut } from './kit.js';
 import { packageConfig, packageRoot, packageVersion } from './load.js';
 import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
@@ -79,7 +80,7 @@ export function buildProgram(ctx: CliContext): Command {
     .command('check')
     .description('explore every reachable state of a spec and check its invariants and properties')
     .argument('[spec]', 'spec file (.ts/.js); default: the built-in default spec')
-    .option('--invariant <name>', 'check only this invariant or action property (repeatable)', collect, [])
+    .option('--invariant <name>', 'check only this invariant, action property or temporal property (repeatable)', collect, [])
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
     .option('--no-deadlock', 'do not report states without successors')
     .option('--max-states <n>', 'stop (incomplete) rather than store more distinct states')
@@ -124,6 +125,7 @@ export async function main(argv: readonly string[], io: Partial<Io> = {}): Promi
       const m = (await import(pathToFileURL(resolve(packageRoot, mod)).href)) as { register?: (p: Command, c: CliContext) => void };
       m.register?.(program, ctx);
     }
+    checkHelpTopic(program, argv);
     await program.parseAsync(['node', 'migcheck', ...constantAliases(program, argv)]);
     return exit;
   } catch (e) {
@@ -183,6 +185,15 @@ export function constantAliases(program: Command, argv: readonly string[]): stri
     } else out.push(a);
   }
   return out;
+}
+
+/** `migcheck help NAME` for a command that does not exist is an error (commander would print the general help and exit 0). */
+function checkHelpTopic(program: Command, argv: readonly string[]): void {
+  if (argv[0] !== 'help' || argv[1] === undefined || argv[1].startsWith('-')) return;
+  const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  if (names.includes(argv[1])) return;
+  const near = names.filter((n) => editDistance(n, argv[1]) <= 2);
+  throw new UsageError(`help: no command '${cut(argv[1])}'${near.length ? `; did you mean '${near[0]}'?` : ''} (commands: ${names.join(', ')})`);
 }
 
 /** Levenshtein distance, for "did you mean" hints on mistyped options. */

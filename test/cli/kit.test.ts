@@ -166,3 +166,18 @@ describe('kit helpers', () => {
     expect(elsewhere[1]).toMatch(/bin[/\\]migcheck\.js$/);
   });
 });
+
+describe('help', () => {
+  it('`help NAME` of no command exits 2 with did-you-mean; a real one shows that command', async () => {
+    oneLine(await cli(['help', 'chek']), EXIT.USAGE, /no command 'chek'; did you mean 'check'\?/);
+    const r = await cli(['help', 'check']);
+    expect(r.code).toBe(0);
+    expect(r.out.replace(/\s+/g, ' ')).toMatch(/--invariant <name> check only this invariant, action property or temporal property/);
+  });
+
+  it('matrix --help names each default once', async () => {
+    const r = await cli(['matrix', '--help']);
+    const wording = r.out.slice(r.out.indexOf('--wording'), r.out.indexOf('--drivers'));
+    expect(wording.match(/default/g)).toHaveLength(1);
+  });
+});
