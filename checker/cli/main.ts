@@ -80,8 +80,8 @@ export function buildProgram(ctx: CliContext): Command {
     .command('check')
     .description('explore every reachable state of a spec and check its invariants and properties')
     .argument('[spec]', 'spec file (.ts/.js); default: the built-in default spec')
-    .option('--invariant <name>', 'check only this invariant, action property or temporal property (repeatable)', collect, [])
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--invariant <name>', 'check only this invariant, action property or temporal property (repeatable)', collect)
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect)
     .option('--no-deadlock', 'do not report states without successors')
     .option('--max-states <n>', 'stop (incomplete) rather than store more distinct states')
     .option('--max-depth <n>', 'do not explore beyond this depth (initial states are depth 1)')
@@ -94,17 +94,18 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
-    .action(async (spec: string | undefined, opts: CheckCliOptions) => {
-      ctx.setExit(await checkCommand(ctx, spec, opts));
+    .action(async (spec: string | undefined, opts: Partial<Pick<CheckCliOptions, 'invariant' | 'const'>> & Omit<CheckCliOptions, 'invariant' | 'const'>) => {
+      // Repeatable options have no declared default (commander would print `(default: [])`).
+      ctx.setExit(await checkCommand(ctx, spec, { ...opts, invariant: opts.invariant ?? [], const: opts.const ?? [] }));
     });
 
   program
     .command('list')
     .description('list a spec\'s constants (with defaults), actions, invariants and properties')
     .argument('[spec]', 'spec file; default: the built-in default spec')
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-    .action(async (spec: string | undefined, opts: { const: string[] }) => {
-      ctx.setExit(await listCommand(ctx, spec, opts));
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect)
+    .action(async (spec: string | undefined, opts: { const?: string[] }) => {
+      ctx.setExit(await listCommand(ctx, spec, { const: opts.const ?? [] }));
     });
   return program;
 }
