@@ -8,7 +8,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep, isAbsolute } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Io } from './main.js';
-import { packageRoot } from './load.js';
+import { packageRoot } from './root.js';
 
 export { EXIT, exitCodeFor } from './exit.js';
 export { OutputError, checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText } from './output.js';

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { EXIT } from './exit.js';
 import { OutputError, writeFd } from './output.js';
 import { cut } from './kit.js';
-import { packageConfig, packageRoot, packageVersion } from './load.js';
+import { packageConfig, packageModule, packageVersion } from './load.js';
 import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
@@ -123,7 +123,7 @@ export async function main(argv: readonly string[], io: Partial<Io> = {}): Promi
   const program = buildProgram(ctx);
   try {
     for (const mod of packageConfig().commands ?? []) {
-      const m = (await import(pathToFileURL(resolve(packageRoot, mod)).href)) as { register?: (p: Command, c: CliContext) => void };
+      const m = (await import(pathToFileURL(packageModule(mod)).href)) as { register?: (p: Command, c: CliContext) => void };
       m.register?.(program, ctx);
     }
     checkHelpTopic(program, argv);
