@@ -79,17 +79,19 @@ export async function resolve(specifier, context, next) {
     const rel = r.url.slice(root.length);
     if (/^(checker|model)\\//.test(rel)) return { ...r, url: root + 'dist/' + rel.replace(/\\.ts$/, '.js'), format: 'module' };
   }
-  // A user's .ts file (outside this package's sources and node_modules) is an ES module,
-  // with or without a package.json saying "type": "module" (without one, Node would take it
-  // for CommonJS); the load hook above compiles it.
-  if (/^file:.*\\.m?ts$/.test(r.url) && !r.url.includes('/node_modules/') && !r.url.startsWith(root + 'checker/') && !r.url.startsWith(root + 'model/') && !r.url.startsWith(root + 'dist/')) return { ...r, format: ES };
+  // From the build (no tsx): a user's .ts file (outside this package's sources and
+  // node_modules) is an ES module, with or without a package.json saying "type": "module"
+  // (without one, Node would take it for CommonJS); the load hook above compiles it.
+  // From the sources, tsx loads everything (it follows the package.json's "type").
+  if (!tsx && /^file:.*\\.m?ts$/.test(r.url) && !r.url.includes('/node_modules/') && !r.url.startsWith(root + 'checker/') && !r.url.startsWith(root + 'model/') && !r.url.startsWith(root + 'dist/')) return { ...r, format: ES };
   return r;
 }`;
   // From the sources, tsx loads the package's own TypeScript; from the build, nothing but
   // the user's files is TypeScript, and the hook above compiles those: tsx is not needed.
-  // (tsx first, so that this hook, registered last and run first, sees what tsx resolved.)
-  if (!dist) registerTsx();
+  // This hook first, so that tsx (registered last, run first) wraps it and sees what it
+  // resolves ('migcheck' to a .ts file that tsx must then load).
   register('data:text/javascript,' + encodeURIComponent(hook));
+  if (!dist) registerTsx();
 }
 
 /** Registers the loaders once, if bin/migcheck.js deferred them until a spec is loaded. */

@@ -4,7 +4,7 @@ import type { CheckResult } from '../result.js';
 export const EXIT = {
   OK: 0,
   USAGE: 2,
-  /** Soft findings (SHOULD-level or vacuous clauses) when --strict asks for them to fail. */
+  /** Soft findings, when a command's --strict asks for them to fail (the matrix: SHOULD-level or vacuous clauses). */
   SOFT: 10,
   DEADLOCK: 11,
   VIOLATION: 12,
