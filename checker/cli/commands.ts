@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
-import { loadSpec, packageVersion, type LoadedSpec } from './load.js';
+import { loadSpec, packageVersion, typecheckWanted, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
@@ -26,6 +26,7 @@ export interface CheckCliOptions {
   engine: 'fast' | 'immer';
   workers?: string;
   allowIncomplete?: boolean;
+  typecheck?: boolean;
 }
 
 /** Parses `NAME=VALUE` pairs; `@alias` names (from plain --name options) are matched to the spec's constants. */
@@ -83,7 +84,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const memory = parseSize('--memory', opts.memory);
   const workers = parseWorkers(opts.workers, io.err);
   const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
-  const loaded = await loadSpec(specArg, io.cwd);
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
   const overrides = parseConstOptions(loaded.spec, opts.const);
   const inst = instantiateIn(loaded, overrides);
 
@@ -141,9 +142,9 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
   ];
 }
 
-export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[] }): Promise<number> {
+export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[]; typecheck?: boolean }): Promise<number> {
   const { io } = ctx;
-  const loaded = await loadSpec(specArg, io.cwd);
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
   const inst = instantiateIn(loaded, parseConstOptions(loaded.spec, opts.const));
   const lines: string[] = [];
   lines.push(`${inst.name} (${loaded.display})`);

@@ -8,6 +8,7 @@ import { isSpec, type Spec } from '../spec.js';
 import { ConfigError, SpecError } from '../errors.js';
 
 import { packageRoot } from './root.js';
+import { typecheckSpec } from './typecheck.js';
 
 export { packageRoot };
 
@@ -73,12 +74,23 @@ export interface LoadedSpec {
   display: string;
 }
 
-export async function loadSpec(file: string | undefined, cwd = process.cwd()): Promise<LoadedSpec> {
+export interface LoadOptions {
+  /** Type-check a TypeScript spec before importing it (typecheck.ts); off with --no-typecheck or MIGCHECK_NO_TYPECHECK=1. */
+  typecheck?: boolean;
+}
+
+/** Whether specs are type-checked: the option, unless MIGCHECK_NO_TYPECHECK=1 turns it off for the whole process. */
+export function typecheckWanted(option: boolean | undefined): boolean {
+  return option !== false && process.env.MIGCHECK_NO_TYPECHECK !== '1';
+}
+
+export async function loadSpec(file: string | undefined, cwd = process.cwd(), opts: LoadOptions = {}): Promise<LoadedSpec> {
   const path = file === undefined ? defaultSpecPath() : isAbsolute(file) ? file : resolve(cwd, file);
   const rel = relative(cwd, path);
   const display = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
   if (!existsSync(path)) throw new ConfigError(`spec file not found: ${display}`);
   if (!statSync(path).isFile()) throw new ConfigError(`not a file: ${display}`);
+  if (opts.typecheck) typecheckSpec(path, cwd);
   let mod: Record<string, unknown>;
   await prepareUserImport();
   try {

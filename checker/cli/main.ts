@@ -93,6 +93,7 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
+    .option('--no-typecheck', 'do not type-check a TypeScript spec before running it')
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: Partial<Pick<CheckCliOptions, 'invariant' | 'const'>> & Omit<CheckCliOptions, 'invariant' | 'const'>) => {
       // Repeatable options have no declared default (commander would print `(default: [])`).
@@ -104,8 +105,9 @@ export function buildProgram(ctx: CliContext): Command {
     .description('list a spec\'s constants (with defaults), actions, invariants and properties')
     .argument('[spec]', 'spec file; default: the built-in default spec')
     .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect)
-    .action(async (spec: string | undefined, opts: { const?: string[] }) => {
-      ctx.setExit(await listCommand(ctx, spec, { const: opts.const ?? [] }));
+    .option('--no-typecheck', 'do not type-check a TypeScript spec before loading it')
+    .action(async (spec: string | undefined, opts: { const?: string[]; typecheck: boolean }) => {
+      ctx.setExit(await listCommand(ctx, spec, { const: opts.const ?? [], typecheck: opts.typecheck }));
     });
   return program;
 }
