@@ -40,12 +40,12 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
       // `--name VALUE` for a name the command does not declare: a constant, or a mistake.
       const alias = eq < 0 ? p.slice(1) : p.slice(1, eq);
       const hit = names.find((n) => norm(n) === norm(alias));
-      if (!hit) throw new UsageError(`unknown option '--${alias}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
+      if (!hit) throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
       if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
       out[hit] = p.slice(eq + 1);
       continue;
     }
-    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${p}'`);
+    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${cut(p)}'`);
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;

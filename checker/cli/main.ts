@@ -136,22 +136,27 @@ export async function main(argv: readonly string[], io: Partial<Io> = {}): Promi
   }
 }
 
+/** Longest message line; values inside messages are cut shorter where they are quoted (kit.ts cut). */
+const MESSAGE_MAX = 400;
+
 /** User errors get one clear line and their documented exit code; anything else is a bug. */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
   }
+  // A value echoed in a message (a 100 KB --const, a long path) is cut, so the line stays a line.
+  const line = (m: string) => `migcheck: ${cut(m, MESSAGE_MAX)}\n`;
   if (e instanceof OutputError) {
-    io.err(`migcheck: ${e.message}\n`);
+    io.err(line(e.message));
     return EXIT.IO_ERROR;
   }
   if (e instanceof UsageError) {
-    io.err(`migcheck: ${e.message}\n`);
+    io.err(line(e.message));
     return EXIT.USAGE;
   }
   if (e instanceof ConfigError || e instanceof SpecError || e instanceof SchemaError) {
-    io.err(`migcheck: ${e.message}\n`);
+    io.err(line(e.message));
     return EXIT.BAD_SPEC;
   }
   const err = e as Error;

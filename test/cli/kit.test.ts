@@ -181,3 +181,15 @@ describe('help', () => {
     expect(wording.match(/default/g)).toHaveLength(1);
   });
 });
+
+describe('long values in messages', () => {
+  it('a 100 KB constant value or option name gives a short line', async () => {
+    const big = 'y'.repeat(100_000);
+    for (const argv of [['check', counter, '--const', `WRAP=${big}`], ['check', counter, '--const', big], ['check', counter, `--${big}`, '1']]) {
+      const r = await cli(argv);
+      expect(r.code).not.toBe(0);
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.err.length).toBeLessThan(600);
+    }
+  });
+});
