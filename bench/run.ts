@@ -9,6 +9,7 @@
 //   npm run bench -- --workers 1,2     each instance at each worker count
 //   npm run bench -- --reps 3          median of 3 runs per tool and instance
 //   npm run bench -- --growth          vfio N=4..7: time and memory vs distinct, SVG chart
+//   npm run bench -- --startup         whole-process start-up of the CLI (bench/startup.ts)
 //   npm run bench -- --only vfio       only instances whose label contains 'vfio'
 //   npm run bench -- --no-spin         migcheck only
 //   npm run bench -- --md FILE         also write the table as Markdown; --json FILE: raw records
@@ -21,6 +22,7 @@ import { cpus, totalmem } from 'node:os';
 import { vfioCounts, countersCounts, vfioBugTraceStates } from './closed-forms.js';
 import type { RunRecord } from './one.js';
 import { growthChart } from './chart.js';
+import { startupBench, startupTable } from './startup.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -217,6 +219,10 @@ function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>):
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--startup')) {
+    process.stdout.write(startupTable(startupBench(resolve(here, '..'))));
+    return;
+  }
   const o = parseArgs(process.argv.slice(2));
   const list = instances(o);
   const script = spinScript();

@@ -1,9 +1,24 @@
 #!/usr/bin/env node
-// Registers the TypeScript loader (the checker and specs run from source) and makes
-// `import … from 'migcheck'` resolve to this package from spec files anywhere on disk,
-// then runs the CLI.
-import { registerLoaders } from './loaders.js';
+// The migcheck command. Runs the CLI from its plain-JavaScript build (dist/, bin/build.js)
+// when that build matches the sources, else from the sources through the TypeScript loader.
+// With the build, the loaders (TypeScript, and `import … from 'migcheck'` from spec files
+// anywhere on disk) are registered only when a spec or wording file is loaded.
+import { readFileSync } from 'node:fs';
 
-registerLoaders();
-const { run } = await import('../checker/cli/main.ts');
-await run(process.argv.slice(2));
+// bin/loaders.js's LOADERS (not imported here: it loads tsx, which a build run may not need).
+const LOADERS = Symbol.for('migcheck.loaders');
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // Nothing to load for this one.
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else if (process.env.MIGCHECK_FROM_SOURCE !== '1' && (await import('./fresh.js')).distIsFresh()) {
+  globalThis[LOADERS] = { dist: true, registered: false };
+  const { run } = await import('../dist/checker/cli/main.js');
+  await run(argv);
+} else {
+  globalThis[LOADERS] = { dist: false, registered: true };
+  (await import('./loaders.js')).registerLoaders();
+  const { run } = await import('../checker/cli/main.ts');
+  await run(argv);
+}

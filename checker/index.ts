@@ -26,12 +26,17 @@ export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
 export { EXIT } from './cli/exit.js';
+export {
+  cut, parseCount, parseSize, parseList, parseWorkers, shellQuote, commandLine, invocation, progressDisplay, fitLine,
+  checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText, OutputError,
+} from './cli/kit.js';
+export type { ProgressDisplay } from './cli/kit.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';
 export type { ItfTrace } from './report/itf.js';
 export { plainTrace, plainLines, toAscii, wrapLine, wrapCommand, loopNote, PLAIN_WIDTH } from './report/plain.js';
-export { renderJUnit, junitCounts, xmlText, xmlAttr } from './report/junit.js';
+export { renderJUnit, junitCounts, junitClassname, xmlText, xmlAttr } from './report/junit.js';
 export type { JUnitSuite, JUnitCase, JUnitOutcome } from './report/junit.js';
 export { annotation, escapeData, escapeProperty, unescapeData, unescapeProperty } from './report/github.js';
 export type { Annotation, AnnotationLevel } from './report/github.js';

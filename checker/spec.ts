@@ -32,8 +32,8 @@ export type ConstValues<C extends ConstDefs> = {
   readonly [K in keyof C]: C[K] extends ConstDef<infer T> ? Widen<T> : Widen<C[K]>;
 };
 
-/** Severity of a normative statement, as in the uAPI catalogue. */
-export type Level = 'MUST' | 'MUST NOT' | 'SHOULD' | 'SHOULD NOT' | 'MAY' | 'REC' | 'INFO' | 'IMPL' | 'USER-MUST' | 'USER-SHOULD';
+/** The strength of the statement a property checks, in the words of the spec's source (e.g. an RFC 2119 keyword); shown in reports as given. */
+export type Level = string;
 
 /** Where a property comes from: a clause ID and its level, plus a sentence. */
 export interface Meta {

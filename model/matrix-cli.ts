@@ -5,9 +5,11 @@
 // model/matrix-report.ts; the exit code goes back through ctx.setExit.
 
 import { Option, type Command } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ConfigError, UsageError, type CliContext } from '../checker/index.js';
+import { join } from 'node:path';
+import {
+  OutputError, UsageError, checkOutFile, errnoText, commandLine, invocation, parseCount as count, parseList as list, prepareOutDir,
+  progressDisplay, writeReportFile, type CliContext,
+} from '../checker/index.js';
 import {
   MATRIX_EXIT, MATRIX_MODEL_DEFAULTS, defaultDrivers, defaultUsers, diffMatrices, matrixExitCode, runMatrix,
   type MatrixResult, type Row,
@@ -43,29 +45,11 @@ export interface MatrixCliOptions {
 
 const DIFF_FORMATS = ['text', 'json', 'markdown'];
 
-function count(option: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const t = v.replace(/_/g, '');
-  if (!/^\d+$/.test(t) || Number(t) < 1) throw new UsageError(`${option} expects a positive whole number, got '${v}'`);
-  return Number(t);
-}
-
-const list = (option: string, v: string | undefined): string[] | undefined => {
-  if (v === undefined) return undefined;
-  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
-  if (items.length === 0) throw new UsageError(`${option} expects a comma-separated list, got '${v}'`);
-  return items;
-};
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('matrix')
     .description('check driver x user pairs of the VFIO migration model against the clauses of a uAPI wording')
-    .option('--wording <name|file>', `wording profile: a built-in name or a .ts/.json file (default ${DEFAULT_WORDING})`, DEFAULT_WORDING)
+    .option('--wording <name|file>', 'wording profile: a built-in name or a .ts/.json file', DEFAULT_WORDING)
     .option('--drivers <list>', `driver profiles, comma-separated (default: the conforming ones; known: ${DRIVER_NAMES.join(', ')})`)
     .option('--users <list>', 'user models, comma-separated; NAME+ack turns on QEMU\'s switchover-ack (default: every user, qemu-like with and without +ack)')
     .addOption(new Option('--format <format>', 'output format').choices([...MATRIX_FORMATS]).default('text'))
@@ -81,7 +65,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report to a file instead of standard output')
     .option('--no-color', 'no colour in text output')
     .option('--list', 'list the built-in wordings and the clause catalogue, then exit')
-    .addHelpText('after', '\nExit codes: 0 no MUST-level violation; 10 SHOULD/REC or vacuous findings with --strict; 12 a MUST-level violation;\n14 a search stopped at a bound; 150 bad wording, driver or user; 2 usage. See docs/wording-lab.md.')
+    .addHelpText('after', '\nExit codes: 0 no MUST-level violation; 10 SHOULD/REC or vacuous findings with --strict; 12 a MUST-level violation;\n14 a search stopped at a bound; 74 the report or a trace file could not be written; 150 bad wording, driver, user or path; 2 usage. See docs/wording-lab.md.')
     .action(async (opts: MatrixCliOptions) => {
       ctx.setExit(await matrixCommand(ctx, opts));
     });
@@ -123,29 +107,32 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
   const maxStates = count('--max-states', o.maxStates);
   const maxDepth = count('--max-depth', o.maxDepth);
 
-  const base = ['npx', 'migcheck', 'matrix'];
+  // Paths are checked (and the trace directory created) before the searches start.
+  const outPath = o.out === undefined ? undefined : checkOutFile('--out', o.out, io.cwd);
+  const traceDir = o.traces === undefined ? undefined : prepareOutDir('--traces', o.traces, io.cwd);
+
+  const base = [...invocation(io.cwd), 'matrix'];
   const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features), ...(model.reinit ? [] : ['--no-reinit'])];
   if (maxStates) tail.push('--max-states', String(maxStates));
   if (maxDepth) tail.push('--max-depth', String(maxDepth));
-  const cmd = (args: string[]) => args.map(shellQuote).join(' ');
+  const cmd = commandLine;
 
-  const showProgress = io.errIsTTY && !o.out && o.format === 'text';
   const run = async (w: string) => {
     const wording = await loadWording(w, io.cwd);
-    return runMatrix({
-      wording, drivers, users, model, maxStates, maxDepth,
-      onRow: showProgress ? (r: Row, i: number, n: number) => io.err(`\r\x1b[K  ${wording.name}: ${i + 1}/${n} ${rowLabel(r)} (${r.runs} searches)`) : undefined,
-    });
+    const progress = progressDisplay(io, `matrix ${wording.name}`);
+    progress.show(`${drivers.length * users.length} pairs`);
+    try {
+      return runMatrix({
+        wording, drivers, users, model, maxStates, maxDepth,
+        onRow: (r: Row, i: number, n: number) => progress.show(`${i + 1}/${n} ${rowLabel(r)} (${r.runs} searches)`),
+      });
+    } finally {
+      progress.done();
+    }
   };
   const finish = (text: string) => {
-    if (showProgress) io.err('\r\x1b[K');
-    if (o.out) {
-      try {
-        io.writeFile(resolve(io.cwd, o.out), text);
-      } catch (e) {
-        throw new ConfigError(`--out ${o.out}: cannot write: ${(e as Error).message}`);
-      }
-    } else io.out(text);
+    if (o.out !== undefined && outPath !== undefined) writeReportFile('--out', o.out, outPath, text, io.writeFile);
+    else io.out(text);
   };
   const color = ctx.chalk(o.color && !o.out && io.isTTY && o.format === 'text');
 
@@ -155,8 +142,8 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     const rows = [...a.rows, ...b.rows];
     const code = rows.some((r) => r.status === 'error') ? MATRIX_EXIT.EVAL_ERROR : rows.some((r) => r.status === 'incomplete') ? MATRIX_EXIT.INCOMPLETE : MATRIX_EXIT.OK;
     const reproduce = cmd([...base, '--diff', o.diff[0], o.diff[1], ...tail]);
-    if (o.traces) {
-      const dir = prepareDir(o.traces, io.cwd);
+    if (traceDir) {
+      const dir = traceDir;
       for (const d of diffs) {
         const m = d.stricter === 'A' ? a : b;
         const row = m.rows.find((r) => r.driver === d.driver && r.user === d.user)!;
@@ -172,8 +159,8 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
   const code = matrixExitCode(m, o.strict);
   const reproduce = cmd([...base, '--wording', o.wording, ...tail, ...(o.strict ? ['--strict'] : [])]);
   const files = new Map<string, string>();
-  if (o.traces) {
-    const dir = prepareDir(o.traces, io.cwd);
+  if (traceDir) {
+    const dir = traceDir;
     for (const row of m.rows)
       for (const cell of row.cells) {
         if (!cell.trace || (cell.verdict !== 'violated' && cell.verdict !== 'exercised')) continue;
@@ -195,17 +182,6 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
   return code;
 }
 
-function prepareDir(dir: string, cwd: string): { abs: string; shown: string } {
-  const abs = isAbsolute(dir) ? dir : resolve(cwd, dir);
-  try {
-    mkdirSync(abs, { recursive: true });
-  } catch (e) {
-    throw new ConfigError(`--traces ${dir}: cannot create the directory: ${(e as Error).message}`);
-  }
-  const rel = relative(cwd, abs);
-  return { abs, shown: rel && !rel.startsWith('..') ? rel : abs };
-}
-
 /** Writes a cell's trace as text and ITF; returns the text file's path as shown to the user. */
 function writeCell(ctx: CliContext, dir: { abs: string; shown: string }, m: MatrixResult, row: Row, cell: Row['cells'][number], reproduce: string): string {
   const name = traceFileBase(m.wording.name, row, cell.key);
@@ -213,7 +189,7 @@ function writeCell(ctx: CliContext, dir: { abs: string; shown: string }, m: Matr
     ctx.io.writeFile(join(dir.abs, `${name}.txt`), traceFileText(m, row, cell, reproduce));
     ctx.io.writeFile(join(dir.abs, `${name}.itf.json`), traceFileItf(m, row, cell));
   } catch (e) {
-    throw new ConfigError(`--traces ${dir.shown}: cannot write ${name}: ${(e as Error).message}`);
+    throw new OutputError(`--traces ${dir.shown}: cannot write ${name}: ${errnoText(e)}`);
   }
   return join(dir.shown, `${name}.txt`);
 }

@@ -5,7 +5,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import {
-  annotation, plainTrace, renderJUnit, toItf, wrapCommand, plainLines,
+  junitClassname, annotation, plainTrace, renderJUnit, toItf, wrapCommand, plainLines,
   type AnnotationLevel, type JUnitCase, type JUnitSuite, type TraceStep,
 } from '../checker/index.js';
 import { severity, strength, type Clause, type ClauseLevel, type Party } from './clauses.js';
@@ -244,7 +244,7 @@ export function matrixJson(m: MatrixResult, ctx: MatrixReportContext): Record<st
 
 export function matrixJUnit(m: MatrixResult, ctx: MatrixReportContext): string {
   const suites: JUnitSuite[] = m.rows.map((r) => {
-    const classname = `migcheck.matrix.${m.wording.name}.${r.driver}.${r.user}`;
+    const classname = junitClassname('matrix', m.wording.name, r.driver, r.user);
     const cases: JUnitCase[] = r.cells.map((c) => {
       const def = m.clauses.find((k) => k.key === c.key)!;
       const base: JUnitCase = { name: `${c.key} ${c.level} (${c.party})`, classname, properties: { verdict: c.verdict, level: c.level, party: c.party, clause: c.id } };

@@ -14,7 +14,7 @@
 // Compute only: rendering is model/matrix-report.ts, the command model/matrix-cli.ts.
 
 import {
-  check, defineSpec, instantiate, model, ConfigError,
+  check, defineSpec, instantiate, model, ConfigError, EXIT,
   type CheckResult, type ConstValue, type Instance, type Schema, type Step, type TraceStep,
 } from '../checker/index.js';
 import { compileClause, severity, strength, type Clause, type ClauseContext, type ClauseLevel, type Party } from './clauses.js';
@@ -258,7 +258,8 @@ export function findings(m: MatrixResult): Finding[] {
   return out;
 }
 
-export const MATRIX_EXIT = { OK: 0, SOFT: 10, VIOLATION: 12, INCOMPLETE: 14, EVAL_ERROR: 75 } as const;
+/** The matrix's outcomes, in the CLI's one exit-code table (checker/cli/exit.ts). */
+export const MATRIX_EXIT = { OK: EXIT.OK, SOFT: EXIT.SOFT, VIOLATION: EXIT.VIOLATION, INCOMPLETE: EXIT.INCOMPLETE, EVAL_ERROR: EXIT.EVAL_ERROR } as const;
 
 /**
  * The exit code of a matrix: an evaluation error 75; a MUST-level violation 12; an

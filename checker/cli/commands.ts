@@ -1,14 +1,15 @@
 // Procedures of the built-in commands. Each returns the exit code; printing goes through Io.
 
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
-import { loadSpec, type LoadedSpec } from './load.js';
+import { loadSpec, packageVersion, typecheckWanted, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
-import { EXIT, exitCodeFor } from './exit.js';
+import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
-import { UsageError, ConfigError, SpecError } from '../errors.js';
-import { progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
+import { UsageError, SpecError } from '../errors.js';
+import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 
 export interface CheckCliOptions {
@@ -26,6 +27,7 @@ export interface CheckCliOptions {
   engine: 'fast' | 'immer';
   workers?: string;
   allowIncomplete?: boolean;
+  typecheck?: boolean;
 }
 
 /** Parses `NAME=VALUE` pairs; `@alias` names (from plain --name options) are matched to the spec's constants. */
@@ -39,35 +41,18 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
       // `--name VALUE` for a name the command does not declare: a constant, or a mistake.
       const alias = eq < 0 ? p.slice(1) : p.slice(1, eq);
       const hit = names.find((n) => norm(n) === norm(alias));
-      if (!hit) throw new UsageError(`unknown option '--${alias}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
+      if (!hit) throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
       if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
       out[hit] = p.slice(eq + 1);
       continue;
     }
-    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${p}'`);
+    if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${cut(p)}'`);
     out[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return out;
 }
 
-export function parseCount(option: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v.replace(/_/g, '')) || Number(v.replace(/_/g, '')) < 1) throw new UsageError(`${option} expects a positive whole number, got '${v}'`);
-  return Number(v.replace(/_/g, ''));
-}
-
-export function parseSize(option: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B?|B)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`${option} expects a size such as 512M or 4G, got '${v}'`);
-  const unit = (m[2] ?? 'B').toUpperCase()[0];
-  const mult = { B: 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[unit] ?? 1;
-  return Math.floor(Number(m[1]) * mult);
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { parseCount, parseSize } from './kit.js';
 
 /** instantiate(), with the file named in a bad-spec message (the spec's name alone may not say where it is). */
 function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>) {
@@ -79,18 +64,32 @@ function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>
   }
 }
 
+function readSource(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Formats that show traces with only the changed variables unless --full. */
+const FULL_FORMATS = new Set(['text', 'plain']);
+
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
   const { io } = ctx;
-  const loaded = await loadSpec(specArg, io.cwd);
-  const overrides = parseConstOptions(loaded.spec, opts.const);
+  // Everything the user typed is checked before the search starts: a typo must not cost a long run.
+  if (!formats.has(opts.format)) throw new UsageError(`unknown format '${cut(opts.format)}'`);
+  if (opts.full && !FULL_FORMATS.has(opts.format)) throw new UsageError(`--full applies to the ${[...FULL_FORMATS].join(' and ')} formats, not --format ${opts.format} (which always shows whole states or none)`);
   const maxStates = parseCount('--max-states', opts.maxStates);
   const maxDepth = parseCount('--max-depth', opts.maxDepth);
   const memory = parseSize('--memory', opts.memory);
-  const workers = parseCount('--workers', opts.workers);
+  const workers = parseWorkers(opts.workers, io.err);
+  const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
+  const overrides = parseConstOptions(loaded.spec, opts.const);
   const inst = instantiateIn(loaded, overrides);
-  if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
 
-  const repro = ['npx', 'migcheck', 'check'];
+  const repro = [...invocation(io.cwd), 'check'];
   if (specArg !== undefined) repro.push(loaded.display);
   for (const [k, v] of Object.entries(overrides)) repro.push('--const', `${k}=${v}`);
   for (const i of opts.invariant) repro.push('--invariant', i);
@@ -103,38 +102,33 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   if (opts.memory) repro.push('--memory', opts.memory);
   if (opts.engine !== 'fast') repro.push('--engine', opts.engine);
 
-  const showProgress = io.errIsTTY && opts.format === 'text' && !opts.out;
-  let progressShown = false;
-  const onProgress = showProgress
-    ? (p: Progress) => {
-        progressShown = true;
-        io.err(`\r\x1b[K${progressLine(p)}`);
-      }
-    : undefined;
-
-  const result = check(inst, {
-    invariants: opts.invariant,
-    deadlock,
-    enabledness: opts.enabledness,
-    maxStates,
-    maxDepth,
-    memory,
-    engine: opts.engine,
-    workers,
-    module: loaded.path,
-    onProgress,
-  });
-  if (progressShown) io.err('\r\x1b[K');
+  // On a terminal's stderr only (progressDisplay prints nothing elsewhere); erased before the report is printed.
+  const consts = Object.keys(inst.constants).length ? ` ${constantsLine(inst.constants)}` : '';
+  const progress = progressDisplay(io, `${inst.name}${consts}`);
+  progress.show('starting');
+  let result;
+  try {
+    result = check(inst, {
+      invariants: opts.invariant,
+      deadlock,
+      enabledness: opts.enabledness,
+      maxStates,
+      maxDepth,
+      memory,
+      engine: opts.engine,
+      workers,
+      module: loaded.path,
+      onProgress: (p: Progress) => progress.show(progressLine(p)),
+    });
+  } finally {
+    progress.done();
+  }
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock) };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, relative: relative(io.cwd, loaded.path).split(sep).join('/'), source: readSource(loaded.path), constants: inst.constants, schema: inst.schema, reproduce: commandLine(repro), checks: checkedItems(inst, opts.invariant, deadlock) };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
-  const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
-  if (opts.out) {
-    try {
-      io.writeFile(resolve(io.cwd, opts.out), text);
-    } catch (e) {
-      throw new ConfigError(`--out ${opts.out}: cannot write: ${(e as Error).message}`);
-    }
+  const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code, version: packageVersion() });
+  if (opts.out !== undefined && outPath !== undefined) {
+    writeReportFile('--out', opts.out, outPath, text, io.writeFile);
     io.err(`migcheck: ${result.status}; report written to ${opts.out}\n`);
   } else io.out(text);
   return code;
@@ -153,9 +147,9 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
   ];
 }
 
-export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[] }): Promise<number> {
+export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[]; typecheck?: boolean }): Promise<number> {
   const { io } = ctx;
-  const loaded = await loadSpec(specArg, io.cwd);
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
   const inst = instantiateIn(loaded, parseConstOptions(loaded.spec, opts.const));
   const lines: string[] = [];
   lines.push(`${inst.name} (${loaded.display})`);

@@ -4,12 +4,14 @@ import type { CheckResult } from '../result.js';
 export const EXIT = {
   OK: 0,
   USAGE: 2,
-  /** Soft findings (SHOULD-level or vacuous clauses) when --strict asks for them to fail. */
+  /** Soft findings, when a command's --strict asks for them to fail (the matrix: SHOULD-level or vacuous clauses). */
   SOFT: 10,
   DEADLOCK: 11,
   VIOLATION: 12,
   LIVENESS: 13,
   INCOMPLETE: 14,
+  /** The report could not be written: stdout closed (EPIPE) or full (ENOSPC), --out failing at write time (EX_IOERR). */
+  IO_ERROR: 74,
   EVAL_ERROR: 75,
   BAD_SPEC: 150,
 } as const;

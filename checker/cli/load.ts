@@ -2,26 +2,61 @@
 // default export is a spec).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isSpec, type Spec } from '../spec.js';
 import { ConfigError, SpecError } from '../errors.js';
 
-/** The package root (where package.json lives). */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { packageRoot } from './root.js';
+import { typecheckSpec } from './typecheck.js';
+
+export { packageRoot };
 
 interface PackageConfig {
   defaultSpec?: string;
   commands?: string[];
 }
 
-export function packageConfig(): PackageConfig {
+function packageJson(): { migcheck?: PackageConfig; version?: string } {
   try {
-    const pkg = JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig };
-    return pkg.migcheck ?? {};
+    return JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig; version?: string };
   } catch {
     return {};
   }
+}
+
+export function packageConfig(): PackageConfig {
+  return packageJson().migcheck ?? {};
+}
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  return packageJson().version ?? '0.0.0';
+}
+
+/** What bin/migcheck.js set up (bin/loaders.js): whether the CLI runs from dist/, whether the loaders are registered. */
+interface LoaderState {
+  dist: boolean;
+  registered: boolean;
+}
+const LOADERS = Symbol.for('migcheck.loaders');
+const loaderState = (): LoaderState | undefined => (globalThis as { [LOADERS]?: LoaderState })[LOADERS];
+
+/**
+ * Called before importing a user's module (spec, wording): registers the loaders that
+ * bin/migcheck.js deferred, so that runs that load none (--version, help, fsm) do without
+ * them. In-process callers (tests) set nothing up, and nothing is registered.
+ */
+export async function prepareUserImport(): Promise<void> {
+  const st = loaderState();
+  if (!st || st.registered) return;
+  const m = (await import(new URL('../../bin/loaders.js', import.meta.url).href)) as { ensureLoaders(): void };
+  m.ensureLoaders();
+}
+
+/** A module of this package to import at run time (package.json "migcheck.commands"): from dist/ when the CLI runs from its build. */
+export function packageModule(rel: string): string {
+  return loaderState()?.dist ? resolve(packageRoot, 'dist', rel.replace(/\.ts$/, '.js')) : resolve(packageRoot, rel);
 }
 
 /** The built-in default spec's path. */
@@ -39,13 +74,25 @@ export interface LoadedSpec {
   display: string;
 }
 
-export async function loadSpec(file: string | undefined, cwd = process.cwd()): Promise<LoadedSpec> {
+export interface LoadOptions {
+  /** Type-check a TypeScript spec before importing it (typecheck.ts); off with --no-typecheck or MIGCHECK_NO_TYPECHECK=1. */
+  typecheck?: boolean;
+}
+
+/** Whether specs are type-checked: the option, unless MIGCHECK_NO_TYPECHECK=1 turns it off for the whole process. */
+export function typecheckWanted(option: boolean | undefined): boolean {
+  return option !== false && process.env.MIGCHECK_NO_TYPECHECK !== '1';
+}
+
+export async function loadSpec(file: string | undefined, cwd = process.cwd(), opts: LoadOptions = {}): Promise<LoadedSpec> {
   const path = file === undefined ? defaultSpecPath() : isAbsolute(file) ? file : resolve(cwd, file);
   const rel = relative(cwd, path);
   const display = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
   if (!existsSync(path)) throw new ConfigError(`spec file not found: ${display}`);
   if (!statSync(path).isFile()) throw new ConfigError(`not a file: ${display}`);
+  if (opts.typecheck) typecheckSpec(path, cwd);
   let mod: Record<string, unknown>;
+  await prepareUserImport();
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {

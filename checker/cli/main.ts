@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { EXIT } from './exit.js';
-import { packageConfig, packageRoot } from './load.js';
+import { OutputError, writeFd } from './output.js';
+import { cut } from './kit.js';
+import { packageConfig, packageModule, packageVersion } from './load.js';
 import { ConfigError, SpecError, UsageError } from '../errors.js';
 import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
@@ -23,6 +25,8 @@ export interface Io {
   isTTY: boolean;
   /** Whether stderr is a terminal (progress line). */
   errIsTTY: boolean;
+  /** stderr's width in columns when it is a terminal (the progress line is cut to fit). */
+  errColumns?: number;
   colorLevel: 0 | 1 | 2 | 3;
   cwd: string;
   writeFile(path: string, data: string): void;
@@ -39,10 +43,20 @@ export interface CliContext {
 function defaultIo(): Io {
   const level = (process.env.NO_COLOR ? 0 : process.stdout.isTTY ? Math.min(3, Math.max(1, process.stdout.getColorDepth?.() === 24 ? 3 : 2)) : 0) as 0 | 1 | 2 | 3;
   return {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: (s) => writeFd(1, s),
+    err: (s) => {
+      // A closed or full stderr has nowhere to complain to; the exit code still tells.
+      try {
+        writeFd(2, s, 'standard error');
+      } catch {
+        /* nothing left to report through */
+      }
+    },
     isTTY: Boolean(process.stdout.isTTY),
     errIsTTY: Boolean(process.stderr.isTTY),
+    get errColumns() {
+      return process.stderr.columns;
+    },
     colorLevel: process.env.FORCE_COLOR ? 1 : level,
     cwd: process.cwd(),
     writeFile: (p, d) => writeFileSync(p, d),
@@ -67,8 +81,8 @@ export function buildProgram(ctx: CliContext): Command {
     .command('check')
     .description('explore every reachable state of a spec and check its invariants and properties')
     .argument('[spec]', 'spec file (.ts/.js); default: the built-in default spec')
-    .option('--invariant <name>', 'check only this invariant or action property (repeatable)', collect, [])
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
+    .option('--invariant <name>', 'check only this invariant, action property or temporal property (repeatable)', collect)
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect)
     .option('--no-deadlock', 'do not report states without successors')
     .option('--max-states <n>', 'stop (incomplete) rather than store more distinct states')
     .option('--max-depth <n>', 'do not explore beyond this depth (initial states are depth 1)')
@@ -81,25 +95,25 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
     .addOption(new Option('--enabledness <mode>', "when a fairness condition is enabled: 'action' (as TLC, the default) or 'explored' (only by successors inside the constraint)").choices(['action', 'explored']))
+    .option('--no-typecheck', 'do not type-check a TypeScript spec before running it')
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
-    .action(async (spec: string | undefined, opts: CheckCliOptions) => {
-      ctx.setExit(await checkCommand(ctx, spec, opts));
+    .action(async (spec: string | undefined, opts: Partial<Pick<CheckCliOptions, 'invariant' | 'const'>> & Omit<CheckCliOptions, 'invariant' | 'const'>) => {
+      // Repeatable options have no declared default (commander would print `(default: [])`).
+      ctx.setExit(await checkCommand(ctx, spec, { ...opts, invariant: opts.invariant ?? [], const: opts.const ?? [] }));
     });
 
   program
     .command('list')
     .description('list a spec\'s constants (with defaults), actions, invariants and properties')
     .argument('[spec]', 'spec file; default: the built-in default spec')
-    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect, [])
-    .action(async (spec: string | undefined, opts: { const: string[] }) => {
-      ctx.setExit(await listCommand(ctx, spec, opts));
+    .option('--const <NAME=VALUE>', 'override a constant (repeatable)', collect)
+    .option('--no-typecheck', 'do not type-check a TypeScript spec before loading it')
+    .action(async (spec: string | undefined, opts: { const?: string[]; typecheck: boolean }) => {
+      ctx.setExit(await listCommand(ctx, spec, { const: opts.const ?? [], typecheck: opts.typecheck }));
     });
   return program;
 }
 
-function packageVersion(): string {
-  return '0.1.0';
-}
 
 /** Runs the CLI in-process and returns the exit code. */
 export async function main(argv: readonly string[], io: Partial<Io> = {}): Promise<number> {
@@ -113,9 +127,10 @@ export async function main(argv: readonly string[], io: Partial<Io> = {}): Promi
   const program = buildProgram(ctx);
   try {
     for (const mod of packageConfig().commands ?? []) {
-      const m = (await import(pathToFileURL(resolve(packageRoot, mod)).href)) as { register?: (p: Command, c: CliContext) => void };
+      const m = (await import(pathToFileURL(packageModule(mod)).href)) as { register?: (p: Command, c: CliContext) => void };
       m.register?.(program, ctx);
     }
+    checkHelpTopic(program, argv);
     await program.parseAsync(['node', 'migcheck', ...constantAliases(program, argv)]);
     return exit;
   } catch (e) {
@@ -123,18 +138,27 @@ export async function main(argv: readonly string[], io: Partial<Io> = {}): Promi
   }
 }
 
+/** Longest message line; values inside messages are cut shorter where they are quoted (kit.ts cut). */
+const MESSAGE_MAX = 400;
+
 /** User errors get one clear line and their documented exit code; anything else is a bug. */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
   }
+  // A value echoed in a message (a 100 KB --const, a long path) is cut, so the line stays a line.
+  const line = (m: string) => `migcheck: ${cut(m, MESSAGE_MAX)}\n`;
+  if (e instanceof OutputError) {
+    io.err(line(e.message));
+    return EXIT.IO_ERROR;
+  }
   if (e instanceof UsageError) {
-    io.err(`migcheck: ${e.message}\n`);
+    io.err(line(e.message));
     return EXIT.USAGE;
   }
   if (e instanceof ConfigError || e instanceof SpecError || e instanceof SchemaError) {
-    io.err(`migcheck: ${e.message}\n`);
+    io.err(line(e.message));
     return EXIT.BAD_SPEC;
   }
   const err = e as Error;
@@ -173,3 +197,11 @@ export function constantAliases(program: Command, argv: readonly string[]): stri
   return out;
 }
 
+/** `migcheck help NAME` for a command that does not exist is an error (commander would print the general help and exit 0). */
+function checkHelpTopic(program: Command, argv: readonly string[]): void {
+  if (argv[0] !== 'help' || argv[1] === undefined || argv[1].startsWith('-')) return;
+  const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  if (names.includes(argv[1])) return;
+  const near = names.filter((n) => editDistance(n, argv[1]) <= 2);
+  throw new UsageError(`help: no command '${cut(argv[1])}'${near.length ? `; did you mean '${near[0]}'?` : ''} (commands: ${names.join(', ')})`);
+}

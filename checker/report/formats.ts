@@ -10,11 +10,14 @@ import { formatJUnit } from './junit.js';
 import { formatGithub } from './github.js';
 import { formatPlain } from './plain.js';
 import { formatMermaid } from './mermaid.js';
+import { toSarif } from './sarif.js';
 
 export interface FormatContext {
   color: ChalkInstance;
   full: boolean;
   exitCode: number;
+  /** migcheck's version, for formats that name the tool (SARIF). */
+  version?: string;
 }
 
 export type Formatter = (info: RunInfo, r: CheckResult, ctx: FormatContext) => string;
@@ -35,4 +38,5 @@ export const formats = new Map<string, Formatter>([
   ['github', (info, r, ctx) => formatGithub(info, r, ctx.exitCode)],
   ['plain', (info, r, ctx) => formatPlain(info, r, ctx.full)],
   ['mermaid', (info, r) => formatMermaid(info, r)],
+  ['sarif', (info, r, ctx) => JSON.stringify(toSarif(info, r, ctx.exitCode, ctx.version ?? '0.0.0'), null, 2) + '\n'],
 ]);

@@ -9,6 +9,7 @@
 import type { CheckResult } from '../result.js';
 import { headline, statsLine, type RunInfo } from './text.js';
 import { loopNote, plainTrace } from './plain.js';
+import { definitionLine } from './source.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -56,7 +57,10 @@ export const ANNOTATION_TRACE_STEPS = 60;
 export function formatGithub(info: RunInfo, r: CheckResult, exitCode: number): string {
   const level: AnnotationLevel = exitCode === 0 ? (r.status === 'ok' ? 'notice' : 'warning') : 'error';
   const title = `migcheck ${info.spec}: ${headline(r)}`;
-  const file = info.file && !info.file.startsWith('/') ? info.file : undefined;
+  // GitHub resolves `file` against the workspace, where a CI job's steps run.
+  const file = info.relative ?? (info.file && !info.file.startsWith('/') ? info.file : undefined);
+  const subject = r.status === 'violation' ? r.violation.name : r.status === 'error' ? r.error.name : undefined;
+  const line = subject === undefined ? undefined : definitionLine(info.source, subject);
   const body: string[] = [];
   switch (r.status) {
     case 'ok':
@@ -82,5 +86,5 @@ export function formatGithub(info: RunInfo, r: CheckResult, exitCode: number): s
       break;
   }
   if (r.status !== 'ok') body.push('', `Reproduce: ${info.reproduce}`);
-  return annotation({ level, title, file, message: body.join('\n') }) + '\n';
+  return annotation({ level, title, file, line, message: body.join('\n') }) + '\n';
 }

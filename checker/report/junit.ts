@@ -121,16 +121,25 @@ function checkedItems(info: RunInfo, r: CheckResult): CheckedItem[] {
   return items;
 }
 
+/**
+ * A test case's classname, the same shape for every command: `migcheck.COMMAND.PART...`
+ * (e.g. migcheck.check.DieHard.invariant, migcheck.matrix.WORDING.DRIVER.USER). CI views
+ * split classnames at dots into a tree, so dots and spaces inside a part become `_`.
+ */
+export function junitClassname(command: string, ...parts: readonly string[]): string {
+  return ['migcheck', command, ...parts].map((p) => p.replace(/[.\s]+/g, '_') || '_').join('.');
+}
+
 const caseName = (c: CheckedItem): string => `${c.name}${c.clause ? ` [${c.clause}${c.level ? ` ${c.level}` : ''}]` : ''}`;
 
 /** The JUnit document for one `check` run (`--format junit`). */
 export function formatJUnit(info: RunInfo, r: CheckResult, exitCode: number): string {
   const items = checkedItems(info, r);
-  const classname = `migcheck.${info.spec}`;
+  const classname = (kind: string) => junitClassname('check', info.spec, kind);
   const time = r.stats.seconds;
   const traceText = (trace: Parameters<typeof plainTrace>[1]) => plainTrace(info.schema, trace).join('\n');
   const cases: JUnitCase[] = items.map((it) => {
-    const c: JUnitCase = { name: caseName(it), classname: `${classname}.${it.kind}` };
+    const c: JUnitCase = { name: caseName(it), classname: classname(it.kind) };
     const statement = it.doc ? `Statement: ${it.doc}\n` : '';
     switch (r.status) {
       case 'ok':
@@ -161,7 +170,7 @@ export function formatJUnit(info: RunInfo, r: CheckResult, exitCode: number): st
   });
   // An incomplete search has its own case, so a bound hit is never a silent pass.
   if (r.status === 'incomplete') {
-    const c: JUnitCase = { name: 'Completeness', classname: `${classname}.search` };
+    const c: JUnitCase = { name: 'Completeness', classname: classname('search') };
     cases.push(exitCode === 0 ? { ...c, skipped: { message: `${headline(r)} (allowed by --allow-incomplete)` } } : { ...c, failure: { message: headline(r), type: 'incomplete', text: `${statsLine(r.stats)}\n\nReproduce: ${info.reproduce}\n` } });
   }
   const properties: Record<string, string> = { status: r.status, exitCode: String(exitCode), reproduce: info.reproduce };

@@ -16,7 +16,7 @@ import { loopNote } from './plain.js';
 export interface SequenceOptions {
   /** The participant that issues calls (default `user`). */
   caller?: string;
-  /** Display names of prefixes (default: src -> source, dst -> destination). */
+  /** Display names of prefixes (default: each participant is shown by its prefix). */
   aliases?: Readonly<Record<string, string>>;
   /** Decides whether a prefixed step is an event of its participant rather than a call from the caller. */
   isEvent?: (text: string, step: TraceStep) => boolean;
@@ -28,7 +28,26 @@ export interface SequenceOptions {
   title?: string;
 }
 
-export const DEFAULT_ALIASES: Readonly<Record<string, string>> = { src: 'source', dst: 'destination', user: 'user' };
+/**
+ * Longest line of a note or title. Mermaid sizes a diagram's viewBox from its participants
+ * and messages, not from the width of a note spanning them or of the title, so long ones are
+ * clipped; broken into lines of this length (`<br/>`) they stay inside the box.
+ */
+export const MERMAID_LINE = 48;
+
+/** Breaks escaped text into lines of at most `width` characters at spaces (a longer word stays whole). */
+export function mermaidWrap(escaped: string, width = MERMAID_LINE): string {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of escaped.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.join('<br/>');
+}
 
 const PREFIX = /^([A-Za-z][\w-]*):\s+(.*)$/s;
 // `name(args) = result`: the first ') = ' after the call's name ends the arguments, so a
@@ -63,7 +82,7 @@ export const defaultIsEvent = (text: string): boolean => !CALL_WITH_RESULT.test(
 /** The sequence diagram of a trace. */
 export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptions = {}): string {
   const caller = opts.caller ?? 'user';
-  const aliases = { ...DEFAULT_ALIASES, ...opts.aliases };
+  const aliases: Readonly<Record<string, string>> = opts.aliases ?? {};
   const isEvent = opts.isEvent ?? defaultIsEvent;
   const parts = trace.map((st) => splitLabel(st.label));
   const prefixed = parts.filter((p) => p.prefix !== undefined).map((p) => p.prefix!);
@@ -79,7 +98,12 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
 
   const lines: string[] = [];
   // Front matter is YAML; a JSON string is a valid YAML double-quoted scalar.
-  if (opts.title) lines.push('---', `title: ${JSON.stringify(opts.title.replace(/[\r\n]+/g, ' '))}`, '---');
+  // The title is not wrapped by Mermaid and is not counted in the viewBox: it is cut, and the
+  // whole of it is in the final note.
+  if (opts.title) {
+    const t = opts.title.replace(/[\r\n]+/g, ' ');
+    lines.push('---', `title: ${JSON.stringify(t.length > MERMAID_LINE ? `${t.slice(0, MERMAID_LINE - 1)}…` : t)}`, '---');
+  }
   lines.push('sequenceDiagram');
   for (const p of order) {
     const name = aliases[p] ?? p;
@@ -90,12 +114,12 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
     const { prefix, text } = parts[i];
     const n = `${i}. `;
     if (prefix === undefined || i === 0) {
-      lines.push(`  Note over ${span}: ${mermaidText(n + st.label)}`);
+      lines.push(`  Note over ${span}: ${mermaidWrap(mermaidText(n + st.label))}`);
       return;
     }
     const id = mermaidId(prefix);
     if (prefix === caller || isEvent(text, st)) {
-      lines.push(`  Note over ${id}: ${mermaidText(n + text)}`);
+      lines.push(`  Note over ${id}: ${mermaidWrap(mermaidText(n + text))}`);
       return;
     }
     const m = CALL_WITH_RESULT.exec(text);
@@ -105,7 +129,7 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
       lines.push(`  ${id}-->>-${from}: ${mermaidText(m[2])}`);
     } else lines.push(`  ${from}->>${id}: ${mermaidText(n + text)}`);
   });
-  if (opts.finalNote) lines.push(`  Note over ${span}: ${mermaidText(opts.finalNote)}`);
+  if (opts.finalNote) lines.push(`  Note over ${span}: ${mermaidWrap(mermaidText(opts.finalNote))}`);
   return lines.join('\n') + '\n';
 }
 

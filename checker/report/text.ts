@@ -18,7 +18,12 @@ export interface CheckedItem {
 
 export interface RunInfo {
   spec: string;
+  /** The spec file as shown to the user (relative to the working directory when below it). */
   file?: string;
+  /** The spec file relative to the working directory, `../` and all when it lies elsewhere (annotations, SARIF). */
+  relative?: string;
+  /** The spec file's text, to find the line where a property is defined (annotations, SARIF). */
+  source?: string;
   constants: Readonly<Record<string, ConstValue>>;
   schema: Schema;
   /** The command line that reproduces this run. */
@@ -94,7 +99,7 @@ function paramText(p: unknown): string {
 /** The live progress line shown on a terminal during long runs. */
 export function progressLine(p: Progress): string {
   const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
-  return `  ${formatCount(p.distinct)} distinct states (${formatCount(rate)}/s), ${formatCount(p.generated)} generated, queue ${formatCount(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
+  return `${formatCount(p.distinct)} states (${formatCount(rate)}/s), ${formatCount(p.generated)} generated, queue ${formatCount(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
 }
 
 export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: ChalkInstance, full = false): string[] {

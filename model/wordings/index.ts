@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../checker/index.js';
+import { prepareUserImport } from '../../checker/cli/load.js';
 import { resolveWording, wordingProblem, type Wording, type WordingProfile } from './profile.js';
 import v7Draft from './v7-draft-2022-03.js';
 import v1Nov from './v1-2022-11.js';
@@ -56,6 +57,7 @@ export async function loadWording(arg: string, cwd = process.cwd()): Promise<Wor
     }
   } else {
     let mod: Record<string, unknown>;
+    await prepareUserImport();
     try {
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {

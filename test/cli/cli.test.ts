@@ -375,7 +375,7 @@ describe('text output', () => {
 
   it('formats the live progress line with states, rate, queue and depth', () => {
     expect(progressLine({ distinct: 1_234_567, generated: 5_000_000, queue: 4321, depth: 17, seconds: 2 }))
-      .toBe('  1,234,567 distinct states (617,284/s), 5,000,000 generated, queue 4,321, depth 17, 2 s');
+      .toBe('1,234,567 states (617,284/s), 5,000,000 generated, queue 4,321, depth 17, 2 s');
   });
 });
 

@@ -52,3 +52,19 @@ describe('--format github for check', () => {
     expect(unescapeData(cut.out)).toContain('nothing was proved');
   });
 });
+
+describe('--format github locations', () => {
+  it('carries file= (relative to the working directory, also for an absolute spec path) and line= of the violated invariant', async () => {
+    const { runCli } = await import('./helpers.js');
+    const { resolve } = await import('node:path');
+    const { readFileSync } = await import('node:fs');
+    const spec = 'specs/examples/die-hard.spec.ts';
+    const line = readFileSync(spec, 'utf8').split('\n').findIndex((l) => /^\s*BigNotGoal:/.test(l)) + 1;
+    expect(line).toBeGreaterThan(1);
+    for (const arg of [spec, resolve(spec)]) {
+      const r = await runCli(['check', arg, '--format', 'github']);
+      expect(r.code).toBe(12);
+      expect(r.out).toMatch(new RegExp(`^::error file=${spec.replace(/\./g, '\\.')},line=${line},title=`));
+    }
+  });
+});

@@ -87,3 +87,13 @@ describe('renderJUnit', () => {
     expect(() => parseXml(`<a x="${xmlAttr('\u0000\u001f\uffff')}"/>`)).not.toThrow();
   });
 });
+
+describe('JUnit classnames', () => {
+  it('have one shape for every command: migcheck.COMMAND.PART..., dots inside a part replaced', async () => {
+    const { junitClassname } = await import('../../checker/report/junit.js');
+    expect(junitClassname('check', 'My.Spec v2', 'invariant')).toBe('migcheck.check.My_Spec_v2.invariant');
+    const r = await runCli(['check', 'specs/examples/die-hard.spec.ts', '--format', 'junit']);
+    const names = findAll(expectValidJUnit(r.out), 'testcase').map((c) => c.attrs.classname);
+    expect(names).toEqual(['migcheck.check.DieHard.TypeOK', 'migcheck.check.DieHard.invariant', 'migcheck.check.DieHard.deadlock']);
+  });
+});

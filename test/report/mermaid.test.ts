@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mermaidText, traceToSequence } from '../../checker/report/mermaid.js';
+import { MERMAID_LINE, mermaidText, traceToSequence } from '../../checker/report/mermaid.js';
 import type { TraceStep } from '../../checker/index.js';
 import { runCli } from './helpers.js';
 
@@ -13,8 +13,8 @@ describe('--format mermaid', () => {
     expect(body).toContain('sequenceDiagram');
     expect(body.filter((l) => l.trim().startsWith('participant'))).toEqual([
       '  participant user as user',
-      '  participant src as source',
-      '  participant dst as destination',
+      '  participant src as src',
+      '  participant dst as dst',
     ]);
     expect(body).toContain('  user->>+src: 1. SET_STATE(STOP_COPY#59; #35;1)');
     expect(body).toContain('  src-->>-user: 0');
@@ -37,8 +37,8 @@ describe('--format mermaid', () => {
     expect(out.split('\n').filter((l) => l.includes('participant'))).toEqual([
       '  participant user as user',
       '  participant qemu as qemu',
-      '  participant src as source',
-      '  participant dst as destination',
+      '  participant src as src',
+      '  participant dst as dst',
     ]);
     expect(out).toContain('  Note over qemu: 2. switchover: stop the VM');
   });
@@ -49,5 +49,23 @@ describe('--format mermaid', () => {
     expect(out).toContain('  participant other as Other side');
     expect(out).toContain('  src-->>-user: 0 #59; x');
     for (const l of out.trimEnd().split('\n').slice(1)) expect(l).toMatch(/^ {2}(participant|Note over|\w+-)/);
+  });
+
+  it('names participants by their prefixes only: the checker knows no particular model', () => {
+    const out = traceToSequence([step('Init'), step('src: f() = 0'), step('dst: g() = 1')]);
+    expect(out).toContain('  participant src as src');
+    expect(out).not.toMatch(/source|destination/);
+  });
+
+  it('breaks long notes into short lines and cuts a long title, so the diagram is not clipped', () => {
+    const long = 'VIOLATED: ' + 'word '.repeat(40);
+    const out = traceToSequence([step('Init')], { finalNote: long, title: 'T'.repeat(200) });
+    const note = out.split('\n').find((l) => l.includes('VIOLATED'))!;
+    const pieces = note.replace(/^ {2}Note over \w+: /, '').split('<br/>');
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(MERMAID_LINE);
+    expect(pieces.join(' ')).toBe(long.trim());
+    const title = /^title: (.*)$/m.exec(out)![1];
+    expect(JSON.parse(title).length).toBeLessThanOrEqual(MERMAID_LINE);
   });
 });
