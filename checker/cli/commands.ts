@@ -10,6 +10,7 @@ import { formats } from '../report/formats.js';
 import { UsageError, ConfigError, SpecError } from '../errors.js';
 import { progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
+import { show as showFormula } from '../ltl.js';
 
 export interface CheckCliOptions {
   invariant: string[];
@@ -180,7 +181,7 @@ export async function listCommand(ctx: CliContext, specArg: string | undefined, 
   if (inst.temporal?.length) {
     const form = { leadsTo: 'p ~> q', alwaysEventually: '[]<>p', eventuallyAlways: '<>[]p' } as const;
     lines.push('', 'Temporal properties:');
-    for (const tp of inst.temporal) lines.push(`  ${tp.name} (${form[tp.kind]})${tag(tp)}`);
+    for (const tp of inst.temporal) lines.push(`  ${tp.name} (${tp.kind === 'formula' ? showFormula(tp.formula) : form[tp.kind]})${tag(tp)}`);
     if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'}(${f.name})`).join(', ')}`);
   }
   if (loaded.spec.expect?.length) {
