@@ -25,7 +25,7 @@
 
 import type { FairnessCondition, Instance, NamedTemporal } from '../spec.js';
 import { fromTemporal } from '../ltl.js';
-import { formulaViolation, graphTests, planLtl, searchProduct, type FormulaProperty } from './product.js';
+import { formulaViolation, graphTests, planLtl, searchProduct, Values, type FormulaProperty } from './product.js';
 import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from '../result.js';
 import { buildGraph, treePath, type GraphPredicate, type StateGraph } from './graph.js';
 import { buildTrace, replay } from './trace.js';
@@ -97,10 +97,11 @@ export function checkTemporal<S>(of: Instance<S> | Successors<S>, properties: re
   if (g.bytes + work.bytes + fair.bytes > memory) return { status: 'incomplete', reason: 'memory', seconds: seconds() };
 
   let bytes = g.bytes + work.bytes;
+  const values = plan ? new Values(g, plan as never) : undefined;
   for (let i = 0; i < properties.length; i++) {
     const prop = properties[i];
     if (slots[i].product >= 0) {
-      const r = searchProduct(g, plan!, slots[i].product, memory - g.bytes);
+      const r = searchProduct(g, plan!, slots[i].product, memory - g.bytes, values);
       if (r.status === 'incomplete') return { status: 'incomplete', reason: r.reason, seconds: seconds() };
       bytes = Math.max(bytes, g.bytes + r.bytes);
       if (r.status === 'ok') continue;

@@ -175,7 +175,7 @@ export function graphTests<S>(inst: Instance<S>, plan: LtlPlan<S>): GraphTests<S
 }
 
 /** The recorded values, read back: step bits, ENABLED and fairness enabledness per state. */
-class Values {
+export class Values {
   readonly words: number;
   /** Per ENABLED atom, per state. */
   readonly enabled: Uint8Array[];
@@ -214,10 +214,9 @@ export type ProductOutcome =
   | { readonly status: 'incomplete'; readonly reason: IncompleteReason };
 
 /** Searches the product of the graph with property `p`'s negation automaton for a fair accepting cycle. */
-export function searchProduct<S>(g: StateGraph, plan: LtlPlan<S>, p: number, memory = Number.POSITIVE_INFINITY): ProductOutcome {
+export function searchProduct<S>(g: StateGraph, plan: LtlPlan<S>, p: number, memory = Number.POSITIVE_INFINITY, vals = new Values(g, plan as LtlPlan<unknown>)): ProductOutcome {
   const b = plan.automata[p];
   const src = plan.sources[p];
-  const vals = new Values(g, plan as LtlPlan<unknown>);
   const m = b.states.length;
   if (m === 0 || b.initial.length === 0) return { status: 'ok', nodes: 0, bytes: 0 };
   if (g.n * m > 0x7fffffff || g.n * m * 4 > memory) return { status: 'incomplete', reason: 'memory' };
