@@ -92,11 +92,11 @@ export function checkTemporal<S>(of: Instance<S> | Successors<S>, properties: re
   const g = built.graph;
 
   const fair = compileFairness(inst, leaves);
-  const work = new Workspace(g);
+  const work = slots.some((x) => x.product < 0) ? new Workspace(g) : undefined;
   const memory = opts.memory ?? Number.POSITIVE_INFINITY;
-  if (g.bytes + work.bytes + fair.bytes > memory) return { status: 'incomplete', reason: 'memory', seconds: seconds() };
+  if (g.bytes + (work?.bytes ?? 0) + fair.bytes > memory) return { status: 'incomplete', reason: 'memory', seconds: seconds() };
 
-  let bytes = g.bytes + work.bytes;
+  let bytes = g.bytes + (work?.bytes ?? 0);
   const values = plan ? new Values(g, plan as never) : undefined;
   for (let i = 0; i < properties.length; i++) {
     const prop = properties[i];
@@ -109,7 +109,7 @@ export function checkTemporal<S>(of: Instance<S> | Successors<S>, properties: re
       return { status: 'violation', violation, states: g.n, edges: g.edges, bytes, seconds: seconds() };
     }
     if (prop.kind === 'formula') continue; // unreachable: formulas always go through the product
-    const lasso = findLasso(g, fair, work, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
+    const lasso = findLasso(g, fair, work!, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
     if (!lasso) continue;
     const violation = lassoViolation(succ, fair, prop, lasso);
     return { status: 'violation', violation, states: g.n, edges: g.edges, bytes, seconds: seconds() };
