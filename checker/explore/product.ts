@@ -225,14 +225,17 @@ export function searchProduct<S>(g: StateGraph, plan: LtlPlan<S>, p: number, mem
   const stateLits = b.states.map((q) => q.label.filter((l) => src[l.atom].kind !== 'bit').map((l) => ({ s: src[l.atom], positive: l.positive })));
   const stepLits = b.states.map((q) => q.label.filter((l) => src[l.atom].kind === 'bit').map((l) => ({ t: src[l.atom].i, positive: l.positive })));
   const stateOk = (q: number, s: number): boolean => {
-    for (const l of stateLits[q]) {
+    const ls = stateLits[q];
+    for (let j = 0; j < ls.length; j++) {
+      const l = ls[j];
       const v = l.s.kind === 'pred' ? g.preds[l.s.i][s] === 1 : vals.enabled[l.s.i][s] === 1;
       if (v !== l.positive) return false;
     }
     return true;
   };
   const stepOk = (q: number, arr: Uint32Array | undefined, i: number): boolean => {
-    for (const l of stepLits[q]) if (vals.bit(arr, i, l.t) !== l.positive) return false;
+    const ls = stepLits[q];
+    for (let j = 0; j < ls.length; j++) if (vals.bit(arr, i, ls[j].t) !== ls[j].positive) return false;
     return true;
   };
 
@@ -261,20 +264,21 @@ export function searchProduct<S>(g: StateGraph, plan: LtlPlan<S>, p: number, mem
     if (g.parent[s] !== -1) continue;
     for (const q of b.initial) if (stateOk(q, s)) node(s, q, -1, -1);
   }
+  const follow = (u: number, next: readonly number[], t: number, step: number): void => {
+    for (let j = 0; j < next.length; j++) {
+      const q2 = next[j];
+      if (!stateOk(q2, t)) continue;
+      target.push(node(t, q2, u, step));
+      stepOf.push(step);
+    }
+  };
   for (let u = 0; u < count; u++) {
     start.push(target.length);
     const s = nodeS.data[u];
     const q = nodeQ.data[u];
     const next = b.states[q].next;
-    const follow = (t: number, step: number) => {
-      for (const q2 of next) {
-        if (!stateOk(q2, t)) continue;
-        target.push(node(t, q2, u, step));
-        stepOf.push(step);
-      }
-    };
-    for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) if (stepOk(q, g.edgeBits, e)) follow(g.edgeTarget[e], e);
-    if (stepOk(q, g.stutterBits, s)) follow(s, -1);
+    for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1]; e++) if (stepOk(q, g.edgeBits, e)) follow(u, next, g.edgeTarget[e], e);
+    if (stepOk(q, g.stutterBits, s)) follow(u, next, s, -1);
     if ((u & 0x3fff) === 0x3fff && bytes() > memory) return { status: 'incomplete', reason: 'memory' };
   }
   start.push(target.length);
