@@ -175,3 +175,25 @@ describe('the product check against the bounded lasso oracle', () => {
     expect(() => instantiate(specOf(sys, { L: { formula: TRUE, dco: 'x' } }, []))).toThrow(/unknown key 'dco'.*did you mean 'doc'/);
   });
 });
+
+describe('counterexamples with stuttering steps', () => {
+  const run = async (...argv: string[]) => {
+    const { main } = await import('../../checker/cli/main.js');
+    let out = '';
+    const code = await main(argv, { out: (s) => (out += s), err: (s) => (out += s), isTTY: false, errIsTTY: false, colorLevel: 0, cwd: process.cwd() });
+    return { code, out };
+  };
+
+  it('shows a stuttering step inside the cycle for a formula sensitive to stuttering, in every format', async () => {
+    const text = await run('check', 'test/checker/fixtures/stutter-mix.spec.ts');
+    expect(text.code).toBe(13);
+    expect(text.out).toMatch(/SettlesIfIdle \(\[\]<>UNCHANGED vars => <>\[\]UNCHANGED vars\) is violated/);
+    expect(text.out).toMatch(/not invariant under stuttering/);
+    expect(text.out).toMatch(/\(stutter\)/);
+    const json = JSON.parse((await run('check', 'test/checker/fixtures/stutter-mix.spec.ts', '--format', 'json')).out);
+    expect(json.violation.loop).toBe(0);
+    expect(json.trace.map((x: { action: string }) => x.action)).toEqual(['Init', 'Flip', 'Flip', '(stutter)']);
+    const itf = await run('check', 'test/checker/fixtures/stutter-mix.spec.ts', '--format', 'itf');
+    expect(itf.code).toBe(13);
+  });
+});
