@@ -11,13 +11,14 @@
 import { describe, it, expect } from 'vitest';
 import { check, defineSpec, instantiate, model, t, type Fairness, type Temporal } from '../../checker/index.js';
 import {
-  action, always, and, angle, enabled, eventually, FALSE, fromTemporal, implies, leadsTo, not, or, pred, sf, show, square, step, TRUE, unchanged, wf,
+  action, always, and, angle, each, enabled, eventually, FALSE, fromTemporal, implies, leadsTo, not, or, pred, sf, show, square, step, TRUE, unchanged, wf,
   type Fair, type Formula,
 } from '../../checker/ltl.js';
 import { exploreGraph, findCounterexample, judgeLasso, lassoOfViolation, legacyConditions } from './ltl-oracle.js';
 import { rng } from './ltl-lasso.js';
 
 type St = { x: number };
+type AB = { a: number; b: number };
 
 function randomSystem(r: () => number) {
   const n = 2 + Math.floor(r() * 4); // 2..5 states
@@ -195,5 +196,42 @@ describe('counterexamples with stuttering steps', () => {
     expect(json.trace.map((x: { action: string }) => x.action)).toEqual(['Init', 'Flip', 'Flip', '(stutter)']);
     const itf = await run('check', 'test/checker/fixtures/stutter-mix.spec.ts', '--format', 'itf');
     expect(itf.code).toBe(13);
+  });
+});
+
+describe('fairness conditions and failures on the product path', () => {
+  const sys = randomSystem(rng(5));
+  it('resolves wf/sf of named actions to the same choice sets as the legacy lists', () => {
+    const legacy = instantiate(specOf(sys, { T: TRUE }, { weak: ['A0', 'A1(*)'], strong: ['A0(1)'] })).fairness!;
+    const fair = instantiate(specOf(sys, { T: TRUE }, [wf('A0'), wf('A1', { perValue: true }), sf(action('A0', [1]))])).fairness!;
+    expect(fair.map((f) => [f.kind, f.choices])).toEqual(legacy.map((f) => [f.kind, f.choices]));
+    expect(fair.map((f) => f.name)).toEqual(['WF_vars(A0)', 'WF_vars(A1(0))', 'WF_vars(A1(1))', 'SF_vars(A0(p \\in {1}))']);
+    const per = instantiate(specOf(sys, { T: TRUE }, each([0, 1], (v) => wf(action('A1', (p: number) => p === v))))).fairness!;
+    expect(per.map((f) => f.choices)).toEqual(legacy.slice(1, 3).map((f) => f.choices));
+    const general = instantiate(specOf(sys, { T: TRUE }, [wf(or(action('A0'), action('A1')) as Formula<St>), wf('A0', { vars: (s: St) => s.x })])).fairness!;
+    expect(general.map((f) => [f.choices.length, f.formula !== undefined])).toEqual([[0, true], [0, true]]);
+  });
+
+  it('reports an exception in an action predicate as an error of the temporal phase, naming the property', () => {
+    const boom = step<St>('Boom', () => { throw new Error('boom'); });
+    const r = check(instantiate(specOf(sys, { Explodes: always(eventually(boom)) }, [])), { deadlock: false });
+    expect(r.status).toBe('error');
+    if (r.status === 'error') expect([r.error.phase, r.error.name, r.error.message]).toEqual(['temporal', 'Explodes', expect.stringMatching(/boom/)]);
+  });
+
+  it('is incomplete, never ok, when the product does not fit the memory budget', () => {
+    const big = defineSpec({
+      name: 'Big',
+      setup: () => model({
+        state: t.record({ a: t.int(0, 63), b: t.int(0, 63) }),
+        init: { a: 0, b: 0 },
+        actions: { A: { next: (s) => { s.a = (s.a + 1) % 64; } }, B: { next: (s) => { s.b = (s.b + 1) % 64; } } },
+        temporal: { P: always(implies((s: AB) => s.a === 1, eventually(always((s: AB) => s.b < 64)))) },
+        fairness: [wf('A'), wf('B')],
+      }),
+    });
+    const inst = instantiate(big);
+    expect(check(inst).status).toBe('ok');
+    expect(check(inst, { memory: 300_000 }).status).toBe('incomplete');
   });
 });
