@@ -573,6 +573,11 @@ function fairnessConditions(where: string, f: unknown, actions: readonly ActionI
   return out;
 }
 
+/** A fairness condition as messages show it: `WF(Send)` for a legacy entry, else its own name (`WF_vars(Tick \/ HCnxt)`). */
+export function showFairness(c: FairnessCondition): string {
+  return /^[WS]F_/.test(c.name) ? c.name : `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`;
+}
+
 /** The default label of a step: `Name` or `Name(param)`. */
 export function defaultLabel(name: string, hasParams: boolean, p: unknown): string {
   if (!hasParams) return name;

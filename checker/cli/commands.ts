@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec, type LoadedSpec } from './load.js';
-import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
+import { instantiate, describeConstants, showFairness, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
@@ -182,7 +182,7 @@ export async function listCommand(ctx: CliContext, specArg: string | undefined, 
     const form = { leadsTo: 'p ~> q', alwaysEventually: '[]<>p', eventuallyAlways: '<>[]p' } as const;
     lines.push('', 'Temporal properties:');
     for (const tp of inst.temporal) lines.push(`  ${tp.name} (${tp.kind === 'formula' ? showFormula(tp.formula) : form[tp.kind]})${tag(tp)}`);
-    if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'}(${f.name})`).join(', ')}`);
+    if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map(showFairness).join(', ')}`);
   }
   if (loaded.spec.expect?.length) {
     lines.push('', 'Expected results:');

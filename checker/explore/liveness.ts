@@ -23,7 +23,7 @@
 // through the SCC that meets every fairness condition. It is replayed through the same
 // trace machinery as safety counterexamples.
 
-import type { FairnessCondition, Instance, NamedTemporal } from '../spec.js';
+import { showFairness, type FairnessCondition, type Instance, type NamedTemporal } from '../spec.js';
 import { fromTemporal } from '../ltl.js';
 import { formulaViolation, graphTests, planLtl, searchProduct, Values, type FormulaProperty } from './product.js';
 import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from '../result.js';
@@ -461,7 +461,7 @@ const describeKind: Record<LegacyTemporal['kind'], string> = {
 
 function fairnessText(conds: readonly FairnessCondition[]): string {
   if (conds.length === 0) return 'no fairness assumed';
-  return 'assuming ' + conds.map((c) => (/^[WS]F_/.test(c.name) ? c.name : `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`)).join(', ');
+  return 'assuming ' + conds.map(showFairness).join(', ');
 }
 
 function lassoViolation<S>(succ: Successors<S>, fair: FairClasses, prop: LegacyTemporal<S>, lasso: Lasso): Violation<S> {
