@@ -229,6 +229,9 @@ export function each<T, S>(values: readonly T[], make: (v: T) => Fair<S>): Fair<
 
 function fair<S>(kind: 'weak' | 'strong', a: Formula<S> | string, opts: FairOptions<S>): Fair<S> {
   const f = actionArg(a);
+  if (typeof opts !== 'object' || opts === null) throw new SpecError(`${kind === 'weak' ? 'wf' : 'sf'}(${show(f)}): options must be { vars?, perValue?, name? }`);
+  rejectUnknownKeys(opts, ['vars', 'perValue', 'name'], `${kind === 'weak' ? 'wf' : 'sf'}(${show(f)})`, (m) => new SpecError(m));
+  if (opts.vars !== undefined && typeof opts.vars !== 'function') throw new SpecError(`${kind === 'weak' ? 'wf' : 'sf'}(${show(f)}): 'vars' must be a function of the state`);
   const bad = findTemporal(f);
   if (bad) throw new SpecError(`${kind === 'weak' ? 'WF' : 'SF'} takes an action formula, but its argument contains ${bad}`);
   if (opts.perValue && !(f.op === 'atom' && f.atom.kind === 'action'))

@@ -235,3 +235,10 @@ describe('fairness conditions and failures on the product path', () => {
     expect(check(inst, { memory: 300_000 }).status).toBe('incomplete');
   });
 });
+
+describe('fairness options', () => {
+  it('refuses an unknown option with a did-you-mean', () => {
+    expect(() => wf('A', { vaars: () => 1 } as never)).toThrow(/wf\(A\): unknown key 'vaars'; allowed: vars, perValue, name; did you mean 'vars'\?/);
+    expect(() => sf('A', { vars: 3 } as never)).toThrow(/'vars' must be a function/);
+  });
+});
