@@ -6,10 +6,10 @@
 //
 // The properties show the temporal builders: `[]<><<HCnxt>>_hr` (the hour advances for
 // ever), a nested `[](p => <><<A>>_v)`, `[][HCnxt]_hr` (only HCnxt changes the hour),
-// `[]<>ENABLED <<HCnxt>>_hr`, and `[](p => <>[]q)` for the alarm. Fairness is on a formula,
+// `[]<>ENABLED <<HCnxt>>_hr`, `<>[][~Ring]_vars`, and `[](p => <>[]q)` for the alarm. Fairness is on a formula,
 // WF_vars(Tick \/ HCnxt) (TLA+'s WF_vars(Next) without the alarm), and SF or WF on Ring.
 
-import { defineSpec, model, t, action, always, angle, enabled, eventually, implies, or, pred, sf, square, wf } from '../../checker/index.js';
+import { defineSpec, model, t, action, always, angle, enabled, eventually, implies, not, or, pred, sf, square, wf } from '../../checker/index.js';
 
 type Clock = { hr: number; now: number; rung: boolean };
 const hr = (s: Clock) => s.hr;
@@ -39,6 +39,7 @@ export default defineSpec({
       LateHourAdvances: always(implies(pred<Clock>('now = MAX', (s) => s.now === MAX), eventually(angle<Clock>('HCnxt', hr)))),
       OnlyHCnxtMovesTheHour: always(square<Clock>('HCnxt', hr)),
       HCnxtKeepsEnabled: always(eventually(enabled<Clock>(angle<Clock>('HCnxt', hr)))),
+      RingsOnce: { formula: eventually(always(square<Clock>(not(action('Ring'))))), doc: '<>[][~Ring]_vars: from some point on, the alarm never rings again' },
       AlarmRings: { formula: always(implies(pred<Clock>('hr = ALARM', (s) => s.hr === ALARM), eventually(always(pred<Clock>('rung', (s) => s.rung))))), doc: '[](hr = ALARM => <>[]rung)' },
     },
     fairness: FAIRNESS === 'tick'
