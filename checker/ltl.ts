@@ -222,9 +222,15 @@ export function sf<S>(a: Formula<S> | string, opts: FairOptions<S> = {}): Fair<S
   return fair('strong', a, opts);
 }
 
-/** One condition per value: `each(clients, (c) => wf(action('Send', (p) => p.client === c)))`. */
+/**
+ * One condition per value: `each(clients, (c) => wf(action('Send', (p) => p.client === c)))`.
+ * Conditions that would share a name (as filters by predicate print as `Send(…)`) get the
+ * value appended: `WF_vars(Send(…)) for c1`.
+ */
 export function each<T, S>(values: readonly T[], make: (v: T) => Fair<S>): Fair<S>[] {
-  return values.map(make);
+  const out = values.map(make);
+  const names = out.map((f) => f.name);
+  return out.map((f, i) => (names.indexOf(f.name) !== names.lastIndexOf(f.name) ? { ...f, name: `${f.name} for ${showValue(values[i])}` } : f));
 }
 
 function fair<S>(kind: 'weak' | 'strong', a: Formula<S> | string, opts: FairOptions<S>): Fair<S> {

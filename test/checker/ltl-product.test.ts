@@ -208,6 +208,7 @@ describe('fairness conditions and failures on the product path', () => {
     expect(fair.map((f) => f.name)).toEqual(['WF_vars(A0)', 'WF_vars(A1(0))', 'WF_vars(A1(1))', 'SF_vars(A0(p \\in {1}))']);
     const per = instantiate(specOf(sys, { T: TRUE }, each([0, 1], (v) => wf(action('A1', (p: number) => p === v))))).fairness!;
     expect(per.map((f) => f.choices)).toEqual(legacy.slice(1, 3).map((f) => f.choices));
+    expect(per.map((f) => f.name)).toEqual(['WF_vars(A1(…)) for 0', 'WF_vars(A1(…)) for 1']);
     const general = instantiate(specOf(sys, { T: TRUE }, [wf(or(action('A0'), action('A1')) as Formula<St>), wf('A0', { vars: (s: St) => s.x })])).fairness!;
     expect(general.map((f) => [f.choices.length, f.formula !== undefined])).toEqual([[0, true], [0, true]]);
   });
