@@ -11,6 +11,12 @@ export type {
   ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck, CheckDefaults,
   Temporal, Fairness, StatePredicate, NamedTemporal, FairnessCondition,
 } from './spec.js';
+// Temporal logic: LTL formulas over state predicates, actions and ENABLED, and fairness on formulas (docs/writing-specs.md).
+export {
+  pred, action, step, unchanged, angle, square, enabled, not, and, or, implies, always, eventually, leadsTo, TRUE, FALSE,
+  wf, sf, each, fairnessFormula, isStutterInvariant, show as showFormula,
+} from './ltl.js';
+export type { Formula, Atom, Fair, FairOptions, Property, FairnessSpec, ParamFilter, Vars } from './ltl.js';
 export { check } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';

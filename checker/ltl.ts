@@ -24,6 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Fairness, Meta, Step, Temporal } from './spec.js';
 import { SpecError } from './errors.js';
 import { show as showValue } from './schema.js';
+import { rejectUnknownKeys, suggest } from './names.js';
 
 /** The `v` of `<<A>>_v` and `[A]_v`: a function of the state, compared by value. Absent: the whole state. */
 export type Vars<S> = (s: S) => unknown;
@@ -221,13 +222,22 @@ export function sf<S>(a: Formula<S> | string, opts: FairOptions<S> = {}): Fair<S
   return fair('strong', a, opts);
 }
 
-/** One condition per value: `each(clients, (c) => wf(action('Send', (p) => p.client === c)))`. */
+/**
+ * One condition per value: `each(clients, (c) => wf(action('Send', (p) => p.client === c)))`.
+ * Conditions that would share a name (as filters by predicate print as `Send(…)`) get the
+ * value appended: `WF_vars(Send(…)) for c1`.
+ */
 export function each<T, S>(values: readonly T[], make: (v: T) => Fair<S>): Fair<S>[] {
-  return values.map(make);
+  const out = values.map(make);
+  const names = out.map((f) => f.name);
+  return out.map((f, i) => (names.indexOf(f.name) !== names.lastIndexOf(f.name) ? { ...f, name: `${f.name} for ${showValue(values[i])}` } : f));
 }
 
 function fair<S>(kind: 'weak' | 'strong', a: Formula<S> | string, opts: FairOptions<S>): Fair<S> {
   const f = actionArg(a);
+  if (typeof opts !== 'object' || opts === null) throw new SpecError(`${kind === 'weak' ? 'wf' : 'sf'}(${show(f)}): options must be { vars?, perValue?, name? }`);
+  rejectUnknownKeys(opts, ['vars', 'perValue', 'name'], `${kind === 'weak' ? 'wf' : 'sf'}(${show(f)})`, (m) => new SpecError(m));
+  if (opts.vars !== undefined && typeof opts.vars !== 'function') throw new SpecError(`${kind === 'weak' ? 'wf' : 'sf'}(${show(f)}): 'vars' must be a function of the state`);
   const bad = findTemporal(f);
   if (bad) throw new SpecError(`${kind === 'weak' ? 'WF' : 'SF'} takes an action formula, but its argument contains ${bad}`);
   if (opts.perValue && !(f.op === 'atom' && f.atom.kind === 'action'))
@@ -267,7 +277,7 @@ export function fromFairness(f: Fairness): Fair<unknown>[] {
   const out: Fair<unknown>[] = [];
   for (const key of Object.keys(f)) {
     if (key === 'weak' || key === 'strong') continue;
-    throw new SpecError(`fairness: unknown key '${key}'${didYouMean(key, ['weak', 'strong'])}; expected weak and strong`);
+    throw new SpecError(`fairness: unknown key '${key}'; expected weak and strong${suggest(key, ['weak', 'strong'])}`);
   }
   for (const kind of ['weak', 'strong'] as const) {
     const list = f[kind] ?? [];
@@ -291,16 +301,20 @@ export function fromFairness(f: Fairness): Fair<unknown>[] {
  */
 export type Property<S> = Temporal<S> | Formula<S> | (Meta & { readonly formula: Formula<S> });
 
+/** The keys a temporal property object may have. */
+export const PROPERTY_KEYS = ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'] as const;
+
 /** A property's formula and metadata, whichever way it was written; `where` prefixes errors. */
 export function propertyFormula<S>(where: string, p: Property<S>): Meta & { readonly formula: Formula<S> } {
   if (typeof p !== 'object' || p === null) throw new SpecError(`${where}: expected a temporal formula or { formula }, got ${String(p)}`);
   const meta = (m: Meta): Meta => ({ doc: m.doc, clause: m.clause, level: m.level });
   if ('op' in p) return { formula: lift(p as Formula<S>) };
-  if ('formula' in p) return { ...meta(p), formula: lift(p.formula) };
+  if ('formula' in p) {
+    rejectUnknownKeys(p, PROPERTY_KEYS, where, (m) => new SpecError(m));
+    return { ...meta(p), formula: lift(p.formula) };
+  }
   const forms = ['leadsTo', 'alwaysEventually', 'eventuallyAlways'].filter((k) => k in p);
-  const known = ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'];
-  const unknown = Object.keys(p).find((k) => !known.includes(k));
-  if (unknown !== undefined) throw new SpecError(`${where}: unknown key '${unknown}'${didYouMean(unknown, known)}`);
+  rejectUnknownKeys(p, PROPERTY_KEYS, where, (m) => new SpecError(m));
   if (forms.length !== 1)
     throw new SpecError(`${where}: expected a formula, { formula }, { leadsTo: [p, q] }, { alwaysEventually: p } or { eventuallyAlways: p }; got keys ${Object.keys(p).join(', ') || '(none)'}`);
   return { ...meta(p as Meta), formula: fromTemporal(p as Temporal<S>) };
@@ -384,21 +398,6 @@ function mkRelease<S>(l: Nnf<S>, r: Nnf<S>): Nnf<S> {
   if (r.op === 'true' || r.op === 'false') return r;
   if (l.op === 'true') return r;
   return { op: 'release', left: l, right: r };
-}
-
-/** ` (did you mean 'x'?)` for the closest of `known` within a third of the word's length, else ''. */
-function didYouMean(word: string, known: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const cur = [i];
-      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-    return prev[b.length];
-  };
-  const best = [...known].sort((a, b) => distance(word, a) - distance(word, b))[0];
-  return best !== undefined && distance(word, best) <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 import { validate, isSchema, show, type Infer, type Schema } from './schema.js';
 import { SpecError, ConfigError } from './errors.js';
 import { rejectUnknownKeys, suggest } from './names.js';
+import { admitsStep, fairConditions, propertyFormula, show as showFormula, type Formula, type FairnessSpec, type Property, type Vars } from './ltl.js';
 
 export type ConstValue = number | boolean | string;
 
@@ -122,10 +123,14 @@ export interface Model<Sch extends Schema, A extends Record<string, unknown>> {
   readonly constraint?: (s: Infer<Sch>) => boolean;
   /** Two states with the same view are the same state for the search. */
   readonly view?: View<Infer<Sch>, Schema>;
-  /** Temporal properties, checked on the explored graph under `fairness` (exit 13 when violated). */
-  readonly temporal?: Readonly<Record<string, Temporal<Infer<Sch>>>>;
-  /** Fairness of actions assumed by the temporal properties; none by default. */
-  readonly fairness?: Fairness;
+  /**
+   * Temporal properties, checked on the explored graph under `fairness` (exit 13 when
+   * violated): one of the three `Temporal` forms, or an LTL formula built with the
+   * builders of ltl.ts (`always(eventually(angle('Next')))`), or `{ formula, doc, … }`.
+   */
+  readonly temporal?: Readonly<Record<string, Property<Infer<Sch>>>>;
+  /** Fairness assumed by the temporal properties: `{ weak, strong }` lists or `wf(…)`/`sf(…)` conditions; none by default. */
+  readonly fairness?: FairnessSpec<Infer<Sch>>;
 }
 
 /** Expected outcome of checking a spec under some constants; enforced by the golden test. */
@@ -180,7 +185,7 @@ export const SPEC_KEYS = {
   model: ['state', 'init', 'actions', 'invariants', 'properties', 'terminal', 'constraint', 'view', 'temporal', 'fairness'],
   action: ['params', 'enabled', 'next', 'label', 'doc', 'call'],
   claim: ['check', 'doc', 'clause', 'level'],
-  temporal: ['leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
+  temporal: ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
   fairness: ['weak', 'strong'],
   view: ['state', 'of'],
 } as const;
@@ -228,11 +233,15 @@ export interface Choice {
   readonly param: unknown;
 }
 
-/** A temporal property as the engine sees it: `p ~> q`, `[]<>p` or `<>[]p`. */
+/**
+ * A temporal property as the engine sees it: `p ~> q`, `[]<>p` or `<>[]p` (checked on the
+ * graph directly), or any LTL formula (checked on the product with its negation's automaton).
+ */
 export type NamedTemporal<S = unknown> = Meta & { readonly name: string } & (
   | { readonly kind: 'leadsTo'; readonly p: StatePredicate<S>; readonly q: StatePredicate<S> }
   | { readonly kind: 'alwaysEventually'; readonly p: StatePredicate<S> }
   | { readonly kind: 'eventuallyAlways'; readonly p: StatePredicate<S> }
+  | { readonly kind: 'formula'; readonly formula: Formula<S> }
 );
 
 /** One fairness condition: weak or strong fairness of the disjunction of these choices. */
@@ -240,8 +249,13 @@ export interface FairnessCondition {
   /** As written in the spec, or `Action(p)` for each value of an `Action(*)` entry. */
   readonly name: string;
   readonly kind: 'weak' | 'strong';
-  /** Indexes into `Instance.choices`. */
+  /** Indexes into `Instance.choices` (empty for a condition on a formula). */
   readonly choices: readonly number[];
+  /**
+   * A condition on an action formula that is no set of choices (`wf(or('A', 'B'))`,
+   * `wf('A', { vars })`): WF/SF_vars(action). Only the product engine checks these.
+   */
+  readonly formula?: { readonly action: Formula<unknown>; readonly vars?: Vars<unknown> };
 }
 
 export interface NamedCheck<F> extends Meta {
@@ -410,7 +424,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     });
   const invariants = named<(s: unknown) => boolean>('invariant', model.invariants);
   const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties);
-  const temporal = temporalProperties(where, model.temporal);
+  const temporal = temporalProperties(where, model.temporal, actions, choices);
   const fairness = fairnessConditions(where, model.fairness, actions, choices);
   const names = new Set<string>();
   for (const n of [...invariants, ...properties, ...temporal].map((x) => x.name)) {
@@ -442,15 +456,21 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   } as Instance<Infer<Sch>>;
 }
 
-function temporalProperties(where: string, rec: unknown): NamedTemporal[] {
+function temporalProperties(where: string, rec: unknown, actions: readonly ActionInfo[], choices: readonly Choice[]): NamedTemporal[] {
   if (rec === undefined) return [];
   if (typeof rec !== 'object' || rec === null) throw new SpecError(`${where}: 'temporal' must be an object of named temporal properties`);
   const fn = (x: unknown) => typeof x === 'function';
   return Object.entries(rec as Record<string, unknown>).map(([name, v]): NamedTemporal => {
-    const bad = `${where}: temporal property '${name}' must be one of { leadsTo: [p, q] }, { alwaysEventually: p }, { eventuallyAlways: p } with state predicates p, q`;
+    const bad = `${where}: temporal property '${name}' must be one of { leadsTo: [p, q] }, { alwaysEventually: p }, { eventuallyAlways: p } with state predicates p, q, or an LTL formula (or { formula }) built with the builders of ltl.ts`;
     if (typeof v !== 'object' || v === null) throw new SpecError(bad);
+    const at = `${where}: temporal property '${name}'`;
+    if ('op' in v || 'formula' in v) {
+      const { formula, doc, clause, level } = propertyFormula(at, v as Property<unknown>);
+      checkActionNames(at, formula, actions, choices);
+      return { name, doc, clause, level, kind: 'formula', formula };
+    }
     const o = v as Record<string, unknown> & Meta;
-    rejectUnknownKeys(o, SPEC_KEYS.temporal, `${where}: temporal property '${name}'`, (m) => new SpecError(m));
+    rejectUnknownKeys(o, SPEC_KEYS.temporal, at, (m) => new SpecError(m));
     const forms = ['leadsTo', 'alwaysEventually', 'eventuallyAlways'].filter((k) => k in o);
     if (forms.length !== 1) throw new SpecError(bad);
     const meta = { name, doc: o.doc, clause: o.clause, level: o.level };
@@ -465,39 +485,97 @@ function temporalProperties(where: string, rec: unknown): NamedTemporal[] {
   });
 }
 
-/** Resolves `fairness` entries (`Action`, `Action(p)`, `Action(*)`) to sets of choices. */
+type ActionAtom = Extract<Formula<unknown>, { op: 'atom' }>['atom'] & { kind: 'action' };
+
+/** The choices of the action an `action(…)` atom names that its filter admits; a SpecError for an unknown action or a value it does not have. */
+function admitted(where: string, atom: ActionAtom, actions: readonly ActionInfo[], choices: readonly Choice[], written = atom.action): number[] {
+  const names = actions.map((a) => a.name);
+  const ai = names.indexOf(atom.action);
+  if (ai < 0) throw new SpecError(`${where} names unknown action '${written}'; actions: ${names.join(', ')}${suggest(atom.action, names)}`);
+  const a = actions[ai];
+  const mine = choices.map((_, i) => i).filter((i) => choices[i].action === ai);
+  const label = (i: number) => defaultLabel(a.name, a.hasParams, choices[i].param);
+  const hit = mine.filter((i) => admitsStep(atom, a.name, choices[i].param, label(i)));
+  const f = atom.params;
+  if (f !== undefined && !Array.isArray(f) && typeof f === 'object' && hit.length === 0) {
+    const entry = (f as { label: string }).label;
+    throw new SpecError(`${where} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}${suggest(entry, mine.map(label))}`);
+  }
+  if (Array.isArray(f))
+    for (const v of f)
+      if (!mine.some((i) => admitsStep({ ...atom, params: [v] }, a.name, choices[i].param, label(i))))
+        throw new SpecError(`${where}: ${show(v)} is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}`);
+  return hit;
+}
+
+/** Every `action(…)` atom of a formula (inside ENABLED too) must name an action of the spec, with values it has. */
+function checkActionNames(where: string, f: Formula<unknown>, actions: readonly ActionInfo[], choices: readonly Choice[]): void {
+  const visit = (g: Formula<unknown>): void => {
+    switch (g.op) {
+      case 'true': case 'false': return;
+      case 'atom':
+        if (g.atom.kind === 'action') admitted(`${where}: ${g.atom.name}`, g.atom, actions, choices);
+        if (g.atom.kind === 'enabled') visit(g.atom.action);
+        return;
+      case 'not': case 'always': case 'eventually': visit(g.arg); return;
+      case 'and': case 'or': g.args.forEach(visit); return;
+      case 'implies': case 'leadsTo': visit(g.left); visit(g.right); return;
+    }
+  };
+  visit(f);
+}
+
+/**
+ * Resolves fairness, written as `{ weak: ['Action', 'Action(p)', 'Action(*)'], strong }` or as
+ * `wf(…)`/`sf(…)` conditions: a condition on a named action (possibly filtered, without
+ * `vars`) becomes a set of choices, one per value with `perValue`; any other action formula
+ * is kept as a formula for the product engine.
+ */
 function fairnessConditions(where: string, f: unknown, actions: readonly ActionInfo[], choices: readonly Choice[]): FairnessCondition[] {
   if (f === undefined) return [];
-  if (typeof f !== 'object' || f === null) throw new SpecError(`${where}: 'fairness' must be { weak?: [action names], strong?: [action names] }`);
-  rejectUnknownKeys(f, SPEC_KEYS.fairness, `${where}: fairness`, (m) => new SpecError(m));
-  const out: FairnessCondition[] = [];
-  const squash = (s: string) => s.replace(/\s+/g, '');
-  for (const kind of ['weak', 'strong'] as const) {
-    const list = (f as Fairness)[kind];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new SpecError(`${where}: fairness.${kind} must be a list of action names`);
-    for (const entry of list as unknown[]) {
-      if (typeof entry !== 'string') throw new SpecError(`${where}: fairness.${kind} lists ${show(entry)}, not an action name`);
-      const m = /^\s*([^(]+?)\s*(?:\((.*)\))?\s*$/s.exec(entry);
-      const ai = m ? actions.findIndex((a) => a.name === m[1]) : -1;
-      if (!m || ai < 0)
-        throw new SpecError(`${where}: fairness.${kind} names unknown action '${entry}'; actions: ${actions.map((a) => a.name).join(', ')}${suggest(m ? m[1] : entry, actions.map((a) => a.name))}`);
-      const mine = choices.map((_, i) => i).filter((i) => choices[i].action === ai);
-      const a = actions[ai];
-      const label = (i: number) => defaultLabel(a.name, a.hasParams, choices[i].param);
-      if (m[2] === undefined) out.push({ name: a.name, kind, choices: mine });
-      else if (m[2].trim() === '*') {
-        if (!a.hasParams) out.push({ name: a.name, kind, choices: mine });
-        else for (const i of mine) out.push({ name: label(i), kind, choices: [i] });
-      } else {
-        const hit = mine.filter((i) => squash(label(i)) === squash(entry));
-        if (hit.length === 0)
-          throw new SpecError(`${where}: fairness.${kind} names '${entry}', which is no parameter value of action ${a.name}; its values: ${mine.map(label).join(', ') || '(none)'}${suggest(entry, mine.map(label))}`);
-        out.push({ name: label(hit[0]), kind, choices: hit });
-      }
-    }
+  const legacy = !Array.isArray(f);
+  if (legacy) {
+    if (typeof f !== 'object' || f === null) throw new SpecError(`${where}: 'fairness' must be { weak?: [action names], strong?: [action names] } or a list of wf(…)/sf(…) conditions`);
+    rejectUnknownKeys(f, SPEC_KEYS.fairness, `${where}: fairness`, (m) => new SpecError(m));
   }
+  let conds;
+  try {
+    conds = fairConditions(f as FairnessSpec<unknown>);
+  } catch (e) {
+    if (e instanceof SpecError) throw new SpecError(`${where}: ${e.message}`);
+    throw e;
+  }
+  const out: FairnessCondition[] = [];
+  conds.forEach((c, i) => {
+    const tag = legacy ? `${where}: fairness.${c.kind}` : `${where}: fairness[${i}] (${c.name})`;
+    const wfsf = c.kind === 'weak' ? 'WF' : 'SF';
+    const atom = c.action.op === 'atom' && c.action.atom.kind === 'action' ? (c.action.atom as ActionAtom) : undefined;
+    if (atom) {
+      const hit = admitted(tag, atom, actions, choices, legacy ? c.name : atom.action);
+      const a = actions.find((x) => x.name === atom.action)!;
+      const label = (k: number) => defaultLabel(a.name, a.hasParams, choices[k].param);
+      const perValue = c.perValue === true && a.hasParams;
+      if (c.vars === undefined) {
+        if (perValue) for (const k of hit) out.push({ name: legacy ? label(k) : `${wfsf}_vars(${label(k)})`, kind: c.kind, choices: [k] });
+        else out.push({ name: legacy ? (atom.params === undefined ? a.name : label(hit[0])) : c.name, kind: c.kind, choices: hit });
+        return;
+      }
+      if (perValue) {
+        for (const k of hit) {
+          const one: Formula<unknown> = { op: 'atom', atom: { ...atom, name: label(k), params: [choices[k].param] } };
+          out.push({ name: `${wfsf}_v(${label(k)})`, kind: c.kind, choices: [], formula: { action: one, vars: c.vars as Vars<unknown> } });
+        }
+        return;
+      }
+    } else checkActionNames(tag, c.action as Formula<unknown>, actions, choices);
+    out.push({ name: c.name, kind: c.kind, choices: [], formula: { action: c.action as Formula<unknown>, vars: c.vars as Vars<unknown> | undefined } });
+  });
   return out;
+}
+
+/** A fairness condition as messages show it: `WF(Send)` for a legacy entry, else its own name (`WF_vars(Tick \/ HCnxt)`). */
+export function showFairness(c: FairnessCondition): string {
+  return /^[WS]F_/.test(c.name) ? c.name : `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`;
 }
 
 /** The default label of a step: `Name` or `Name(param)`. */

@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec, packageVersion, typecheckWanted, type LoadedSpec } from './load.js';
-import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
+import { instantiate, describeConstants, showFairness, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { check } from '../explore/check.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, SpecError } from '../errors.js';
 import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
+import { show as showFormula } from '../ltl.js';
 
 export interface CheckCliOptions {
   invariant: string[];
@@ -174,8 +175,8 @@ export async function listCommand(ctx: CliContext, specArg: string | undefined, 
   if (inst.temporal?.length) {
     const form = { leadsTo: 'p ~> q', alwaysEventually: '[]<>p', eventuallyAlways: '<>[]p' } as const;
     lines.push('', 'Temporal properties:');
-    for (const tp of inst.temporal) lines.push(`  ${tp.name} (${form[tp.kind]})${tag(tp)}`);
-    if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'}(${f.name})`).join(', ')}`);
+    for (const tp of inst.temporal) lines.push(`  ${tp.name} (${tp.kind === 'formula' ? showFormula(tp.formula) : form[tp.kind]})${tag(tp)}`);
+    if (inst.fairness?.length) lines.push(`  under ${inst.fairness.map(showFairness).join(', ')}`);
   }
   if (loaded.spec.expect?.length) {
     lines.push('', 'Expected results:');

@@ -15,6 +15,26 @@ import { StateBuffer } from '../store/parents.js';
 import type { Successors } from './successors.js';
 import { slot } from '../store/fpset.js';
 
+/**
+ * Action-level tests the graph records as bits: one word group per stored edge, per edge
+ * leaving the constraint, and per state for its stuttering step (ltl.ts: a step of no
+ * action). `eval` writes the bits of the step `before -> after` by `choice` (after and
+ * choice undefined/-1 for the stuttering step) into `out`; it may throw a `TestError`.
+ * When `byChoice` is set, the bits of a real step depend on its choice only and the states
+ * are not decoded for it.
+ */
+export interface GraphTests<S> {
+  /** Words of bits per step. */
+  readonly words: number;
+  readonly byChoice: boolean;
+  readonly eval: (before: S | undefined, after: S | undefined, choice: number, out: Uint32Array) => void;
+}
+
+/** A failure inside a test, naming its temporal property. */
+export class TestError {
+  constructor(readonly property: string, readonly error: unknown) {}
+}
+
 /** A state predicate the graph records for every state. */
 export interface GraphPredicate<S> {
   /** The temporal property it belongs to (for error messages). */
@@ -40,6 +60,10 @@ export interface StateGraph {
   readonly parentChoice: Uint32Array;
   /** For each predicate, one byte per state: 1 when the predicate holds there. */
   readonly preds: readonly Uint8Array[];
+  /** With `GraphTests`: their bits on each stored edge, edge leaving the constraint and stuttering step ([i * words + w]). */
+  readonly edgeBits?: Uint32Array;
+  readonly leaveBits?: Uint32Array;
+  readonly stutterBits?: Uint32Array;
   /** Bytes held by the arrays above. */
   readonly bytes: number;
 }
@@ -70,7 +94,7 @@ export interface GraphOptions {
 }
 
 /** A growable typed array (doubling; amortised O(1) push). */
-class Grow<T extends Int32Array | Uint32Array | Uint8Array> {
+export class Grow<T extends Int32Array | Uint32Array | Uint8Array> {
   length = 0;
   constructor(public data: T, private readonly make: (n: number) => T) {}
   push(v: number): void {
@@ -144,7 +168,7 @@ class FingerprintIndex {
 }
 
 /** Explores the whole reachable graph, recording edges and the predicates' values. */
-export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPredicate<S>[], opts: GraphOptions = {}): GraphBuild {
+export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPredicate<S>[], opts: GraphOptions = {}, tests?: GraphTests<S>): GraphBuild {
   const t0 = performance.now();
   const inst = succ.inst;
   const W = succ.W;
@@ -162,13 +186,20 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
   const leaveStart = new Grow(new Uint32Array(1024), (n) => new Uint32Array(n));
   const leaveChoice = new Grow(new Uint32Array(256), (n) => new Uint32Array(n));
   const preds = predicates.map(() => new Grow(new Uint8Array(1024), (n) => new Uint8Array(n)));
+  const TW = tests?.words ?? 0;
+  const edgeBits = new Grow(new Uint32Array(TW > 0 ? 4096 : 1), (n) => new Uint32Array(n));
+  const leaveBits = new Grow(new Uint32Array(TW > 0 ? 256 : 1), (n) => new Uint32Array(n));
+  const stutterBits = new Grow(new Uint32Array(TW > 0 ? 1024 : 1), (n) => new Uint32Array(n));
+  const bits = new Uint32Array(Math.max(1, TW));
+  /** The bits of the choice-only tests, per choice, computed on first use. */
+  const choiceBits = tests?.byChoice ? new Map<number, Uint32Array>() : undefined;
   let cur = new StateBuffer(W);
   let nxt = new StateBuffer(W);
 
   const bytes = () =>
     index.bytes + cur.bytes + nxt.bytes + parent.data.byteLength + parentChoice.data.byteLength + edgeStart.data.byteLength +
     edgeTarget.data.byteLength + edgeChoice.data.byteLength + leaveStart.data.byteLength + leaveChoice.data.byteLength +
-    preds.reduce((a, p) => a + p.data.byteLength, 0);
+    preds.reduce((a, p) => a + p.data.byteLength, 0) + edgeBits.data.byteLength + leaveBits.data.byteLength + stutterBits.data.byteLength;
 
   let n = 0;
   let failure: GraphFailure | undefined;
@@ -193,6 +224,30 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
       }
     }
     return id;
+  };
+
+  /** Appends the tests' bits of a step from `before` (stuttering when choice < 0); false after a failure. */
+  const record = (into: Grow<Uint32Array>, v: number, before: S | undefined, words: Uint32Array | undefined, k: number, choice: number): boolean => {
+    try {
+      if (choice >= 0 && choiceBits) {
+        let b = choiceBits.get(choice);
+        if (!b) {
+          b = new Uint32Array(TW);
+          tests!.eval(undefined, undefined, choice, b);
+          choiceBits.set(choice, b);
+        }
+        for (let j = 0; j < TW; j++) into.push(b[j]);
+        return true;
+      }
+      bits.fill(0);
+      tests!.eval(before, choice >= 0 ? succ.decode(words!, k * W) : undefined, choice, bits);
+      for (let j = 0; j < TW; j++) into.push(bits[j]);
+      return true;
+    } catch (e) {
+      const t = e instanceof TestError ? e : new TestError('', e);
+      failure = { phase: 'temporal', error: t.error, name: t.property, at: v, choice: choice >= 0 ? choice : undefined };
+      return false;
+    }
   };
 
   // Initial states, then level by level; `nxt` collects each new level.
@@ -221,11 +276,13 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
       const v = firstId + i;
       edgeStart.push(edgeTarget.length);
       leaveStart.push(leaveChoice.length);
+      const before = TW > 0 ? succ.decode(data, i * W) : undefined;
       succ.expand(data, i * W, false);
       for (let k = 0; k < batch.n; k++) {
         const c = batch.choice[k];
         if (batch.kept[k] === 0) {
           leaveChoice.push(c);
+          if (TW > 0 && !record(leaveBits, v, before, batch.words, k, c)) break;
           continue;
         }
         let w = index.getOrPut(batch.hi[k], batch.lo[k], n);
@@ -240,8 +297,10 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
         if (w !== v) {
           edgeTarget.push(w);
           edgeChoice.push(c);
+          if (TW > 0 && !record(edgeBits, v, before, batch.words, k, c)) break;
         }
       }
+      if (TW > 0 && !failure) record(stutterBits, v, before, undefined, 0, -1);
       const stop = batch.stop;
       // A TypeOK stop is reported by the safety search, which runs first.
       if (!failure && !incomplete && stop !== undefined && stop.kind === 'error') failure = { phase: stop.phase, error: stop.error, at: v, choice: stop.choice };
@@ -273,9 +332,11 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
     parent: parent.done(),
     parentChoice: parentChoice.done(),
     preds: preds.map((p) => p.done()),
+    ...(TW > 0 ? { edgeBits: edgeBits.done(), leaveBits: leaveBits.done(), stutterBits: stutterBits.done() } : {}),
     bytes: 0,
   };
-  (graph as { bytes: number }).bytes = (n + 1) * 4 + n * 8 + graph.edges * 8 + (n + 1) * 4 + graph.leaveChoice.length * 4 + n * predicates.length;
+  (graph as { bytes: number }).bytes = (n + 1) * 4 + n * 8 + graph.edges * 8 + (n + 1) * 4 + graph.leaveChoice.length * 4 + n * predicates.length +
+    (graph.edges + graph.leaveChoice.length + n) * TW * 4;
   return { status: 'ok', graph };
 }
 

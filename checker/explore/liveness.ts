@@ -23,12 +23,15 @@
 // through the SCC that meets every fairness condition. It is replayed through the same
 // trace machinery as safety counterexamples.
 
-import type { FairnessCondition, Instance, NamedTemporal } from '../spec.js';
+import { showFairness, type FairnessCondition, type Instance, type NamedTemporal } from '../spec.js';
+import { fromTemporal } from '../ltl.js';
+import { formulaViolation, graphTests, planLtl, searchProduct, Values, type FormulaProperty } from './product.js';
 import type { EvalError, IncompleteReason, Progress, TraceStep, Violation } from '../result.js';
 import { buildGraph, treePath, type GraphPredicate, type StateGraph } from './graph.js';
 import { buildTrace, replay } from './trace.js';
 import { Successors } from './successors.js';
 import { evalError } from './verdict.js';
+import { Workspace } from './scc.js';
 
 export interface LivenessOptions {
   engine?: 'fast' | 'immer';
@@ -57,32 +60,61 @@ export function checkTemporal<S>(of: Instance<S> | Successors<S>, properties: re
   const succ = of instanceof Successors ? of : new Successors(of, { engine: opts.engine });
   const inst = succ.inst;
 
-  // Predicates, in property order: p (and q) of each.
+  // Formulas, and every property when some fairness condition is a formula, go through the
+  // product with the negation automaton (product.ts); the three legacy forms under choice-set
+  // fairness are checked on the graph directly, which gives the same verdicts faster.
+  const general = (inst.fairness ?? []).some((f) => f.formula !== undefined);
+  const leaves = (opts.enabledness ?? 'action') === 'action';
+  const viaProduct = (t: NamedTemporal<S>): boolean => t.kind === 'formula' || general;
+
+  // Predicates, in property order: p (and q) of each legacy property.
   const predicates: GraphPredicate<S>[] = [];
   const slots = properties.map((t) => {
+    if (t.kind === 'formula' || viaProduct(t)) return { p: -1, q: -1, product: -1 };
     const p = predicates.push({ name: t.name, fn: t.p }) - 1;
     const q = t.kind === 'leadsTo' ? predicates.push({ name: t.name, fn: t.q }) - 1 : -1;
-    return { p, q };
+    return { p, q, product: -1 };
   });
+  const formulas: FormulaProperty<S>[] = [];
+  properties.forEach((t, i) => {
+    if (!viaProduct(t)) return;
+    slots[i].product = formulas.length;
+    const formula = t.kind === 'formula' ? t.formula
+      : fromTemporal(t.kind === 'leadsTo' ? { leadsTo: [t.p, t.q] } : t.kind === 'alwaysEventually' ? { alwaysEventually: t.p } : { eventuallyAlways: t.p });
+    formulas.push({ name: t.name, doc: t.doc, clause: t.clause, level: t.level, formula });
+  });
+  const plan = formulas.length > 0 ? planLtl(formulas, inst.fairness ?? [], predicates.length, leaves) : undefined;
+  if (plan) predicates.push(...plan.predicates);
 
-  const built = buildGraph(succ, predicates, { memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
+  const built = buildGraph(succ, predicates, { memory: opts.memory, onProgress: opts.onProgress, progressInterval: opts.progressInterval }, plan && graphTests(inst, plan));
   if (built.status === 'incomplete') return { status: 'incomplete', reason: built.reason, seconds: seconds() };
   if (built.status === 'error') return { status: 'error', error: graphError(succ, built.failure, built.parent, built.parentChoice), seconds: seconds() };
   const g = built.graph;
 
-  const fair = compileFairness(inst, (opts.enabledness ?? 'action') === 'action');
-  const work = new Workspace(g);
-  if (g.bytes + work.bytes + fair.bytes > (opts.memory ?? Number.POSITIVE_INFINITY))
-    return { status: 'incomplete', reason: 'memory', seconds: seconds() };
+  const fair = compileFairness(inst, leaves);
+  const work = slots.some((x) => x.product < 0) ? new Workspace(g) : undefined;
+  const memory = opts.memory ?? Number.POSITIVE_INFINITY;
+  if (g.bytes + (work?.bytes ?? 0) + fair.bytes > memory) return { status: 'incomplete', reason: 'memory', seconds: seconds() };
 
+  let bytes = g.bytes + (work?.bytes ?? 0);
+  const values = plan ? new Values(g, plan as never) : undefined;
   for (let i = 0; i < properties.length; i++) {
     const prop = properties[i];
-    const lasso = findLasso(g, fair, work, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
+    if (slots[i].product >= 0) {
+      const r = searchProduct(g, plan!, slots[i].product, memory - g.bytes, values);
+      if (r.status === 'incomplete') return { status: 'incomplete', reason: r.reason, seconds: seconds() };
+      bytes = Math.max(bytes, g.bytes + r.bytes);
+      if (r.status === 'ok') continue;
+      const violation = formulaViolation(succ, g, plan!, slots[i].product, r.lasso, fairnessText(fair.conditions));
+      return { status: 'violation', violation, states: g.n, edges: g.edges, bytes, seconds: seconds() };
+    }
+    if (prop.kind === 'formula') continue; // unreachable: formulas always go through the product
+    const lasso = findLasso(g, fair, work!, prop.kind, g.preds[slots[i].p], slots[i].q >= 0 ? g.preds[slots[i].q] : undefined);
     if (!lasso) continue;
     const violation = lassoViolation(succ, fair, prop, lasso);
-    return { status: 'violation', violation, states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
+    return { status: 'violation', violation, states: g.n, edges: g.edges, bytes, seconds: seconds() };
   }
-  return { status: 'ok', states: g.n, edges: g.edges, bytes: g.bytes + work.bytes, seconds: seconds() };
+  return { status: 'ok', states: g.n, edges: g.edges, bytes, seconds: seconds() };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -114,129 +146,6 @@ function compileFairness<S>(inst: Instance<S>, leaves: boolean): FairClasses {
   const strong = new Uint8Array(conditions.length);
   conditions.forEach((f, k) => (strong[k] = f.kind === 'strong' ? 1 : 0));
   return { count: conditions.length, strong, start, list, conditions, bytes: start.byteLength + list.byteLength, leaves };
-}
-
-// ---------------------------------------------------------------------------------------
-// Work arrays, allocated once per check and shared by all properties.
-
-class Workspace {
-  /** Tarjan: discovery index (-1 = not yet), low-link, on-stack flag, the SCC stack, the call stack. */
-  readonly index: Int32Array;
-  readonly low: Int32Array;
-  readonly onStack: Uint8Array;
-  readonly stack: Int32Array;
-  readonly callNode: Int32Array;
-  readonly callEdge: Uint32Array;
-  /** Which node set a node belongs to in the current Tarjan run (token). */
-  readonly member: Int32Array;
-  /** Which component is being analysed (token). */
-  readonly comp: Int32Array;
-  /** Fair component number of each node, or -1. */
-  readonly fairComp: Int32Array;
-  /** BFS scratch: distance / visit token, predecessor and its choice. */
-  readonly dist: Int32Array;
-  readonly seen: Int32Array;
-  readonly prev: Int32Array;
-  readonly prevChoice: Uint32Array;
-  readonly queue: Int32Array;
-  private token = 0;
-  private rev?: { start: Uint32Array; source: Int32Array };
-
-  constructor(private readonly g: StateGraph) {
-    const n = g.n;
-    this.index = new Int32Array(n);
-    this.low = new Int32Array(n);
-    this.onStack = new Uint8Array(n);
-    this.stack = new Int32Array(n);
-    this.callNode = new Int32Array(n);
-    this.callEdge = new Uint32Array(n);
-    this.member = new Int32Array(n);
-    this.comp = new Int32Array(n);
-    this.fairComp = new Int32Array(n);
-    this.dist = new Int32Array(n);
-    this.seen = new Int32Array(n);
-    this.prev = new Int32Array(n);
-    this.prevChoice = new Uint32Array(n);
-    this.queue = new Int32Array(n);
-  }
-
-  get bytes(): number {
-    return this.g.n * 54 + (this.rev ? this.rev.start.byteLength + this.rev.source.byteLength : 0);
-  }
-
-  nextToken(): number {
-    return ++this.token;
-  }
-
-  /** Reverse edges (built on first use). */
-  reverse(): { start: Uint32Array; source: Int32Array } {
-    if (this.rev) return this.rev;
-    const { n, edgeStart, edgeTarget } = this.g;
-    const start = new Uint32Array(n + 1);
-    for (let e = 0; e < edgeTarget.length; e++) start[edgeTarget[e] + 1]++;
-    for (let v = 0; v < n; v++) start[v + 1] += start[v];
-    const fill = start.slice(0, n);
-    const source = new Int32Array(edgeTarget.length);
-    for (let v = 0; v < n; v++) for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) source[fill[edgeTarget[e]]++] = v;
-    this.rev = { start, source };
-    return this.rev;
-  }
-
-  /**
-   * Tarjan's algorithm, iterative (no recursion, so no stack-depth limit), on the subgraph
-   * induced by `nodes[0..len)`. Calls `visit` with each SCC (a view on an internal array,
-   * valid only during the call), successors' components before their predecessors'.
-   */
-  sccs(nodes: Int32Array, len: number, visit: (comp: Int32Array) => void): void {
-    const { edgeStart, edgeTarget } = this.g;
-    const { index, low, onStack, stack, callNode, callEdge, member } = this;
-    const tok = this.nextToken();
-    for (let i = 0; i < len; i++) {
-      member[nodes[i]] = tok;
-      index[nodes[i]] = -1;
-    }
-    let counter = 0;
-    let sp = 0;
-    for (let i = 0; i < len; i++) {
-      const root = nodes[i];
-      if (index[root] !== -1) continue;
-      let top = 0;
-      index[root] = low[root] = counter++;
-      stack[sp++] = root;
-      onStack[root] = 1;
-      callNode[top] = root;
-      callEdge[top++] = edgeStart[root];
-      while (top > 0) {
-        const v = callNode[top - 1];
-        const e = callEdge[top - 1];
-        if (e < edgeStart[v + 1]) {
-          callEdge[top - 1] = e + 1;
-          const w = edgeTarget[e];
-          if (member[w] !== tok) continue;
-          if (index[w] === -1) {
-            index[w] = low[w] = counter++;
-            stack[sp++] = w;
-            onStack[w] = 1;
-            callNode[top] = w;
-            callEdge[top++] = edgeStart[w];
-          } else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
-          continue;
-        }
-        top--;
-        if (top > 0) {
-          const u = callNode[top - 1];
-          if (low[v] < low[u]) low[u] = low[v];
-        }
-        if (low[v] === index[v]) {
-          let k = sp;
-          do onStack[stack[--k]] = 0;
-          while (stack[k] !== v);
-          visit(stack.subarray(k, sp));
-          sp = k;
-        }
-      }
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,7 +260,10 @@ interface Lasso {
   readonly from: number;
 }
 
-function findLasso(g: StateGraph, fair: FairClasses, work: Workspace, kind: NamedTemporal['kind'], p: Uint8Array, q: Uint8Array | undefined): Lasso | undefined {
+/** The three forms this file checks on the graph directly. */
+type LegacyTemporal<S = unknown> = Exclude<NamedTemporal<S>, { kind: 'formula' }>;
+
+function findLasso(g: StateGraph, fair: FairClasses, work: Workspace, kind: LegacyTemporal['kind'], p: Uint8Array, q: Uint8Array | undefined): Lasso | undefined {
   if (kind === 'eventuallyAlways') {
     // A fair SCC that visits a ~p state: enter it at its ~p state nearest the initial states.
     if (markFairSccs(g, fair, work, undefined, 0, p) === 0) return undefined;
@@ -541,7 +453,7 @@ function fairCycle(g: StateGraph, fair: FairClasses, work: Workspace, e: number)
 // ---------------------------------------------------------------------------------------
 // Reporting.
 
-const describeKind: Record<NamedTemporal['kind'], string> = {
+const describeKind: Record<LegacyTemporal['kind'], string> = {
   leadsTo: 'p ~> q',
   alwaysEventually: '[]<>p',
   eventuallyAlways: '<>[]p',
@@ -549,10 +461,10 @@ const describeKind: Record<NamedTemporal['kind'], string> = {
 
 function fairnessText(conds: readonly FairnessCondition[]): string {
   if (conds.length === 0) return 'no fairness assumed';
-  return 'assuming ' + conds.map((c) => `${c.kind === 'weak' ? 'WF' : 'SF'}(${c.name})`).join(', ');
+  return 'assuming ' + conds.map(showFairness).join(', ');
 }
 
-function lassoViolation<S>(succ: Successors<S>, fair: FairClasses, prop: NamedTemporal<S>, lasso: Lasso): Violation<S> {
+function lassoViolation<S>(succ: Successors<S>, fair: FairClasses, prop: LegacyTemporal<S>, lasso: Lasso): Violation<S> {
   const inst = succ.inst;
   const rep = replay(succ, lasso.path);
   const trace = buildTrace(inst, lasso.path.slice(0, rep.states.length), rep.states) as TraceStep<S>[];
@@ -587,7 +499,7 @@ function lassoViolation<S>(succ: Successors<S>, fair: FairClasses, prop: NamedTe
 }
 
 /** Re-evaluates the lasso on the replayed states; a different verdict means the spec is not deterministic. */
-function confirm<S>(succ: Successors<S>, prop: NamedTemporal<S>, lasso: Lasso, states: readonly S[]): string | undefined {
+function confirm<S>(succ: Successors<S>, prop: LegacyTemporal<S>, lasso: Lasso, states: readonly S[]): string | undefined {
   const note = 'replay: the liveness counterexample found on the graph does not reproduce when replayed; the spec is not deterministic';
   try {
     const same = succ.same(states[lasso.loop], states[states.length - 1]);

@@ -10,7 +10,8 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { defaultLabel, type Instance } from '../../checker/index.js';
-import { actionAtomHolds, actionFormulaHolds, holdsOnLasso, type Atom, type Formula, type StepContext } from '../../checker/ltl.js';
+import { actionAtomHolds, actionFormulaHolds, angle, holdsOnLasso, type Atom, type Formula, type StepContext } from '../../checker/ltl.js';
+import type { Violation } from '../../checker/index.js';
 
 /** A step of the explored graph: a choice index (-1: stuttering) and the target state id. */
 interface Edge { readonly choice: number; readonly to: number }
@@ -67,14 +68,55 @@ export function exploreGraph<S>(inst: Instance<S>): OracleGraph<S> {
   return { states, out, initial, context };
 }
 
-/** The instance's fairness conditions (choice sets) as oracle conditions. */
+/** The instance's fairness conditions (choice sets, or WF/SF_v(A) of a formula A) as oracle conditions. */
 export function legacyConditions<S>(inst: Instance<S>, g: OracleGraph<S>): OracleCondition[] {
-  return (inst.fairness ?? []).map((f) => ({
-    name: f.name,
-    kind: f.kind,
-    taken: (_from, e) => f.choices.includes(e.choice),
-    enabled: (x) => g.out[x].some((e) => f.choices.includes(e.choice)),
-  }));
+  return (inst.fairness ?? []).map((f) => {
+    const step = f.formula ? angle(f.formula.action as Formula<S>, f.formula.vars) : undefined;
+    const taken = (from: number, e: Edge) => (step ? e.choice >= 0 && actionFormulaHolds(step, g.context(from, e)) : f.choices.includes(e.choice));
+    return { name: f.name, kind: f.kind, taken, enabled: (x: number) => g.out[x].some((e) => taken(x, e)) };
+  });
+}
+
+/** Whether a lasso of the graph is fair under `conditions` and falsifies `f` (independently of the engine). */
+export function judgeLasso<S>(g: OracleGraph<S>, f: Formula<S>, conditions: readonly OracleCondition[], lasso: OracleLasso): boolean {
+  const { path, steps, loop } = lasso;
+  const n = steps.length;
+  const enabledAtom = (a: Atom<S>, x: number) => a.kind === 'enabled' && g.out[x].some((e) => actionFormulaHolds(a.action, g.context(x, e)));
+  const value = (a: Atom<S>, i: number): boolean =>
+    a.kind === 'state' ? a.fn(g.states[path[i]]) === true
+      : a.kind === 'enabled' ? enabledAtom(a, path[i])
+        : actionAtomHolds(a, g.context(path[i], steps[i]));
+  if (holdsOnLasso(f, { length: n, loop }, value)) return false;
+  const loopPositions = Array.from({ length: n - loop }, (_, k) => loop + k);
+  return conditions.every((c) => {
+    if (loopPositions.some((i) => c.taken(path[i], steps[i]))) return true;
+    const en = loopPositions.map((i) => c.enabled(path[i]));
+    return c.kind === 'weak' ? en.some((e) => !e) : en.every((e) => !e);
+  });
+}
+
+/** The engine's lasso counterexample as a lasso of the oracle graph, or a message saying why it is no behaviour of the spec. */
+export function lassoOfViolation<S>(inst: Instance<S>, g: OracleGraph<S>, v: Violation<S>): OracleLasso | string {
+  const ids = v.trace.map((t) => g.states.findIndex((x) => isDeepStrictEqual(x, t.state)));
+  if (ids.some((i) => i < 0)) return 'a trace state is not reachable';
+  if (v.loop === undefined) return 'no loop';
+  if (!g.initial.includes(ids[0])) return 'the first state is not initial';
+  const steps: Edge[] = [];
+  for (let k = 1; k < v.trace.length; k++) {
+    const t = v.trace[k];
+    if (t.action === '(stutter)') {
+      if (ids[k] !== ids[k - 1]) return `step ${k} stutters but changes the state`;
+      steps.push({ choice: -1, to: ids[k] });
+      continue;
+    }
+    const choice = inst.choices.findIndex((c) => inst.actions[c.action].name === t.action && isDeepStrictEqual(c.param, t.param));
+    if (!g.out[ids[k - 1]].some((e) => e.choice === choice && e.to === ids[k])) return `step ${k} (${t.label}) is no step of the spec`;
+    steps.push({ choice, to: ids[k] });
+  }
+  const last = ids.length - 1;
+  if (v.loop === last) return { path: ids, steps: [...steps, { choice: -1, to: ids[last] }], loop: last };
+  if (ids[last] !== ids[v.loop]) return 'the last state is not the loop state';
+  return { path: ids.slice(0, -1), steps, loop: v.loop };
 }
 
 export interface OracleLasso {
@@ -87,26 +129,11 @@ export interface OracleLasso {
 
 /** The first fair lasso of at most `maxSteps` steps on which `f` is false, in enumeration order. */
 export function findCounterexample<S>(g: OracleGraph<S>, f: Formula<S>, conditions: readonly OracleCondition[], maxSteps: number): OracleLasso | undefined {
-  const enabledAtom = (a: Atom<S>, x: number) =>
-    a.kind === 'enabled' && g.out[x].some((e) => actionFormulaHolds(a.action, g.context(x, e)));
   const path: number[] = [];
   const steps: Edge[] = [];
   let found: OracleLasso | undefined;
-
-  const judge = (loop: number): boolean => {
-    const n = steps.length; // positions 0 .. n-1, the last step returns to `loop`
-    const value = (a: Atom<S>, i: number): boolean =>
-      a.kind === 'state' ? a.fn(g.states[path[i]]) === true
-        : a.kind === 'enabled' ? enabledAtom(a, path[i])
-          : actionAtomHolds(a, g.context(path[i], steps[i]));
-    if (holdsOnLasso(f, { length: n, loop }, value)) return false;
-    const loopPositions = Array.from({ length: n - loop }, (_, k) => loop + k);
-    return conditions.every((c) => {
-      if (loopPositions.some((i) => c.taken(path[i], steps[i]))) return true;
-      const en = loopPositions.map((i) => c.enabled(path[i]));
-      return c.kind === 'weak' ? en.some((e) => !e) : en.every((e) => !e);
-    });
-  };
+  // positions 0 .. steps.length-1, the last step returns to `loop`
+  const judge = (loop: number): boolean => judgeLasso(g, f, conditions, { path, steps, loop });
 
   const dfs = (): boolean => {
     const last = path[path.length - 1];
