@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
-import { check } from '../explore/check.js';
+import { checkAsync } from '../explore/check.js';
+import { CheckpointKeeper } from '../explore/checkpoints.js';
+import { parseDuration, withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, ConfigError, SpecError } from '../errors.js';
@@ -26,6 +28,10 @@ export interface CheckCliOptions {
   engine: 'fast' | 'immer';
   workers?: string;
   allowIncomplete?: boolean;
+  timeLimit?: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
 /** Parses `NAME=VALUE` pairs; `@alias` names (from plain --name options) are matched to the spec's constants. */
@@ -87,6 +93,9 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const maxDepth = parseCount('--max-depth', opts.maxDepth);
   const memory = parseSize('--memory', opts.memory);
   const workers = parseCount('--workers', opts.workers);
+  const timeLimit = parseDuration('--time-limit', opts.timeLimit);
+  const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
+  if (checkpointEvery !== undefined && opts.checkpoint === undefined && opts.resume === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR (or --resume DIR)');
   const inst = instantiateIn(loaded, overrides);
   if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
 
@@ -112,7 +121,18 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
       }
     : undefined;
 
-  const result = check(inst, {
+  // --resume DIR goes on writing its checkpoints to DIR unless --checkpoint names another.
+  const checkpointDir = opts.checkpoint ?? opts.resume;
+  const keeper = checkpointDir === undefined ? undefined : new CheckpointKeeper({
+    dir: resolve(io.cwd, checkpointDir),
+    every: checkpointEvery ?? (opts.checkpoint !== undefined ? 5 * 60_000 : undefined),
+    resume: opts.resume === undefined ? undefined : resolve(io.cwd, opts.resume),
+    file: loaded.display,
+    module: loaded.path,
+    onWrite: (_path, c) => io.err(`${progressShown ? '\r\x1b[K' : ''}migcheck: checkpoint written to ${checkpointDir} (depth ${c.depth}, ${c.generated} generated)\n`),
+    onError: (m) => io.err(`migcheck: warning: ${m}\n`),
+  });
+  const result = await withStopSignals((s) => io.err(s), (signal) => checkAsync(inst, {
     invariants: opts.invariant,
     deadlock,
     enabledness: opts.enabledness,
@@ -123,7 +143,10 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     workers,
     module: loaded.path,
     onProgress,
-  });
+    signal,
+    timeLimit,
+    keeper,
+  }));
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
   const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock) };

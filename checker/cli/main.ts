@@ -80,6 +80,10 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--engine <engine>', 'action semantics').choices(['fast', 'immer']).default('fast'))
     .option('--workers <n>', 'worker threads sharing the search (same counts and counterexample at any number)')
     .option('--allow-incomplete', 'exit 0 even when a bound stopped the search')
+    .option('--time-limit <duration>', 'stop (incomplete, exit 15) after this long, e.g. 90s, 5m, 1h30m')
+    .option('--checkpoint <dir>', 'keep a checkpoint of the search in DIR (at level boundaries, and when stopped)')
+    .option('--checkpoint-every <duration>', 'time between checkpoints (default 5m)')
+    .option('--resume <dir>', 'go on from the checkpoint in DIR (same spec, constants and options)')
     .addOption(new Option('--enabledness <mode>', "when a fairness condition is enabled: 'action' (as TLC, the default) or 'explored' (only by successors inside the constraint)").choices(['action', 'explored']))
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: CheckCliOptions) => {

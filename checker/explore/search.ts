@@ -25,6 +25,7 @@ import type { CheckOptions } from './options.js';
 import type { Successors } from './successors.js';
 import { verdict, type Failure } from './verdict.js';
 import type { Pacer, StopReason } from './stop.js';
+import type { Identity, Snapshot } from '../store/checkpoint.js';
 
 /** Slots touched ahead of insertion only when the table is beyond the caches' reach. */
 const TOUCH_MIN_BYTES = 1 << 21;
@@ -43,6 +44,8 @@ export function deadlockSetting(succ: Successors<unknown>, opts: CheckOptions): 
 
 export class Search<S> {
   private readonly t0 = performance.now();
+  /** Seconds of search before the checkpoint this run resumed, if any. */
+  private before = 0;
   private readonly W: number;
   private readonly deadlock: boolean;
   private readonly maxStates: number;
@@ -120,7 +123,7 @@ export class Search<S> {
       distinct,
       depth: this.depth,
       queue,
-      seconds: (performance.now() - this.t0) / 1000,
+      seconds: this.before + (performance.now() - this.t0) / 1000,
       storeBytes: this.storeBytes(),
       stateWords: this.W,
       exactFingerprints: exact,
@@ -356,6 +359,70 @@ export class Search<S> {
     const st = this.stats(queueLeft);
     if (!f) return { status: 'ok', stats: st };
     return verdict(this.succ, this.parents, f, st);
+  }
+
+  // --- Checkpoints (store/checkpoint.ts) -------------------------------------------------
+
+  /** What this search is of: the spec, constants, options that change the result, the state layout. */
+  identity(file: string, specHash: string): Identity {
+    const { succ, opts } = this;
+    const inst = succ.inst;
+    return {
+      spec: inst.name,
+      specHash,
+      file,
+      constants: { ...inst.constants },
+      options: {
+        invariants: succ.invariants.map((c) => c.name),
+        properties: succ.properties.map((c) => c.name),
+        deadlock: this.deadlock,
+        maxStates: opts.maxStates ?? null,
+        maxDepth: opts.maxDepth ?? null,
+        engine: opts.engine ?? 'fast',
+      },
+      shape: { words: this.W, choices: inst.choices.length, compact: succ.compact },
+    };
+  }
+
+  /** The stores and counters, at a level boundary or where a stop from outside left the level. */
+  snapshot(): Snapshot {
+    if (this.failure !== undefined && this.stoppedAt === undefined) throw new Error('Search.snapshot: the search has failed');
+    const { parents, choices } = this.parents.contents();
+    return {
+      counters: {
+        generated: this.generated,
+        initGenerated: this.initGenerated,
+        depth: this.depth,
+        firstId: this.firstId,
+        pos: this.pos,
+        curCount: this.cur.count,
+        nxtCount: this.nxt.count,
+        seconds: this.before + (performance.now() - this.t0) / 1000,
+      },
+      seen: this.seen.entries(),
+      parents,
+      choices,
+      cur: this.cur.contents(),
+      nxt: this.nxt.contents(),
+    };
+  }
+
+  /** Fills this new search from a snapshot (instead of `initial()`). */
+  restore(snap: Snapshot): void {
+    if (this.parents.size !== 0) throw new Error('Search.restore: not a new search');
+    const c = snap.counters;
+    const seen = snap.seen;
+    for (let k = 0; k < seen.length; k += 2)
+      if (this.seen.put(seen[k], seen[k + 1]) < 0) throw new OutOfMemory(`the checkpoint's ${seen.length / 2} states do not fit in the memory budget`);
+    this.parents.load(snap.parents, snap.choices);
+    this.cur.load(snap.cur, c.curCount);
+    this.nxt.load(snap.nxt, c.nxtCount);
+    this.generated = c.generated;
+    this.initGenerated = c.initGenerated;
+    this.depth = c.depth;
+    this.firstId = c.firstId;
+    this.pos = c.pos;
+    this.before = c.seconds;
   }
 
   // --- Parallel levels (parallel.ts) ------------------------------------------------------
