@@ -167,7 +167,8 @@ export function difference(was: Identity, now: Identity): string {
   if (was.specHash && now.specHash && was.specHash !== now.specHash) out.push(`spec file ${now.file} has changed since the checkpoint (content hash differs)`);
   for (const k of new Set([...Object.keys(was.constants), ...Object.keys(now.constants)])) cmp(`constant ${k}`, was.constants[k], now.constants[k]);
   for (const k of new Set([...Object.keys(was.options), ...Object.keys(now.options)])) cmp(`option ${k}`, was.options[k], now.options[k]);
-  cmp('state layout', was.shape, now.shape);
+  // The layout follows from the rest; it is named only when nothing else explains it.
+  if (out.length === 0) cmp('state layout', was.shape, now.shape);
   return out.join('; ');
 }
 
