@@ -11,7 +11,7 @@ export type {
   ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck, CheckDefaults,
   Temporal, Fairness, StatePredicate, NamedTemporal, FairnessCondition,
 } from './spec.js';
-export { check } from './explore/check.js';
+export { check, checkAsync } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';
