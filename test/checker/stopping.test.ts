@@ -15,6 +15,8 @@ import { tuning } from '../../checker/explore/parallel.js';
 import { CheckpointKeeper } from '../../checker/explore/checkpoints.js';
 import type { Search } from '../../checker/explore/search.js';
 import { FILE } from '../../checker/store/checkpoint.js';
+import { Successors } from '../../checker/explore/successors.js';
+import { replay } from '../../checker/explore/trace.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
 import random from './fixtures/random.spec.js';
@@ -194,6 +196,24 @@ describe('nondeterministic specs (Math.random, Date.now)', () => {
       expect((first.error.trace.at(-1)!.state as { x: number }).x).toBe(5);
       for (const r of results) expect(outcome(r)).toEqual(outcome(first));
     });
+
+  it('names a step that does not replay as a step from the last state of the trace', () => {
+    const inst = instantiate(specs.random, { WHERE: 'gate' });
+    const succ = new Successors(inst);
+    const x = inst.choices.findIndex((c) => inst.actions[c.action].name === 'StepX');
+    const y = inst.choices.findIndex((c) => inst.actions[c.action].name === 'StepY');
+    const g = globalThis as { migcheckTestGate?: boolean };
+    g.migcheckTestGate = false;
+    try {
+      const r = replay(succ, [0, y, y, x]);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.states).toHaveLength(3);
+      expect(r.message).toContain('the step StepX from state 2, the last of the trace, is not enabled on replay');
+    } finally {
+      delete g.migcheckTestGate;
+    }
+  });
 
   it('puts Math.random and Date.now back after the run', () => {
     const random = Math.random;
