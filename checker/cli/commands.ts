@@ -129,7 +129,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     resume: opts.resume === undefined ? undefined : resolve(io.cwd, opts.resume),
     file: loaded.display,
     module: loaded.path,
-    onWrite: (_path, c) => io.err(`${progressShown ? '\r\x1b[K' : ''}migcheck: checkpoint written to ${checkpointDir} (depth ${c.depth}, ${c.generated} generated)\n`),
+    onWrite: (_path, c) => io.err(`${progressShown ? '\r\x1b[K' : ''}migcheck: checkpoint written to ${checkpointDir} (depth ${c.depth}, ${c.generated} generated; go on with --resume ${checkpointDir})\n`),
     onError: (m) => io.err(`migcheck: warning: ${m}\n`),
   });
   const result = await withStopSignals((s) => io.err(s), (signal) => checkAsync(inst, {
