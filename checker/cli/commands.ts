@@ -125,7 +125,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const checkpointDir = opts.checkpoint ?? opts.resume;
   const keeper = checkpointDir === undefined ? undefined : new CheckpointKeeper({
     dir: resolve(io.cwd, checkpointDir),
-    every: checkpointEvery ?? (opts.checkpoint !== undefined ? 5 * 60_000 : undefined),
+    every: checkpointEvery ?? 5 * 60_000,
     resume: opts.resume === undefined ? undefined : resolve(io.cwd, opts.resume),
     file: loaded.display,
     module: loaded.path,

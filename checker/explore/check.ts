@@ -16,7 +16,7 @@
 // (determinism.ts).
 
 import type { Instance, NamedTemporal } from '../spec.js';
-import type { CheckResult } from '../result.js';
+import type { CheckResult, Progress } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
 import type { CheckOptions } from './options.js';
@@ -25,7 +25,7 @@ import { checkSequential } from './bfs.js';
 import { checkParallel } from './parallel.js';
 import { checkTemporal } from './liveness.js';
 import { Pacer } from './stop.js';
-import { deterministic } from './determinism.js';
+import { deterministic, untrapped } from './determinism.js';
 
 export type { CheckOptions } from './options.js';
 
@@ -86,6 +86,9 @@ function isGenerator<S>(r: Run<S>): r is Generator<unknown, CheckResult<S>> {
 function begin<S>(inst: Instance<S>, opts: CheckOptions): { run: Run<S>; finish: (r: CheckResult<S>) => CheckResult<S>; pacer: Pacer } {
   const all = inst.temporal ?? [];
   const { selected, invariants } = select(inst, all, opts);
+  // The caller's progress callback runs with the real Math.random and Date.now.
+  const report = opts.onProgress;
+  if (report) opts = { ...opts, onProgress: (p: Progress) => untrapped(() => report(p)) };
   const safetyOpts = invariants === opts.invariants ? opts : { ...opts, invariants };
   const strategy = strategyOf(opts);
   if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) throw new ConfigError(`timeLimit must be a positive number of milliseconds, got ${opts.timeLimit}`);

@@ -20,17 +20,36 @@ const trapped = (what: string) => () => {
 const mathRandom = trapped('Math.random()');
 const dateNow = trapped('Date.now()');
 
+/** The functions the trap replaced, while it is set (never beyond a synchronous stretch). */
+let saved: { random: () => number; now: () => number } | undefined;
+
 /** Runs `fn` with Math.random and Date.now trapped; restores them after (also when nested). */
 export function deterministic<T>(fn: () => T): T {
-  const random = Math.random;
-  const now = Date.now;
-  if (random === mathRandom) return fn();
+  if (saved !== undefined) return fn();
+  saved = { random: Math.random, now: Date.now };
   Math.random = mathRandom;
   Date.now = dateNow;
   try {
     return fn();
   } finally {
-    Math.random = random;
-    Date.now = now;
+    Math.random = saved.random;
+    Date.now = saved.now;
+    saved = undefined;
+  }
+}
+
+/** Runs `fn`, the caller's code (a progress callback, a checkpoint), with the real functions, also inside `deterministic`. */
+export function untrapped<T>(fn: () => T): T {
+  const s = saved;
+  if (s === undefined) return fn();
+  saved = undefined;
+  Math.random = s.random;
+  Date.now = s.now;
+  try {
+    return fn();
+  } finally {
+    Math.random = mathRandom;
+    Date.now = dateNow;
+    saved = s;
   }
 }

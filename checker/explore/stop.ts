@@ -8,6 +8,7 @@
 
 import type { IncompleteReason } from '../result.js';
 import type { Search } from './search.js';
+import { untrapped } from './determinism.js';
 
 /** Target duration of one slice of a level. */
 const SLICE_MS = 20;
@@ -56,18 +57,21 @@ export class Pacer {
 
   /** Fills a new search: from the checkpoint being resumed, else with the initial states. */
   start<S>(search: Search<S>): void {
-    if (this.keeper) this.keeper.start(search as Search<unknown>);
+    const k = this.keeper;
+    if (k) untrapped(() => k.start(search as Search<unknown>));
     else search.initial();
   }
 
   /** At a level boundary (the search has just advanced). */
   atLevel<S>(search: Search<S>): void {
-    this.keeper?.level(search as Search<unknown>);
+    const k = this.keeper;
+    if (k) untrapped(() => k.level(search as Search<unknown>));
   }
 
   /** When the search has ended, stopped or not. */
   atEnd<S>(search: Search<S>): void {
-    this.keeper?.end(search as Search<unknown>, this.stopped !== undefined);
+    const k = this.keeper;
+    if (k) untrapped(() => k.end(search as Search<unknown>, this.stopped !== undefined));
   }
 
   /** States in the next slice. */

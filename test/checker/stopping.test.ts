@@ -215,6 +215,13 @@ describe('nondeterministic specs (Math.random, Date.now)', () => {
     }
   });
 
+  it("runs the caller's progress callback with the real Date.now and Math.random", () => {
+    const seen: number[] = [];
+    const r = run('counters', { K: 6, M: 9 }, { progressInterval: 0, onProgress: () => { seen.push(Date.now() + Math.random()); } });
+    expect(r.status).toBe('ok');
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
   it('puts Math.random and Date.now back after the run', () => {
     const random = Math.random;
     const now = Date.now;
