@@ -85,7 +85,12 @@ function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>
   }
 }
 
+/** `check`, with SIGINT and SIGTERM stopping the run from the start (stopping.ts): a stop while the spec loads ends the search at once. */
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
+  return withStopSignals((s) => ctx.io.err(s), (signal) => checkRun(ctx, specArg, opts, signal));
+}
+
+async function checkRun(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions, signal: AbortSignal): Promise<number> {
   const { io } = ctx;
   const loaded = await loadSpec(specArg, io.cwd);
   const overrides = parseConstOptions(loaded.spec, opts.const);
@@ -132,7 +137,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     onWrite: (_path, c) => io.err(`${progressShown ? '\r\x1b[K' : ''}migcheck: checkpoint written to ${checkpointDir} (depth ${c.depth}, ${c.generated} generated; go on with --resume ${checkpointDir})\n`),
     onError: (m) => io.err(`migcheck: warning: ${m}\n`),
   });
-  const result = await withStopSignals((s) => io.err(s), (signal) => checkAsync(inst, {
+  const result = await checkAsync(inst, {
     invariants: opts.invariant,
     deadlock,
     enabledness: opts.enabledness,
@@ -146,7 +151,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     signal,
     timeLimit,
     keeper,
-  }));
+  });
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
   const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock) };
