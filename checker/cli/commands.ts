@@ -6,6 +6,7 @@ import { loadSpec, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { checkAsync } from '../explore/check.js';
 import { CheckpointKeeper } from '../explore/checkpoints.js';
+import { checkWritable } from '../store/checkpoint.js';
 import { parseDuration, withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { formats } from '../report/formats.js';
@@ -128,6 +129,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
 
   // --resume DIR goes on writing its checkpoints to DIR unless --checkpoint names another.
   const checkpointDir = opts.checkpoint ?? opts.resume;
+  if (checkpointDir !== undefined) checkWritable(`${opts.checkpoint !== undefined ? '--checkpoint' : '--resume'} ${checkpointDir}`, resolve(io.cwd, checkpointDir));
   const keeper = checkpointDir === undefined ? undefined : new CheckpointKeeper({
     dir: resolve(io.cwd, checkpointDir),
     every: checkpointEvery ?? 5 * 60_000,

@@ -15,7 +15,7 @@
 // same search.
 
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -108,6 +108,20 @@ export function writeCheckpoint(dir: string, identity: Identity, snap: Snapshot)
 
 function writeAll(fd: number, b: Buffer): void {
   for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
+}
+
+/** Makes sure checkpoints can be written in `dir` (created if missing), before the search starts; `what` names it in the message (`--checkpoint ck`). */
+export function checkWritable(what: string, dir: string): void {
+  const probe = join(dir, `.${FILE}.${process.pid}.probe`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why = { ENOTDIR: 'part of the path is a file', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on the device', EEXIST: 'a file of that name is in the way' }[code];
+    throw new ConfigError(`${what}: cannot write checkpoints there: ${why ? `${why} (${code})` : (e as Error).message}`);
+  }
 }
 
 /** Reads and verifies the checkpoint in `dir`; refuses (ConfigError naming what is wrong) a damaged one. */

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, checkAsync } from '../../checker/explore/check.js';
@@ -146,6 +146,8 @@ describe('stopping: checkpoint and resume', () => {
     const ck = join(dir, 'damaged');
     const ctl = new AbortController();
     await checkAsync(instantiate(specs.grid, {}), { signal: ctl.signal, keeper: new StopAtDepth(ctl, 4, ck) });
+    // Written by rename: no temporary file is left beside it.
+    expect(readdirSync(ck)).toEqual([FILE]);
     const good = readFileSync(join(ck, FILE));
     const resume = () => run('grid', {}, { keeper: new CheckpointKeeper({ resume: ck, file: 'test', onError: () => {} }) });
     writeFileSync(join(ck, FILE), good.subarray(0, good.length - 100));

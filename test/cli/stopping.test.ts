@@ -128,6 +128,8 @@ describe('cli: stopping', () => {
       expect(await cli(['check', 'test/fixtures/specs/counter.spec.ts', '--time-limit', bad])).toMatchObject({ code: EXIT.USAGE, out: '', err: expect.stringContaining('--time-limit expects a duration') });
     expect(await cli(['check', 'test/fixtures/specs/counter.spec.ts', '--checkpoint-every', '5m'])).toMatchObject({ code: EXIT.USAGE, err: 'migcheck: --checkpoint-every needs --checkpoint DIR (or --resume DIR)\n' });
     expect(await cli(['check', 'test/fixtures/specs/counter.spec.ts', '--resume', join(dir, 'nothing-here')])).toMatchObject({ code: EXIT.BAD_SPEC, err: expect.stringMatching(/^migcheck: --resume .*no checkpoint there\n$/) });
+    // A directory that cannot hold checkpoints is refused before the search starts.
+    expect(await cli(['check', 'test/fixtures/specs/counter.spec.ts', '--checkpoint', 'test/fixtures/specs/counter.spec.ts/ck'])).toMatchObject({ code: EXIT.BAD_SPEC, out: '', err: expect.stringMatching(/^migcheck: --checkpoint test\/fixtures\/specs\/counter.spec.ts\/ck: cannot write checkpoints there: part of the path is a file \(ENOTDIR\)\n$/) });
   });
 
   it('parses durations', () => {
