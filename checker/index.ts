@@ -17,7 +17,7 @@ export {
   wf, sf, each, fairnessFormula, isStutterInvariant, show as showFormula,
 } from './ltl.js';
 export type { Formula, Atom, Fair, FairOptions, Property, FairnessSpec, ParamFilter, Vars } from './ltl.js';
-export { check } from './explore/check.js';
+export { check, checkAsync } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';

@@ -68,7 +68,12 @@ export interface EvalError<S = unknown> {
   stack?: string;
 }
 
-export type IncompleteReason = 'max-states' | 'max-depth' | 'memory';
+/**
+ * Why a search stopped before the end: a bound (`max-states`, `max-depth`, `memory`,
+ * `time-limit`), or a stop asked from outside (`interrupted`: SIGINT / Ctrl-C; `terminated`:
+ * SIGTERM).
+ */
+export type IncompleteReason = 'max-states' | 'max-depth' | 'memory' | 'time-limit' | 'interrupted' | 'terminated';
 
 export type CheckResult<S = unknown> =
   | { status: 'ok'; stats: Stats }

@@ -1,12 +1,15 @@
 // Procedures of the built-in commands. Each returns the exit code; printing goes through Io.
 
 import { readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec, packageVersion, typecheckWanted, type LoadedSpec } from './load.js';
 import { instantiate, describeConstants, showFairness, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
-import { check } from '../explore/check.js';
-import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
+import { checkAsync } from '../explore/check.js';
+import { CheckpointKeeper } from '../explore/checkpoints.js';
+import { checkWritable } from '../store/checkpoint.js';
+import { withStopSignals } from './stopping.js';
+import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseDuration, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, SpecError } from '../errors.js';
 import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
@@ -29,6 +32,10 @@ export interface CheckCliOptions {
   workers?: string;
   allowIncomplete?: boolean;
   typecheck?: boolean;
+  timeLimit?: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
 /** Parses `NAME=VALUE` pairs; `@alias` names (from plain --name options) are matched to the spec's constants. */
@@ -76,7 +83,12 @@ function readSource(path: string): string | undefined {
 /** Formats that show traces with only the changed variables unless --full. */
 const FULL_FORMATS = new Set(['text', 'plain']);
 
+/** `check`, with SIGINT and SIGTERM stopping the run from the start (stopping.ts): a stop while the spec loads ends the search at once. */
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
+  return withStopSignals((s) => ctx.io.err(s), (signal) => checkRun(ctx, specArg, opts, signal));
+}
+
+async function checkRun(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions, signal: AbortSignal): Promise<number> {
   const { io } = ctx;
   // Everything the user typed is checked before the search starts: a typo must not cost a long run.
   if (!formats.has(opts.format)) throw new UsageError(`unknown format '${cut(opts.format)}'`);
@@ -88,6 +100,9 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
   const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
   const overrides = parseConstOptions(loaded.spec, opts.const);
+  const timeLimit = parseDuration('--time-limit', opts.timeLimit);
+  const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
+  if (checkpointEvery !== undefined && opts.checkpoint === undefined && opts.resume === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR (or --resume DIR)');
   const inst = instantiateIn(loaded, overrides);
 
   const repro = [...invocation(io.cwd), 'check'];
@@ -106,10 +121,29 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   // On a terminal's stderr only (progressDisplay prints nothing elsewhere); erased before the report is printed.
   const consts = Object.keys(inst.constants).length ? ` ${constantsLine(inst.constants)}` : '';
   const progress = progressDisplay(io, `${inst.name}${consts}`);
+
+  // --resume DIR goes on writing its checkpoints to DIR unless --checkpoint names another.
+  const checkpointDir = opts.checkpoint ?? opts.resume;
+  if (checkpointDir !== undefined) checkWritable(`${opts.checkpoint !== undefined ? '--checkpoint' : '--resume'} ${checkpointDir}`, resolve(io.cwd, checkpointDir));
+  const keeper = checkpointDir === undefined ? undefined : new CheckpointKeeper({
+    dir: resolve(io.cwd, checkpointDir),
+    every: checkpointEvery ?? 5 * 60_000,
+    resume: opts.resume === undefined ? undefined : resolve(io.cwd, opts.resume),
+    file: loaded.display,
+    module: loaded.path,
+    onWrite: (_path, c) => {
+      progress.done();
+      io.err(`migcheck: checkpoint written to ${checkpointDir} (depth ${c.depth}, ${c.generated} generated; go on with --resume ${checkpointDir})\n`);
+    },
+    onError: (m) => {
+      progress.done();
+      io.err(`migcheck: warning: ${m}\n`);
+    },
+  });
   progress.show('starting');
   let result;
   try {
-    result = check(inst, {
+    result = await checkAsync(inst, {
       invariants: opts.invariant,
       deadlock,
       enabledness: opts.enabledness,
@@ -120,6 +154,9 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
       workers,
       module: loaded.path,
       onProgress: (p: Progress) => progress.show(progressLine(p)),
+      signal,
+      timeLimit,
+      keeper,
     });
   } finally {
     progress.done();

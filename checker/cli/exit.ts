@@ -10,9 +10,15 @@ export const EXIT = {
   VIOLATION: 12,
   LIVENESS: 13,
   INCOMPLETE: 14,
+  /** --time-limit ran out before the search ended (0 with --allow-incomplete, as the other bounds). */
+  TIME_LIMIT: 15,
   /** The report could not be written: stdout closed (EPIPE) or full (ENOSPC), --out failing at write time (EX_IOERR). */
   IO_ERROR: 74,
   EVAL_ERROR: 75,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, the shell's convention. */
+  SIGINT: 130,
+  /** Stopped by SIGTERM (e.g. a CI job's timeout): 128 + 15. */
+  SIGTERM: 143,
   BAD_SPEC: 150,
 } as const;
 
@@ -31,6 +37,10 @@ export function exitCodeFor(r: CheckResult, allowIncomplete = false): number {
     case 'error':
       return EXIT.EVAL_ERROR;
     case 'incomplete':
-      return allowIncomplete ? EXIT.OK : EXIT.INCOMPLETE;
+      // A stop asked from outside is never a pass, whatever --allow-incomplete says.
+      if (r.reason === 'interrupted') return EXIT.SIGINT;
+      if (r.reason === 'terminated') return EXIT.SIGTERM;
+      if (allowIncomplete) return EXIT.OK;
+      return r.reason === 'time-limit' ? EXIT.TIME_LIMIT : EXIT.INCOMPLETE;
   }
 }

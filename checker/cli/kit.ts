@@ -11,6 +11,7 @@ import type { Io } from './main.js';
 import { packageRoot } from './root.js';
 
 export { EXIT, exitCodeFor } from './exit.js';
+export { parseDuration } from './stopping.js';
 export { OutputError, checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText } from './output.js';
 
 /** Longest value echoed in a message; the rest is cut with a note of how much. */

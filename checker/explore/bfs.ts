@@ -6,11 +6,16 @@ import type { CheckResult } from '../result.js';
 import type { CheckOptions } from './options.js';
 import { Search } from './search.js';
 import type { Successors } from './successors.js';
+import type { Pacer } from './stop.js';
 
-/** The sequential search: initial states, then level by level in this thread. */
-export function checkSequential<S>(succ: Successors<S>, opts: CheckOptions): CheckResult<S> {
+/**
+ * The sequential search: initial states (or a checkpoint), then level by level in this
+ * thread, yielding between slices of a level (stop.ts).
+ */
+export function* checkSequential<S>(succ: Successors<S>, opts: CheckOptions, pacer: Pacer): Generator<'slice' | 'level', CheckResult<S>> {
   const search = new Search(succ, opts);
-  search.initial();
-  search.run();
+  pacer.start(search);
+  yield* search.levels(pacer);
+  pacer.atEnd(search);
   return search.result();
 }

@@ -5,11 +5,18 @@
 // lean hot path that most runs need alone.
 //
 // Adding a strategy (e.g. simulation) touches three places: its module (a function
-// `(succ: Successors<S>, opts: CheckOptions) => CheckResult<S>` built on Successors), its
-// options in options.ts, and one row of STRATEGIES plus its case in `strategyOf` below.
+// `(succ: Successors<S>, opts: CheckOptions, pacer: Pacer) => CheckResult<S>` built on
+// Successors, or a generator that yields between slices of its work and returns the result,
+// which the async driver can stop), its options in options.ts, and one row of STRATEGIES
+// plus its case in `strategyOf` below.
+//
+// Two drivers run a strategy: check() runs it through (a --time-limit still stops it), and
+// checkAsync() lets the event loop run between slices so that a signal can stop it
+// (CheckOptions.signal). The spec's code runs with Math.random and Date.now trapped
+// (determinism.ts).
 
 import type { Instance, NamedTemporal } from '../spec.js';
-import type { CheckResult } from '../result.js';
+import type { CheckResult, Progress } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
 import type { CheckOptions } from './options.js';
@@ -17,16 +24,21 @@ import { Successors } from './successors.js';
 import { checkSequential } from './bfs.js';
 import { checkParallel } from './parallel.js';
 import { checkTemporal } from './liveness.js';
+import { Pacer } from './stop.js';
+import { deterministic, untrapped } from './determinism.js';
 
 export type { CheckOptions } from './options.js';
 
+/** A run of a strategy: its result, or a generator of it that yields between slices. */
+type Run<S> = CheckResult<S> | Generator<unknown, CheckResult<S>>;
+
 /** A way to explore the state space for the safety verdict. */
-type Strategy = <S>(succ: Successors<S>, opts: CheckOptions) => CheckResult<S>;
+type Strategy = <S>(succ: Successors<S>, opts: CheckOptions, pacer: Pacer) => Run<S>;
 
 /** The safety strategies, by name. */
 const STRATEGIES = {
   bfs: checkSequential,
-  parallel: (succ, opts) => checkParallel(succ, opts, opts.workers ?? 1),
+  parallel: (succ, opts, pacer) => checkParallel(succ, opts, opts.workers ?? 1, pacer),
 } satisfies Record<string, Strategy>;
 
 /** Which strategy the options ask for. */
@@ -38,14 +50,59 @@ function strategyOf(opts: CheckOptions): keyof typeof STRATEGIES {
 
 /** Explores the instance and checks its invariants, action properties, deadlock and temporal properties. Problems in the spec's own code come back as `error`. */
 export function check<S>(inst: Instance<S>, opts: CheckOptions = {}): CheckResult<S> {
+  const { run, finish } = begin(inst, opts);
+  if (!isGenerator(run)) return finish(run);
+  for (;;) {
+    const x = deterministic(() => run.next());
+    if (x.done) return finish(x.value);
+  }
+}
+
+/**
+ * check(), letting the event loop run about every 50 ms, so that the signal handlers of the
+ * caller can abort `opts.signal` (with reason 'SIGINT' or 'SIGTERM'): the run then stops at
+ * the next slice as `incomplete` with the statistics so far (and, with --workers, its
+ * workers stopped). The temporal check after the safety search is not sliced.
+ */
+export async function checkAsync<S>(inst: Instance<S>, opts: CheckOptions = {}): Promise<CheckResult<S>> {
+  const { run, finish, pacer } = begin(inst, opts);
+  if (!isGenerator(run)) return finish(run);
+  try {
+    for (;;) {
+      const x = deterministic(() => run.next());
+      if (x.done) return finish(x.value);
+      if (pacer.yieldDue()) await new Promise<void>((r) => setImmediate(r));
+    }
+  } finally {
+    run.return(undefined as never);
+  }
+}
+
+function isGenerator<S>(r: Run<S>): r is Generator<unknown, CheckResult<S>> {
+  return typeof (r as Generator<unknown, CheckResult<S>>).next === 'function';
+}
+
+/** Starts the safety strategy; `finish` adds the temporal check to its result. */
+function begin<S>(inst: Instance<S>, opts: CheckOptions): { run: Run<S>; finish: (r: CheckResult<S>) => CheckResult<S>; pacer: Pacer } {
   const all = inst.temporal ?? [];
   const { selected, invariants } = select(inst, all, opts);
+  // The caller's progress callback runs with the real Math.random and Date.now.
+  const report = opts.onProgress;
+  if (report) opts = { ...opts, onProgress: (p: Progress) => untrapped(() => report(p)) };
   const safetyOpts = invariants === opts.invariants ? opts : { ...opts, invariants };
   const strategy = strategyOf(opts);
+  if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) throw new ConfigError(`timeLimit must be a positive number of milliseconds, got ${opts.timeLimit}`);
+  const pacer = new Pacer(opts.signal, opts.timeLimit);
+  pacer.keeper = opts.keeper;
   const succ = new Successors(inst, { engine: opts.engine, invariants: safetyOpts.invariants });
-  const r = STRATEGIES[strategy](succ, safetyOpts);
-  if (r.status !== 'ok' || selected.length === 0) return r;
+  const run = deterministic(() => STRATEGIES[strategy](succ, safetyOpts, pacer));
+  return { run, pacer, finish: (r) => deterministic(() => withTemporal(succ, selected, opts, r)) };
+}
 
+/** The temporal check, on the explored graph, after a safety search that passed. */
+function withTemporal<S>(succ: Successors<S>, selected: readonly NamedTemporal<S>[], opts: CheckOptions, r: CheckResult<S>): CheckResult<S> {
+  if (r.status !== 'ok' || selected.length === 0) return r;
+  const inst = succ.inst;
   const live = checkTemporal(succ, selected, { memory: opts.memory, enabledness: opts.enabledness ?? inst.check?.enabledness, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
   const stats = { ...r.stats, seconds: r.stats.seconds + live.seconds };
   switch (live.status) {

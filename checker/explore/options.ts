@@ -1,6 +1,7 @@
 // What a run of check() may be told: the options of every strategy, in one place.
 
 import type { Progress } from '../result.js';
+import type { Keeper } from './stop.js';
 
 export interface CheckOptions {
   /** Only these invariants / action properties (by name); default all. */
@@ -44,6 +45,18 @@ export interface CheckOptions {
    *    constraint), the reading migcheck had before issue 12.
    */
   enabledness?: 'action' | 'explored';
+  /**
+   * Stops the search (as `incomplete`) when aborted: reason 'SIGTERM' reads as `terminated`,
+   * any other as `interrupted`. Only checkAsync() lets it be aborted during the search.
+   */
+  signal?: AbortSignal;
+  /** Stops the search (as `incomplete`, reason 'time-limit') after this many milliseconds. */
+  timeLimit?: number;
+  /**
+   * Where the exhaustive search keeps its work, for --checkpoint / --resume
+   * (checkpoint.ts); one per run.
+   */
+  keeper?: Keeper;
   /** Called about every `progressInterval` ms during long runs. */
   onProgress?: (p: Progress) => void;
   progressInterval?: number;

@@ -32,8 +32,12 @@
 // a level at the depth bound, and the levels before the workers have loaded the spec are
 // expanded by the coordinator directly.
 //
-// check() stays synchronous: the coordinator blocks in Atomics.wait while the workers run
-// and exchanges messages with receiveMessageOnPort.
+// The coordinator blocks in Atomics.wait while the workers run and exchanges messages with
+// receiveMessageOnPort. The run is a generator that yields between pipeline steps and
+// between slices of the levels it expands itself (stop.ts), so that the async driver can
+// stop it: a stop inside a parallel level expands no further chunk, places the chunks
+// already expanded, and leaves the search at the first parent not expanded, as the
+// sequential search would be after expanding the same parents.
 
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isAbsolute, resolve } from 'node:path';
@@ -45,6 +49,7 @@ import { ConfigError } from '../errors.js';
 import { Search } from './search.js';
 import type { CheckOptions } from './options.js';
 import type { Successors } from './successors.js';
+import type { Pacer } from './stop.js';
 import { OutOfMemory } from '../store/parents.js';
 import type { Command, Loader, Reply, WorkerInit } from './worker.js';
 import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
@@ -149,7 +154,8 @@ class Pool {
   }
 
   private wait(timeout = Number.POSITIVE_INFINITY): Reply[] {
-    const t0 = Date.now();
+    // performance.now(), not Date.now(): the latter is trapped while the spec runs (determinism.ts).
+    const t0 = performance.now();
     const out: Reply[] = [];
     for (let i = 0; i < this.n; i++) {
       for (;;) {
@@ -162,7 +168,7 @@ class Pool {
           this.close();
           throw new ConfigError(`--workers: worker ${i} ended while the search needed it: code run by the spec (at load or in an action) must not end its thread (process.exit) or throw outside the calls the checker makes`);
         }
-        if (Date.now() - t0 > timeout) {
+        if (performance.now() - t0 > timeout) {
           this.close();
           throw new ConfigError(`--workers: worker ${i} did not start within ${timeout / 1000} s`);
         }
@@ -188,7 +194,7 @@ class Pool {
   }
 }
 
-export function checkParallel<S>(succ: Successors<S>, opts: CheckOptions, workers: number): CheckResult<S> {
+export function* checkParallel<S>(succ: Successors<S>, opts: CheckOptions, workers: number, pacer: Pacer): Generator<'slice' | 'level', CheckResult<S>> {
   if (!opts.module) throw new ConfigError('workers > 1 needs the path of the spec module (CheckOptions.module), so that each worker can load the spec');
   const module = opts.module.startsWith('file:') ? opts.module : isAbsolute(opts.module) ? opts.module : resolve(opts.module);
   const inst = succ.inst;
@@ -198,8 +204,11 @@ export function checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worker
   while (shardCount < workers) shardCount *= 2;
   const search = new Search(succ, opts, shardCount);
   const seen = search.sharded;
-  search.initial();
-  if (!search.running) return search.result();
+  pacer.start(search);
+  if (!search.running) {
+    pacer.atEnd(search);
+    return search.result();
+  }
 
   // Workers load the spec while the coordinator expands the first, small levels.
   const t0 = performance.now();
@@ -221,20 +230,26 @@ export function checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worker
     while (search.running) {
       const f = search.frontier();
       // Until the workers have loaded the spec, the coordinator goes on alone.
-      if (f.count < tuning.minLevel || f.atBound || (!tuning.waitForWorkers && !pool.answered())) {
-        search.expand();
+      if (f.count < tuning.minLevel || f.atBound || f.pos > 0 || (!tuning.waitForWorkers && !pool.answered())) {
+        yield* search.level(pacer);
         if (!search.running) break;
         search.advance();
+        pacer.atLevel(search);
+        yield 'level';
         continue;
       }
       if (DEBUG && !pool.started) DEBUG(`workers ready at ${(performance.now() - t0).toFixed(0)} ms, level ${f.depth} (${f.count} states, ${f.distinct} distinct)`);
       pool.ready();
-      const r = parallelLevel(search, pool, workers, owners, speed, debug);
+      const r = yield* parallelLevel(search, pool, workers, owners, speed, debug, pacer);
       // A chunk holding a stop of the sequential search is re-run, with the rest of the
-      // level, in order, here.
-      if (r !== 'done' && r !== 'stopped') search.expand(r.from);
+      // level, in order, here; after a stop from outside, level() stops at once.
+      if (r !== 'done' && r !== 'stopped') {
+        search.at(r.from);
+        yield* search.level(pacer);
+      }
       if (!search.running) break;
       search.advance();
+      pacer.atLevel(search);
       if (opts.onProgress) {
         const g = search.frontier();
         opts.onProgress({ distinct: g.distinct, generated: g.generated, queue: g.count, depth: g.depth, seconds: g.seconds });
@@ -250,6 +265,7 @@ export function checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worker
     if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - t0).toFixed(0)} ms; ${debug.candidates} candidates; busy place/insert/expand ${debug.busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(debug.imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
     pool.close();
   }
+  pacer.atEnd(search);
   return search.result();
 }
 
@@ -297,7 +313,7 @@ function split(c: Chunk, speed: readonly number[]): number[] {
  * them), or the parent from which the level must be re-run in order (nothing of it is in
  * the stores yet).
  */
-function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners: number[][], speed: number[], debug: Debug): 'done' | 'stopped' | { from: number } {
+function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners: number[][], speed: number[], debug: Debug, pacer: Pacer): Generator<'slice', 'done' | 'stopped' | { from: number }> {
   const seen = search.sharded;
   const level = search.frontier();
   const count = level.count;
@@ -309,6 +325,9 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
     const P = step - 2;
     const I = step - 1;
     const E = step;
+    // Asked to stop: expand no further chunk; the ones expanded are inserted and placed.
+    if (step > 0) yield 'slice';
+    if (abortAt === undefined && pacer.reason !== undefined) abortAt = Math.min(step, chunks.length);
     const live = (k: number) => k >= 0 && k < chunks.length && (abortAt === undefined || k < abortAt);
     let doPlace = live(P);
     let doInsert = live(I);
@@ -406,5 +425,5 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
     }
     if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);
   }
-  return abortAt === undefined ? 'done' : { from: chunks[abortAt].start };
+  return abortAt === undefined ? 'done' : { from: abortAt < chunks.length ? chunks[abortAt].start : count };
 }

@@ -24,6 +24,8 @@ import type { CheckResult, Stats } from '../result.js';
 import type { CheckOptions } from './options.js';
 import type { Successors } from './successors.js';
 import { verdict, type Failure } from './verdict.js';
+import type { Pacer, StopReason } from './stop.js';
+import type { Identity, Snapshot } from '../store/checkpoint.js';
 
 /** Slots touched ahead of insertion only when the table is beyond the caches' reach. */
 const TOUCH_MIN_BYTES = 1 << 21;
@@ -42,6 +44,8 @@ export function deadlockSetting(succ: Successors<unknown>, opts: CheckOptions): 
 
 export class Search<S> {
   private readonly t0 = performance.now();
+  /** Seconds of search before the checkpoint this run resumed, if any. */
+  private before = 0;
   private readonly W: number;
   private readonly deadlock: boolean;
   private readonly maxStates: number;
@@ -60,6 +64,8 @@ export class Search<S> {
   private depth = 0;
   /** Id of the first state of the current level. */
   private firstId = 0;
+  /** Index in the current level of the next state to expand. */
+  private pos = 0;
   private failure: Failure | undefined;
   /** Keeps the touched slots observable, so the touching is not optimised away. */
   private sink = 0;
@@ -117,7 +123,7 @@ export class Search<S> {
       distinct,
       depth: this.depth,
       queue,
-      seconds: (performance.now() - this.t0) / 1000,
+      seconds: this.before + (performance.now() - this.t0) / 1000,
       storeBytes: this.storeBytes(),
       stateWords: this.W,
       exactFingerprints: exact,
@@ -174,15 +180,54 @@ export class Search<S> {
   }
 
   // --- One level ------------------------------------------------------------------------
-  /** Expands the states [from, end) of the current level into the next one. */
-  expand(from = 0): void {
+  /** Expands the states [from, to) of the current level into the next one. */
+  expand(from = this.pos, to = this.cur.count): void {
     try {
-      this.expandRange(from, this.cur.count);
+      this.expandRange(from, to);
+      this.pos = to;
     } catch (e) {
       if (!(e instanceof OutOfMemory)) throw e;
       this.failure = { kind: 'incomplete', reason: 'memory', generated: this.generated };
     }
   }
+
+  /**
+   * Expands the rest of the current level in slices, yielding between them; stops the run
+   * as incomplete at a slice boundary when `pacer` says so.
+   */
+  *level(pacer: Pacer): Generator<'slice', void> {
+    while (this.pos < this.cur.count && this.failure === undefined) {
+      const reason = pacer.reason;
+      if (reason !== undefined) return this.stop(reason);
+      const from = this.pos;
+      const to = Math.min(this.cur.count, from + pacer.slice);
+      const t = performance.now();
+      this.expand(from, to);
+      pacer.took(to - from, performance.now() - t);
+      if (this.pos < this.cur.count && this.failure === undefined) yield 'slice';
+    }
+  }
+
+  /** Runs the remaining levels in this thread, in slices (see `level`). */
+  *levels(pacer: Pacer): Generator<'slice' | 'level', void> {
+    while (this.running) {
+      yield* this.level(pacer);
+      if (!this.running) break;
+      this.advance();
+      pacer.atLevel(this);
+      yield 'level';
+    }
+  }
+
+  /** Stops the run, as incomplete, where it stands (`pos` in the current level). */
+  stop(reason: StopReason): void {
+    if (this.failure !== undefined) return;
+    this.failure = { kind: 'incomplete', reason, generated: this.generated };
+    this.stoppedAt = reason;
+  }
+
+  /** Set when the run was stopped from outside (then `pos` says how far the level got). */
+  private stoppedAt: StopReason | undefined;
 
   private expandRange(from: number, to: number): void {
     const { succ, W, seen, parents } = this;
@@ -297,16 +342,8 @@ export class Search<S> {
     this.nxt = tmp;
     this.nxt.clear();
     this.nxt.shrink();
+    this.pos = 0;
     if (this.cur.count > 0) this.depth++;
-  }
-
-  /** Runs the remaining levels in this thread. */
-  run(): void {
-    while (this.running) {
-      this.expand();
-      if (this.failure) break;
-      this.advance();
-    }
   }
 
   /** Stops the run as out of memory (a store could not grow outside the level loop). */
@@ -316,20 +353,86 @@ export class Search<S> {
 
   result(): CheckResult<S> {
     const f = this.failure;
-    const queueLeft = f ? this.cur.count + this.nxt.count : 0;
+    // A stop from outside knows how far the level got; a failure counts its whole level.
+    const queueLeft = !f ? 0 : this.stoppedAt ? this.cur.count - this.pos + this.nxt.count : this.cur.count + this.nxt.count;
     if (f && this.nxt.count > 0) this.depth++;
     const st = this.stats(queueLeft);
     if (!f) return { status: 'ok', stats: st };
     return verdict(this.succ, this.parents, f, st);
   }
 
+  // --- Checkpoints (store/checkpoint.ts) -------------------------------------------------
+
+  /** What this search is of: the spec, constants, options that change the result, the state layout. */
+  identity(file: string, specHash: string): Identity {
+    const { succ, opts } = this;
+    const inst = succ.inst;
+    return {
+      spec: inst.name,
+      specHash,
+      file,
+      constants: { ...inst.constants },
+      options: {
+        invariants: succ.invariants.map((c) => c.name),
+        properties: succ.properties.map((c) => c.name),
+        deadlock: this.deadlock,
+        maxStates: opts.maxStates ?? null,
+        maxDepth: opts.maxDepth ?? null,
+        engine: opts.engine ?? 'fast',
+      },
+      shape: { words: this.W, choices: inst.choices.length, compact: succ.compact },
+    };
+  }
+
+  /** The stores and counters, at a level boundary or where a stop from outside left the level. */
+  snapshot(): Snapshot {
+    if (this.failure !== undefined && this.stoppedAt === undefined) throw new Error('Search.snapshot: the search has failed');
+    const { parents, choices } = this.parents.contents();
+    return {
+      counters: {
+        generated: this.generated,
+        initGenerated: this.initGenerated,
+        depth: this.depth,
+        firstId: this.firstId,
+        pos: this.pos,
+        curCount: this.cur.count,
+        nxtCount: this.nxt.count,
+        seconds: this.before + (performance.now() - this.t0) / 1000,
+      },
+      seen: this.seen.entries(),
+      parents,
+      choices,
+      cur: this.cur.contents(),
+      nxt: this.nxt.contents(),
+    };
+  }
+
+  /** Fills this new search from a snapshot (instead of `initial()`). */
+  restore(snap: Snapshot): void {
+    if (this.parents.size !== 0) throw new Error('Search.restore: not a new search');
+    const c = snap.counters;
+    const seen = snap.seen;
+    for (let k = 0; k < seen.length; k += 2)
+      if (this.seen.put(seen[k], seen[k + 1]) < 0) throw new OutOfMemory(`the checkpoint's ${seen.length / 2} states do not fit in the memory budget`);
+    this.parents.load(snap.parents, snap.choices);
+    this.cur.load(snap.cur, c.curCount);
+    this.nxt.load(snap.nxt, c.nxtCount);
+    this.generated = c.generated;
+    this.initGenerated = c.initGenerated;
+    this.depth = c.depth;
+    this.firstId = c.firstId;
+    this.pos = c.pos;
+    this.before = c.seconds;
+  }
+
   // --- Parallel levels (parallel.ts) ------------------------------------------------------
 
-  /** The current level as workers read it, and where the search stands. */
-  frontier(): { data: SharedArrayBuffer; count: number; firstId: number; depth: number; atBound: boolean; distinct: number; generated: number; seconds: number } {
+  /** The current level as workers read it, and where the search stands (`pos`: states of it expanded). */
+  frontier(): { data: SharedArrayBuffer; count: number; pos: number; firstId: number; depth: number; atBound: boolean; distinct: number; generated: number; seconds: number } {
     return {
       data: this.cur.data.buffer as SharedArrayBuffer,
       count: this.cur.count,
+      pos: this.pos,
       firstId: this.firstId,
       depth: this.depth,
       atBound: this.depth >= this.maxDepth,
@@ -337,6 +440,11 @@ export class Search<S> {
       generated: this.generated,
       seconds: (performance.now() - this.t0) / 1000,
     };
+  }
+
+  /** Records that the states [0, pos) of the current level are expanded (by workers). */
+  at(pos: number): void {
+    this.pos = pos;
   }
 
   /** The shared seen-set (a search built with `shards`). */

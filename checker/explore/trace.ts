@@ -22,7 +22,10 @@ export function replay<S>(succ: Successors<S>, path: readonly number[], last?: u
   const s0 = inst.init[path[0]];
   states.push(path.length === 1 && last !== undefined ? (last as S) : succ.copy(s0));
   for (let k = 1; k < path.length; k++) {
-    const where = `step ${k} (${inst.actions[inst.choices[path[k]].action].name})`;
+    // The trace of a failed replay ends at state k - 1: name the step from there, so that the
+    // message speaks of what the trace shows.
+    const c = inst.choices[path[k]];
+    const where = `the step ${inst.actions[c.action].name}${inst.actions[c.action].hasParams ? `(${show(c.param)})` : ''} from state ${k - 1}, the last of the trace,`;
     try {
       const next = succ.step(states[k - 1], path[k]);
       if (next === undefined)

@@ -13,6 +13,7 @@ import { instantiate, isSpec, type ConstValue } from '../spec.js';
 import type { CheckOptions } from './options.js';
 import { Successors } from './successors.js';
 import { deadlockSetting } from './search.js';
+import { deterministic } from './determinism.js';
 import { ShardedSet, type ShardedBuffers } from '../store/sharded.js';
 import { ParentStore, OutOfMemory } from '../store/parents.js';
 import { Candidates, viewCandidates, type CandidateBuffers } from '../store/candidates.js';
@@ -170,13 +171,16 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
       try {
         seen.adoptTables(cmd.tables);
         const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
-        const t0 = performance.now();
-        if (cmd.place) out.placed = place(cmd.place);
-        const t1 = performance.now();
-        if (cmd.insert) out.inserted = insert(cmd.insert);
-        const t2 = performance.now();
-        if (cmd.expand) out.expanded = expand(cmd.expand);
-        out.ms = [t1 - t0, t2 - t1, performance.now() - t2];
+        // The spec's code runs with Math.random and Date.now trapped, as in the coordinator.
+        out.ms = deterministic(() => {
+          const t0 = performance.now();
+          if (cmd.place) out.placed = place(cmd.place);
+          const t1 = performance.now();
+          if (cmd.insert) out.inserted = insert(cmd.insert);
+          const t2 = performance.now();
+          if (cmd.expand) out.expanded = expand(cmd.expand);
+          return [t1 - t0, t2 - t1, performance.now() - t2];
+        });
         reply(seq, out);
       } catch (e) {
         reply(seq, { type: 'error', message: (e as Error)?.message ?? String(e) });

@@ -83,7 +83,8 @@ export function headline(r: CheckResult): string {
       break;
     }
     case 'incomplete':
-      return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : '--max-depth bound'} was reached; nothing was proved`;
+      if (r.reason === 'interrupted' || r.reason === 'terminated') return `Search incomplete: stopped by ${r.reason === 'interrupted' ? 'SIGINT (Ctrl-C)' : 'SIGTERM'}; nothing was proved`;
+      return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : r.reason === 'time-limit' ? '--time-limit' : '--max-depth bound'} was reached; nothing was proved`;
   }
   return '';
 }

@@ -22,6 +22,12 @@ export interface SeenSet {
    * those cache lines in parallel instead of one miss at a time.
    */
   touch(hi: number, lo: number): number;
+  /**
+   * The entries as [hi, lo] pairs (for a one-word set, [0, word]), in table order: what a
+   * checkpoint keeps (store/checkpoint.ts). `put` of each pair, into a set of any kind and
+   * size with the same `compact`, gives the same set.
+   */
+  entries(): Uint32Array;
 }
 
 /** Asks whether the table may grow to `bytes` more (the old table stays alive while rehashing). */
@@ -103,6 +109,10 @@ export class FingerprintSet implements SeenSet {
 
   touch(hi: number, lo: number): number {
     return this.table[(slot(hi, lo) & this.mask) << 1];
+  }
+
+  entries(): Uint32Array {
+    return pairEntries(this.table, this.count);
   }
 
   /** Removes every entry (keeping the capacity). */
@@ -200,6 +210,10 @@ export class WordSet implements SeenSet {
     return this.table[wordSlot((lo + 1) >>> 0) & this.mask];
   }
 
+  entries(): Uint32Array {
+    return wordEntries(this.table, this.count);
+  }
+
   /** Removes every entry (keeping the capacity). */
   clear(): void {
     if (this.count > 0) this.table.fill(0);
@@ -226,6 +240,26 @@ export class WordSet implements SeenSet {
     this.limit = Math.floor(cap * 0.75);
     return true;
   }
+}
+
+/** The [hi, lo] pairs of a two-word table holding `count` entries. */
+export function pairEntries(t: Uint32Array, count: number, out = new Uint32Array(count * 2), at = 0): Uint32Array {
+  for (let j = 0; j < t.length; j += 2) {
+    if (t[j] === 0 && t[j + 1] === 0) continue;
+    out[at++] = t[j];
+    out[at++] = t[j + 1];
+  }
+  return out;
+}
+
+/** The [0, word] pairs of a one-word table (slot = word + 1) holding `count` entries. */
+export function wordEntries(t: Uint32Array, count: number, out = new Uint32Array(count * 2), at = 0): Uint32Array {
+  for (let j = 0; j < t.length; j++) {
+    if (t[j] === 0) continue;
+    out[at++] = 0;
+    out[at++] = (t[j] - 1) >>> 0;
+  }
+  return out;
 }
 
 /** A zeroed array, or undefined when the system refuses the memory (never a crash). */

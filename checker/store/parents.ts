@@ -141,6 +141,32 @@ export class ParentStore {
     return this.choices[id >>> CHUNK_BITS][id & (CHUNK - 1)];
   }
 
+  /** The parent and choice of every state, in state order (what a checkpoint keeps). */
+  contents(): { parents: Int32Array; choices: Uint32Array } {
+    const parents = new Int32Array(this.n);
+    const choices = new Uint32Array(this.n);
+    for (let c = 0, at = 0; at < this.n; c++) {
+      const k = Math.min(CHUNK, this.n - at);
+      parents.set(this.parents[c].subarray(0, k), at);
+      choices.set(this.choices[c].subarray(0, k), at);
+      at += k;
+    }
+    return { parents, choices };
+  }
+
+  /** Appends the states of `contents()` (to an empty store). */
+  load(parents: Int32Array, choices: Uint32Array): void {
+    if (this.n !== 0 || parents.length !== choices.length) throw new Error('ParentStore.load: not empty, or lengths differ');
+    this.reserve(parents.length);
+    for (let c = 0, at = 0; at < parents.length; c++) {
+      const k = Math.min(CHUNK, parents.length - at);
+      this.parents[c].set(parents.subarray(at, at + k));
+      this.choices[c].set(choices.subarray(at, at + k));
+      at += k;
+    }
+    this.n = parents.length;
+  }
+
   /** The path from a root to `id`: [rootChoice, choice1, …] where rootChoice indexes the initial states. */
   path(id: number): number[] {
     const out: number[] = [];
@@ -197,6 +223,19 @@ export class StateBuffer {
 
   clear(): void {
     this.count = 0;
+  }
+
+  /** The states held, packed (a view, not a copy). */
+  contents(): Uint32Array {
+    return this.data.subarray(0, this.count * this.words);
+  }
+
+  /** Replaces the contents with `count` packed states. */
+  load(words: Uint32Array, count: number): void {
+    this.count = 0;
+    this.ensure(count);
+    this.data.set(words.subarray(0, count * this.words));
+    this.count = count;
   }
 
   /** Drops the storage when it has grown far beyond what is in use. */

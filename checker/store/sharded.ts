@@ -6,7 +6,7 @@
 // owner) inserts. Slot formats are those of FingerprintSet (two words) and WordSet (one
 // word plus one) in fpset.ts.
 
-import { slot, wordSlot, type SeenSet } from './fpset.js';
+import { slot, wordSlot, pairEntries, wordEntries, type SeenSet } from './fpset.js';
 import { allocBuffer, prefault } from './parents.js';
 
 export interface ShardedBuffers {
@@ -166,6 +166,18 @@ export class ShardedSet implements SeenSet {
     const h = slot(hi, lo);
     const s = this.shards === 1 ? 0 : h >>> this.shift;
     return this.tables[s][(h & this.masks[s]) << 1];
+  }
+
+  entries(): Uint32Array {
+    const out = new Uint32Array(this.size * 2);
+    let at = 0;
+    for (let s = 0; s < this.shards; s++) {
+      const n = this.counts[s << 4];
+      if (this.compact) wordEntries(this.tables[s], n, out, at);
+      else pairEntries(this.tables[s], n, out, at);
+      at += 2 * n;
+    }
+    return out;
   }
 
   /**
