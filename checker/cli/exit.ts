@@ -3,6 +3,12 @@ import type { CheckResult } from '../result.js';
 
 export const EXIT = {
   OK: 0,
+  /**
+   * A simulation (check --simulate) whose walks found no violation: exit 0 like OK, so a CI
+   * job that samples a large model passes, but the report says 'no violation found' and
+   * that nothing was proved (status 'no-violation-found', never 'ok').
+   */
+  NO_VIOLATION_FOUND: 0,
   USAGE: 2,
   /** Soft findings (SHOULD-level or vacuous clauses) when --strict asks for them to fail. */
   SOFT: 10,
@@ -30,5 +36,7 @@ export function exitCodeFor(r: CheckResult, allowIncomplete = false): number {
       return EXIT.EVAL_ERROR;
     case 'incomplete':
       return allowIncomplete ? EXIT.OK : EXIT.INCOMPLETE;
+    case 'no-violation-found':
+      return EXIT.NO_VIOLATION_FOUND;
   }
 }

@@ -16,6 +16,7 @@ import type { CheckOptions } from './options.js';
 import { Successors } from './successors.js';
 import { checkSequential } from './bfs.js';
 import { checkParallel } from './parallel.js';
+import { checkSimulation } from './simulate.js';
 import { checkTemporal } from './liveness.js';
 
 export type { CheckOptions } from './options.js';
@@ -27,12 +28,18 @@ type Strategy = <S>(succ: Successors<S>, opts: CheckOptions) => CheckResult<S>;
 const STRATEGIES = {
   bfs: checkSequential,
   parallel: (succ, opts) => checkParallel(succ, opts, opts.workers ?? 1),
+  simulate: checkSimulation,
 } satisfies Record<string, Strategy>;
 
 /** Which strategy the options ask for. */
 function strategyOf(opts: CheckOptions): keyof typeof STRATEGIES {
   const workers = opts.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`workers must be a whole number >= 1, got ${workers}`);
+  if (opts.simulate) {
+    // Walks are seeded one by one; threads would not make them faster to reproduce.
+    if (workers > 1) throw new ConfigError('simulate runs its walks in one thread: workers must be 1');
+    return 'simulate';
+  }
   return workers > 1 ? 'parallel' : 'bfs';
 }
 
@@ -44,19 +51,21 @@ export function check<S>(inst: Instance<S>, opts: CheckOptions = {}): CheckResul
   const strategy = strategyOf(opts);
   const succ = new Successors(inst, { engine: opts.engine, invariants: safetyOpts.invariants });
   const r = STRATEGIES[strategy](succ, safetyOpts);
+  // Simulation checks no temporal property (simulate.ts); the report says so.
   if (r.status !== 'ok' || selected.length === 0) return r;
+  const coverage = r.coverage;
 
   const live = checkTemporal(succ, selected, { memory: opts.memory, enabledness: opts.enabledness ?? inst.check?.enabledness, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
   const stats = { ...r.stats, seconds: r.stats.seconds + live.seconds };
   switch (live.status) {
     case 'ok':
-      return { status: 'ok', stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) } };
+      return { status: 'ok', stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) }, coverage };
     case 'violation':
-      return { status: 'violation', violation: live.violation, stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) } };
+      return { status: 'violation', violation: live.violation, stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) }, coverage };
     case 'error':
-      return { status: 'error', error: live.error, stats };
+      return { status: 'error', error: live.error, stats, coverage };
     case 'incomplete':
-      return { status: 'incomplete', reason: live.reason, stats };
+      return { status: 'incomplete', reason: live.reason, stats, coverage };
   }
 }
 

@@ -44,7 +44,26 @@ export interface CheckOptions {
    *    constraint), the reading migcheck had before issue 12.
    */
   enabledness?: 'action' | 'explored';
+  /**
+   * Coverage (coverage.ts): evaluate the temporal premises on every explored state and
+   * report the whole table; the per-action counts are kept in every run.
+   */
+  coverage?: boolean;
+  /** Random walks instead of exhaustive search (simulate.ts). */
+  simulate?: SimulateOptions;
   /** Called about every `progressInterval` ms during long runs. */
   onProgress?: (p: Progress) => void;
   progressInterval?: number;
+}
+
+/** A simulation: random walks from the initial states (simulate.ts). */
+export interface SimulateOptions {
+  /** Seed of the first walk; walk k uses seed + k. Default 0. */
+  seed?: number;
+  /** States per walk at most (the initial state is depth 1). Default 100. */
+  depth?: number;
+  /** Walks to run. Default 1000 when `seconds` is absent. */
+  runs?: number;
+  /** Stop after this many seconds (checked between steps), whichever of runs/seconds comes first. */
+  seconds?: number;
 }

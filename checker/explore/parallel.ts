@@ -271,6 +271,8 @@ interface Chunk {
   candidates?: number;
   /** Successors generated, per worker. */
   generated?: number[];
+  /** Successors computed per choice, per worker (coverage). */
+  fired?: Float64Array[];
   winners?: number[];
   total?: number;
 }
@@ -373,10 +375,11 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
         if (!bad) continue;
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
+        for (const f of c.fired!) search.tally.addFired(f, false); // the whole chunk's tallies (documented in coverage.ts)
         search.stopAtInvariant(placement!.base + off + bad.rank, placement!.slot + off + bad.rank, genOff, c.bounds![w], bad.parent, bad.choice, bad.invariant, bad.kind === 'error' ? { error: bad.error } : undefined);
         return 'stopped';
       }
-      search.placed(placement!.base, placement!.slot, c.total!, c.generated!.reduce((a, b) => a + b, 0));
+      search.placed(placement!.base, placement!.slot, c.total!, c.generated!.reduce((a, b) => a + b, 0), c.fired);
       tuning.levelsInParallel++;
     }
     if (doInsert) {
@@ -402,6 +405,7 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
         c.candidates = c.lists.reduce((a, l) => a + l.count, 0);
         if (DEBUG) debug.candidates += c.candidates;
         c.generated = replies.map((r) => r.expanded!.generated);
+        c.fired = replies.map((r) => r.expanded!.fired!);
       }
     }
     if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);

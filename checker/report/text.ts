@@ -77,6 +77,8 @@ export function headline(r: CheckResult): string {
       }
       break;
     }
+    case 'no-violation-found':
+      return 'No violation found by simulation: random walks sample the state space, this is not a proof';
     case 'incomplete':
       return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : '--max-depth bound'} was reached; nothing was proved`;
   }
