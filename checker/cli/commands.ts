@@ -10,8 +10,9 @@ import { formats } from '../report/formats.js';
 import { UsageError, ConfigError, SpecError } from '../errors.js';
 import { progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
+import { parseStrategyOptions, prepareDump, strategyReproArgs, writeDump, type StrategyCliOptions } from './strategy-options.js';
 
-export interface CheckCliOptions {
+export interface CheckCliOptions extends StrategyCliOptions {
   invariant: string[];
   const: string[];
   deadlock: boolean;
@@ -89,6 +90,8 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   const workers = parseCount('--workers', opts.workers);
   const inst = instantiateIn(loaded, overrides);
   if (!formats.has(opts.format)) throw new UsageError(`unknown format '${opts.format}'`);
+  const strategy = parseStrategyOptions(opts);
+  const dump = prepareDump(inst, opts.engine, strategy);
 
   const repro = ['npx', 'migcheck', 'check'];
   if (specArg !== undefined) repro.push(loaded.display);
@@ -123,10 +126,14 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
     workers,
     module: loaded.path,
     onProgress,
+    simulate: strategy.simulate,
+    coverage: strategy.coverage,
   });
+  repro.push(...strategyReproArgs(strategy, result));
+  if (dump) writeDump(io, strategy, dump, result);
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock) };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock, strategy.simulate !== undefined), coverage: strategy.coverage };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
   if (opts.out) {
@@ -141,7 +148,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
 }
 
 /** The claims a run checks, in the engine's order: TypeOK, invariants, action properties, deadlock, then temporal properties. */
-export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[]; readonly temporal?: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean): CheckedItem[] {
+export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[]; readonly temporal?: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean, simulate = false): CheckedItem[] {
   const pick = (n: string) => only.length === 0 || only.includes(n);
   const meta = (x: { clause?: string; level?: Level; doc?: string }) => ({ clause: x.clause, level: x.level, doc: x.doc });
   return [
@@ -149,7 +156,7 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
     ...inst.invariants.filter((i) => pick(i.name)).map((i): CheckedItem => ({ name: i.name, kind: 'invariant', ...meta(i) })),
     ...inst.properties.filter((p) => pick(p.name)).map((p): CheckedItem => ({ name: p.name, kind: 'property', ...meta(p) })),
     ...(deadlock ? [{ name: 'Deadlock', kind: 'deadlock', doc: 'every non-terminal state has a successor' } as CheckedItem] : []),
-    ...(inst.temporal ?? []).filter((t) => pick(t.name)).map((t): CheckedItem => ({ name: t.name, kind: 'temporal', ...meta(t) })),
+    ...(simulate ? [] : inst.temporal ?? []).filter((t) => pick(t.name)).map((t): CheckedItem => ({ name: t.name, kind: 'temporal', ...meta(t) })),
   ];
 }
 

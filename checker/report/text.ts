@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { leaves, show, type Schema } from '../schema.js';
 import type { CheckResult, Progress, Stats, TraceStep } from '../result.js';
 import type { ConstValue, Level } from '../spec.js';
+import { coverageLines, neverFiredLines, simulationLine } from './coverage.js';
 
 /** One claim a run checked (for reports that list every claim, e.g. JUnit). */
 export interface CheckedItem {
@@ -25,6 +26,8 @@ export interface RunInfo {
   reproduce: string;
   /** What was checked, in checking order (optional: reports fall back to what the result names). */
   checks?: readonly CheckedItem[];
+  /** Show the coverage table (--coverage). */
+  coverage?: boolean;
 }
 
 export function formatCount(n: number): string {
@@ -125,20 +128,24 @@ export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: Chal
 export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full = false): string {
   const lines: string[] = [];
   lines.push(`${c.bold('migcheck')} ${info.spec}${info.file ? c.dim(` (${info.file})`) : ''}  ${c.dim(constantsLine(info.constants))}`);
-  const mark = r.status === 'ok' ? c.green('✓') : r.status === 'incomplete' ? c.yellow('?') : c.red('✗');
+  const soft = r.status === 'incomplete' || r.status === 'no-violation-found';
+  const mark = r.status === 'ok' ? c.green('✓') : r.status === 'no-violation-found' ? c.yellow('~') : soft ? c.yellow('?') : c.red('✗');
   const head = headline(r);
-  lines.push(`${mark} ${r.status === 'ok' ? c.green(head) : r.status === 'incomplete' ? c.yellow(head) : c.red(head)}`);
+  lines.push(`${mark} ${r.status === 'ok' ? c.green(head) : soft ? c.yellow(head) : c.red(head)}`);
   lines.push(`  ${statsLine(r.stats)}${r.stats.queue ? `, ${formatCount(r.stats.queue)} left in queue` : ''}`);
   if (!r.stats.exactFingerprints && r.stats.collisionProbability > 0)
     lines.push(c.dim(`  fingerprint collision probability (optimistic): ${r.stats.collisionProbability.toExponential(1)}`));
-  if (r.status === 'ok' && info.checks?.length)
+  const sim = simulationLine(r);
+  if (sim) lines.push(sim);
+  if ((r.status === 'ok' || r.status === 'no-violation-found') && info.checks?.length)
     lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
+  lines.push(...neverFiredLines(r.coverage, c));
   if (r.status === 'violation') {
     const v = r.violation;
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
     if (v.kind !== 'invariant' && v.kind !== 'deadlock') lines.push(`  ${v.message}`);
     lines.push('');
-    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, ${v.loop === undefined ? 'shortest' : `a lasso: a cycle from state ${v.loop}`}):`);
+    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, ${v.loop === undefined ? (r.simulation ? 'a random walk' : 'shortest') : `a lasso: a cycle from state ${v.loop}`}):`);
     lines.push(...formatTrace(info.schema, v.trace, c, full));
     if (v.loop !== undefined)
       lines.push(c.bold(v.loop === v.trace.length - 1 ? `  ↺ stutters in state ${v.loop} for ever` : `  ↺ back to state ${v.loop}: the steps from state ${v.loop} repeat for ever`));
@@ -157,6 +164,7 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
       lines.push(...formatTrace(info.schema, e.trace, c, full));
     }
   }
+  if (info.coverage) lines.push(...coverageLines(r.coverage, c));
   if (r.status !== 'ok') {
     lines.push('');
     lines.push(`Reproduce: ${info.reproduce}`);
