@@ -17,9 +17,8 @@
 //  - simulation: `enabled` counts the visited states in which the choice was enabled,
 //    `fired` the steps that took it, `distinct` the steps that reached a state no earlier
 //    step of the run had reached.
-// A run stopped by a violation counts up to the stop; with workers, an invariant that
-// fails on a state placed by a worker stops the run with the tallies of that state's whole
-// chunk (up to 131,072 parents) counted.
+// A run stopped by a violation counts up to the stop, at any number of workers (a worker's
+// slice that holds the stop is recounted, as its `generated` is).
 // A successor outside the state constraint counts as fired (TLC decides enabledness from
 // the action) but never as a new state.
 //

@@ -375,7 +375,8 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
         if (!bad) continue;
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
-        for (const f of c.fired!) search.tally.addFired(f, false); // the whole chunk's tallies (documented in coverage.ts)
+        // Coverage as the sequential search counts it: earlier workers' slices whole, this one recounted up to the stop.
+        for (let u = 0; u < w; u++) search.tally.addFired(c.fired![u], false);
         search.stopAtInvariant(placement!.base + off + bad.rank, placement!.slot + off + bad.rank, genOff, c.bounds![w], bad.parent, bad.choice, bad.invariant, bad.kind === 'error' ? { error: bad.error } : undefined);
         return 'stopped';
       }

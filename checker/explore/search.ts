@@ -441,17 +441,24 @@ export class Search<S> {
   /**
    * Successors computed from the states [from, parent] of the current level, up to and
    * including `choice` of the last one: the `generated` count a one-step-at-a-time search
-   * has there. Only for a range that was expanded without failure.
+   * has there (and the coverage tallies it has). Only for a range that was expanded without failure.
    */
   private countGenerated(from: number, parent: number, choice: number): number {
     const { succ, W } = this;
     const data = this.cur.data;
     const batch = succ.batch;
+    const fired = this.tally.fired;
     let n = 0;
     for (let i = from; i <= parent; i++) {
       succ.expand(data, i * W);
-      if (i < parent) n += batch.generated;
-      else for (let k = 0; k < batch.n && batch.choice[k] <= choice; k++) n++;
+      if (i < parent) {
+        n += batch.generated;
+        for (let k = 0; k < batch.n; k++) fired[batch.choice[k]]++;
+      } else
+        for (let k = 0; k < batch.n && batch.choice[k] <= choice; k++) {
+          n++;
+          fired[batch.choice[k]]++;
+        }
     }
     return n;
   }
