@@ -133,7 +133,7 @@ export async function checkCommand(ctx: CliContext, specArg: string | undefined,
   if (dump) writeDump(io, strategy, dump, result);
   if (progressShown) io.err('\r\x1b[K');
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock, strategy.simulate !== undefined), coverage: strategy.coverage };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, constants: inst.constants, schema: inst.schema, reproduce: repro.map(shellQuote).join(' '), checks: checkedItems(inst, opts.invariant, deadlock, strategy.simulate !== undefined), coverage: strategy.coverage, notChecked: strategy.simulate ? (inst.temporal ?? []).map((t) => t.name) : undefined };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code });
   if (opts.out) {

@@ -49,6 +49,11 @@ export function check<S>(inst: Instance<S>, opts: CheckOptions = {}): CheckResul
   const { selected, invariants } = select(inst, all, opts);
   const safetyOpts = invariants === opts.invariants ? opts : { ...opts, invariants };
   const strategy = strategyOf(opts);
+  if (strategy === 'simulate') {
+    const names = new Set(all.map((t) => t.name));
+    const asked = Array.isArray(opts.temporal) ? opts.temporal : (opts.invariants ?? []).filter((n) => names.has(n));
+    if (asked.length > 0) throw new ConfigError(`simulation checks no temporal property (a finite walk cannot refute one): ${asked.join(', ')}; check it without simulate`);
+  }
   const succ = new Successors(inst, { engine: opts.engine, invariants: safetyOpts.invariants });
   const r = STRATEGIES[strategy](succ, safetyOpts);
   // Simulation checks no temporal property (simulate.ts); the report says so.

@@ -28,6 +28,8 @@ export interface RunInfo {
   checks?: readonly CheckedItem[];
   /** Show the coverage table (--coverage). */
   coverage?: boolean;
+  /** Claims of the spec this run does not check (temporal properties under --simulate). */
+  notChecked?: readonly string[];
 }
 
 export function formatCount(n: number): string {
@@ -139,6 +141,7 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   if (sim) lines.push(sim);
   if ((r.status === 'ok' || r.status === 'no-violation-found') && info.checks?.length)
     lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
+  if (info.notChecked?.length) lines.push(c.dim(`  not checked by simulation: ${info.notChecked.join(', ')} (temporal; run check without --simulate)`));
   lines.push(...neverFiredLines(r.coverage, c));
   if (r.status === 'violation') {
     const v = r.violation;

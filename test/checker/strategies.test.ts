@@ -102,6 +102,14 @@ describe('simulation', () => {
     }
   });
 
+  it('refuses a temporal property it was asked to check, and says which it leaves out', async () => {
+    const lock = (await import('../../specs/examples/lock-fairness.spec.js')).default;
+    const inst = instantiate(lock, {});
+    expect(() => check(inst, { simulate: { runs: 1 }, invariants: ['Process0GetsLock'] })).toThrow(/simulation checks no temporal property .*Process0GetsLock/);
+    expect(() => check(inst, { simulate: { runs: 1 }, temporal: ['LockReleased'] })).toThrow(/LockReleased/);
+    expect(check(inst, { simulate: { runs: 5 } }).status).toBe('no-violation-found');
+  });
+
   it('refuses workers and bad settings with a message', () => {
     expect(() => check(instantiate(twoPhase, {}), { simulate: { runs: 1 }, workers: 2, module: 'x' })).toThrow(/one thread/);
     expect(() => check(instantiate(twoPhase, {}), { simulate: { depth: 0 } })).toThrow(/depth/);
