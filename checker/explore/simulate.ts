@@ -76,6 +76,8 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
   let lastProgress = t0;
 
   let generated = 0;
+  /** How many of `generated` were initial states. */
+  let initGenerated = 0;
   let steps = 0;
   let longest = 0;
   let started = 0;
@@ -89,7 +91,7 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
     const exact = succ.exact;
     return {
       generated,
-      transitions: generated - Math.min(generated, tally.initial),
+      transitions: generated - initGenerated,
       distinct,
       depth: longest,
       queue: 0,
@@ -106,6 +108,7 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
   const startIndex: number[] = [];
   for (let i = 0; i < inst.init.length && !failure; i++) {
     generated++;
+    initGenerated++;
     const r = succ.initial(i);
     if (r.kind === 'outside') continue;
     if (r.kind === 'TypeOK') failure = { kind: 'TypeOK', message: r.message, state: r.state, site: { at: 'init', index: i }, generated };
