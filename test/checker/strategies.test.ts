@@ -13,6 +13,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../specs/discover.js';
+import { fileURLToPath } from 'node:url';
+import grid from '../bench/fixtures/grid.spec.js';
 import twoPhaseBroken from '../../specs/examples/two-phase-broken.spec.js';
 import twoPhase from '../../specs/examples/two-phase.spec.js';
 import dieHard from '../../specs/examples/die-hard.spec.js';
@@ -134,6 +136,18 @@ describe('coverage', () => {
     expect(t.actions.reduce((a, x) => a + x.fired, 0)).toBe(r.stats.transitions);
     expect(t.actions.reduce((a, x) => a + x.distinct, 0) + t.initial).toBe(r.stats.distinct);
     expect(t.properties.map((p) => [p.name, p.evaluated])).toEqual(inst.invariants.map((i) => [i.name, r.stats.distinct]));
+  });
+
+  it('merges the workers\' tallies into the single-threaded table', () => {
+    const module = fileURLToPath(new URL('../bench/fixtures/grid.spec.ts', import.meta.url));
+    const inst = instantiate(grid, {});
+    const one = check(inst, { coverage: true });
+    let chunks = 0;
+    const two = check(inst, { coverage: true, workers: 2, module, parallel: { minLevel: 1, chunk: 37, waitForWorkers: true, onReport: (r) => (chunks = r.chunksInParallel) } });
+    expect(chunks).toBeGreaterThan(0); // the workers expanded chunks
+    expect(two.status).toBe(one.status);
+    expect(two.coverage).toEqual(one.coverage);
+    expect(one.coverage!.actions.some((a) => a.fired > 0)).toBe(true);
   });
 
   it('evaluates the premise of a leads-to property', () => {
