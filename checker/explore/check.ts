@@ -1,5 +1,5 @@
-// check(): a safety strategy chosen from STRATEGIES (sequential BFS, or parallel BFS with
-// `workers > 1`) and, when it passes and the spec has temporal properties, the liveness
+// check(): a safety strategy chosen from STRATEGIES (sequential BFS, parallel BFS with
+// `workers > 1`, or random walks with `simulate`, which checks no temporal property) and, when it passes and the spec has temporal properties, the liveness
 // check on the explicit graph (liveness.ts). Safety comes first, as in TLC: a liveness
 // verdict on a graph that breaks an invariant would be moot, and the safety search is the
 // lean hot path that most runs need alone.
