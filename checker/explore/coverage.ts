@@ -105,11 +105,8 @@ export class Tally<S = unknown> {
   }
 
   /** Adds per-choice counts computed elsewhere (a worker's chunk). */
-  addFired(fired: ArrayLike<number>, enabledToo: boolean): void {
-    for (let c = 0; c < fired.length; c++) {
-      this.fired[c] += fired[c];
-      if (enabledToo) this.enabled[c] += fired[c];
-    }
+  addFired(fired: ArrayLike<number>): void {
+    for (let c = 0; c < fired.length; c++) this.fired[c] += fired[c];
   }
 
   /** Evaluates the premises on one explored state. Exceptions are not the coverage's business: a throwing predicate is not counted. */

@@ -378,7 +378,7 @@ function parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owners
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
         // Coverage as the sequential search counts it: earlier workers' slices whole, this one recounted up to the stop.
-        for (let u = 0; u < w; u++) search.tally.addFired(c.fired![u], false);
+        for (let u = 0; u < w; u++) search.tally.addFired(c.fired![u]);
         search.stopAtInvariant(placement!.base + off + bad.rank, placement!.slot + off + bad.rank, genOff, c.bounds![w], bad.parent, bad.choice, bad.invariant, bad.kind === 'error' ? { error: bad.error } : undefined);
         return 'stopped';
       }

@@ -407,7 +407,7 @@ export class Search<S> {
 
   /** Records `placed` new states written by workers from `base`/`slot`, and `generated` successors computed. */
   placed(base: number, slot: number, placed: number, generated: number, fired?: readonly ArrayLike<number>[]): void {
-    for (const f of fired ?? []) this.tally.addFired(f, false);
+    for (const f of fired ?? []) this.tally.addFired(f);
     this.parents.setSize(base + placed);
     this.nxt.count = slot + placed;
     this.generated += generated;
