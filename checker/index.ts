@@ -25,6 +25,9 @@ export type { Stop, InitOutcome, Event, SuccessorOptions } from './explore/succe
 export type { Failure, Site } from './explore/verdict.js';
 export { editDistance, nearest, suggest } from './names.js';
 export type { CheckResult, Stats, TraceStep, Violation, ViolationKind, EvalError, IncompleteReason, Progress } from './result.js';
+export type { SimulationStats } from './result.js';
+export type { SimulateOptions } from './explore/options.js';
+export type { CoverageTable, ChoiceCoverage, PropertyCoverage } from './explore/coverage.js';
 export { SpecError, ConfigError, UsageError } from './errors.js';
 export { compileLayout } from './store/layout.js';
 export { SequenceLengthError } from './store/layout.js';

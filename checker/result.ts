@@ -1,6 +1,7 @@
 // What check() returns: data, never printed text. Reports and exit codes are derived from it.
 
 import type { Level } from './spec.js';
+import type { CoverageTable } from './explore/coverage.js';
 
 export interface Stats {
   /** Initial states plus every successor computed, duplicates included (TLC's "generated"). */
@@ -75,11 +76,34 @@ export interface EvalError<S = unknown> {
  */
 export type IncompleteReason = 'max-states' | 'max-depth' | 'memory' | 'time-limit' | 'interrupted' | 'terminated';
 
-export type CheckResult<S = unknown> =
+/** What a simulation run (random walks) did; `failing` names the walk that found the violation. */
+export interface SimulationStats {
+  /** The --seed of the run; walk k uses seed + k (so walk k alone is `--seed seed+k --runs 1`). */
+  seed: number;
+  /** Walks started. */
+  runs: number;
+  /** Steps taken over all walks. */
+  steps: number;
+  /** Walk length bound in states (--depth; the initial state is depth 1). */
+  depth: number;
+  stepsPerSecond: number;
+  /** The walk that met the violation or error: its index and its own seed. */
+  failing?: { run: number; seed: number };
+}
+
+export type CheckResult<S = unknown> = (
   | { status: 'ok'; stats: Stats }
   | { status: 'violation'; violation: Violation<S>; stats: Stats }
   | { status: 'error'; error: EvalError<S>; stats: Stats }
-  | { status: 'incomplete'; reason: IncompleteReason; stats: Stats };
+  | { status: 'incomplete'; reason: IncompleteReason; stats: Stats }
+  /** Simulation only: the walks found nothing. Not a proof: most states may be unvisited. */
+  | { status: 'no-violation-found'; stats: Stats }
+) & {
+  /** Per-action tallies (always; the full table with `coverage`). */
+  coverage?: CoverageTable;
+  /** Present when the run was a simulation. */
+  simulation?: SimulationStats;
+};
 
 export interface Progress {
   distinct: number;

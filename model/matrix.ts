@@ -207,11 +207,11 @@ export function checkPair(o: Omit<MatrixOptions, 'drivers' | 'users' | 'onRow'>,
     } else if (r.status === 'error') {
       status = 'error';
       note = `${r.error.phase}${r.error.action ? ` of ${r.error.action}` : ''}${r.error.name ? ` (${r.error.name})` : ''}: ${r.error.message}`;
-    } else {
+    } else if (r.status === 'violation') {
       // TypeOK, replay nondeterminism: the model itself is at fault, not a clause.
       status = 'error';
       note = `${r.violation.kind} ${r.violation.name}: ${r.violation.message}`;
-    }
+    } else throw new Error(`matrix: a ${r.status} result (simulation) cannot decide a clause`);
     break;
   }
   const cells = o.wording.clauses.map((c) => decided.get(c.key) ?? cell(c, 'unknown'));

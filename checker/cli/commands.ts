@@ -15,8 +15,9 @@ import { UsageError, SpecError } from '../errors.js';
 import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 import { show as showFormula } from '../ltl.js';
+import { parseStrategyOptions, prepareDump, strategyReproArgs, writeDump, type StrategyCliOptions } from './strategy-options.js';
 
-export interface CheckCliOptions {
+export interface CheckCliOptions extends StrategyCliOptions {
   invariant: string[];
   const: string[];
   deadlock: boolean;
@@ -104,6 +105,9 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
   if (checkpointEvery !== undefined && opts.checkpoint === undefined && opts.resume === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR (or --resume DIR)');
   const inst = instantiateIn(loaded, overrides);
+  const strategy = parseStrategyOptions(opts);
+  if (strategy.simulate && (opts.checkpoint !== undefined || opts.resume !== undefined)) throw new UsageError('--checkpoint and --resume keep an exhaustive search; a simulation (--simulate) has none to keep (rerun it with its --seed)');
+  const dump = prepareDump(inst, opts.engine, strategy);
 
   const repro = [...invocation(io.cwd), 'check'];
   if (specArg !== undefined) repro.push(loaded.display);
@@ -157,12 +161,16 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
       signal,
       timeLimit,
       keeper,
+      simulate: strategy.simulate,
+      coverage: strategy.coverage,
     });
   } finally {
     progress.done();
   }
+  repro.push(...strategyReproArgs(strategy, result));
+  if (dump) writeDump(io, strategy, dump, result);
   const code = exitCodeFor(result, opts.allowIncomplete);
-  const info: RunInfo = { spec: inst.name, file: loaded.display, relative: relative(io.cwd, loaded.path).split(sep).join('/'), source: readSource(loaded.path), constants: inst.constants, schema: inst.schema, reproduce: commandLine(repro), checks: checkedItems(inst, opts.invariant, deadlock) };
+  const info: RunInfo = { spec: inst.name, file: loaded.display, relative: relative(io.cwd, loaded.path).split(sep).join('/'), source: readSource(loaded.path), constants: inst.constants, schema: inst.schema, reproduce: commandLine(repro), checks: checkedItems(inst, opts.invariant, deadlock, strategy.simulate !== undefined), coverage: strategy.coverage, notChecked: strategy.simulate ? (inst.temporal ?? []).map((t) => t.name) : undefined };
   const color = ctx.chalk(opts.color && !opts.out && io.isTTY && opts.format === 'text');
   const text = formats.get(opts.format)!(info, result, { color, full: Boolean(opts.full), exitCode: code, version: packageVersion() });
   if (opts.out !== undefined && outPath !== undefined) {
@@ -173,7 +181,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
 }
 
 /** The claims a run checks, in the engine's order: TypeOK, invariants, action properties, deadlock, then temporal properties. */
-export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[]; readonly temporal?: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean): CheckedItem[] {
+export function checkedItems(inst: { readonly invariants: readonly (Meta & { name: string })[]; readonly properties: readonly (Meta & { name: string })[]; readonly temporal?: readonly (Meta & { name: string })[] }, only: readonly string[], deadlock: boolean, simulate = false): CheckedItem[] {
   const pick = (n: string) => only.length === 0 || only.includes(n);
   const meta = (x: { clause?: string; level?: Level; doc?: string }) => ({ clause: x.clause, level: x.level, doc: x.doc });
   return [
@@ -181,7 +189,7 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
     ...inst.invariants.filter((i) => pick(i.name)).map((i): CheckedItem => ({ name: i.name, kind: 'invariant', ...meta(i) })),
     ...inst.properties.filter((p) => pick(p.name)).map((p): CheckedItem => ({ name: p.name, kind: 'property', ...meta(p) })),
     ...(deadlock ? [{ name: 'Deadlock', kind: 'deadlock', doc: 'every non-terminal state has a successor' } as CheckedItem] : []),
-    ...(inst.temporal ?? []).filter((t) => pick(t.name)).map((t): CheckedItem => ({ name: t.name, kind: 'temporal', ...meta(t) })),
+    ...(simulate ? [] : inst.temporal ?? []).filter((t) => pick(t.name)).map((t): CheckedItem => ({ name: t.name, kind: 'temporal', ...meta(t) })),
   ];
 }
 

@@ -3,6 +3,12 @@ import type { CheckResult } from '../result.js';
 
 export const EXIT = {
   OK: 0,
+  /**
+   * A simulation (check --simulate) whose walks found no violation: exit 0 like OK, so a CI
+   * job that samples a large model passes, but the report says 'no violation found' and
+   * that nothing was proved (status 'no-violation-found', never 'ok').
+   */
+  NO_VIOLATION_FOUND: 0,
   USAGE: 2,
   /** Soft findings, when a command's --strict asks for them to fail (the matrix: SHOULD-level or vacuous clauses). */
   SOFT: 10,
@@ -42,5 +48,7 @@ export function exitCodeFor(r: CheckResult, allowIncomplete = false): number {
       if (r.reason === 'terminated') return EXIT.SIGTERM;
       if (allowIncomplete) return EXIT.OK;
       return r.reason === 'time-limit' ? EXIT.TIME_LIMIT : EXIT.INCOMPLETE;
+    case 'no-violation-found':
+      return EXIT.NO_VIOLATION_FOUND;
   }
 }

@@ -17,6 +17,7 @@ import { SchemaError } from '../schema.js';
 import { checkCommand, listCommand, type CheckCliOptions } from './commands.js';
 import { formats } from '../report/formats.js';
 import { editDistance } from '../names.js';
+import { DEFAULT_DEPTH } from '../explore/simulate.js';
 
 export interface Io {
   out(s: string): void;
@@ -100,6 +101,13 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--resume <dir>', 'go on from the checkpoint in DIR (same spec, constants and options)')
     .addOption(new Option('--enabledness <mode>', "when a fairness condition is enabled: 'action' (as TLC, the default) or 'explored' (only by successors inside the constraint)").choices(['action', 'explored']))
     .option('--no-typecheck', 'do not type-check a TypeScript spec before running it')
+    .option('--simulate', 'random walks instead of exhaustive search (finds bugs in models too large to exhaust; proves nothing)')
+    .option('--seed <n>', 'with --simulate: seed of the first walk (walk k uses seed+k; default 0)')
+    .option('--depth <n>', `with --simulate: states per walk at most (default ${DEFAULT_DEPTH})`)
+    .option('--runs <n>', 'with --simulate: number of walks (default 1000 unless --time is given)')
+    .option('--time <duration>', 'with --simulate: stop after this long, e.g. 30s, 2m')
+    .option('--coverage', 'report per action and parameter how often it was enabled, fired and found a new state, and per property how often it was evaluated')
+    .option('--dump <format-and-file...>', 'write the explored state graph: --dump dot FILE or --dump json FILE (instances up to 10,000 states)')
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: Partial<Pick<CheckCliOptions, 'invariant' | 'const'>> & Omit<CheckCliOptions, 'invariant' | 'const'>) => {
       // Repeatable options have no declared default (commander would print `(default: [])`).

@@ -1,5 +1,5 @@
-// check(): a safety strategy chosen from STRATEGIES (sequential BFS, or parallel BFS with
-// `workers > 1`) and, when it passes and the spec has temporal properties, the liveness
+// check(): a safety strategy chosen from STRATEGIES (sequential BFS, parallel BFS with
+// `workers > 1`, or random walks with `simulate`, which checks no temporal property) and, when it passes and the spec has temporal properties, the liveness
 // check on the explicit graph (liveness.ts). Safety comes first, as in TLC: a liveness
 // verdict on a graph that breaks an invariant would be moot, and the safety search is the
 // lean hot path that most runs need alone.
@@ -23,6 +23,7 @@ import type { CheckOptions } from './options.js';
 import { Successors } from './successors.js';
 import { checkSequential } from './bfs.js';
 import { checkParallel } from './parallel.js';
+import { checkSimulation } from './simulate.js';
 import { checkTemporal } from './liveness.js';
 import { Pacer } from './stop.js';
 import { deterministic, untrapped } from './determinism.js';
@@ -39,12 +40,19 @@ type Strategy = <S>(succ: Successors<S>, opts: CheckOptions, pacer: Pacer) => Ru
 const STRATEGIES = {
   bfs: checkSequential,
   parallel: (succ, opts, pacer) => checkParallel(succ, opts, opts.workers ?? 1, pacer),
+  // Random walks keep their own bounds (--runs, --time); signals and --time-limit do not slice them.
+  simulate: (succ, opts) => checkSimulation(succ, opts),
 } satisfies Record<string, Strategy>;
 
 /** Which strategy the options ask for. */
 function strategyOf(opts: CheckOptions): keyof typeof STRATEGIES {
   const workers = opts.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new ConfigError(`workers must be a whole number >= 1, got ${workers}`);
+  if (opts.simulate) {
+    // Walks are seeded one by one; threads would not make them faster to reproduce.
+    if (workers > 1) throw new ConfigError('simulate runs its walks in one thread: workers must be 1');
+    return 'simulate';
+  }
   return workers > 1 ? 'parallel' : 'bfs';
 }
 
@@ -91,6 +99,11 @@ function begin<S>(inst: Instance<S>, opts: CheckOptions): { run: Run<S>; finish:
   if (report) opts = { ...opts, onProgress: (p: Progress) => untrapped(() => report(p)) };
   const safetyOpts = invariants === opts.invariants ? opts : { ...opts, invariants };
   const strategy = strategyOf(opts);
+  if (strategy === 'simulate') {
+    const names = new Set(all.map((t) => t.name));
+    const asked = Array.isArray(opts.temporal) ? opts.temporal : (opts.invariants ?? []).filter((n) => names.has(n));
+    if (asked.length > 0) throw new ConfigError(`simulation checks no temporal property (a finite walk cannot refute one): ${asked.join(', ')}; check it without simulate`);
+  }
   if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) throw new ConfigError(`timeLimit must be a positive number of milliseconds, got ${opts.timeLimit}`);
   const pacer = new Pacer(opts.signal, opts.timeLimit);
   pacer.keeper = opts.keeper;
@@ -101,19 +114,21 @@ function begin<S>(inst: Instance<S>, opts: CheckOptions): { run: Run<S>; finish:
 
 /** The temporal check, on the explored graph, after a safety search that passed. */
 function withTemporal<S>(succ: Successors<S>, selected: readonly NamedTemporal<S>[], opts: CheckOptions, r: CheckResult<S>): CheckResult<S> {
+  // Simulation checks no temporal property (simulate.ts); the report says so.
   if (r.status !== 'ok' || selected.length === 0) return r;
   const inst = succ.inst;
+  const coverage = r.coverage;
   const live = checkTemporal(succ, selected, { memory: opts.memory, enabledness: opts.enabledness ?? inst.check?.enabledness, onProgress: opts.onProgress, progressInterval: opts.progressInterval });
   const stats = { ...r.stats, seconds: r.stats.seconds + live.seconds };
   switch (live.status) {
     case 'ok':
-      return { status: 'ok', stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) } };
+      return { status: 'ok', stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) }, coverage };
     case 'violation':
-      return { status: 'violation', violation: live.violation, stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) } };
+      return { status: 'violation', violation: live.violation, stats: { ...stats, storeBytes: Math.max(stats.storeBytes, live.bytes) }, coverage };
     case 'error':
-      return { status: 'error', error: live.error, stats };
+      return { status: 'error', error: live.error, stats, coverage };
     case 'incomplete':
-      return { status: 'incomplete', reason: live.reason, stats };
+      return { status: 'incomplete', reason: live.reason, stats, coverage };
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { Progress } from '../result.js';
 import type { Keeper } from './stop.js';
+import type { Loader } from './worker.js';
 
 export interface CheckOptions {
   /** Only these invariants / action properties (by name); default all. */
@@ -57,7 +58,50 @@ export interface CheckOptions {
    * (checkpoint.ts); one per run.
    */
   keeper?: Keeper;
+  /**
+   * Coverage (coverage.ts): evaluate the temporal premises on every explored state and
+   * report the whole table; the per-action counts are kept in every run.
+   */
+  coverage?: boolean;
+  /** Knobs of the parallel search (parallel.ts), for tests; the defaults suit real runs. */
+  parallel?: ParallelTuning;
+  /** Random walks instead of exhaustive search (simulate.ts). */
+  simulate?: SimulateOptions;
   /** Called about every `progressInterval` ms during long runs. */
   onProgress?: (p: Progress) => void;
   progressInterval?: number;
+}
+
+/** A simulation: random walks from the initial states (simulate.ts). */
+export interface SimulateOptions {
+  /** Seed of the first walk; walk k uses seed + k. Default 0. */
+  seed?: number;
+  /** States per walk at most (the initial state is depth 1). Default 100. */
+  depth?: number;
+  /** Walks to run. Default 1000 when `seconds` is absent. */
+  runs?: number;
+  /** Stop after this many seconds (checked between steps), whichever of runs/seconds comes first. */
+  seconds?: number;
+}
+
+/** The parallel search's knobs (per run: no module state outlives a run). */
+export interface ParallelTuning {
+  /** Levels smaller than this many states are expanded by the coordinator alone (default 2048). */
+  minLevel?: number;
+  /** Parents per chunk of a level (default 131072). */
+  chunk?: number;
+  /** Wait for the workers before the first level instead of going on alone meanwhile (default false). */
+  waitForWorkers?: boolean;
+  /** Told at the end of a parallel run how it went (tests, diagnostics). */
+  onReport?: (r: ParallelReport) => void;
+}
+
+/** How a parallel run went. */
+export interface ParallelReport {
+  /** Chunks of levels expanded and placed by the workers. */
+  chunksInParallel: number;
+  /** How each worker loaded the spec (empty if the run ended before they answered). */
+  loaders: Loader[];
+  /** Whether the workers' bundle came from the cache, was made, or was not tried. */
+  bundle: 'cached' | 'made' | 'none';
 }

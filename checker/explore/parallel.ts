@@ -47,29 +47,21 @@ import type { Instance } from '../spec.js';
 import type { CheckResult } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { Search } from './search.js';
-import type { CheckOptions } from './options.js';
+import type { CheckOptions, ParallelReport } from './options.js';
 import type { Successors } from './successors.js';
 import type { Pacer } from './stop.js';
 import { OutOfMemory } from '../store/parents.js';
 import type { Command, Loader, Reply, WorkerInit } from './worker.js';
 import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
 
-/**
- * Levels smaller than `minLevel` states are expanded by the coordinator alone (coordinating
- * the workers costs more). Tests lower it so that small specs exercise the workers.
- */
-export const tuning = {
+/** The defaults of the parallel search's knobs (CheckOptions.parallel overrides them per run). */
+const DEFAULTS = {
+  /** Levels smaller than this are expanded by the coordinator alone (coordinating the workers costs more). */
   minLevel: 2048,
   /** Parents per chunk of a level (bounds the candidate lists). */
   chunk: 1 << 17,
-  /** Chunks expanded by workers so far (for tests). */
-  levelsInParallel: 0,
-  /** Wait for the workers before the first level instead of going on alone meanwhile (for tests). */
+  /** Wait for the workers before the first level instead of going on alone meanwhile. */
   waitForWorkers: false,
-  /** How the workers of the last pool loaded the spec (for tests and MIGCHECK_DEBUG). */
-  loaders: [] as Loader[],
-  /** Whether the last pool's bundle came from the cache, was made, or was not tried. */
-  bundle: 'none' as 'cached' | 'made' | 'none',
 };
 /** What a worker writes in its answer slot when its thread ends (worker-entry.mjs). */
 const DEAD = -1;
@@ -82,6 +74,10 @@ class Pool {
   private readonly ports: MessagePort[] = [];
   private readonly workers: Worker[] = [];
   private seq = 1;
+  /** How the workers loaded the spec, once they have answered. */
+  loaders: Loader[] = [];
+  /** Whether the bundle came from the cache, was made, or was not tried. */
+  readonly bundle: ParallelReport['bundle'];
 
   constructor(readonly n: number, init: Omit<WorkerInit, 'index' | 'ctrl' | 'port' | 'boot'>) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
@@ -99,7 +95,7 @@ class Pool {
     }
     const state = new Int32Array(new SharedArrayBuffer(4));
     if (plan?.fresh) state[0] = 1;
-    tuning.bundle = !plan ? 'none' : plan.fresh ? 'cached' : 'made';
+    this.bundle = !plan ? 'none' : plan.fresh ? 'cached' : 'made';
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
       const boot = { state: state.buffer as SharedArrayBuffer, file: plan?.file ?? '', meta: plan?.meta ?? '', bundle: !!plan, builder: !!plan && !plan.fresh && i === 0 };
@@ -127,8 +123,8 @@ class Pool {
     if (this.started) return;
     this.started = true;
     const replies = this.wait(START_TIMEOUT_MS);
-    tuning.loaders = replies.flatMap((r) => (r.type === 'ready' ? [r.loader] : []));
-    if (DEBUG) DEBUG(`workers loaded: ${tuning.loaders.join(', ')} (bundle ${tuning.bundle})`);
+    this.loaders = replies.flatMap((r) => (r.type === 'ready' ? [r.loader] : []));
+    if (DEBUG) DEBUG(`workers loaded: ${this.loaders.join(', ')} (bundle ${this.bundle})`);
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') {
       this.close();
@@ -224,13 +220,15 @@ export function* checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worke
   // shared machine do not run at the same speed, so a chunk is cut in proportion (the
   // results do not depend on where it is cut; only the waiting at the end of a step does).
   const speed = new Array<number>(workers).fill(1);
-  const debug: Debug = { busy: [], candidates: 0, imbalance: {} };
+  const debug: Debug = { busy: [], candidates: 0, imbalance: {}, chunk: opts.parallel?.chunk ?? DEFAULTS.chunk, chunksInParallel: 0 };
+  const minLevel = opts.parallel?.minLevel ?? DEFAULTS.minLevel;
+  const waitForWorkers = opts.parallel?.waitForWorkers ?? DEFAULTS.waitForWorkers;
   for (let s = 0; s < shardCount; s++) owners[s % workers].push(s);
   try {
     while (search.running) {
       const f = search.frontier();
       // Until the workers have loaded the spec, the coordinator goes on alone.
-      if (f.count < tuning.minLevel || f.atBound || f.pos > 0 || (!tuning.waitForWorkers && !pool.answered())) {
+      if (f.count < minLevel || f.atBound || f.pos > 0 || (!waitForWorkers && !pool.answered())) {
         yield* search.level(pacer);
         if (!search.running) break;
         search.advance();
@@ -264,16 +262,20 @@ export function* checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worke
   } finally {
     if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - t0).toFixed(0)} ms; ${debug.candidates} candidates; busy place/insert/expand ${debug.busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(debug.imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
     pool.close();
+    opts.parallel?.onReport?.({ chunksInParallel: debug.chunksInParallel, loaders: pool.loaders, bundle: pool.bundle });
   }
   pacer.atEnd(search);
   return search.result();
 }
 
-/** What MIGCHECK_DEBUG reports about one parallel run. */
+/** What one parallel run keeps about itself: its chunk size, and what MIGCHECK_DEBUG and CheckOptions.parallel.onReport report. */
 interface Debug {
   busy: number[][];
   candidates: number;
   imbalance: Record<string, number>;
+  readonly chunk: number;
+  /** Chunks placed by the workers. */
+  chunksInParallel: number;
 }
 
 interface Chunk {
@@ -287,6 +289,8 @@ interface Chunk {
   candidates?: number;
   /** Successors generated, per worker. */
   generated?: number[];
+  /** Successors computed per choice, per worker (coverage). */
+  fired?: Float64Array[];
   winners?: number[];
   total?: number;
 }
@@ -318,7 +322,7 @@ function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owner
   const level = search.frontier();
   const count = level.count;
   const chunks: Chunk[] = [];
-  for (let start = 0, k = 0; start < count; start += tuning.chunk, k++) chunks.push({ start, end: Math.min(count, start + tuning.chunk), set: k % 3 });
+  for (let start = 0, k = 0; start < count; start += debug.chunk, k++) chunks.push({ start, end: Math.min(count, start + debug.chunk), set: k % 3 });
   let abortAt: number | undefined;
 
   for (let step = 0; ; step++) {
@@ -392,11 +396,13 @@ function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owner
         if (!bad) continue;
         // Successors computed before this one: earlier chunks, earlier workers' slices of
         // this chunk, and this worker's slice up to it (recounted: such a stop is rare).
+        // Coverage as the sequential search counts it: earlier workers' slices whole, this one recounted up to the stop.
+        for (let u = 0; u < w; u++) search.tally.addFired(c.fired![u]);
         search.stopAtInvariant(placement!.base + off + bad.rank, placement!.slot + off + bad.rank, genOff, c.bounds![w], bad.parent, bad.choice, bad.invariant, bad.kind === 'error' ? { error: bad.error } : undefined);
         return 'stopped';
       }
-      search.placed(placement!.base, placement!.slot, c.total!, c.generated!.reduce((a, b) => a + b, 0));
-      tuning.levelsInParallel++;
+      search.placed(placement!.base, placement!.slot, c.total!, c.generated!.reduce((a, b) => a + b, 0), c.fired);
+      debug.chunksInParallel++;
     }
     if (doInsert) {
       const c = chunks[I];
@@ -421,6 +427,7 @@ function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owner
         c.candidates = c.lists.reduce((a, l) => a + l.count, 0);
         if (DEBUG) debug.candidates += c.candidates;
         c.generated = replies.map((r) => r.expanded!.generated);
+        c.fired = replies.map((r) => r.expanded!.fired!);
       }
     }
     if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);

@@ -21,11 +21,13 @@ import { FingerprintSet, WordSet, type SeenSet } from '../store/fpset.js';
 import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
 import { ShardedSet } from '../store/sharded.js';
 import type { CheckResult, Stats } from '../result.js';
+import type { CoverageTable } from './coverage.js';
 import type { CheckOptions } from './options.js';
 import type { Successors } from './successors.js';
 import { verdict, type Failure } from './verdict.js';
 import type { Pacer, StopReason } from './stop.js';
 import type { Identity, Snapshot } from '../store/checkpoint.js';
+import { Tally } from './coverage.js';
 
 /** Slots touched ahead of insertion only when the table is beyond the caches' reach. */
 const TOUCH_MIN_BYTES = 1 << 21;
@@ -70,6 +72,8 @@ export class Search<S> {
   /** Keeps the touched slots observable, so the touching is not optimised away. */
   private sink = 0;
   private lastProgress: number;
+  /** Coverage tallies: fired per choice counted here (and added by parallel.ts for worker chunks); the rest at result(). */
+  readonly tally: Tally<S>;
 
   /**
    * `shards`: keep the stores in shared memory with the seen-set cut into that many shards,
@@ -97,6 +101,7 @@ export class Search<S> {
       this.nxt = new StateBuffer(this.W);
     }
     this.lastProgress = this.t0;
+    this.tally = new Tally(inst, opts.coverage === true, succ);
   }
 
   /** Bytes held by the stores. */
@@ -177,6 +182,14 @@ export class Search<S> {
       this.failure = { kind: 'incomplete', reason: 'memory', generated: this.generated };
     }
     if (this.parents.size > 0) this.depth = 1;
+    this.premisesOn(this.cur);
+  }
+
+  /** With --coverage: the temporal premises on every state of a level. */
+  private premisesOn(level: StateBuffer): void {
+    const { tally, succ, W } = this;
+    if (!tally.premisesWanted) return;
+    for (let i = 0; i < level.count; i++) tally.premisesOn(succ.load(level.data, i * W));
   }
 
   // --- One level ------------------------------------------------------------------------
@@ -242,6 +255,7 @@ export class Search<S> {
     const onProgress = this.opts.onProgress;
     const interval = this.opts.progressInterval ?? 1000;
     const nxt = this.nxt;
+    const fired = this.tally.fired;
     let generated = this.generated;
     let failure: Failure | undefined;
     let sink = 0;
@@ -255,6 +269,7 @@ export class Search<S> {
       // Pass 2: insert in order; invariants on new states.
       if (n > 1 && seen.bytes >= TOUCH_MIN_BYTES) for (let k = 0; k < n; k++) if (kept[k] === 1) sink ^= seen.touch(bHi[k], bLo[k]);
       for (let k = 0; k < n; k++) {
+        fired[bChoice[k]]++;
         if (kept[k] === 0) continue;
         const choice = bChoice[k];
         const gen = base + k + 1;
@@ -344,6 +359,7 @@ export class Search<S> {
     this.nxt.shrink();
     this.pos = 0;
     if (this.cur.count > 0) this.depth++;
+    this.premisesOn(this.cur);
   }
 
   /** Stops the run as out of memory (a store could not grow outside the level loop). */
@@ -357,8 +373,25 @@ export class Search<S> {
     const queueLeft = !f ? 0 : this.stoppedAt ? this.cur.count - this.pos + this.nxt.count : this.cur.count + this.nxt.count;
     if (f && this.nxt.count > 0) this.depth++;
     const st = this.stats(queueLeft);
-    if (!f) return { status: 'ok', stats: st };
-    return verdict(this.succ, this.parents, f, st);
+    if (f) this.premisesOn(this.nxt);
+    const coverage = this.coverage(st);
+    if (!f) return { status: 'ok', stats: st, coverage };
+    return { ...verdict(this.succ, this.parents, f, st), coverage };
+  }
+
+  /** The coverage table: new states per choice from the BFS tree (whoever placed them). */
+  private coverage(st: Stats): CoverageTable {
+    const { tally, parents } = this;
+    tally.enabled.set(tally.fired); // exhaustive search fires every enabled choice
+    tally.initial = 0;
+    tally.fresh.fill(0);
+    for (let id = 0; id < parents.size; id++) {
+      if (parents.parent(id) < 0) tally.initial++;
+      else tally.fresh[parents.choice(id)]++;
+    }
+    tally.statesChecked = st.distinct;
+    tally.stepsChecked = st.transitions;
+    return tally.table();
   }
 
   // --- Checkpoints (store/checkpoint.ts) -------------------------------------------------
@@ -481,7 +514,8 @@ export class Search<S> {
   }
 
   /** Records `placed` new states written by workers from `base`/`slot`, and `generated` successors computed. */
-  placed(base: number, slot: number, placed: number, generated: number): void {
+  placed(base: number, slot: number, placed: number, generated: number, fired?: readonly ArrayLike<number>[]): void {
+    for (const f of fired ?? []) this.tally.addFired(f);
     this.parents.setSize(base + placed);
     this.nxt.count = slot + placed;
     this.generated += generated;
@@ -515,17 +549,24 @@ export class Search<S> {
   /**
    * Successors computed from the states [from, parent] of the current level, up to and
    * including `choice` of the last one: the `generated` count a one-step-at-a-time search
-   * has there. Only for a range that was expanded without failure.
+   * has there (and the coverage tallies it has). Only for a range that was expanded without failure.
    */
   private countGenerated(from: number, parent: number, choice: number): number {
     const { succ, W } = this;
     const data = this.cur.data;
     const batch = succ.batch;
+    const fired = this.tally.fired;
     let n = 0;
     for (let i = from; i <= parent; i++) {
       succ.expand(data, i * W);
-      if (i < parent) n += batch.generated;
-      else for (let k = 0; k < batch.n && batch.choice[k] <= choice; k++) n++;
+      if (i < parent) {
+        n += batch.generated;
+        for (let k = 0; k < batch.n; k++) fired[batch.choice[k]]++;
+      } else
+        for (let k = 0; k < batch.n && batch.choice[k] <= choice; k++) {
+          n++;
+          fired[batch.choice[k]]++;
+        }
     }
     return n;
   }

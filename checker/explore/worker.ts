@@ -78,7 +78,8 @@ export type Reply =
       ms?: number[];
       placed?: { bad?: InvariantStop };
       inserted?: { ok: boolean; winners: number[]; grown: [number, SharedArrayBuffer][] };
-      expanded?: { ok: boolean; generated: number; candidates: CandidateBuffers };
+      /** `fired`: successors computed per choice (coverage, coverage.ts), for a chunk that expanded without a stop. */
+      expanded?: { ok: boolean; generated: number; candidates: CandidateBuffers; fired?: Float64Array };
     };
 
 /** The first of a worker's new states on which an invariant fails or throws (phase C). */
@@ -198,12 +199,14 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
       const data = new Uint32Array(p.cur);
       const batch = succ.batch;
       let generated = 0;
+      const fired = new Float64Array(succ.inst.choices.length);
       try {
         for (let i = p.from; i < p.to; i++) {
           succ.expand(data, i * W);
           if (batch.stop !== undefined) return { ok: false, generated, candidates: set.buffers() };
           const n = batch.n;
           for (let k = 0; k < n; k++) {
+            fired[batch.choice[k]]++;
             if (batch.kept[k] === 0) continue;
             const hi = batch.hi[k];
             const lo = batch.lo[k];
@@ -224,7 +227,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
         if (!(e instanceof OutOfMemory)) throw e;
         return { ok: false, generated, candidates: set.buffers() };
       }
-      return { ok: true, generated, candidates: set.buffers() };
+      return { ok: true, generated, candidates: set.buffers(), fired };
     }
 
     function insert(p: InsertPart): NonNullable<Extract<Reply, { type: 'step' }>['inserted']> {

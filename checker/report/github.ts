@@ -82,6 +82,7 @@ export function formatGithub(info: RunInfo, r: CheckResult, exitCode: number): s
       if (r.error.action) body.push(`in action ${r.error.action}`);
       break;
     case 'incomplete':
+    case 'no-violation-found':
       body.push(statsLine(r.stats));
       break;
   }

@@ -2,7 +2,9 @@
 //   { migcheck: 1, spec: {name, file?, constants}, status, exitCode, stats,
 //     violation?: {kind, name, message, clause?, level?, doc?},
 //     error?: {message, phase, action?, param?, name?},
-//     reason? (incomplete), trace: [{index, action, param?, label, state, changed}], reproduce }
+//     reason? (incomplete), simulation? (--simulate), neverFired (actions that never fired),
+//     coverage? (--coverage: {detailed, initial, actions: [{action, param?, label, enabled, fired, distinct}],
+//     neverFired, properties: [{name, kind, evaluated, premise?, consequence?}]}), trace: [{index, action, param?, label, state, changed}], reproduce }
 // `trace` is the counterexample (violation) or the path to the failing state (error), else [].
 
 import type { CheckResult } from '../result.js';
@@ -27,6 +29,10 @@ export function toJson(info: RunInfo, r: CheckResult, exitCode: number): Record<
     doc.error = e;
     trace = tr;
   } else if (r.status === 'incomplete') doc.reason = r.reason;
+  if (r.simulation) doc.simulation = r.simulation;
+  // The table with --coverage; the actions that never fired in every document.
+  if (r.coverage) doc.neverFired = r.coverage.neverFired;
+  if (info.coverage && r.coverage) doc.coverage = r.coverage;
   // Sets as the engine stores them: members in domain order, each once (a recipe may leave
   // them in push order). A value outside its domain (the last state of a TypeOK trace) is
   // shown as it was.

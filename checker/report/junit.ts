@@ -165,6 +165,7 @@ export function formatJUnit(info: RunInfo, r: CheckResult, exitCode: number): st
         return { ...c, skipped: { message: 'not proved: the search stopped at an evaluation error' } };
       }
       case 'incomplete':
+      case 'no-violation-found':
         return { ...c, skipped: { message: `not proved: ${headline(r)}` } };
     }
   });

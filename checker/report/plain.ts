@@ -159,7 +159,7 @@ export function formatPlain(info: RunInfo, r: CheckResult, full = false): string
   const lines: string[] = [];
   lines.push(`migcheck ${info.spec}${info.file ? ` (${info.file})` : ''}`);
   lines.push(`  ${constantsLine(info.constants)}`);
-  const mark = r.status === 'ok' ? 'OK' : r.status === 'incomplete' ? 'INCOMPLETE' : r.status === 'error' ? 'ERROR' : 'VIOLATION';
+  const mark = r.status === 'ok' ? 'OK' : r.status === 'incomplete' ? 'INCOMPLETE' : r.status === 'no-violation-found' ? 'NO VIOLATION FOUND (simulation, not a proof)' : r.status === 'error' ? 'ERROR' : 'VIOLATION';
   lines.push(`${mark}: ${headline(r)}`);
   lines.push(`  ${statsLine(r.stats)}`);
   if (r.status === 'violation') {

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { leaves, show, type Schema } from '../schema.js';
 import type { CheckResult, Progress, Stats, TraceStep } from '../result.js';
 import type { ConstValue, Level } from '../spec.js';
+import { coverageLines, neverFiredLines, simulationLine } from './coverage.js';
 
 /** One claim a run checked (for reports that list every claim, e.g. JUnit). */
 export interface CheckedItem {
@@ -30,6 +31,10 @@ export interface RunInfo {
   reproduce: string;
   /** What was checked, in checking order (optional: reports fall back to what the result names). */
   checks?: readonly CheckedItem[];
+  /** Show the coverage table (--coverage). */
+  coverage?: boolean;
+  /** Claims of the spec this run does not check (temporal properties under --simulate). */
+  notChecked?: readonly string[];
 }
 
 export function formatCount(n: number): string {
@@ -82,6 +87,8 @@ export function headline(r: CheckResult): string {
       }
       break;
     }
+    case 'no-violation-found':
+      return 'No violation found by simulation: random walks sample the state space, this is not a proof';
     case 'incomplete':
       if (r.reason === 'interrupted' || r.reason === 'terminated') return `Search incomplete: stopped by ${r.reason === 'interrupted' ? 'SIGINT (Ctrl-C)' : 'SIGTERM'}; nothing was proved`;
       return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : r.reason === 'time-limit' ? '--time-limit' : '--max-depth bound'} was reached; nothing was proved`;
@@ -129,20 +136,25 @@ export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: Chal
 export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full = false): string {
   const lines: string[] = [];
   lines.push(`${c.bold('migcheck')} ${info.spec}${info.file ? c.dim(` (${info.file})`) : ''}  ${c.dim(constantsLine(info.constants))}`);
-  const mark = r.status === 'ok' ? c.green('✓') : r.status === 'incomplete' ? c.yellow('?') : c.red('✗');
+  const soft = r.status === 'incomplete' || r.status === 'no-violation-found';
+  const mark = r.status === 'ok' ? c.green('✓') : r.status === 'no-violation-found' ? c.yellow('~') : soft ? c.yellow('?') : c.red('✗');
   const head = headline(r);
-  lines.push(`${mark} ${r.status === 'ok' ? c.green(head) : r.status === 'incomplete' ? c.yellow(head) : c.red(head)}`);
+  lines.push(`${mark} ${r.status === 'ok' ? c.green(head) : soft ? c.yellow(head) : c.red(head)}`);
   lines.push(`  ${statsLine(r.stats)}${r.stats.queue ? `, ${formatCount(r.stats.queue)} left in queue` : ''}`);
   if (!r.stats.exactFingerprints && r.stats.collisionProbability > 0)
     lines.push(c.dim(`  fingerprint collision probability (optimistic): ${r.stats.collisionProbability.toExponential(1)}`));
-  if (r.status === 'ok' && info.checks?.length)
+  const sim = simulationLine(r);
+  if (sim) lines.push(sim);
+  if ((r.status === 'ok' || r.status === 'no-violation-found') && info.checks?.length)
     lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
+  if (info.notChecked?.length) lines.push(c.dim(`  not checked by simulation: ${info.notChecked.join(', ')} (temporal; run check without --simulate)`));
+  lines.push(...neverFiredLines(r.coverage, c));
   if (r.status === 'violation') {
     const v = r.violation;
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
     if (v.kind !== 'invariant' && v.kind !== 'deadlock') lines.push(`  ${v.message}`);
     lines.push('');
-    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, ${v.loop === undefined ? 'shortest' : `a lasso: a cycle from state ${v.loop}`}):`);
+    lines.push(`Trace (${v.trace.length} state${v.trace.length === 1 ? '' : 's'}, ${v.loop === undefined ? (r.simulation ? 'a random walk' : 'shortest') : `a lasso: a cycle from state ${v.loop}`}):`);
     lines.push(...formatTrace(info.schema, v.trace, c, full));
     if (v.loop !== undefined)
       lines.push(c.bold(v.loop === v.trace.length - 1 ? `  ↺ stutters in state ${v.loop} for ever` : `  ↺ back to state ${v.loop}: the steps from state ${v.loop} repeat for ever`));
@@ -161,6 +173,7 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
       lines.push(...formatTrace(info.schema, e.trace, c, full));
     }
   }
+  if (info.coverage) lines.push(...coverageLines(r.coverage, c));
   if (r.status !== 'ok') {
     lines.push('');
     lines.push(`Reproduce: ${info.reproduce}`);

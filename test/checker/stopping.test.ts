@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, checkAsync } from '../../checker/explore/check.js';
 import { instantiate, type CheckOptions, type CheckResult, type Spec } from '../../checker/index.js';
-import { tuning } from '../../checker/explore/parallel.js';
 import { CheckpointKeeper } from '../../checker/explore/checkpoints.js';
 import type { Search } from '../../checker/explore/search.js';
 import { FILE } from '../../checker/store/checkpoint.js';
@@ -29,7 +28,7 @@ const modules = {
 const specs = { counters, grid, random } as unknown as Record<keyof typeof modules, Spec>;
 
 function run(name: keyof typeof modules, constants: Record<string, number | boolean | string>, opts: CheckOptions = {}): CheckResult {
-  return check(instantiate(specs[name], constants), { ...opts, module: modules[name] });
+  return check(instantiate(specs[name], constants), { parallel, ...opts, module: modules[name] });
 }
 
 /** What a resumed run must share with an uninterrupted one. */
@@ -39,17 +38,13 @@ function outcome(r: CheckResult) {
 }
 
 let dir: string;
-const saved = { ...tuning };
+// Small levels go to the workers too, in chunks of a few parents.
+const parallel = { minLevel: 1, chunk: 37, waitForWorkers: true };
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'migcheck-stop-'));
-  // Small levels go to the workers too, in chunks of a few parents.
-  tuning.minLevel = 1;
-  tuning.chunk = 37;
-  tuning.waitForWorkers = true;
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  Object.assign(tuning, saved);
 });
 
 /** A keeper that also aborts the run once the search has reached depth `depth`. */
@@ -81,7 +76,7 @@ describe('stopping: time limit and signals', () => {
     for (const workers of [1, 2])
       for (const [sig, reason] of [['SIGINT', 'interrupted'], ['SIGTERM', 'terminated']] as const) {
         const ctl = new AbortController();
-        const r = await checkAsync(instantiate(specs.grid, { LIMIT: 60 }), { workers, module: modules.grid, signal: ctl.signal, keeper: new StopAtDepth(ctl, 6, join(dir, `sig-${workers}-${sig}`), sig) });
+        const r = await checkAsync(instantiate(specs.grid, { LIMIT: 60 }), { workers, parallel, module: modules.grid, signal: ctl.signal, keeper: new StopAtDepth(ctl, 6, join(dir, `sig-${workers}-${sig}`), sig) });
         expect(r.status).toBe('incomplete');
         if (r.status === 'incomplete') expect(r.reason).toBe(reason);
         expect(r.stats.depth).toBe(6);
@@ -122,7 +117,7 @@ describe('stopping: checkpoint and resume', () => {
         for (const resumeWorkers of [1, 2, 3]) {
           const ck = join(dir, `ck-${name}-${at}-${stopWorkers}-${resumeWorkers}`);
           const ctl = new AbortController();
-          const first = await checkAsync(instantiate(specs[name], constants), { workers: stopWorkers, module: modules[name], signal: ctl.signal, keeper: new StopAtDepth(ctl, at, ck) });
+          const first = await checkAsync(instantiate(specs[name], constants), { workers: stopWorkers, parallel, module: modules[name], signal: ctl.signal, keeper: new StopAtDepth(ctl, at, ck) });
           expect(first.status).toBe('incomplete');
           const again = run(name, constants, { workers: resumeWorkers, keeper: new CheckpointKeeper({ resume: ck, file: 'test', onError: (m) => { throw new Error(m); } }) });
           expect(outcome(again)).toEqual(want);

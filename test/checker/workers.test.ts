@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, instantiate, type CheckOptions, type CheckResult, type Spec } from '../../checker/index.js';
-import { tuning } from '../../checker/explore/parallel.js';
+import type { ParallelReport } from '../../checker/explore/options.js';
 import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
@@ -33,22 +33,15 @@ function observable(r: CheckResult) {
 }
 
 function run(name: keyof typeof modules, constants: Record<string, number | boolean>, workers: number, opts: CheckOptions = {}): CheckResult {
-  return check(instantiate(specs[name], constants), { ...opts, workers, module: modules[name] });
+  return check(instantiate(specs[name], constants), { ...opts, workers, module: modules[name], parallel: parallel() });
 }
 
 // Every level goes to the workers, in chunks of a few parents, so that a stop can fall in
-// any chunk of a level.
-const saved = { ...tuning };
-beforeAll(() => {
-  tuning.minLevel = 1;
-  tuning.chunk = 37;
-  tuning.waitForWorkers = true;
-});
-afterAll(() => {
-  tuning.minLevel = saved.minLevel;
-  tuning.chunk = saved.chunk;
-  tuning.waitForWorkers = saved.waitForWorkers;
-});
+// any chunk of a level. The knobs go with each run (CheckOptions.parallel); `last` is how
+// the last parallel run went.
+const knobs = { minLevel: 1, chunk: 37, waitForWorkers: true };
+let last: ParallelReport | undefined;
+const parallel = () => ({ ...knobs, onReport: (r: ParallelReport) => { last = r; } });
 
 const cases: [string, keyof typeof modules, Record<string, number | boolean>, CheckOptions][] = [
   ['vfio N=3 V=1 (ok)', 'vfio', { N: 3, V: 1 }, {}],
@@ -69,9 +62,9 @@ describe('workers: identical results at 1, 2 and 3 workers', () => {
   for (const [title, name, constants, opts] of cases) {
     it(`gives the same result for ${title}`, () => {
       const one = observable(run(name, constants, 1, opts));
-      const before = tuning.levelsInParallel;
+      last = undefined;
       expect(observable(run(name, constants, 2, opts))).toEqual(one);
-      expect(tuning.levelsInParallel).toBeGreaterThan(before); // the workers did expand levels
+      expect(last!.chunksInParallel).toBeGreaterThan(0); // the workers did expand levels
       if (title.startsWith('grid:') || title.startsWith('vfio N=3') || title.includes('violation')) expect(observable(run(name, constants, 3, opts))).toEqual(one);
     });
   }
@@ -87,10 +80,10 @@ describe('workers: identical results at 1, 2 and 3 workers', () => {
   it('gives the same result whatever the chunk size', () => {
     const one = observable(run('grid', { TARGET: 21, LIMIT: 40 }, 1));
     for (const chunk of [1, 2, 1000]) {
-      tuning.chunk = chunk;
+      knobs.chunk = chunk;
       expect(observable(run('grid', { TARGET: 21, LIMIT: 40 }, 2))).toEqual(one);
     }
-    tuning.chunk = 37;
+    knobs.chunk = 37;
   });
 
   it('reaches the closed-form counts of vfio N=4 V=1 with two workers', () => {
@@ -115,21 +108,21 @@ describe('workers: configuration', () => {
     const file = fileURLToPath(new URL('./fixtures/worker-exit.spec.ts', import.meta.url));
     const inst = instantiate(workerExit, { EXITAT: 30 });
     expect(check(inst, { workers: 1 }).status).toBe('ok'); // the main thread never ends
-    expect(() => check(inst, { workers: 2, module: file })).toThrow(/worker \d ended while the search needed it/);
+    expect(() => check(inst, { workers: 2, module: file, parallel: parallel() })).toThrow(/worker \d ended while the search needed it/);
   });
 
   it('reports a worker whose thread ends while it loads the spec', () => {
     const file = fileURLToPath(new URL('./fixtures/worker-exit.spec.ts', import.meta.url));
     process.env.MIGCHECK_TEST_EXITLOAD = '1';
     try {
-      expect(() => check(instantiate(workerExit, {}), { workers: 2, module: file })).toThrow(/worker \d ended/);
+      expect(() => check(instantiate(workerExit, {}), { workers: 2, module: file, parallel: parallel() })).toThrow(/worker \d ended/);
     } finally {
       delete process.env.MIGCHECK_TEST_EXITLOAD;
     }
   });
 
   it('reports a module that does not load in the workers', () => {
-    expect(() => check(instantiate(specs.vfio, { N: 3 }), { workers: 2, module: modules.vfio.replace('vfio.spec', 'missing.spec') })).toThrow(/could not load the spec/);
+    expect(() => check(instantiate(specs.vfio, { N: 3 }), { workers: 2, module: modules.vfio.replace('vfio.spec', 'missing.spec'), parallel: parallel() })).toThrow(/could not load the spec/);
   });
 });
 
@@ -140,12 +133,12 @@ describe('workers: how they load the spec', () => {
   it('gives the same result through the TypeScript loader as bundled', () => {
     const one = observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 1));
     expect(observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 2))).toEqual(one);
-    expect(tuning.loaders).toEqual(['bundle', 'bundle']);
+    expect(last!.loaders).toEqual(['bundle', 'bundle']);
     const saved = process.env.MIGCHECK_WORKER_LOADER;
     process.env.MIGCHECK_WORKER_LOADER = 'tsx';
     try {
       expect(observable(run('vfio', { N: 3, V: 1, BUG: 1 }, 2))).toEqual(one);
-      expect(tuning.loaders).toEqual(['tsx', 'tsx']);
+      expect(last!.loaders).toEqual(['tsx', 'tsx']);
     } finally {
       if (saved === undefined) delete process.env.MIGCHECK_WORKER_LOADER;
       else process.env.MIGCHECK_WORKER_LOADER = saved;
@@ -156,7 +149,7 @@ describe('workers: how they load the spec', () => {
     const one = observable(run('brokenTable', {}, 1));
     expect(one.status).toBe('violation');
     expect(observable(run('brokenTable', {}, 2))).toEqual(one);
-    expect(tuning.loaders).toEqual(['bundle', 'bundle']);
+    expect(last!.loaders).toEqual(['bundle', 'bundle']);
   });
 
   /**
@@ -178,19 +171,19 @@ describe('workers: how they load the spec', () => {
 
   it('reuses a cached bundle until a file that went into it changes', async () => {
     await withGridCopy('grid.spec.ts', '', (file, source, spec) => {
-      const runFile = () => check(instantiate(spec, {}), { workers: 2, module: file });
+      const runFile = () => check(instantiate(spec, {}), { workers: 2, module: file, parallel: parallel() });
       const one = observable(check(instantiate(spec, {}), {}));
       expect(observable(runFile())).toEqual(one);
-      expect([tuning.bundle, tuning.loaders]).toEqual(['made', ['bundle', 'bundle']]);
+      expect([last!.bundle, last!.loaders]).toEqual(['made', ['bundle', 'bundle']]);
       expect(observable(runFile())).toEqual(one);
-      expect([tuning.bundle, tuning.loaders]).toEqual(['cached', ['bundle', 'bundle']]);
+      expect([last!.bundle, last!.loaders]).toEqual(['cached', ['bundle', 'bundle']]);
       // An edit (a wider clock: three words a state) reaches the workers, which then build
       // another model than the coordinator's (the old module, still in memory) and say so.
       const wider = source.replace('tick: t.int(0, 7),', 'tick: t.int(0, 7000),');
       expect(wider).not.toBe(source);
       writeFileSync(file, wider);
       expect(() => runFile()).toThrow(/builds a different model/);
-      expect(tuning.bundle).toBe('made');
+      expect(last!.bundle).toBe('made');
     });
   });
 
@@ -199,8 +192,8 @@ describe('workers: how they load the spec', () => {
     // (.mts: an ES module outside any package.)
     await withGridCopy('grid.spec.mts', '\nexport const later = (name: string) => import(name);\n', (file, _source, spec) => {
       const one = observable(check(instantiate(spec, {}), {}));
-      expect(observable(check(instantiate(spec, {}), { workers: 2, module: file }))).toEqual(one);
-      expect(tuning.loaders).toEqual(['tsx', 'tsx']);
+      expect(observable(check(instantiate(spec, {}), { workers: 2, module: file, parallel: parallel() }))).toEqual(one);
+      expect(last!.loaders).toEqual(['tsx', 'tsx']);
     });
   });
 

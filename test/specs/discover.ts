@@ -65,6 +65,8 @@ export function outcome(r: CheckResult): string {
       return `error in ${r.error.phase}${r.error.action ? ` of ${r.error.action}` : ''}${r.error.name ? ` (${r.error.name})` : ''}: ${r.error.message}`;
     case 'incomplete':
       return `incomplete (${r.reason})`;
+    case 'no-violation-found':
+      return 'no violation found (simulation)';
   }
 }
 
