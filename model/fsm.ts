@@ -149,6 +149,62 @@ export type WalkOutcome =
    */
   | { readonly outcome: 'does-not-terminate'; readonly path: readonly MigState[]; readonly arcs: readonly Arc[]; readonly cycle: readonly MigState[] };
 
+/**
+ * The most next-step look-ups one call of a step function may make: every cell of the table
+ * once, and one more. A loop that looks up more is looping (with the target fixed, the
+ * kernel's loop visits each state at most once before it repeats itself).
+ */
+export const STEP_LOOKUP_BOUND = STATES.length * STATES.length + 1;
+
+/** Thrown from inside a step function that went past its bound; caught by boundedStep. */
+class LookupBoundReached extends Error {
+  constructor(readonly visited: readonly MigState[]) {
+    super(`the step function looked up more than ${STEP_LOOKUP_BOUND} next steps`);
+  }
+}
+
+/**
+ * The loop at the end of a sequence of states: from the previous occurrence of the last
+ * state to the last state, e.g. [ERROR, ERROR] or [RUNNING_P2P, STOP, RUNNING_P2P].
+ */
+function trailingCycle(seq: readonly MigState[]): MigState[] {
+  const last = seq[seq.length - 1];
+  const i = seq.lastIndexOf(last, seq.length - 2);
+  return i >= 0 ? seq.slice(i) : [...seq];
+}
+
+/**
+ * Calls a step function with a table whose next-step look-ups are counted: a step function
+ * that loops over the table for ever (a literal transcription of the kernel's C loop before
+ * its 2026 fix) is stopped at STEP_LOOKUP_BOUND look-ups and reported as a loop that does not
+ * terminate, with the states it kept looking up. migcheck never hangs on a user's step.
+ */
+export function boundedStep(step: StepFunction, table: FsmTable, features: FeatureSet, cur: MigState, target: MigState): StepResult {
+  const visited: MigState[] = [];
+  const rows = new Proxy(table.nextStep, {
+    get(all, from) {
+      const row = all[from as MigState];
+      if (typeof from !== 'string' || row === undefined) return row;
+      return new Proxy(row, {
+        get(cols, to) {
+          const v = cols[to as MigState];
+          if (typeof to === 'string' && v !== undefined) {
+            visited.push(v);
+            if (visited.length > STEP_LOOKUP_BOUND) throw new LookupBoundReached(visited);
+          }
+          return v;
+        },
+      });
+    },
+  });
+  try {
+    return step({ ...table, nextStep: rows }, features, cur, target);
+  } catch (e) {
+    if (e instanceof LookupBoundReached) return { kind: 'does-not-terminate', cycle: trailingCycle(e.visited) };
+    throw e;
+  }
+}
+
 /** A walk function: by default `walk`; a spec author may supply another. */
 export type WalkFunction = (table: FsmTable, features: FeatureSet, cur: MigState, target: MigState, step?: StepFunction) => WalkOutcome;
 
@@ -164,7 +220,7 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   if (cur === target) return { outcome: 'ok', noop: true, path, arcs };
   let at = cur;
   while (at !== target) {
-    const r = step(table, features, at, target);
+    const r = boundedStep(step, table, features, at, target);
     switch (r.kind) {
       case 'einval':
         return { outcome: 'EINVAL', reason: r.reason, warnOn: r.warnOn, path, arcs };
