@@ -147,7 +147,11 @@ export type WalkOutcome =
    * The walk never reaches its target. `path` runs up to the first repeated state and
    * `cycle` is the loop of states that repeats forever (first state repeated at the end).
    */
-  | { readonly outcome: 'does-not-terminate'; readonly path: readonly MigState[]; readonly arcs: readonly Arc[]; readonly cycle: readonly MigState[] };
+  | {
+    readonly outcome: 'does-not-terminate'; readonly path: readonly MigState[]; readonly arcs: readonly Arc[]; readonly cycle: readonly MigState[];
+    /** The step function itself never returned (its skip loop cycles at the last state of `path`), rather than the walk revisiting a state. */
+    readonly inStep?: true;
+  };
 
 /**
  * The most next-step look-ups one call of a step function may make: every cell of the table
@@ -225,7 +229,7 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
       case 'einval':
         return { outcome: 'EINVAL', reason: r.reason, warnOn: r.warnOn, path, arcs };
       case 'does-not-terminate':
-        return { outcome: 'does-not-terminate', path, arcs, cycle: r.cycle };
+        return { outcome: 'does-not-terminate', path, arcs, cycle: r.cycle, inStep: true };
       case 'step': {
         arcs.push(arc(at, r.next));
         const seen = path.indexOf(r.next);
