@@ -23,6 +23,7 @@ import {
   shortestDistance, mandatoryArcs,
   type Arc, type ArcResult, type FsmTable, type SessionKind, type StepFunction, type WalkFunction, type WalkOutcome,
 } from './fsm.js';
+import { hangText } from './fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelFeatureSets, kernelProfile } from './kernels/index.js';
 
 /** fds 0..2 are the process's standard streams; the kernel hands out the lowest free number. */
@@ -219,14 +220,6 @@ export function setParams(cfg: Pick<ControlConfig, 'arcFailures' | 'failToError'
 
 const fdName = (slot: number): number => FIRST_FD + slot;
 
-/** Why a walk never ends, for a label: the next-step loop spins at a state, or the walk revisits one (KERN-1). */
-export function hangText(plan: WalkOutcome): string {
-  if (plan.outcome !== 'does-not-terminate') return `the walk ${plan.path.join('->')} does not terminate`;
-  const at = plan.path[plan.path.length - 1];
-  return plan.inStep
-    ? `the walk does not terminate: at ${at} the next-step loop looks up ${plan.cycle.join('->')}->… for ever`
-    : `the walk does not terminate: ${plan.path.join('->')} repeats ${plan.cycle.join('->')} for ever`;
-}
 
 /** `SET_STATE(STOP_COPY) = 0, data_fd=3`, `SET_STATE(PRE_COPY) = -1 EINVAL`, … */
 export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState): string {

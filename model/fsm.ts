@@ -243,6 +243,15 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   return { outcome: 'ok', noop: false, path, arcs };
 };
 
+/** Why a walk never ends, for a label: the next-step loop spins at a state, or the walk revisits one (KERN-1). */
+export function hangText(plan: WalkOutcome): string {
+  if (plan.outcome !== 'does-not-terminate') return `the walk ${plan.path.join('->')} does not terminate`;
+  const at = plan.path[plan.path.length - 1];
+  return plan.inStep
+    ? `the walk does not terminate: at ${at} the next-step loop looks up ${plan.cycle.join('->')}->… for ever`
+    : `the walk does not terminate: ${plan.path.join('->')} repeats ${plan.cycle.join('->')} for ever`;
+}
+
 /** Index of the arc in a path that opens a session, for every such arc. */
 export function sessionOpenings(arcs: readonly Arc[], savingGroup: readonly MigState[] = SAVING_GROUP): { index: number; arc: Arc; kind: SessionKind }[] {
   const out: { index: number; arc: Arc; kind: SessionKind }[] = [];
