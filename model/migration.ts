@@ -52,7 +52,6 @@ export interface MigrationOptions {
 export const MIGRATION_CONSTANTS = {
   DRIVER: { default: 'reference', doc: 'driver profile of both devices (model/drivers/)' },
   USER: { default: 'adversarial', doc: 'user (VMM) model (model/users/)' },
-  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
   FEATURES: { default: 'all', doc: 'migration flags asked of the devices, e.g. P2P,PRE_COPY (STOP_COPY implied); the driver\'s own flags limit them' },
   UNITS: { default: 2, min: 1, max: 4, doc: 'units of device state' },
   MAX_VERSION: { default: 1, min: 1, max: 3, doc: 'how often each unit may change in all (bounds the device\'s running)' },
@@ -60,6 +59,7 @@ export const MIGRATION_CONSTANTS = {
   DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
   REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
 } as const;
 
 export type MigrationConstants = {
@@ -313,7 +313,6 @@ export function migrationSpec(o: MigrationSpecOptions) {
   const constants = {
     DRIVER: { ...C.DRIVER, default: driverName },
     USER: { ...C.USER, default: userName },
-    KERNEL: { ...C.KERNEL, default: kernelName },
     FEATURES: { ...C.FEATURES, default: o.features ?? C.FEATURES.default },
     UNITS: { ...C.UNITS, default: o.units ?? C.UNITS.default },
     MAX_VERSION: { ...C.MAX_VERSION, default: o.maxVersion ?? C.MAX_VERSION.default },
@@ -321,6 +320,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
     DETECT_INCOMPLETE: { ...C.DETECT_INCOMPLETE, default: o.detectIncomplete ?? C.DETECT_INCOMPLETE.default },
     REINIT: { ...C.REINIT, default: o.reinit ?? C.REINIT.default },
     HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
+    KERNEL: { ...C.KERNEL, default: kernelName },
   };
   return defineSpec({
     name: o.name,
