@@ -649,9 +649,12 @@ export function checkTable(table: FsmTable, features: FeatureSet, opts: CheckTab
       const add = (rule: Rule, message: string) => found.push({ rule, features, pair, message });
       const w = walkFn(table, features, cur, to, step);
       const k = walk(ref, features, cur, to, nextStep);
-      if (w.outcome === 'does-not-terminate') add('TERMINATION', `the walk never ends: ${fmtPath(w.path)} … repeats ${fmtPath(w.cycle)}`);
+      if (w.outcome === 'does-not-terminate')
+        add('TERMINATION', w.inStep
+          ? `the walk never ends: at ${w.path[w.path.length - 1]} the next-step loop looks up ${fmtPath(w.cycle)} > … for ever`
+          : `the walk never ends: ${fmtPath(w.path)} … repeats ${fmtPath(w.cycle)}`);
       if (w.outcome !== k.outcome || fmtPath(w.path) !== fmtPath(k.path))
-        add('KERNEL', `${w.outcome} via ${fmtPath(w.path)}; the kernel gives ${k.outcome} via ${fmtPath(k.path)}`);
+        add('KERNEL', `${w.outcome} via ${fmtPath(w.path)}; the current kernel gives ${k.outcome} via ${fmtPath(k.path)}`);
       const extra = w.arcs.filter((a) => !mandatory.has(a));
       if (extra.length) add('FSM-12', `takes ${extra.join(', ')}, not ${extra.length === 1 ? 'a mandatory arc' : 'mandatory arcs'} of ${features}`);
       if (w.outcome === 'ok' && !w.noop) {
