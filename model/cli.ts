@@ -12,10 +12,10 @@ import { ConfigError, UsageError, EXIT, type CliContext } from '../checker/index
 import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from './states.js';
 import {
   RULES, checkTable, describeFeatureSet, isSupported, mandatoryArcs, arcEnds, opensSession, endsSession, tableFor,
-  type Arc, type Finding, type FsmTable, type PairOutcome,
+  type Arc, type Finding, type FsmTable, type PairOutcome, type StepFunction,
   nextStep,
 } from './fsm.js';
-import { KERNEL_NAMES, kernelFeatureSets, kernelProfile, type KernelProfile } from './kernels/index.js';
+import { KERNEL_NAMES, kernelFeatureSets, loadKernel, loadStep, type KernelProfile } from './kernels/index.js';
 
 export const FSM_FORMATS = ['text', 'json', 'dot'] as const;
 export type FsmFormat = (typeof FSM_FORMATS)[number];
@@ -25,6 +25,8 @@ export interface FsmOptions {
   table?: string;
   /** A kernel profile (`v6.2`, or a JSON file): its table and next-step function (model/kernels/). */
   kernel?: string;
+  /** A .ts/.js module exporting a step function (default or `step`); overrides the kernel's. */
+  step?: string;
   format: string;
   color?: boolean;
 }
@@ -38,8 +40,8 @@ export interface FsmReport {
 }
 
 /** Computes the report: every pair's outcome and every rule finding, for one feature set or all four. */
-export function fsmReport(table: FsmTable, only?: FeatureSet, kernel?: KernelProfile): FsmReport {
-  const step = kernel?.step ?? nextStep;
+export function fsmReport(table: FsmTable, only?: FeatureSet, kernel?: KernelProfile, stepFn?: StepFunction): FsmReport {
+  const step = stepFn ?? kernel?.step ?? nextStep;
   // A kernel that does not know a flag has no device claiming it (v5.18: no PRE_COPY).
   const known = kernel ? kernelFeatureSets(kernel) : [...FEATURE_SETS];
   const sets = (only ? [only] : known).map((features) => ({
@@ -150,7 +152,7 @@ export function fsmDot(r: FsmReport): string {
 }
 
 /** The command's procedure: returns the exit code (0, or 12 when a rule fails). */
-export function fsmCommand(ctx: CliContext, opts: FsmOptions): number {
+export async function fsmCommand(ctx: CliContext, opts: FsmOptions): Promise<number> {
   const { io } = ctx;
   if (!(FSM_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: '${opts.format}' is not one of ${FSM_FORMATS.join(', ')}`);
   let only: FeatureSet | undefined;
@@ -161,11 +163,12 @@ export function fsmCommand(ctx: CliContext, opts: FsmOptions): number {
       throw new ConfigError(`--features ${opts.features}: ${(e as Error).message}`);
     }
   }
-  const kernel = opts.kernel === undefined ? undefined : kernelProfile(opts.kernel, io.cwd);
+  const kernel = opts.kernel === undefined ? undefined : await loadKernel(opts.kernel, io.cwd);
+  const step = opts.step === undefined ? undefined : await loadStep(opts.step, io.cwd);
   if (kernel && only && !kernelFeatureSets(kernel).includes(only))
     throw new ConfigError(`--features ${opts.features}: kernel ${kernel.name} knows only ${kernelFeatureSets(kernel).join(', ')}`);
   const table = opts.table === undefined ? kernel?.table ?? tableFor('kernel') : tableFor(isAbsolute(opts.table) ? opts.table : resolve(io.cwd, opts.table));
-  const report = fsmReport(opts.table === undefined ? table : { ...table, source: opts.table }, only, kernel);
+  const report = fsmReport(opts.table === undefined ? table : { ...table, source: opts.table }, only, kernel, step);
   const findings = report.sets.flatMap((s) => s.findings);
   switch (opts.format as FsmFormat) {
     case 'json':
@@ -196,11 +199,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--features <flags>', 'one feature set only, e.g. P2P,PRE_COPY or STOP_COPY|P2P (STOP_COPY is implied)')
     .option('--table <file.json>', 'a next-step table in the kernel\'s form (nextStep + stateFlags); default: the kernel\'s')
     .option('--kernel <name|file.json>', `a kernel profile: its table and next-step function (known: ${KERNEL_NAMES.join(', ')}; default: the newest's table and loop)`)
+    .option('--step <file.ts>', 'a module exporting a step function (table, features, cur, target) => StepResult; every walk with it is bounded')
     .option('--format <format>', `output format: ${FSM_FORMATS.join(', ')}`, 'text')
     .option('--no-color', 'no colour in text output')
     .addHelpText('after', '\nExit codes: 0 every rule holds, 12 a rule fails (the offending pairs are listed), 150 unreadable or malformed table, 2 usage.')
-    .action((opts: FsmOptions) => {
-      ctx.setExit(fsmCommand(ctx, opts));
+    .action(async (opts: FsmOptions) => {
+      ctx.setExit(await fsmCommand(ctx, opts));
     });
 }
 

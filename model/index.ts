@@ -56,3 +56,5 @@ export {
 } from './kernels/index.js';
 export type { KernelProfile } from './kernels/index.js';
 export { boundedStep, STEP_LOOKUP_BOUND, hangText } from './fsm.js';
+export { loadKernel, loadStep } from './kernels/index.js';
+export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS } from './load.js';

@@ -10,7 +10,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
-import { KERNEL_TABLE, loadTable, tableFromJson } from '../fsm.js';
+import { KERNEL_TABLE, loadTable, tableFromJson, type StepFunction } from '../fsm.js';
+import { loadProfileValue } from '../load.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
 import { kernelProblem, type KernelProfile } from './profile.js';
 import { STEP_LOOPS } from './steps.js';
@@ -127,4 +128,23 @@ export function kernelProfile(k: string | KernelProfile, cwd = process.cwd()): K
 export function kernelFeatureSets(k: KernelProfile): FeatureSet[] {
   const known = k.flags.reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
   return FEATURE_SETS.filter((f) => (featureBits(f) & ~known) === 0);
+}
+
+/**
+ * A kernel by built-in name, JSON file, or .ts/.js module exporting a KernelProfile (as
+ * default or as `kernel`), for the commands that can load modules (`fsm`).
+ */
+export async function loadKernel(arg: string, cwd = process.cwd()): Promise<KernelProfile> {
+  if (builtin(arg) || !isKernelFile(arg) || extname(arg) === '.json') return kernelProfile(arg, cwd);
+  const k = await loadProfileValue(arg, 'kernel', cwd);
+  const bad = kernelProblem(k);
+  if (bad) throw new ConfigError(`${arg}: ${bad}`);
+  return k as KernelProfile;
+}
+
+/** A step function from a .ts/.js module (default export, or `step`), for `fsm --step`. */
+export async function loadStep(arg: string, cwd = process.cwd()): Promise<StepFunction> {
+  const f = await loadProfileValue(arg, 'step', cwd);
+  if (typeof f !== 'function') throw new ConfigError(`${arg}: the step export must be a function (table, features, cur, target) => StepResult, not ${f === null ? 'null' : typeof f}`);
+  return f as StepFunction;
 }

@@ -198,3 +198,17 @@ describe('--kernel NAME|FILE', () => {
     expect(bad.err).toContain('kernel v5.18 knows only STOP_COPY, STOP_COPY|P2P');
   });
 });
+
+describe('fsm --step FILE: a user\'s step function, from a module', () => {
+  it('a literal transcription of the pre-fix C loop is reported, not hung (exit 12)', async () => {
+    const r = await cli(['fsm', '--step', 'test/model/fixtures/kernels/literal-loop.mts', '--features', 'PRE_COPY']);
+    expect(r.code).toBe(12);
+    expect(r.out).toContain('STOP_COPY|PRE_COPY  STOP_COPY->PRE_COPY: the walk never ends: at STOP_COPY the next-step loop looks up ERROR > ERROR > … for ever');
+  });
+
+  it('a module without a step export is a one-line error naming the file (exit 150)', async () => {
+    const r = await cli(['fsm', '--step', 'test/model/fixtures/kernels/no-step.mts']);
+    expect(r.code).toBe(150);
+    expect(r.err.trim()).toBe("migcheck: test/model/fixtures/kernels/no-step.mts: the module exports no step (export it as default, or as 'step'; it exports nope)");
+  });
+});

@@ -1,0 +1,53 @@
+// Loading a profile a user wrote, from a file anywhere on disk: a .json object, or a .ts /
+// .mts / .js / .mjs ES module that exports it (as `default` or under the kind's own name).
+// One loader for every kind the commands accept from a file: wordings, kernels, drivers and
+// step functions. Every fault is a one-line ConfigError naming the file (exit 150).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../checker/index.js';
+
+export const PROFILE_FILE_EXTENSIONS = ['.json', '.ts', '.mts', '.js', '.mjs'] as const;
+
+/** Whether a command-line value names a file rather than a built-in profile. */
+export const isProfileFile = (arg: string): boolean =>
+  (PROFILE_FILE_EXTENSIONS as readonly string[]).includes(extname(arg)) || arg.includes('/') || arg.includes('\\');
+
+/** The absolute path of a profile file, or a ConfigError when there is no such file. */
+export function profilePath(arg: string, kind: string, cwd: string): string {
+  const path = isAbsolute(arg) ? arg : resolve(cwd, arg);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`${kind} file not found: ${arg}`);
+  return path;
+}
+
+/**
+ * What a profile file holds: the parsed JSON, or the module's `default` export (else its
+ * export named `kind`, e.g. `driver`). `kind` names the profile in messages.
+ */
+export async function loadProfileValue(arg: string, kind: string, cwd = process.cwd()): Promise<unknown> {
+  const path = profilePath(arg, kind, cwd);
+  const ext = extname(path);
+  if (ext === '.json') {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${arg}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (!(PROFILE_FILE_EXTENSIONS as readonly string[]).includes(ext))
+    throw new ConfigError(`${arg}: a ${kind} file is ${PROFILE_FILE_EXTENSIONS.join(', ')}, not '${ext || 'no extension'}'`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    const msg = (e as Error)?.message ?? String(e);
+    const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
+    const hint = cjs ? ` (${kind} modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)` : '';
+    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${msg.split('\n')[0]}${hint}`);
+  }
+  const value = mod.default ?? mod[kind];
+  if (value === undefined)
+    throw new ConfigError(`${arg}: the module exports no ${kind} (export it as default, or as '${kind}'; it exports ${Object.keys(mod).join(', ') || 'nothing'})`);
+  return value;
+}
