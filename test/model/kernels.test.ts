@@ -212,3 +212,30 @@ describe('fsm --step FILE: a user\'s step function, from a module', () => {
     expect(r.err.trim()).toBe("migcheck: test/model/fixtures/kernels/no-step.mts: the module exports no step (export it as default, or as 'step'; it exports nope)");
   });
 });
+
+describe('matrix --kernel, --kernels and --drivers FILE', () => {
+  it('a driver profile from a module is a row under its own name', async () => {
+    const r = await cli(['matrix', '--drivers', 'test/model/fixtures/drivers/eof-at-temporary-end.mts,reference', '--users', 'adversarial', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = (JSON.parse(r.out) as { rows: { driver: string; cells: { key: string; verdict: string }[] }[] }).rows;
+    expect(rows.map((x) => x.driver)).toEqual(['mine', 'reference']);
+    expect(rows[0].cells.find((c) => c.key === 'PRECOPY-11')?.verdict).toBe('violated');
+    expect(rows[1].cells.find((c) => c.key === 'PRECOPY-11')?.verdict).toBe('holds');
+  });
+
+  it('--kernels runs one matrix per kernel; the opt-in is ENOTTY on v6.2', async () => {
+    const r = await cli(['matrix', '--kernels', 'v6.2,v7.1', '--drivers', 'reference', '--users', 'qemu-like']);
+    expect(r.code).toBe(0);
+    expect(r.out.indexOf('kernel v6.2\n')).toBe(0);
+    expect(r.out).toContain('\nkernel v7.1\n');
+    expect(r.out).toContain('MIG_PRECOPY_INFOv2) = -1 ENOTTY (kernel v6.2: REINIT not trusted)');
+    expect(r.out).toContain('--kernel v7.1');
+  });
+
+  it('an unknown kernel or a missing driver file exits 150', async () => {
+    expect((await cli(['matrix', '--kernel', 'v6.3'])).code).toBe(150);
+    const r = await cli(['matrix', '--drivers', './nope.ts']);
+    expect(r.code).toBe(150);
+    expect(r.err).toContain('driver file not found: ./nope.ts');
+  });
+});
