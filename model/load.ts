@@ -4,20 +4,9 @@
 // step functions. Every fault is a one-line ConfigError naming the file (exit 150).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
 import { ConfigError } from '../checker/index.js';
-
-/**
- * The package's two entry points, for profile modules loaded synchronously. They are
- * imported lazily (this module is itself imported while the model loads); both are
- * evaluated long before any spec's setup resolves a profile file.
- */
-const self: { migcheck?: unknown; 'migcheck/model'?: unknown } = {};
-void import('../checker/index.js').then((m) => { self.migcheck = m; });
-void import('./index.js').then((m) => { self['migcheck/model'] = m; });
 
 export const PROFILE_FILE_EXTENSIONS = ['.json', '.ts', '.mts', '.js', '.mjs'] as const;
 
@@ -60,58 +49,5 @@ export async function loadProfileValue(arg: string, kind: string, cwd = process.
   const value = mod.default ?? mod[kind];
   if (value === undefined)
     throw new ConfigError(`${arg}: the module exports no ${kind} (export it as default, or as '${kind}'; it exports ${Object.keys(mod).join(', ') || 'nothing'})`);
-  return value;
-}
-
-/**
- * What a profile file holds, loaded synchronously, for the places that resolve a profile
- * while a spec is being set up (`check --driver ./mine.ts`, `--kernel ./k.ts`), where
- * nothing can be awaited. A .json file is parsed; a module is compiled with esbuild into one
- * CommonJS function and run: its own relative imports are bundled in, `migcheck` and
- * `migcheck/model` are answered with this package's already loaded modules (a profile
- * spreads the very `reference` the registry holds), other packages come from node_modules.
- */
-export function loadProfileValueSync(arg: string, kind: string, cwd = process.cwd()): unknown {
-  const path = profilePath(arg, kind, cwd);
-  const ext = extname(path);
-  if (ext === '.json') {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`${arg}: not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!(PROFILE_FILE_EXTENSIONS as readonly string[]).includes(ext))
-    throw new ConfigError(`${arg}: a ${kind} file is ${PROFILE_FILE_EXTENSIONS.join(', ')}, not '${ext || 'no extension'}'`);
-  let code: string;
-  try {
-    const out = buildSync({
-      entryPoints: [path], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20',
-      packages: 'external', logLevel: 'silent',
-    });
-    code = out.outputFiles[0].text;
-  } catch (e) {
-    const first = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
-    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
-    throw new ConfigError(`${arg}: cannot compile the ${kind} module: ${first?.text ?? (e as Error).message}${where}`);
-  }
-  const nodeRequire = createRequire(path);
-  const req = (id: string): unknown => {
-    if (id === 'migcheck' || id === 'migcheck/model') {
-      const m = self[id];
-      if (!m) throw new Error(`'${id}' is not loaded yet`);
-      return m;
-    }
-    return nodeRequire(id);
-  };
-  const mod: { exports: Record<string, unknown> } = { exports: {} };
-  try {
-    new Function('require', 'module', 'exports', '__filename', '__dirname', code)(req, mod, mod.exports, path, dirname(path));
-  } catch (e) {
-    throw new ConfigError(`${arg}: the ${kind} module failed while loading: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`);
-  }
-  const value = mod.exports.default ?? mod.exports[kind];
-  if (value === undefined)
-    throw new ConfigError(`${arg}: the module exports no ${kind} (export it as default, or as '${kind}'; it exports ${Object.keys(mod.exports).join(', ') || 'nothing'})`);
   return value;
 }

@@ -1,7 +1,7 @@
 // The driver profiles by name: the values of the DRIVER constant (`--driver mlx5-like`).
 
 import { ConfigError } from '../../checker/index.js';
-import { isProfileFile, loadProfileValue, loadProfileValueSync } from '../load.js';
+import { isProfileFile, loadProfileValue } from '../load.js';
 import type { DriverProfile } from './profile.js';
 import { profileProblem } from './profile.js';
 import { reference } from './reference.js';
@@ -37,13 +37,6 @@ export function driverProfile(d: string | DriverProfile): DriverProfile {
     return d;
   }
   const hit = DRIVERS.find((x) => x.name === d.trim());
-  if (!hit && isProfileFile(d)) {
-    // A profile module, e.g. `check --driver ./mine.ts`: loaded while the spec is set up.
-    const p = loadProfileValueSync(d.trim(), 'driver');
-    const bad = profileProblem(p);
-    if (bad) throw new ConfigError(`${d}: ${bad}`);
-    return p as DriverProfile;
-  }
   if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}`);
   return hit;
 }

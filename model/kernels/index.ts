@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
 import { KERNEL_TABLE, loadTable, tableFromJson, type StepFunction } from '../fsm.js';
-import { loadProfileValue, loadProfileValueSync } from '../load.js';
+import { loadProfileValue } from '../load.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
 import { kernelProblem, type KernelProfile } from './profile.js';
 import { STEP_LOOPS } from './steps.js';
@@ -66,6 +66,7 @@ const JSON_KEYS = ['name', 'extends', 'doc', 'source', 'table', 'step', 'flags',
 /** A kernel profile from a JSON file (see the header); errors name the file and the key (exit 150). */
 export function loadKernelFile(arg: string, cwd = process.cwd()): KernelProfile {
   const path = isAbsolute(arg) ? arg : resolve(cwd, arg);
+  if (extname(path) !== '.json') throw new ConfigError(`--kernel ${arg}: a kernel file is a .json profile (name, extends, table, step, …)`);
   if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`kernel file not found: ${arg}`);
   let j: Record<string, unknown>;
   try {
@@ -119,14 +120,7 @@ export function kernelProfile(k: string | KernelProfile, cwd = process.cwd()): K
   }
   const hit = builtin(k);
   if (hit) return hit;
-  if (isKernelFile(k) && extname(k) === '.json') return loadKernelFile(k, cwd);
-  if (isKernelFile(k)) {
-    // A module exporting a KernelProfile, e.g. `check --kernel ./mine.ts`.
-    const p = loadProfileValueSync(k, 'kernel', cwd);
-    const bad = kernelProblem(p);
-    if (bad) throw new ConfigError(`${k}: ${bad}`);
-    return p as KernelProfile;
-  }
+  if (isKernelFile(k)) return loadKernelFile(k, cwd);
   return unknownKernel(k);
 }
 

@@ -239,25 +239,3 @@ describe('matrix --kernel, --kernels and --drivers FILE', () => {
     expect(r.err).toContain('driver file not found: ./nope.ts');
   });
 });
-
-describe('check with profile modules (loaded while the spec is set up)', () => {
-  it('check --driver FILE.mts: the profile is the DRIVER', async () => {
-    const r = await cli(['check', '--driver', 'test/model/fixtures/drivers/eof-at-temporary-end.mts', '--units', '1', '--max-version', '1']);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('DRIVER=test/model/fixtures/drivers/eof-at-temporary-end.mts');
-  });
-
-  it('check --kernel FILE.mts: a backport of the fix passes where v6.2 hangs', async () => {
-    const r = await cli(['check', 'specs/vfio/fsm.spec.ts', '--kernel', 'test/model/fixtures/kernels/v6.2-backport.mts']);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('44 distinct states');
-  });
-
-  it('a module that is not a profile is a one-line error naming it (exit 150)', async () => {
-    const r = await cli(['check', '--driver', 'test/model/fixtures/kernels/no-step.mts']);
-    expect(r.code).toBe(150);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toContain("no-step.mts: the module exports no driver (export it as default, or as 'driver'; it exports nope)");
-  });
-});
