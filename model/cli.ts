@@ -15,7 +15,8 @@ import {
   type Arc, type Finding, type FsmTable, type PairOutcome, type StepFunction,
   nextStep,
 } from './fsm.js';
-import { KERNEL_NAMES, kernelFeatureSets, loadKernel, loadStep, type KernelProfile } from './kernels/index.js';
+import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from './kernels/index.js';
+import { loadKernel, loadStep } from './load.js';
 
 export const FSM_FORMATS = ['text', 'json', 'dot'] as const;
 export type FsmFormat = (typeof FSM_FORMATS)[number];

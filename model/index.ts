@@ -56,5 +56,4 @@ export {
 } from './kernels/index.js';
 export type { KernelProfile } from './kernels/index.js';
 export { boundedStep, STEP_LOOKUP_BOUND, hangText } from './fsm.js';
-export { loadKernel, loadStep } from './kernels/index.js';
-export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS } from './load.js';
+export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS, loadKernel, loadStep, loadDriver } from './load.js';

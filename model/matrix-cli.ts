@@ -18,8 +18,9 @@ import {
 } from './matrix-report.js';
 import { CLAUSE_CATALOGUE, clauseText } from './clauses.js';
 import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from './wordings/index.js';
-import { DRIVER_NAMES, loadDriver } from './drivers/index.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, loadKernel } from './kernels/index.js';
+import { DRIVER_NAMES } from './drivers/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES } from './kernels/index.js';
+import { loadDriver, loadKernel } from './load.js';
 import { userNames } from './users/index.js';
 import type { MigrationOptions } from './migration.js';
 

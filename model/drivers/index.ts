@@ -1,7 +1,6 @@
 // The driver profiles by name: the values of the DRIVER constant (`--driver mlx5-like`).
 
 import { ConfigError } from '../../checker/index.js';
-import { isProfileFile, loadProfileValue } from '../load.js';
 import type { DriverProfile } from './profile.js';
 import { profileProblem } from './profile.js';
 import { reference } from './reference.js';
@@ -39,16 +38,4 @@ export function driverProfile(d: string | DriverProfile): DriverProfile {
   const hit = DRIVERS.find((x) => x.name === d.trim());
   if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}`);
   return hit;
-}
-
-/**
- * A driver by built-in name, or a profile from a .ts/.js module (default export, or
- * `driver`) or .json file, for the commands that can load modules (`matrix --drivers`).
- */
-export async function loadDriver(arg: string, cwd = process.cwd()): Promise<DriverProfile> {
-  if (!isProfileFile(arg)) return driverProfile(arg);
-  const d = await loadProfileValue(arg, 'driver', cwd);
-  const bad = profileProblem(d);
-  if (bad) throw new ConfigError(`${arg}: ${bad}`);
-  return d as DriverProfile;
 }

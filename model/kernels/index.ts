@@ -10,8 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
-import { KERNEL_TABLE, loadTable, tableFromJson, type StepFunction } from '../fsm.js';
-import { loadProfileValue } from '../load.js';
+import { KERNEL_TABLE, loadTable, tableFromJson } from '../fsm.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
 import { kernelProblem, type KernelProfile } from './profile.js';
 import { STEP_LOOPS } from './steps.js';
@@ -52,6 +51,9 @@ function nearest(name: string, known: readonly string[]): string | undefined {
 }
 
 const builtin = (name: string) => KERNELS.find((k) => k.name === name.trim());
+
+/** The built-in profile of that name, if any. */
+export const builtinKernel = builtin;
 
 function unknownKernel(name: string): never {
   const hint = nearest(name.trim(), KERNEL_NAMES);
@@ -128,23 +130,4 @@ export function kernelProfile(k: string | KernelProfile, cwd = process.cwd()): K
 export function kernelFeatureSets(k: KernelProfile): FeatureSet[] {
   const known = k.flags.reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
   return FEATURE_SETS.filter((f) => (featureBits(f) & ~known) === 0);
-}
-
-/**
- * A kernel by built-in name, JSON file, or .ts/.js module exporting a KernelProfile (as
- * default or as `kernel`), for the commands that can load modules (`fsm`).
- */
-export async function loadKernel(arg: string, cwd = process.cwd()): Promise<KernelProfile> {
-  if (builtin(arg) || !isKernelFile(arg) || extname(arg) === '.json') return kernelProfile(arg, cwd);
-  const k = await loadProfileValue(arg, 'kernel', cwd);
-  const bad = kernelProblem(k);
-  if (bad) throw new ConfigError(`${arg}: ${bad}`);
-  return k as KernelProfile;
-}
-
-/** A step function from a .ts/.js module (default export, or `step`), for `fsm --step`. */
-export async function loadStep(arg: string, cwd = process.cwd()): Promise<StepFunction> {
-  const f = await loadProfileValue(arg, 'step', cwd);
-  if (typeof f !== 'function') throw new ConfigError(`${arg}: the step export must be a function (table, features, cur, target) => StepResult, not ${f === null ? 'null' : typeof f}`);
-  return f as StepFunction;
 }
