@@ -6,26 +6,16 @@
 // Only the commands import this module (fsm, matrix, the wording loader), never a spec's
 // model: a dynamic import of a computed name cannot go into the search workers' bundle.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../checker/index.js';
+import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 import type { StepFunction } from './fsm.js';
 import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
 import { driverProfile, profileProblem, type DriverProfile } from './drivers/index.js';
 
-export const PROFILE_FILE_EXTENSIONS = ['.json', '.ts', '.mts', '.js', '.mjs'] as const;
-
-/** Whether a command-line value names a file rather than a built-in profile. */
-export const isProfileFile = (arg: string): boolean =>
-  (PROFILE_FILE_EXTENSIONS as readonly string[]).includes(extname(arg)) || arg.includes('/') || arg.includes('\\');
-
-/** The absolute path of a profile file, or a ConfigError when there is no such file. */
-export function profilePath(arg: string, kind: string, cwd: string): string {
-  const path = isAbsolute(arg) ? arg : resolve(cwd, arg);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`${kind} file not found: ${arg}`);
-  return path;
-}
+export { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 
 /**
  * What a profile file holds: the parsed JSON, or the module's `default` export (else its

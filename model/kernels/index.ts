@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
+import { isProfileFile } from '../files.js';
 import { KERNEL_TABLE, loadTable, tableFromJson } from '../fsm.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
 import { kernelProblem, type KernelProfile } from './profile.js';
@@ -61,7 +62,7 @@ function unknownKernel(name: string): never {
 }
 
 /** Whether a --kernel value names a file rather than a built-in profile. */
-export const isKernelFile = (arg: string): boolean => ['.json', '.ts', '.mts', '.js', '.mjs'].includes(extname(arg)) || arg.includes('/') || arg.includes('\\');
+export const isKernelFile = isProfileFile;
 
 const JSON_KEYS = ['name', 'extends', 'doc', 'source', 'table', 'step', 'flags', 'precopyInfoV2', 'precopyInfoFlags'];
 
