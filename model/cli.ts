@@ -12,8 +12,11 @@ import { ConfigError, UsageError, EXIT, type CliContext } from '../checker/index
 import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from './states.js';
 import {
   RULES, checkTable, describeFeatureSet, isSupported, mandatoryArcs, arcEnds, opensSession, endsSession, tableFor,
-  type Arc, type Finding, type FsmTable, type PairOutcome,
+  type Arc, type Finding, type FsmTable, type PairOutcome, type StepFunction,
+  nextStep,
 } from './fsm.js';
+import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from './kernels/index.js';
+import { loadKernel, loadStep } from './load.js';
 
 export const FSM_FORMATS = ['text', 'json', 'dot'] as const;
 export type FsmFormat = (typeof FSM_FORMATS)[number];
@@ -21,6 +24,10 @@ export type FsmFormat = (typeof FSM_FORMATS)[number];
 export interface FsmOptions {
   features?: string;
   table?: string;
+  /** A kernel profile (`v6.2`, or a JSON file): its table and next-step function (model/kernels/). */
+  kernel?: string;
+  /** A .ts/.js module exporting a step function (default or `step`); overrides the kernel's. */
+  step?: string;
   format: string;
   color?: boolean;
 }
@@ -28,17 +35,22 @@ export interface FsmOptions {
 /** Everything the command computed, per feature set. */
 export interface FsmReport {
   readonly table: FsmTable;
+  /** The kernel profile whose next-step function was walked, when one was named. */
+  readonly kernel?: KernelProfile;
   readonly sets: readonly { readonly features: FeatureSet; readonly pairs: Record<Arc, PairOutcome>; readonly findings: readonly Finding[] }[];
 }
 
 /** Computes the report: every pair's outcome and every rule finding, for one feature set or all four. */
-export function fsmReport(table: FsmTable, only?: FeatureSet): FsmReport {
-  const sets = (only ? [only] : [...FEATURE_SETS]).map((features) => ({
+export function fsmReport(table: FsmTable, only?: FeatureSet, kernel?: KernelProfile, stepFn?: StepFunction): FsmReport {
+  const step = stepFn ?? kernel?.step ?? nextStep;
+  // A kernel that does not know a flag has no device claiming it (v5.18: no PRE_COPY).
+  const known = kernel ? kernelFeatureSets(kernel) : [...FEATURE_SETS];
+  const sets = (only ? [only] : known).map((features) => ({
     features,
-    pairs: describeFeatureSet(table, features),
-    findings: checkTable(table, features),
+    pairs: describeFeatureSet(table, features, step),
+    findings: checkTable(table, features, { step }),
   }));
-  return { table, sets };
+  return { table, kernel, sets };
 }
 
 /** kernel-fsm.json's `paths` shape: feature set → `CUR->NEW` → outcome, plus `violates` on offending pairs. */
@@ -61,7 +73,10 @@ function fdText(o: PairOutcome): string {
 
 /** A table of every pair per feature set, then each rule's verdict with the offending pairs. */
 export function fsmText(r: FsmReport, paint: { ok: (s: string) => string; bad: (s: string) => string; dim: (s: string) => string }): string {
-  const lines: string[] = [`next-step table: ${r.table.source}`];
+  const lines: string[] = [
+    ...(r.kernel ? [`kernel: ${r.kernel.name} (${r.kernel.source})`] : []),
+    `next-step table: ${r.table.source}`,
+  ];
   const w = Math.max(...STATES.map((s) => s.length));
   for (const s of r.sets) {
     const supported = supportedStates(s.features).filter((x) => x !== 'ERROR');
@@ -138,7 +153,7 @@ export function fsmDot(r: FsmReport): string {
 }
 
 /** The command's procedure: returns the exit code (0, or 12 when a rule fails). */
-export function fsmCommand(ctx: CliContext, opts: FsmOptions): number {
+export async function fsmCommand(ctx: CliContext, opts: FsmOptions): Promise<number> {
   const { io } = ctx;
   if (!(FSM_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: '${opts.format}' is not one of ${FSM_FORMATS.join(', ')}`);
   let only: FeatureSet | undefined;
@@ -149,8 +164,12 @@ export function fsmCommand(ctx: CliContext, opts: FsmOptions): number {
       throw new ConfigError(`--features ${opts.features}: ${(e as Error).message}`);
     }
   }
-  const table = tableFor(opts.table === undefined ? 'kernel' : isAbsolute(opts.table) ? opts.table : resolve(io.cwd, opts.table));
-  const report = fsmReport(opts.table === undefined ? table : { ...table, source: opts.table }, only);
+  const kernel = opts.kernel === undefined ? undefined : await loadKernel(opts.kernel, io.cwd);
+  const step = opts.step === undefined ? undefined : await loadStep(opts.step, io.cwd);
+  if (kernel && only && !kernelFeatureSets(kernel).includes(only))
+    throw new ConfigError(`--features ${opts.features}: kernel ${kernel.name} knows only ${kernelFeatureSets(kernel).join(', ')}`);
+  const table = opts.table === undefined ? kernel?.table ?? tableFor('kernel') : tableFor(isAbsolute(opts.table) ? opts.table : resolve(io.cwd, opts.table));
+  const report = fsmReport(opts.table === undefined ? table : { ...table, source: opts.table }, only, kernel, step);
   const findings = report.sets.flatMap((s) => s.findings);
   switch (opts.format as FsmFormat) {
     case 'json':
@@ -180,11 +199,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description('show and check a next-step table: every (current, requested) pair per feature set, its outcome, path and data_fd, and the rules it must obey')
     .option('--features <flags>', 'one feature set only, e.g. P2P,PRE_COPY or STOP_COPY|P2P (STOP_COPY is implied)')
     .option('--table <file.json>', 'a next-step table in the kernel\'s form (nextStep + stateFlags); default: the kernel\'s')
+    .option('--kernel <name|file.json>', `a kernel profile: its table and next-step function (known: ${KERNEL_NAMES.join(', ')}; default: the newest's table and loop)`)
+    .option('--step <file.ts>', 'a module exporting a step function (table, features, cur, target) => StepResult; every walk with it is bounded')
     .option('--format <format>', `output format: ${FSM_FORMATS.join(', ')}`, 'text')
     .option('--no-color', 'no colour in text output')
     .addHelpText('after', '\nExit codes: 0 every rule holds, 12 a rule fails (the offending pairs are listed), 150 unreadable or malformed table, 2 usage.')
-    .action((opts: FsmOptions) => {
-      ctx.setExit(fsmCommand(ctx, opts));
+    .action(async (opts: FsmOptions) => {
+      ctx.setExit(await fsmCommand(ctx, opts));
     });
 }
 

@@ -23,6 +23,8 @@ import {
   shortestDistance, mandatoryArcs,
   type Arc, type ArcResult, type FsmTable, type SessionKind, type StepFunction, type WalkFunction, type WalkOutcome,
 } from './fsm.js';
+import { hangText } from './fsm.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelFeatureSets, kernelProfile } from './kernels/index.js';
 
 /** fds 0..2 are the process's standard streams; the kernel hands out the lowest free number. */
 export const FIRST_FD = 3;
@@ -78,6 +80,7 @@ export const CONTROL_CONSTANTS = {
   ARC_FAILURES: { default: false, doc: 'any arc of a SET may fail (SET-3, COMB-5)' },
   FAIL_TO_ERROR: { default: false, doc: 'a failed arc may also move the device to ERROR (ERR-2)' },
   TABLE: { default: 'kernel', doc: 'next-step table: kernel, or a JSON file in the kernel\'s form' },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile: its next-step function and table (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
   MAX_FDS: { default: 2, min: 1, max: 8, doc: 'fds the user can hold at once (bounds the state space)' },
 } as const;
 
@@ -217,6 +220,7 @@ export function setParams(cfg: Pick<ControlConfig, 'arcFailures' | 'failToError'
 
 const fdName = (slot: number): number => FIRST_FD + slot;
 
+
 /** `SET_STATE(STOP_COPY) = 0, data_fd=3`, `SET_STATE(PRE_COPY) = -1 EINVAL`, … */
 export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState): string {
   const l = after.lastSet;
@@ -236,10 +240,8 @@ export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState): s
     }
     case 'EIO':
       return `${call} = -1 EIO (arc ${plan.arcs[l.done]} failed; device in ${after.device})`;
-    case 'HANG': {
-      const cycle = plan.outcome === 'does-not-terminate' ? plan.cycle : path;
-      return `${call} never returns: the walk ${path.join('->')} loops ${cycle.join('->')} forever`;
-    }
+    case 'HANG':
+      return `${call} never returns: ${hangText(plan)}`;
   }
 }
 
@@ -256,6 +258,7 @@ export interface ControlConstants {
   readonly ARC_FAILURES: boolean;
   readonly FAIL_TO_ERROR: boolean;
   readonly TABLE: string;
+  readonly KERNEL: string;
   readonly MAX_FDS: number;
 }
 
@@ -263,9 +266,22 @@ export interface ControlConstants {
 export function controlConfig(c: ControlConstants, opts: ControlOptions = {}): ControlConfig {
   if (c.FAIL_TO_ERROR && !c.ARC_FAILURES) throw new ConfigError('FAIL_TO_ERROR needs ARC_FAILURES (an arc failure is what may move the device to ERROR)');
   const features = parseFeatures(c.FEATURES);
-  const table = c.TABLE.trim() !== '' && c.TABLE.trim() !== 'kernel' ? tableFor(c.TABLE) : (opts.table ?? KERNEL_TABLE);
+  const kernel = kernelProfile(c.KERNEL);
+  if (!kernelFeatureSets(kernel).includes(features))
+    throw new ConfigError(`FEATURES: kernel ${kernel.name} knows no ${features.split('|').filter((f) => f !== 'STOP_COPY' && !(kernel.flags as readonly string[]).includes(f)).join(', ')} flag (it knows ${kernelFeatureSets(kernel).join(', ')})`);
+  const table = c.TABLE.trim() !== '' && c.TABLE.trim() !== 'kernel' ? tableFor(c.TABLE) : (opts.table ?? kernel.table);
+  // Walks are pure (model/fsm.ts): one per (current, target) pair is enough for the whole run.
+  const walkFn = opts.walk ?? walk;
+  const cache = new Map<string, WalkOutcome>();
+  const cachedWalk: WalkFunction = (t, f, cur, target, step) => {
+    if (t !== table || f !== features) return walkFn(t, f, cur, target, step);
+    const k = `${cur}>${target}`;
+    let w = cache.get(k);
+    if (!w) cache.set(k, (w = walkFn(t, f, cur, target, step)));
+    return w;
+  };
   return {
-    features, table, step: opts.step ?? nextStep, walk: opts.walk ?? walk, driver: { ...KERNEL_DRIVER, ...opts.driver },
+    features, table, step: opts.step ?? kernel.step, walk: cachedWalk, driver: { ...KERNEL_DRIVER, ...opts.driver },
     arcFailures: c.ARC_FAILURES, failToError: c.FAIL_TO_ERROR, maxFds: c.MAX_FDS,
   };
 }

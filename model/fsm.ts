@@ -147,7 +147,67 @@ export type WalkOutcome =
    * The walk never reaches its target. `path` runs up to the first repeated state and
    * `cycle` is the loop of states that repeats forever (first state repeated at the end).
    */
-  | { readonly outcome: 'does-not-terminate'; readonly path: readonly MigState[]; readonly arcs: readonly Arc[]; readonly cycle: readonly MigState[] };
+  | {
+    readonly outcome: 'does-not-terminate'; readonly path: readonly MigState[]; readonly arcs: readonly Arc[]; readonly cycle: readonly MigState[];
+    /** The step function itself never returned (its skip loop cycles at the last state of `path`), rather than the walk revisiting a state. */
+    readonly inStep?: true;
+  };
+
+/**
+ * The most next-step look-ups one call of a step function may make: every cell of the table
+ * once, and one more. A loop that looks up more is looping (with the target fixed, the
+ * kernel's loop visits each state at most once before it repeats itself).
+ */
+export const STEP_LOOKUP_BOUND = STATES.length * STATES.length + 1;
+
+/** Thrown from inside a step function that went past its bound; caught by boundedStep. */
+class LookupBoundReached extends Error {
+  constructor(readonly visited: readonly MigState[]) {
+    super(`the step function looked up more than ${STEP_LOOKUP_BOUND} next steps`);
+  }
+}
+
+/**
+ * The loop at the end of a sequence of states: from the previous occurrence of the last
+ * state to the last state, e.g. [ERROR, ERROR] or [RUNNING_P2P, STOP, RUNNING_P2P].
+ */
+function trailingCycle(seq: readonly MigState[]): MigState[] {
+  const last = seq[seq.length - 1];
+  const i = seq.lastIndexOf(last, seq.length - 2);
+  return i >= 0 ? seq.slice(i) : [...seq];
+}
+
+/**
+ * Calls a step function with a table whose next-step look-ups are counted: a step function
+ * that loops over the table for ever (a literal transcription of the kernel's C loop before
+ * its 2026 fix) is stopped at STEP_LOOKUP_BOUND look-ups and reported as a loop that does not
+ * terminate, with the states it kept looking up. migcheck never hangs on a user's step.
+ */
+export function boundedStep(step: StepFunction, table: FsmTable, features: FeatureSet, cur: MigState, target: MigState): StepResult {
+  const visited: MigState[] = [];
+  const rows = new Proxy(table.nextStep, {
+    get(all, from) {
+      const row = all[from as MigState];
+      if (typeof from !== 'string' || row === undefined) return row;
+      return new Proxy(row, {
+        get(cols, to) {
+          const v = cols[to as MigState];
+          if (typeof to === 'string' && v !== undefined) {
+            visited.push(v);
+            if (visited.length > STEP_LOOKUP_BOUND) throw new LookupBoundReached(visited);
+          }
+          return v;
+        },
+      });
+    },
+  });
+  try {
+    return step({ ...table, nextStep: rows }, features, cur, target);
+  } catch (e) {
+    if (e instanceof LookupBoundReached) return { kind: 'does-not-terminate', cycle: trailingCycle(e.visited) };
+    throw e;
+  }
+}
 
 /** A walk function: by default `walk`; a spec author may supply another. */
 export type WalkFunction = (table: FsmTable, features: FeatureSet, cur: MigState, target: MigState, step?: StepFunction) => WalkOutcome;
@@ -164,12 +224,12 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   if (cur === target) return { outcome: 'ok', noop: true, path, arcs };
   let at = cur;
   while (at !== target) {
-    const r = step(table, features, at, target);
+    const r = boundedStep(step, table, features, at, target);
     switch (r.kind) {
       case 'einval':
         return { outcome: 'EINVAL', reason: r.reason, warnOn: r.warnOn, path, arcs };
       case 'does-not-terminate':
-        return { outcome: 'does-not-terminate', path, arcs, cycle: r.cycle };
+        return { outcome: 'does-not-terminate', path, arcs, cycle: r.cycle, inStep: true };
       case 'step': {
         arcs.push(arc(at, r.next));
         const seen = path.indexOf(r.next);
@@ -182,6 +242,15 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   }
   return { outcome: 'ok', noop: false, path, arcs };
 };
+
+/** Why a walk never ends, for a label: the next-step loop spins at a state, or the walk revisits one (KERN-1). */
+export function hangText(plan: WalkOutcome): string {
+  if (plan.outcome !== 'does-not-terminate') return `the walk ${plan.path.join('->')} does not terminate`;
+  const at = plan.path[plan.path.length - 1];
+  return plan.inStep
+    ? `the walk does not terminate: at ${at} the next-step loop looks up ${plan.cycle.join('->')}->… for ever`
+    : `the walk does not terminate: ${plan.path.join('->')} repeats ${plan.cycle.join('->')} for ever`;
+}
 
 /** Index of the arc in a path that opens a session, for every such arc. */
 export function sessionOpenings(arcs: readonly Arc[], savingGroup: readonly MigState[] = SAVING_GROUP): { index: number; arc: Arc; kind: SessionKind }[] {
@@ -580,9 +649,12 @@ export function checkTable(table: FsmTable, features: FeatureSet, opts: CheckTab
       const add = (rule: Rule, message: string) => found.push({ rule, features, pair, message });
       const w = walkFn(table, features, cur, to, step);
       const k = walk(ref, features, cur, to, nextStep);
-      if (w.outcome === 'does-not-terminate') add('TERMINATION', `the walk never ends: ${fmtPath(w.path)} … repeats ${fmtPath(w.cycle)}`);
+      if (w.outcome === 'does-not-terminate')
+        add('TERMINATION', w.inStep
+          ? `the walk never ends: at ${w.path[w.path.length - 1]} the next-step loop looks up ${fmtPath(w.cycle)} > … for ever`
+          : `the walk never ends: ${fmtPath(w.path)} … repeats ${fmtPath(w.cycle)}`);
       if (w.outcome !== k.outcome || fmtPath(w.path) !== fmtPath(k.path))
-        add('KERNEL', `${w.outcome} via ${fmtPath(w.path)}; the kernel gives ${k.outcome} via ${fmtPath(k.path)}`);
+        add('KERNEL', `${w.outcome} via ${fmtPath(w.path)}; the current kernel gives ${k.outcome} via ${fmtPath(k.path)}`);
       const extra = w.arcs.filter((a) => !mandatory.has(a));
       if (extra.length) add('FSM-12', `takes ${extra.join(', ')}, not ${extra.length === 1 ? 'a mandatory arc' : 'mandatory arcs'} of ${features}`);
       if (w.outcome === 'ok' && !w.noop) {

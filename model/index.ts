@@ -50,3 +50,10 @@ export {
 export type { SetReport } from './uapi.js';
 export type { ReadResult, InfoResult } from './source.js';
 export type { DestinationDevice, WriteResult } from './destination.js';
+export {
+  KERNELS, KERNEL_NAMES, DEFAULT_KERNEL, kernelProfile, kernelProblem, kernelFeatureSets, loadKernelFile, isKernelFile,
+  skipLoopWithoutErrorTest, skipLoopWithErrorTest, STEP_LOOPS, v5_18, v6_2, v7_1,
+} from './kernels/index.js';
+export type { KernelProfile } from './kernels/index.js';
+export { boundedStep, STEP_LOOKUP_BOUND, hangText } from './fsm.js';
+export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS, loadKernel, loadStep, loadDriver } from './load.js';

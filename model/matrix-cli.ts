@@ -21,6 +21,8 @@ import {
 import { CLAUSE_CATALOGUE, clauseText } from './clauses.js';
 import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from './wordings/index.js';
 import { DRIVER_NAMES } from './drivers/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES } from './kernels/index.js';
+import { loadDriver, loadKernel } from './load.js';
 import { userNames } from './users/index.js';
 import type { MigrationOptions } from './migration.js';
 
@@ -41,6 +43,8 @@ export interface MatrixCliOptions {
   out?: string;
   color: boolean;
   list?: boolean;
+  kernel?: string;
+  kernels?: string;
 }
 
 const DIFF_FORMATS = ['text', 'json', 'markdown'];
@@ -65,6 +69,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report to a file instead of standard output')
     .option('--no-color', 'no colour in text output')
     .option('--list', 'list the built-in wordings and the clause catalogue, then exit')
+    .option('--kernel <name|file>', `kernel profile around the drivers (${KERNEL_NAMES.join(', ')}, or a .json/.ts file; default ${DEFAULT_KERNEL})`)
+    .option('--kernels <list>', 'run the matrix once per kernel, comma-separated, and show them one after the other')
     .addHelpText('after', '\nExit codes: 0 no MUST-level violation; 10 SHOULD/REC or vacuous findings with --strict; 12 a MUST-level violation;\n14 a search stopped at a bound; 74 the report or a trace file could not be written; 150 bad wording, driver, user or path; 2 usage. See docs/wording-lab.md.')
     .action(async (opts: MatrixCliOptions) => {
       ctx.setExit(await matrixCommand(ctx, opts));
@@ -101,8 +107,12 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     maxVersion: count('--max-version', o.maxVersion),
     features: o.features,
     reinit: o.reinit,
+    ...(o.kernel !== undefined ? { kernel: await loadKernel(o.kernel, io.cwd) } : {}),
   };
+  if (o.kernel !== undefined && o.kernels !== undefined) throw new UsageError('give --kernel or --kernels, not both');
   const drivers = list('--drivers', o.drivers) ?? defaultDrivers();
+  // Files among the drivers are loaded once; built-in names stay names.
+  const driverProfiles = await Promise.all(drivers.map((d) => loadDriver(d, io.cwd)));
   const users = list('--users', o.users) ?? defaultUsers();
   const maxStates = count('--max-states', o.maxStates);
   const maxDepth = count('--max-depth', o.maxDepth);
@@ -113,6 +123,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
 
   const base = [...invocation(io.cwd), 'matrix'];
   const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features), ...(model.reinit ? [] : ['--no-reinit'])];
+  if (o.kernel !== undefined) tail.push('--kernel', o.kernel);
   if (maxStates) tail.push('--max-states', String(maxStates));
   if (maxDepth) tail.push('--max-depth', String(maxDepth));
   const cmd = commandLine;
@@ -123,7 +134,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     progress.show(`${drivers.length * users.length} pairs`);
     try {
       return runMatrix({
-        wording, drivers, users, model, maxStates, maxDepth,
+        wording, drivers: driverProfiles, users, model, maxStates, maxDepth,
         onRow: (r: Row, i: number, n: number) => progress.show(`${i + 1}/${n} ${rowLabel(r)} (${r.runs} searches)`),
       });
     } finally {
@@ -153,6 +164,24 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     }
     finish(o.format === 'json' ? JSON.stringify(diffJson(a, b, diffs, code, reproduce), null, 2) + '\n' : o.format === 'markdown' ? formatDiffMarkdown(a, b, diffs) : formatDiffText(a, b, diffs, reproduce, color));
     return code;
+  }
+
+  if (o.kernels !== undefined) {
+    // One matrix per kernel, in the order given; the exit code is the worst of them.
+    if (o.format !== 'text') throw new UsageError(`--kernels reports in text, not ${o.format}`);
+    const kernels = list('--kernels', o.kernels)!;
+    const parts: string[] = [];
+    let worst: number = MATRIX_EXIT.OK;
+    for (const k of kernels) {
+      const wordingK = await loadWording(o.wording, io.cwd);
+      const mk = runMatrix({ wording: wordingK, drivers: driverProfiles, users, model: { ...model, kernel: await loadKernel(k, io.cwd) }, maxStates, maxDepth });
+      const codeK = matrixExitCode(mk, o.strict);
+      worst = Math.max(worst, codeK);
+      const reproduceK = cmd([...base, '--wording', o.wording, ...tail, '--kernel', k, ...(o.strict ? ['--strict'] : [])]);
+      parts.push(`kernel ${k}\n\n${formatMatrixText(mk, { exitCode: codeK, strict: Boolean(o.strict), reproduce: reproduceK, files: new Map() }, color)}`);
+    }
+    finish(parts.join('\n'));
+    return worst;
   }
 
   const m = await run(o.wording);

@@ -18,6 +18,7 @@ import {
   type CheckResult, type ConstValue, type Instance, type Schema, type Step, type TraceStep,
 } from '../checker/index.js';
 import { compileClause, severity, strength, type Clause, type ClauseContext, type ClauseLevel, type Party } from './clauses.js';
+import { DEFAULT_KERNEL } from './kernels/index.js';
 import { migrationConfig, migrationModel, migrationProperties, type MigrationOptions, type MigrationState } from './migration.js';
 import { DRIVERS, driverProfile, type DriverProfile } from './drivers/index.js';
 import { USERS, userModel, type UapiCall } from './users/index.js';
@@ -151,6 +152,8 @@ export function pairInstance(
     MAX_VERSION: cfg.bounds.maxVersion,
     SWITCHOVER_ACK: cfg.switchoverAck,
     REINIT: cfg.reinit,
+    // Named only when it is not the default, so the default matrix reads as before kernels were profiles.
+    ...(cfg.kernel.name !== DEFAULT_KERNEL ? { KERNEL: cfg.kernel.name } : {}),
   };
   return { inst, constants };
 }

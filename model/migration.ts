@@ -13,7 +13,8 @@
 
 import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../checker/index.js';
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from './states.js';
-import { KERNEL_TABLE, isSupported } from './fsm.js';
+import { isSupported } from './fsm.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from './kernels/index.js';
 import { NONE, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
@@ -32,6 +33,8 @@ export type { MigrationState, MigrationConfig, Link } from './uapi.js';
 export interface MigrationOptions {
   readonly driver?: DriverProfile | string;
   readonly user?: UserModel | string;
+  /** The kernel around the driver (model/kernels/): a profile, a release name or a .json file; default the newest. */
+  readonly kernel?: KernelProfile | string;
   /** Flags asked of the devices (`all`, `P2P,PRE_COPY`, …); the devices report those of them the driver has. */
   readonly features?: string;
   readonly units?: number;
@@ -56,10 +59,11 @@ export const MIGRATION_CONSTANTS = {
   DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
   REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
 } as const;
 
 export type MigrationConstants = {
-  DRIVER: string; USER: string; FEATURES: string; UNITS: number; MAX_VERSION: number;
+  DRIVER: string; USER: string; KERNEL: string; FEATURES: string; UNITS: number; MAX_VERSION: number;
   SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean;
 };
 
@@ -67,14 +71,15 @@ export type MigrationConstants = {
 export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { readonly user: UserModel } {
   const driver = driverProfile(o.driver ?? 'reference');
   const user = userModel(o.user ?? 'adversarial');
+  const kernel = kernelProfile(o.kernel ?? DEFAULT_KERNEL);
   let asked: FeatureSet;
   try {
     asked = parseFeatures(o.features ?? 'all');
   } catch (e) {
     throw new ConfigError(`FEATURES: ${(e as Error).message}`);
   }
-  // The devices report the flags asked for that the driver has (STOP_COPY always, FEAT-2).
-  const claimed = driver.flags.reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
+  // The devices report the flags asked for that the driver has and the kernel knows (STOP_COPY always, FEAT-2, FEAT-4).
+  const claimed = driver.flags.filter((f) => kernel.flags.includes(f)).reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
   const mask = featureBits(asked) & claimed;
   const features = FLAGS.filter((f) => (mask & FLAG_BIT[f]) !== 0).join('|') as FeatureSet;
   const units = o.units ?? 2;
@@ -83,7 +88,7 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
   if (!Number.isInteger(maxVersion) || maxVersion < 1 || maxVersion > 3) throw new ConfigError(`MAX_VERSION: ${maxVersion} is not in 1..3`);
   const di = o.detectIncomplete ?? 'driver';
   if (!['driver', 'yes', 'no'].includes(di)) throw new ConfigError(`DETECT_INCOMPLETE: '${di}' is not one of driver, yes, no`);
-  const table = KERNEL_TABLE;
+  const table = kernel.table;
   const supported = (s: MigState) => isSupported(table, features, s);
   return {
     driver,
@@ -95,17 +100,18 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     switchoverAck: o.switchoverAck ?? false,
     history: o.history ?? false,
     table,
+    kernel,
     // Forward first: among traces of equal length the search then shows the migration's own order.
     srcTargets: (['PRE_COPY', 'PRE_COPY_P2P', 'STOP_COPY', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
     dstTargets: (['RESUMING', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
-    plan: planner(table, features),
+    plan: planner(table, features, kernel.step),
   };
 }
 
 /** The options a spec's constants stand for. */
 export function optionsFromConstants(c: MigrationConstants): MigrationOptions {
   return {
-    driver: c.DRIVER, user: c.USER, features: c.FEATURES, units: c.UNITS, maxVersion: c.MAX_VERSION,
+    driver: c.DRIVER, user: c.USER, kernel: c.KERNEL, features: c.FEATURES, units: c.UNITS, maxVersion: c.MAX_VERSION,
     switchoverAck: c.SWITCHOVER_ACK, detectIncomplete: c.DETECT_INCOMPLETE as MigrationOptions['detectIncomplete'], reinit: c.REINIT,
     history: c.HISTORY,
   };
@@ -125,6 +131,11 @@ const sameUnits = (x: readonly number[], y: readonly number[]) => x.every((v, i)
 export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined): Record<string, Prop> {
   const calls = (step: { action: string }, c: UapiCall) => callOf(step.action) === c;
   return {
+    EverySetReturns: {
+      doc: 'every SET_STATE returns: the kernel\'s next-step loop and the driver\'s walk reach the target or refuse it',
+      clause: 'KERN-1', level: 'IMPL',
+      check: (b, a) => b.hung || !a.hung,
+    },
     NoLostMandatoryData: {
       doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
       clause: 'DATA-9', level: 'MUST',
@@ -237,18 +248,24 @@ export function migrationModel(o: MigrationOptions = {}) {
     dst: destinationSchema(b),
     link: linkSchema(b),
     user: userSchema,
+    hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
   });
   const userActions = cfg.user.actions(cfg);
   const devActions = deviceActions(cfg);
   for (const k of Object.keys(devActions))
     if (k in userActions) throw new ConfigError(`user ${cfg.user.name}: action name ${k} is taken by the device`);
-  const actions: Record<string, UserAction<any>> = { ...userActions, ...devActions };
+  // After a SET that never returns, the user's thread is stuck in the kernel and the
+  // device's state mutex is held: nothing else happens (the state is terminal, not a deadlock).
+  const actions: Record<string, UserAction<any>> = Object.fromEntries(
+    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, { ...a, enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true) }]),
+  );
   const callOf = (name: string) => actions[name]?.call;
   const init: MigrationState = {
     src: initialSource(b),
     dst: initialDestination(b),
     link: initialLink(),
     user: cfg.user.init ? cfg.user.init(cfg) : {},
+    hung: false,
   };
   const userTerminal = cfg.user.terminal;
   const idleDst = initialDestination(b);
@@ -267,7 +284,7 @@ export function migrationModel(o: MigrationOptions = {}) {
       },
     } as never,
     properties: migrationProperties(cfg, callOf) as never,
-    ...(userTerminal ? { terminal: (s: unknown) => userTerminal(s as MigrationState, cfg) } : {}),
+    terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
     // units are blanked when the next resuming session opens. States that differ only there
@@ -291,6 +308,7 @@ export interface MigrationSpecOptions extends MigrationOptions {
 export function migrationSpec(o: MigrationSpecOptions) {
   const driverName = typeof o.driver === 'object' ? o.driver.name : o.driver ?? 'reference';
   const userName = typeof o.user === 'object' ? o.user.name : o.user ?? 'adversarial';
+  const kernelName = typeof o.kernel === 'object' ? o.kernel.name : o.kernel ?? DEFAULT_KERNEL;
   const C = MIGRATION_CONSTANTS;
   const constants = {
     DRIVER: { ...C.DRIVER, default: driverName },
@@ -302,6 +320,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
     DETECT_INCOMPLETE: { ...C.DETECT_INCOMPLETE, default: o.detectIncomplete ?? C.DETECT_INCOMPLETE.default },
     REINIT: { ...C.REINIT, default: o.reinit ?? C.REINIT.default },
     HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
+    KERNEL: { ...C.KERNEL, default: kernelName },
   };
   return defineSpec({
     name: o.name,
@@ -313,6 +332,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
         ...opts,
         driver: typeof o.driver === 'object' && c.DRIVER === o.driver.name ? o.driver : opts.driver,
         user: typeof o.user === 'object' && c.USER === o.user.name ? o.user : opts.user,
+        kernel: typeof o.kernel === 'object' && c.KERNEL === o.kernel.name ? o.kernel : opts.kernel,
       });
     },
     expect: o.expect ?? [],

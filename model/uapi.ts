@@ -15,7 +15,8 @@
 
 import { t } from '../checker/index.js';
 import { inPreCopy, isRunning, type FeatureSet, type MigState } from './states.js';
-import { driveSet, walk, arcEnds, type FsmTable, type SetReturn, type WalkOutcome, type Arc } from './fsm.js';
+import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from './fsm.js';
+import type { KernelProfile } from './kernels/profile.js';
 import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
@@ -66,6 +67,8 @@ export interface MigrationState {
   link: Link;
   /** The user model's variables (see its `state` schema). */
   user: Record<string, number | boolean | string>;
+  /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
+  hung: boolean;
 }
 
 /** A migration model's fixed configuration, as user models and properties see it. */
@@ -83,6 +86,8 @@ export interface MigrationConfig {
   /** Keep the source's history fields (records read per phase, last precopy_info answer, …). */
   readonly history: boolean;
   readonly table: FsmTable;
+  /** The kernel around the driver: its next-step function and table, its features (model/kernels/). */
+  readonly kernel: KernelProfile;
   /** The states the user may ask of each device: the source never resumes, the destination never saves. */
   readonly srcTargets: readonly MigState[];
   readonly dstTargets: readonly MigState[];
@@ -90,14 +95,14 @@ export interface MigrationConfig {
   readonly plan: (cur: MigState, target: MigState) => WalkOutcome;
 }
 
-/** Caches `walk` for one table and feature set. */
-export function planner(table: FsmTable, features: FeatureSet): (cur: MigState, target: MigState) => WalkOutcome {
+/** Caches `walk` for one table, feature set and next-step function (the kernel's). */
+export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => WalkOutcome {
   const cache = new Map<string, WalkOutcome>();
   return (cur, target) => {
     const k = `${cur}>${target}`;
     let w = cache.get(k);
     if (!w) {
-      w = walk(table, features, cur, target);
+      w = walk(table, features, cur, target, step);
       cache.set(k, w);
     }
     return w;
@@ -118,6 +123,8 @@ export interface SetReport {
   readonly failed?: Arc;
   /** The destination's RESUMING->STOP loaded the stream (DATA-4): what it loaded, and the source's units then. */
   readonly loaded?: { readonly dst: readonly number[]; readonly src: readonly number[] };
+  /** The walk the SET followed (for a SET that never returns, the cycle). */
+  readonly plan?: WalkOutcome;
 }
 
 function clearLink(l: Link): void {
@@ -135,6 +142,7 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     features: cfg.features,
     cur: dev.state,
     target,
+    step: cfg.kernel.step,
     onArc: (from, to) => {
       const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
       if (r.opens) {
@@ -148,7 +156,8 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       return r;
     },
   }, () => plan);
-  return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached };
+  if (out.ret === 'HANG') s.hung = true;
+  return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached, plan };
 }
 
 /** SET_STATE(target) on the destination; RESUMING->STOP validates what was written (DATA-5). */
@@ -163,6 +172,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     features: cfg.features,
     cur: dev.state,
     target,
+    step: cfg.kernel.step,
     failAt,
     onArc: (from, to) => {
       const r = destinationArc(dev, from, to);
@@ -175,7 +185,8 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     },
   }, () => plan);
   dev.state = out.reached;
-  return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded };
+  if (out.ret === 'HANG') s.hung = true;
+  return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded, plan };
 }
 
 /** `[v1 v0]`; `-` for a unit that holds nothing. */
@@ -192,7 +203,7 @@ export function showSet(target: MigState, r: SetReport): string {
       const why = from === 'RESUMING' && to === 'STOP' ? 'the stream is incomplete' : 'the arc failed';
       return `${call} = -1 EIO (${from}->${to}: ${why}; device stays in ${r.reached})`;
     }
-    case 'HANG': return `${call} never returns`;
+    case 'HANG': return `${call} never returns${r.plan ? `: ${hangText(r.plan)}` : ''}`;
   }
 }
 
@@ -227,8 +238,13 @@ export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: Migration
 
 export const showSrcPrecopyInfo = (s: Readonly<MigrationState>, a: InfoResult): string => `PRECOPY_INFO(${sourceFd(s.src)}) = ${showInfo(a)}`;
 
-/** VFIO_DEVICE_FEATURE SET MIG_PRECOPY_INFOv2: the opt-in; EINVAL without PRE_COPY (REINIT-4). */
-export function srcOptIn(s: MigrationState, cfg: MigrationConfig): 0 | 'EINVAL' {
+/**
+ * VFIO_DEVICE_FEATURE SET MIG_PRECOPY_INFOv2: the opt-in; EINVAL without PRE_COPY (REINIT-4);
+ * ENOTTY on a kernel before the feature existed (an unknown feature number reaches the
+ * driver's device_feature, which answers ENOTTY; kernel profile `precopyInfoV2`).
+ */
+export function srcOptIn(s: MigrationState, cfg: MigrationConfig): 0 | 'EINVAL' | 'ENOTTY' {
+  if (!cfg.kernel.precopyInfoV2) return 'ENOTTY';
   if (!cfg.features.includes('PRE_COPY')) return 'EINVAL';
   s.src.optIn = true;
   return 0;

@@ -10,6 +10,8 @@
 // - The arc into STOP_COPY starts an asynchronous save: until it completes, read() with
 //   nothing buffered answers EAGAIN (a blocking read waits) and EOF comes only after the
 //   final data (DATA-10, DRV-4).
+// - Destination: images are loaded during write(); RESUMING->STOP checks nothing, so a
+//   stream cut short is accepted (DATA-5, drivers.md).
 // - REINIT (2026): after the opt-in, when the firmware is back in its init phase, every
 //   unread byte counts as new initial data and a new image is buffered (REINIT-5).
 
@@ -62,5 +64,9 @@ export const mlx5Like: DriverProfile = {
   },
   // The firmware's answer: what is still to be sent, or the whole device outside a session.
   dataSize: (dev) => (dev.live ? unreadInitial(dev) + unread(dev, 'dirty') + unread(dev, 'final') + trackedCount(dev) : dev.units.length),
-  detectsIncomplete: true,
+  // The destination loads each image as write() completes it; RESUMING->STOP only disables
+  // the fds (drivers/vfio/pci/mlx5/main.c, mlx5vf_pci_step_device_state_locked(), v6.2 to
+  // v7.1; virtio: drivers/vfio/pci/virtio/migrate.c, virtiovf_pci_step_device_state_locked()),
+  // so a truncated stream is accepted (DATA-5 as real drivers do it).
+  detectsIncomplete: false,
 };

@@ -52,7 +52,7 @@ export const adversarial: UserModel = {
       call: 'src.opt_in',
       enabled: (s) => !s.src.optIn && isSupported(cfg.table, cfg.features, 'PRE_COPY'),
       next: (s) => { srcOptIn(s, cfg); },
-      label: () => 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0',
+      label: () => `src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = ${cfg.kernel.precopyInfoV2 ? '0' : '-1 ENOTTY (kernel ' + cfg.kernel.name + ' has no such feature)'}`,
       doc: 'opt in to REINIT reporting (REINIT-3, REINIT-4)',
     }),
     SrcReset: action({

@@ -159,7 +159,9 @@ export const qemuLike: UserModel = {
           if (withPrecopy(cfg)) srcOptIn(s, cfg);
           set(U(s), 'setup');
         },
-        label: () => (withPrecopy(cfg) ? 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0  (vfio_migration_init)' : 'src: (no PRE_COPY: no opt-in)  (vfio_migration_init)'),
+        label: () => (!withPrecopy(cfg) ? 'src: (no PRE_COPY: no opt-in)  (vfio_migration_init)'
+          : cfg.kernel.precopyInfoV2 ? 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0  (vfio_migration_init)'
+          : `src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = -1 ENOTTY (kernel ${cfg.kernel.name}: REINIT not trusted)  (vfio_migration_init)`),
       }),
       QemuSaveSetup: action({
         call: 'src.set',

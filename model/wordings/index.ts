@@ -1,11 +1,8 @@
 // The wording profiles by name (`migcheck matrix --wording v6.2`), and loading a user's own
 // profile from a .ts, .js or .json file (`--wording ./mine.json`).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../checker/index.js';
-import { prepareUserImport } from '../../checker/cli/load.js';
+import { isProfileFile, loadProfileValue } from '../load.js';
 import { resolveWording, wordingProblem, type Wording, type WordingProfile } from './profile.js';
 import v7Draft from './v7-draft-2022-03.js';
 import v1Nov from './v1-2022-11.js';
@@ -32,12 +29,8 @@ export function wording(name: string): Wording {
   return resolveWording(p, builtin);
 }
 
-const FILE_EXT = ['.json', '.ts', '.mts', '.js', '.mjs'];
-
 /** Whether a --wording value names a file rather than a built-in profile. */
-export function isWordingFile(arg: string): boolean {
-  return FILE_EXT.includes(extname(arg)) || arg.includes('/') || arg.includes('\\');
-}
+export const isWordingFile = isProfileFile;
 
 /**
  * A profile by built-in name or file path. A file's profile may extend a built-in one by
@@ -46,28 +39,7 @@ export function isWordingFile(arg: string): boolean {
  */
 export async function loadWording(arg: string, cwd = process.cwd()): Promise<Wording> {
   if (!isWordingFile(arg)) return wording(arg);
-  const path = isAbsolute(arg) ? arg : resolve(cwd, arg);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`wording file not found: ${arg}`);
-  let profile: unknown;
-  if (extname(path) === '.json') {
-    try {
-      profile = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`${arg}: not valid JSON: ${(e as Error).message}`);
-    }
-  } else {
-    let mod: Record<string, unknown>;
-    await prepareUserImport();
-    try {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-    } catch (e) {
-      const msg = (e as Error)?.message ?? String(e);
-      const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
-      const hint = cjs ? ' (wording modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)' : '';
-      throw new ConfigError(`${arg}: cannot load the wording module: ${msg.split('\n')[0]}${hint}`);
-    }
-    profile = mod.default ?? mod.wording;
-  }
+  const profile = await loadProfileValue(arg, 'wording', cwd);
   const problem = wordingProblem(profile);
   if (problem) throw new ConfigError(`${arg}: ${problem}`);
   return resolveWording(profile as WordingProfile, builtin, arg);

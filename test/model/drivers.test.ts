@@ -23,7 +23,7 @@ const labels = (r: CheckResult) => (r.status === 'violation' ? r.violation.trace
 
 function start(driver: DriverProfile, features = 'all') {
   const cfg = migrationConfig({ driver, features });
-  const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {} };
+  const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
   return { s, cfg };
 }
 

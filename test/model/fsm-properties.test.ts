@@ -29,7 +29,7 @@ describe('every property of the control model can fail', () => {
   it('EverySetReturns (KERN-1): a table whose walk cycles is reported with the cycle, not hung', () => {
     const table = withNextSteps(KERNEL_TABLE, { RUNNING_P2P: { STOP: 'RUNNING' } });
     const trace = expectViolation(checkOne('EverySetReturns', { table }, { FEATURES: 'STOP_COPY|P2P' }), 'EverySetReturns');
-    expect(trace).toEqual(['Init', 'SET_STATE(STOP) never returns: the walk RUNNING->RUNNING_P2P->RUNNING loops RUNNING->RUNNING_P2P->RUNNING forever']);
+    expect(trace).toEqual(['Init', 'SET_STATE(STOP) never returns: the walk does not terminate: RUNNING->RUNNING_P2P->RUNNING repeats RUNNING->RUNNING_P2P->RUNNING for ever']);
   });
 
   it('SuccessfulSetReachesTarget (SET-1): a walk function that stops one arc short', () => {

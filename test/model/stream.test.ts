@@ -19,7 +19,7 @@ const bounds = { units: 2, maxVersion: 2 };
 
 function fresh(driver = reference, features = 'all'): { s: MigrationState; cfg: ReturnType<typeof migrationConfig> } {
   const cfg = migrationConfig({ driver, features, units: 2, maxVersion: 2 });
-  return { s: { src: initialSource(bounds), dst: initialDestination(bounds), link: initialLink(), user: {} }, cfg };
+  return { s: { src: initialSource(bounds), dst: initialDestination(bounds), link: initialLink(), user: {}, hung: false }, cfg };
 }
 
 /** Reads until the source answers something other than data; returns every record's text and the last answer. */
@@ -242,7 +242,7 @@ describe('the destination', () => {
 
   it('accepts any prefix when it does not detect incomplete streams', () => {
     const cfg = migrationConfig({ detectIncomplete: 'no' });
-    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {} };
+    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
     dstSet(s, 'RESUMING', cfg);
     const r = dstSet(s, 'STOP', cfg);
     expect(showSet('STOP', r)).toBe('SET_STATE(STOP) = 0 (RESUMING->STOP loaded [- -]; the source has [v0 v0])');

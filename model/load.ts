@@ -1,0 +1,83 @@
+// Loading a profile a user wrote, from a file anywhere on disk: a .json object, or a .ts /
+// .mts / .js / .mjs ES module that exports it (as `default` or under the kind's own name).
+// One loader for every kind the commands accept from a file: wordings, kernels, drivers and
+// step functions. Every fault is a one-line ConfigError naming the file (exit 150).
+//
+// Only the commands import this module (fsm, matrix, the wording loader), never a spec's
+// model: a dynamic import of a computed name cannot go into the search workers' bundle.
+
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../checker/index.js';
+import { prepareUserImport } from '../checker/cli/load.js';
+import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
+import type { StepFunction } from './fsm.js';
+import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
+import { driverProfile, profileProblem, type DriverProfile } from './drivers/index.js';
+
+export { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
+
+/**
+ * What a profile file holds: the parsed JSON, or the module's `default` export (else its
+ * export named `kind`, e.g. `driver`). `kind` names the profile in messages.
+ */
+export async function loadProfileValue(arg: string, kind: string, cwd = process.cwd()): Promise<unknown> {
+  const path = profilePath(arg, kind, cwd);
+  const ext = extname(path);
+  if (ext === '.json') {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${arg}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (!(PROFILE_FILE_EXTENSIONS as readonly string[]).includes(ext))
+    throw new ConfigError(`${arg}: a ${kind} file is ${PROFILE_FILE_EXTENSIONS.join(', ')}, not '${ext || 'no extension'}'`);
+  let mod: Record<string, unknown>;
+  // The CLI registers its TypeScript loader only when a user's module is about to load.
+  await prepareUserImport();
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    const msg = (e as Error)?.message ?? String(e);
+    const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
+    const hint = cjs ? ` (${kind} modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)` : '';
+    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${msg.split('\n')[0]}${hint}`);
+  }
+  const value = mod.default ?? mod[kind];
+  if (value === undefined)
+    throw new ConfigError(`${arg}: the module exports no ${kind} (export it as default, or as '${kind}'; it exports ${Object.keys(mod).join(', ') || 'nothing'})`);
+  return value;
+}
+
+/**
+ * A kernel by built-in name, JSON file, or .ts/.js module exporting a KernelProfile (as
+ * default or as `kernel`), for the commands that can load modules (`fsm`).
+ */
+export async function loadKernel(arg: string, cwd = process.cwd()): Promise<KernelProfile> {
+  if (builtinKernel(arg) || !isKernelFile(arg) || extname(arg) === '.json') return kernelProfile(arg, cwd);
+  const k = await loadProfileValue(arg, 'kernel', cwd);
+  const bad = kernelProblem(k);
+  if (bad) throw new ConfigError(`${arg}: ${bad}`);
+  return k as KernelProfile;
+}
+
+/** A step function from a .ts/.js module (default export, or `step`), for `fsm --step`. */
+export async function loadStep(arg: string, cwd = process.cwd()): Promise<StepFunction> {
+  const f = await loadProfileValue(arg, 'step', cwd);
+  if (typeof f !== 'function') throw new ConfigError(`${arg}: the step export must be a function (table, features, cur, target) => StepResult, not ${f === null ? 'null' : typeof f}`);
+  return f as StepFunction;
+}
+
+/**
+ * A driver by built-in name, or a profile from a .ts/.js module (default export, or
+ * `driver`) or .json file, for the commands that can load modules (`matrix --drivers`).
+ */
+export async function loadDriver(arg: string, cwd = process.cwd()): Promise<DriverProfile> {
+  if (!isProfileFile(arg)) return driverProfile(arg);
+  const d = await loadProfileValue(arg, 'driver', cwd);
+  const bad = profileProblem(d);
+  if (bad) throw new ConfigError(`${arg}: ${bad}`);
+  return d as DriverProfile;
+}
