@@ -102,7 +102,7 @@ function expectInside(r: Rendered, text: string): void {
 // a run without a trace.
 const cases: { name: string; argv: string[]; code: number }[] = [
   { name: 'TwoPhaseBroken invariant counterexample', argv: ['specs/examples/two-phase-broken.spec.ts'], code: 12 },
-  { name: 'VFIO DATA-9: 15 steps across user, src and dst', argv: ['specs/vfio/broken-misses-p2p-dirty.spec.ts'], code: 12 },
+  { name: 'VFIO DATA-9: 12 steps across user, src and dst', argv: ['specs/vfio/broken-misses-p2p-dirty.spec.ts'], code: 12 },
   { name: 'VFIO FSM: long results in notes over one participant', argv: ['specs/vfio/fsm-broken-table.spec.ts'], code: 12 },
   { name: 'VFIO forgets initial data', argv: ['specs/vfio/broken-forgets-initial.spec.ts'], code: 12 },
   { name: 'VFIO DATA-10 liveness lasso (save hangs)', argv: ['specs/vfio/liveness-async-save.spec.ts', '--driver', 'broken-save-hangs'], code: 13 },
