@@ -24,14 +24,15 @@ export interface SequenceOptions {
   fallback?: string;
   /** A last note, e.g. what was violated. */
   finalNote?: string;
-  /** Title shown above the diagram. */
+  /** Title: the diagram's first note, across all participants. */
   title?: string;
 }
 
 /**
- * Longest line of a note or title. Mermaid sizes a diagram's viewBox from its participants
- * and messages, not from the width of a note spanning them or of the title, so long ones are
- * clipped; broken into lines of this length (`<br/>`) they stay inside the box.
+ * Longest line of a note. Mermaid sizes a diagram's viewBox from its participants and
+ * messages and widens it for a note only as far as the note's longest line, so long lines are
+ * clipped; broken into lines of this length (`<br/>`) they stay inside the box
+ * (test/report/mermaid-render.test.ts renders real reports to check it).
  */
 export const MERMAID_LINE = 48;
 
@@ -96,20 +97,16 @@ export function traceToSequence(trace: readonly TraceStep[], opts: SequenceOptio
   for (const p of prefixed) if (!order.includes(p)) order.push(p);
   if (order.length === 0) order.push(opts.fallback ?? 'spec');
 
-  const lines: string[] = [];
-  // Front matter is YAML; a JSON string is a valid YAML double-quoted scalar.
-  // The title is not wrapped by Mermaid and is not counted in the viewBox: it is cut, and the
-  // whole of it is in the final note.
-  if (opts.title) {
-    const t = opts.title.replace(/[\r\n]+/g, ' ');
-    lines.push('---', `title: ${JSON.stringify(t.length > MERMAID_LINE ? `${t.slice(0, MERMAID_LINE - 1)}…` : t)}`, '---');
-  }
-  lines.push('sequenceDiagram');
+  // No front-matter `title:`: Mermaid (12.3) places it from the diagram's width without
+  // counting it in the viewBox, so on a narrow diagram, or one whose notes reach left of the
+  // first participant, even a short title is cut off. A note is measured like the rest.
+  const lines: string[] = ['sequenceDiagram'];
   for (const p of order) {
     const name = aliases[p] ?? p;
     lines.push(`  participant ${mermaidId(p)} as ${mermaidText(name)}`);
   }
   const span = order.length === 1 ? mermaidId(order[0]) : `${mermaidId(order[0])},${mermaidId(order[order.length - 1])}`;
+  if (opts.title) lines.push(`  Note over ${span}: ${mermaidWrap(mermaidText(opts.title))}`);
   trace.forEach((st, i) => {
     const { prefix, text } = parts[i];
     const n = `${i}. `;
@@ -139,6 +136,6 @@ export function formatMermaid(info: RunInfo, r: CheckResult): string {
   const v = r.status === 'violation' ? r.violation : undefined;
   const loop = v ? loopNote(trace, v.loop) : undefined;
   const note = v ? `VIOLATED: ${headline(r)}${v.doc ? ` -- ${v.doc}` : ''}${loop ? ` (${loop})` : ''}` : headline(r);
-  if (trace.length === 0) return traceToSequence([], { fallback: info.spec, finalNote: note, title: info.spec });
-  return traceToSequence(trace, { fallback: info.spec, finalNote: note, title: `${info.spec}: ${headline(r)}` });
+  // The title names the spec; what was found is the final note.
+  return traceToSequence(trace, { fallback: info.spec, finalNote: note, title: info.spec });
 }
