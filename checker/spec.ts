@@ -50,7 +50,8 @@ export interface Meta {
  * workers see a fixed list of choices); a member outside `type` is an evaluation error.
  */
 export interface ParamsFrom<S, P> {
-  readonly type: Schema;
+  /** The parameter type is inferred from this schema. */
+  readonly type: Schema & { readonly __type?: P };
   readonly from: (s: S) => Iterable<P>;
 }
 

@@ -6,7 +6,7 @@
 //  - symmetry (`symmetry: [Type]`): one fingerprint per orbit (brute-force orbit counts),
 //    TLC's counts on MCVoting, and counterexamples that replay on the unreduced spec.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import {
   check, codec, defineSpec, equal, instantiate, model, SpecError, Successors, t, type CheckResult, type Instance, type Schema,
@@ -85,6 +85,29 @@ describe('params: { type, from }', () => {
       const two = check(instantiate(paramsFrom, c), { workers: 2, module: modules.paramsFrom });
       expect(observable(two)).toEqual(observable(one));
     }
+  });
+
+  it('infers the parameter type from params.type and the state type in from, init.where and init.over', () => {
+    const Msg = t.record({ src: t.enum('a', 'b'), n: t.int(0, 2) });
+    const spec = defineSpec({
+      name: 'Typed',
+      setup: () => model({
+        state: t.record({ msgs: t.set(Msg), k: t.int(0, 3) }),
+        init: { where: (s) => s.k === 0 && s.msgs.length < 2, over: { k: [0, 1] } },
+        actions: {
+          Recv: {
+            params: { type: Msg, from: (s) => s.msgs },
+            enabled: (s, m) => {
+              expectTypeOf(m).toEqualTypeOf<{ src: 'a' | 'b'; n: number }>();
+              return m.n < 2 && s.k < 3;
+            },
+            next: (s, m) => { s.k += m.n; },
+          },
+        },
+      }),
+    });
+    // The empty set and the 6 one-message sets, with k = 0.
+    expect(instantiate(spec).init.length).toBe(7);
   });
 
   it('rejects a malformed params object, naming the action, with a did-you-mean', () => {
