@@ -208,9 +208,9 @@ export class Successors<S> {
       if (mark[i] === 0) {
         mark[i] = 1;
         list[n++] = i;
+        this.fromCount[a] = n; // kept current, so that marks set before a throw are cleared next time
       }
     }
-    this.fromCount[a] = n;
   }
 
   /** Whether choice c's parameter is in its action's `from` set in s (true for other actions). */
