@@ -110,6 +110,27 @@ describe('params: { type, from }', () => {
     expect(instantiate(spec).init.length).toBe(7);
   });
 
+  it('works with temporal properties and fairness on the action or one of its values', () => {
+    const mk = (weak: string[]) => defineSpec({
+      name: 'FromFair',
+      check: { deadlock: false },
+      setup: () => model({
+        state: t.record({ msgs: t.set(t.int(0, 2)), sent: t.int(0, 3) }),
+        init: { msgs: [], sent: 0 },
+        actions: {
+          Send: { enabled: (s) => s.sent < 3, next: (s) => { s.msgs.push(s.sent); s.sent++; } },
+          Recv: { params: { type: t.int(0, 2), from: (s) => s.msgs }, next: (s, m) => { s.msgs = s.msgs.filter((x) => x !== m); } },
+        },
+        temporal: { Drained: { leadsTo: [(s) => s.msgs.includes(1), (s) => !s.msgs.includes(1)] } },
+        fairness: { weak },
+      }),
+    });
+    expect(check(instantiate(mk([])), {}).status).toBe('violation');
+    expect(check(instantiate(mk(['Recv'])), {}).status).toBe('ok');
+    expect(check(instantiate(mk(['Recv(1)'])), {}).status).toBe('ok');
+    expect(check(instantiate(mk(['Recv(2)'])), {}).status).toBe('violation');
+  });
+
   it('rejects a malformed params object, naming the action, with a did-you-mean', () => {
     const mk = (params: unknown) => defineSpec({
       name: 'Bad',
