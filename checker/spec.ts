@@ -7,7 +7,7 @@
 // type is inferred from the schema given as `state`, and each action's parameter type from
 // its `params` list.
 
-import { validate, isSchema, show, type Infer, type Schema } from './schema.js';
+import { validate, isSchema, show, codec, cardinality, MAX_SET_DOMAIN, type Infer, type Schema, type EnumType, type IntType } from './schema.js';
 import { SpecError, ConfigError } from './errors.js';
 import { rejectUnknownKeys, suggest } from './names.js';
 import { admitsStep, fairConditions, propertyFormula, show as showFormula, type Formula, type FairnessSpec, type Property, type Vars } from './ltl.js';
@@ -43,9 +43,25 @@ export interface Meta {
   readonly level?: Level;
 }
 
+/**
+ * Parameters drawn from a set that depends on the state (TLA+ `\E m \in msgs : A(m)`):
+ * `from(s)` lists the members (order and duplicates do not matter); `type` is a finite
+ * schema holding every member. The action is tried once per member, in the type's value
+ * order (the choice index of a member is its code in `type`, so traces, fairness and
+ * workers see a fixed list of choices); a member outside `type` is an evaluation error.
+ */
+export interface ParamsFrom<S, P> {
+  /** The parameter type is inferred from this schema. */
+  readonly type: Schema & { readonly __type?: P };
+  readonly from: (s: S) => Iterable<P>;
+}
+
 export interface ActionDef<S, P> {
-  /** The explicit nondeterminism: the action is tried once with each parameter, in this order. */
-  readonly params?: readonly P[];
+  /**
+   * The explicit nondeterminism: the action is tried once with each parameter, in this
+   * order; or `{ type, from: (s) => members }` for a set computed from the state.
+   */
+  readonly params?: readonly P[] | ParamsFrom<S, P>;
   /** Pure guard. Must not mutate the state. Absent means always enabled. */
   readonly enabled?: (s: S, p: P) => boolean;
   /** An immer-style recipe: mutate the draft (or return a whole new state). Deterministic. */
@@ -108,11 +124,35 @@ export interface View<S, Sch extends Schema> {
   readonly of: (s: S) => Infer<Sch>;
 }
 
+/**
+ * Initial states as a predicate (TLA+ `Init == TypeOK /\ Inv`): every value of the state
+ * schema for which `where` holds, enumerated in the schema's value order (fields in
+ * declaration order, the first one most significant). `over` narrows the values tried for
+ * some fields of a record state (a list of values or a schema); `limit` bounds the number
+ * of candidates tried (default INIT_LIMIT).
+ */
+export interface InitPredicate<S> {
+  readonly where: (s: S) => boolean;
+  readonly over?: { readonly [K in keyof S]?: readonly S[K][] | Schema };
+  readonly limit?: number;
+}
+
+/** Default bound on the candidates an `init: { where }` tries. */
+export const INIT_LIMIT = 2_000_000;
+
+/** Most permutations a `symmetry` declaration may give (8!). */
+export const MAX_PERMUTATIONS = 40_320;
+
 /** The model a spec's `setup` returns. */
 export interface Model<Sch extends Schema, A extends Record<string, unknown>> {
   readonly state: Sch;
-  /** One initial state or a list of them, explored in this order. */
-  readonly init: Infer<Sch> | readonly Infer<Sch>[];
+  /** One initial state, a list of them (explored in this order), or `{ where }`. */
+  readonly init: Infer<Sch> | readonly Infer<Sch>[] | InitPredicate<Infer<Sch>>;
+  /**
+   * Symmetric sets of values (TLC's SYMMETRY Permutations(P)): enum or int types of the
+   * schema, matched by identity; states equal up to a permutation of each are one state.
+   */
+  readonly symmetry?: readonly (EnumType<string> | IntType)[];
   /** Actions, tried in declaration order. */
   readonly actions: { readonly [K in keyof A]: ActionDef<Infer<Sch>, A[K]> };
   readonly invariants?: Readonly<Record<string, Invariant<Infer<Sch>>>>;
@@ -182,8 +222,10 @@ export const SPEC_KEYS = {
   expect: ['constants', 'options', 'status', 'distinct', 'generated', 'depth', 'violation', 'trace', 'note'],
   expectOptions: ['deadlock', 'invariants', 'maxStates', 'maxDepth'],
   expectViolation: ['kind', 'name'],
-  model: ['state', 'init', 'actions', 'invariants', 'properties', 'terminal', 'constraint', 'view', 'temporal', 'fairness'],
+  model: ['state', 'init', 'actions', 'invariants', 'properties', 'terminal', 'constraint', 'view', 'temporal', 'fairness', 'symmetry'],
+  initPredicate: ['where', 'over', 'limit'],
   action: ['params', 'enabled', 'next', 'label', 'doc', 'call'],
+  paramsFrom: ['type', 'from'],
   claim: ['check', 'doc', 'clause', 'level'],
   temporal: ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
   fairness: ['weak', 'strong'],
@@ -225,6 +267,8 @@ export interface ActionInfo<S = unknown> {
   readonly name: string;
   readonly def: ActionDef<S, unknown>;
   readonly hasParams: boolean;
+  /** For `params: { type, from }`: the members function; its choices are the type's values in code order. */
+  readonly from?: { readonly type: Schema; readonly members: (s: S) => Iterable<unknown> };
 }
 
 export interface Choice {
@@ -284,6 +328,8 @@ export interface Instance<S = unknown> {
   readonly fairness?: readonly FairnessCondition[];
   /** The spec's default check settings (absent on instances built by hand). */
   readonly check?: CheckDefaults;
+  /** Symmetric value sets (schema nodes of the state, matched by identity); none when absent or empty. */
+  readonly symmetry?: readonly (EnumType<string> | IntType)[];
 }
 
 /** Rejects unknown keys in the spec object itself (defineSpec's argument): its constants, check settings and expectations. */
@@ -392,8 +438,9 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   const bad = (m: string) => new SpecError(m);
   rejectUnknownKeys(model, SPEC_KEYS.model, `${where}: model`, bad);
   if (!isSchema(model.state)) throw new SpecError(`${where}: 'state' must be a schema built with t.record(…), t.enum(…), …`);
-  const init = Array.isArray(model.init) ? [...model.init] : [model.init];
-  if (init.length === 0) throw new SpecError(`${where}: 'init' lists no initial state`);
+  const init = isInitPredicate(model.init) ? initialStates(where, model.state, model.init)
+    : Array.isArray(model.init) ? [...model.init] : [model.init];
+  if (init.length === 0) throw new SpecError(`${where}: ${isInitPredicate(model.init) ? "'init.where' holds for no candidate state" : "'init' lists no initial state"}`);
   init.forEach((s, i) => {
     const err = validate(model.state, s);
     if (err) throw new SpecError(`${where}: initial state #${i} is outside its type: ${err}`);
@@ -406,10 +453,23 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
       throw new SpecError(`${where}: action '${name}' needs a 'next' recipe`);
     rejectUnknownKeys(def, SPEC_KEYS.action, `${where}: action '${name}'`, bad);
     if (def.enabled !== undefined && typeof def.enabled !== 'function') throw new SpecError(`${where}: action '${name}': 'enabled' must be a function`);
-    if (def.params !== undefined && !Array.isArray(def.params)) throw new SpecError(`${where}: action '${name}': 'params' must be an array`);
     const index = actions.length;
+    if (def.params !== undefined && !Array.isArray(def.params)) {
+      const pf = def.params as ParamsFrom<unknown, unknown>;
+      const shape = `${where}: action '${name}': 'params' must be an array or { type: schema, from: (s) => members }`;
+      if (typeof pf !== 'object' || pf === null) throw new SpecError(shape);
+      rejectUnknownKeys(pf, SPEC_KEYS.paramsFrom, `${where}: action '${name}': params`, bad);
+      if (!isSchema(pf.type) || typeof pf.from !== 'function') throw new SpecError(shape);
+      const n = cardinality(pf.type);
+      if (n > MAX_SET_DOMAIN)
+        throw new SpecError(`${where}: action '${name}': params.type has ${n > 1e15 ? n.toExponential(1) : n} values, more than ${MAX_SET_DOMAIN}; narrow it`);
+      const c = codec(pf.type);
+      actions.push({ name, def, hasParams: true, from: { type: pf.type, members: pf.from } });
+      for (let i = 0; i < c.card; i++) choices.push({ action: index, param: c.value(i) });
+      continue;
+    }
     actions.push({ name, def, hasParams: def.params !== undefined });
-    for (const p of def.params ?? [undefined]) choices.push({ action: index, param: p });
+    for (const p of (def.params as readonly unknown[] | undefined) ?? [undefined]) choices.push({ action: index, param: p });
   }
   if (actions.length === 0) throw new SpecError(`${where}: no actions`);
   const named = <F>(kind: string, rec: Readonly<Record<string, unknown>> | undefined): NamedCheck<F>[] =>
@@ -437,6 +497,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   if (model.view !== undefined) rejectUnknownKeys(model.view, SPEC_KEYS.view, `${where}: view`, bad);
   if (model.terminal !== undefined && typeof model.terminal !== 'function') throw new SpecError(`${where}: 'terminal' must be a function (s) => boolean`);
   if (model.constraint !== undefined && typeof model.constraint !== 'function') throw new SpecError(`${where}: 'constraint' must be a function (s) => boolean`);
+  const symmetry = symmetryTypes(where, model.state, model.symmetry, model.view !== undefined, temporal.length > 0);
   return {
     spec: spec as unknown as Spec,
     name: spec.name,
@@ -453,7 +514,121 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     temporal,
     fairness,
     check: spec.check,
+    symmetry,
   } as Instance<Infer<Sch>>;
+}
+
+/** `codec(s).value`, the codec built on first use (after the size check). */
+function lazyValue(s: Schema): (i: number) => unknown {
+  let c: ReturnType<typeof codec> | undefined;
+  return (i) => (c ??= codec(s)).value(i);
+}
+
+function isInitPredicate(x: unknown): x is InitPredicate<unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as { where?: unknown }).where === 'function';
+}
+
+/**
+ * The states `init.where` accepts, in the schema's value order: every value of the state
+ * schema (or, for a record state, of `over`'s field domains and the other fields' types).
+ */
+function initialStates(where: string, schema: Schema, p: InitPredicate<unknown>): unknown[] {
+  const bad = (m: string) => new SpecError(m);
+  rejectUnknownKeys(p, SPEC_KEYS.initPredicate, `${where}: init`, bad);
+  const limit = p.limit ?? INIT_LIMIT;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new SpecError(`${where}: init.limit must be a positive integer, not ${show(limit)}`);
+  const over = (p.over ?? {}) as Record<string, unknown>;
+  if (typeof over !== 'object' || over === null) throw new SpecError(`${where}: init.over must be an object of field domains`);
+  // Per component: its name, its number of values and the i-th value.
+  let parts: { name: string; card: number; value: (i: number) => unknown }[];
+  if (schema.kind === 'record') {
+    rejectUnknownKeys(over, Object.keys(schema.fields), `${where}: init.over`, bad);
+    parts = Object.entries(schema.fields).map(([k, f]) => {
+      const d = over[k];
+      if (d === undefined) return { name: k, card: cardinality(f), value: lazyValue(f) };
+      if (Array.isArray(d)) return { name: k, card: d.length, value: (i: number) => structuredClone(d[i]) };
+      if (isSchema(d)) return { name: k, card: cardinality(d), value: lazyValue(d) };
+      throw new SpecError(`${where}: init.over.${k} must be a list of values or a schema`);
+    });
+  } else {
+    if (Object.keys(over).length > 0) throw new SpecError(`${where}: init.over names fields, but the state is not a record`);
+    parts = [{ name: 'state', card: cardinality(schema), value: lazyValue(schema) }];
+  }
+  const total = parts.reduce((a, q) => a * q.card, 1);
+  if (total > limit) {
+    const sizes = parts.map((q) => `${q.name} ${q.card > 1e15 ? q.card.toExponential(1) : q.card}`).join(' × ');
+    throw new SpecError(`${where}: init.where would try ${total > 1e15 ? total.toExponential(2) : total} candidate states (${sizes}), more than init.limit ${limit}; narrow the fields with init.over or raise init.limit`);
+  }
+  const values = parts.map((q) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < q.card; i++) out.push(q.value(i));
+    return out;
+  });
+  const out: unknown[] = [];
+  const idx = parts.map(() => 0);
+  for (let n = 0; n < total; n++) {
+    let s: unknown;
+    if (schema.kind === 'record') {
+      const o: Record<string, unknown> = {};
+      parts.forEach((q, j) => (o[q.name] = structuredClone(values[j][idx[j]])));
+      s = o;
+    } else s = structuredClone(values[0][idx[0]]);
+    const err = validate(schema, s);
+    if (err) throw new SpecError(`${where}: init.over gives a state outside its type: ${err}`);
+    let ok: boolean;
+    try {
+      ok = p.where(s);
+    } catch (e) {
+      throw new SpecError(`${where}: init.where threw on ${show(s)}: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (ok === true) out.push(s);
+    else if (ok !== false) throw new SpecError(`${where}: init.where returned ${show(ok)}, not a boolean`);
+    // Next index: the last component varies fastest.
+    for (let j = parts.length - 1; j >= 0; j--) {
+      if (++idx[j] < parts[j].card) break;
+      idx[j] = 0;
+    }
+  }
+  return out;
+}
+
+/** Checks `symmetry`: enum or int nodes of the state schema (by identity), at most MAX_PERMUTATIONS permutations. */
+function symmetryTypes(where: string, schema: Schema, sym: unknown, hasView: boolean, hasTemporal: boolean): (EnumType<string> | IntType)[] {
+  if (sym === undefined) return [];
+  if (!Array.isArray(sym)) throw new SpecError(`${where}: 'symmetry' must be a list of enum or int types of the state, e.g. [Proc]`);
+  if (sym.length === 0) return [];
+  if (hasView) throw new SpecError(`${where}: 'symmetry' and 'view' cannot be combined; fold the view into the state or drop one`);
+  if (hasTemporal)
+    throw new SpecError(`${where}: 'symmetry' with temporal properties is not sound (a lasso in the quotient graph need not be one of the spec); drop one`);
+  const nodes: Schema[] = [];
+  const visit = (s: Schema) => {
+    nodes.push(s);
+    switch (s.kind) {
+      case 'record': Object.values(s.fields).forEach(visit); break;
+      case 'array': case 'seq': case 'set': visit(s.element); break;
+      case 'tuple': s.elements.forEach(visit); break;
+      case 'fn': visit(s.domain); visit(s.range); break;
+      case 'variant': Object.values(s.cases).forEach((c) => Object.values(c).forEach(visit)); break;
+      default: break;
+    }
+  };
+  visit(schema);
+  let perms = 1;
+  (sym as unknown[]).forEach((x, i) => {
+    if (!isSchema(x) || (x.kind !== 'enum' && x.kind !== 'int')) throw new SpecError(`${where}: symmetry[${i}] is not an enum or int type (t.enum(…) or t.int(…))`);
+    if (sym.indexOf(x) !== i) throw new SpecError(`${where}: symmetry lists the same type twice`);
+    if (!nodes.includes(x))
+      throw new SpecError(`${where}: symmetry[${i}] (${x.kind === 'enum' ? x.values.join(' | ') : `${x.min}..${x.max}`}) does not occur in the state schema; use the same type object in the schema (types are matched by identity)`);
+    if (x.kind === 'enum') {
+      // An enum elsewhere in the schema with some of the same members would not be permuted.
+      const twin = nodes.find((n) => n !== x && n.kind === 'enum' && n.values.some((v) => x.values.includes(v)));
+      if (twin) throw new SpecError(`${where}: the state schema has another t.enum(${(twin as EnumType).values.join(', ')}) sharing members with symmetry[${i}]; use one type object so every occurrence is permuted`);
+    }
+    const n = x.kind === 'enum' ? x.values.length : x.max - x.min + 1;
+    for (let k = 2; k <= n; k++) perms *= k;
+    if (perms > MAX_PERMUTATIONS) throw new SpecError(`${where}: symmetry gives more than ${MAX_PERMUTATIONS} permutations (8!); declare fewer or smaller symmetric sets`);
+  });
+  return sym as (EnumType<string> | IntType)[];
 }
 
 function temporalProperties(where: string, rec: unknown, actions: readonly ActionInfo[], choices: readonly Choice[]): NamedTemporal[] {

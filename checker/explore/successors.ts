@@ -17,10 +17,11 @@
 // `expand(words, off)` (or `step(state, choice)` on plain states) and reads `batch`.
 
 import { produce, freeze } from 'immer';
-import { validate } from '../schema.js';
+import { validate, codec, show, type Codec } from '../schema.js';
 import type { Instance, Step, NamedCheck } from '../spec.js';
 import { stepLabel } from '../spec.js';
 import { compileLayout, type Layout, type Scratch } from '../store/layout.js';
+import { Symmetry } from '../store/symmetry.js';
 import type { EvalError } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
@@ -117,8 +118,10 @@ export class Successors<S> {
   readonly immer: boolean;
   /** Fingerprints are exact (the packed state, or view, fits in 63 bits). */
   readonly exact: boolean;
-  /** A one-word state that is its own key (no view): seen-sets may store 4 bytes a slot. */
+  /** A one-word state that is its own key (no view, no symmetry): seen-sets may store 4 bytes a slot. */
   readonly compact: boolean;
+  /** The symmetry reduction, when the spec declares symmetric sets: fingerprints are of orbit representatives. */
+  readonly symmetry: Symmetry<S> | undefined;
   readonly invariants: readonly NamedCheck<(s: S) => boolean>[];
   readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
   /** The successors of the last `expand`. */
@@ -140,6 +143,16 @@ export class Successors<S> {
   private readonly enabledFns: (((s: S, p: unknown) => boolean) | undefined)[];
   private readonly nextFns: ((d: S, p: unknown) => S | void)[];
   private readonly names: string[];
+  /** Per action with `params: { type, from }`: the members function and the type's codec; else undefined. */
+  private readonly fromFns: ({ members: (s: S) => Iterable<unknown>; codec: Codec } | undefined)[];
+  /** Per choice: its index among its action's choices (the parameter's code for a `from` action). */
+  private readonly chSub: Int32Array;
+  /** Per action: its first choice. */
+  private readonly chFirst: Int32Array;
+  /** Per `from` action: which codes the last state's members have, and the list of them (to clear). */
+  private readonly fromMark: (Uint8Array | undefined)[];
+  private readonly fromList: (Int32Array | undefined)[];
+  private readonly fromCount: Int32Array;
 
   constructor(readonly inst: Instance<S>, opts: SuccessorOptions = {}) {
     this.layout = compileLayout<S>(inst.schema);
@@ -147,7 +160,8 @@ export class Successors<S> {
     this.W = this.layout.words;
     this.immer = opts.engine === 'immer';
     this.exact = this.viewLayout ? this.viewLayout.exact : this.layout.exact;
-    this.compact = !inst.view && this.layout.compact;
+    this.symmetry = inst.symmetry && inst.symmetry.length > 0 ? new Symmetry<S>(inst.schema, inst.symmetry, this.layout) : undefined;
+    this.compact = !inst.view && !this.symmetry && this.layout.compact;
     const sel = selectChecks(inst, opts.invariants);
     this.invariants = sel.invariants;
     this.properties = sel.properties;
@@ -162,6 +176,50 @@ export class Successors<S> {
     this.enabledFns = inst.actions.map((a) => a.def.enabled as ((s: S, p: unknown) => boolean) | undefined);
     this.nextFns = inst.actions.map((a) => a.def.next as (d: S, p: unknown) => S | void);
     this.names = inst.actions.map((a) => a.name);
+    this.fromFns = inst.actions.map((a) => (a.from ? { members: a.from.members as (s: S) => Iterable<unknown>, codec: codec(a.from.type) } : undefined));
+    this.chSub = new Int32Array(inst.choices.length);
+    this.chFirst = new Int32Array(inst.actions.length).fill(-1);
+    inst.choices.forEach((ch, c) => {
+      if (this.chFirst[ch.action] < 0) this.chFirst[ch.action] = c;
+      this.chSub[c] = c - this.chFirst[ch.action];
+    });
+    this.fromMark = this.fromFns.map((f) => (f ? new Uint8Array(f.codec.card) : undefined));
+    this.fromList = this.fromFns.map((f) => (f ? new Int32Array(f.codec.card) : undefined));
+    this.fromCount = new Int32Array(inst.actions.length);
+  }
+
+  /** The code in action a's params.type of member m of its `from` set; throws when m is outside the type. */
+  private memberCode(a: number, m: unknown): number {
+    const i = this.fromFns[a]!.codec.index(m);
+    if (i < 0) throw new Error(`action ${this.names[a]}: params.from gave ${show(m)}, which is not a value of its params.type`);
+    return i;
+  }
+
+  /** Marks the codes of action a's `from` members in state s (the marks of the previous state cleared). */
+  private markMembers(a: number, s: S): void {
+    const mark = this.fromMark[a]!;
+    const list = this.fromList[a]!;
+    let n = this.fromCount[a];
+    for (let k = 0; k < n; k++) mark[list[k]] = 0;
+    n = 0;
+    this.fromCount[a] = 0;
+    for (const m of this.fromFns[a]!.members(s)) {
+      const i = this.memberCode(a, m);
+      if (mark[i] === 0) {
+        mark[i] = 1;
+        list[n++] = i;
+        this.fromCount[a] = n; // kept current, so that marks set before a throw are cleared next time
+      }
+    }
+  }
+
+  /** Whether choice c's parameter is in its action's `from` set in s (true for other actions). */
+  private inFrom(s: S, c: number): boolean {
+    const a = this.chAction[c];
+    if (this.fromFns[a] === undefined) return true;
+    const want = this.chSub[c];
+    for (const m of this.fromFns[a]!.members(s)) if (this.memberCode(a, m) === want) return true;
+    return false;
   }
 
   /** Fingerprint of state `t`, packed at w[o..], into `out` (this.fp by default). Throws ViewDomainError. */
@@ -170,22 +228,27 @@ export class Successors<S> {
     if (vl) {
       if (!vl.encode(this.inst.view!.of(t) as never, this.vscratch, 0)) throw new ViewDomainError();
       vl.fingerprint(this.vscratch, 0, out);
-    } else this.layout.fingerprint(w, o, out);
-  }
-
-  /** Fingerprint of a packed state (decodes it when there is a view). */
-  fingerprintPacked(w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
-    if (this.viewLayout) this.fingerprint(this.layout.decode(w, o), w, o, out);
+    } else if (this.symmetry) this.layout.fingerprint(this.symmetry.canonical(t, w, o), 0, out);
     else this.layout.fingerprint(w, o, out);
   }
 
-  /** Whether two states are the same for the search (equal, or equal in the view). */
+  /** Fingerprint of a packed state (decodes it when there is a view or a symmetry). */
+  fingerprintPacked(w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
+    if (this.viewLayout || this.symmetry) this.fingerprint(this.layout.decode(w, o), w, o, out);
+    else this.layout.fingerprint(w, o, out);
+  }
+
+  /** Whether two states are the same for the search (equal, equal in the view, or in one orbit of the symmetry). */
   same(a: S, b: S): boolean {
     const view = this.inst.view;
     const l = (this.viewLayout ?? this.layout) as Layout<unknown>;
-    const wa = new Uint32Array(l.words);
+    let wa = new Uint32Array(l.words);
     const wb = new Uint32Array(l.words);
     if (!l.encode(view ? view.of(a) : a, wa, 0) || !l.encode(view ? view.of(b) : b, wb, 0)) return false;
+    if (this.symmetry) {
+      wa = this.symmetry.canonical(a, wa, 0).slice();
+      wb.set(this.symmetry.canonical(b, wb, 0));
+    }
     return wa.every((x, i) => x === wb[i]);
   }
 
@@ -242,7 +305,9 @@ export class Successors<S> {
     const props = properties ? this.properties : NO_PROPERTIES;
     const nProp = props.length;
     const constraint = this.inst.constraint;
-    const hasView = this.viewLayout !== undefined;
+    const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
+    const fromFns = this.fromFns;
+    const chFirst = this.chFirst;
     const encode = layout.encode;
     const fp = this.fp;
     const nChoices = chAction.length;
@@ -258,6 +323,10 @@ export class Successors<S> {
         const a = chAction[c];
         const p = chParam[c];
         phase = 'enabled';
+        if (fromFns[a] !== undefined) {
+          if (chFirst[a] === c) this.markMembers(a, s);
+          if (this.fromMark[a]![this.chSub[c]] === 0) continue;
+        }
         const en = enabledFns[a];
         if (en !== undefined && !en(s, p)) continue;
         phase = 'next';
@@ -368,7 +437,8 @@ export class Successors<S> {
   /** Whether choice c is enabled in s (its guard, on the state as given). */
   enabledChoice(s: S, c: number): boolean {
     const en = this.enabledFns[this.chAction[c]];
-    return en === undefined || en(this.immer ? (freeze(this.copy(s), true) as S) : s, this.chParam[c]);
+    const base = this.immer ? (freeze(this.copy(s), true) as S) : s;
+    return this.inFrom(base, c) && (en === undefined || en(base, this.chParam[c]));
   }
 
   /** The enabled choices of s, in choice order. */
@@ -394,11 +464,11 @@ export class Successors<S> {
     const en = this.enabledFns[a];
     if (this.immer) {
       const base = freeze(this.copy(s), true) as S;
-      if (en !== undefined && !en(base, p)) return undefined;
+      if (!this.inFrom(base, c) || (en !== undefined && !en(base, p))) return undefined;
       const rec = this.nextFns[a];
       return produce(base, (d: S) => rec(d, p) as never) as S;
     }
-    if (en !== undefined && !en(s, p)) return undefined;
+    if (!this.inFrom(s, c) || (en !== undefined && !en(s, p))) return undefined;
     const d = this.copy(s);
     const r = this.nextFns[a](d, p);
     return r === undefined ? d : (r as S);
@@ -407,8 +477,7 @@ export class Successors<S> {
   /** The event of choice c from `before` to `after`: action, parameter (and its index), label. */
   event(c: number, before: S, after: S): Event<S> {
     const ch = this.inst.choices[c];
-    let paramIndex = 0;
-    for (let k = c - 1; k >= 0 && this.chAction[k] === ch.action; k--) paramIndex++;
+    const paramIndex = this.chSub[c];
     return { choice: c, action: this.names[ch.action], paramIndex, param: ch.param, label: stepLabel(this.inst as Instance, c, before, after), state: after };
   }
 

@@ -2,6 +2,11 @@
 // replayed forward from the initial state with the same action semantics as the search.
 // A step whose guard is false on replay, or a recipe that gives a different state, means
 // the spec is not deterministic (it reads a clock, a random number or outside state).
+//
+// Under a symmetry the search stores, for each orbit, the concrete state it first found
+// and the choice that led to it from its parent's stored (concrete) state, so replaying
+// the choices rebuilds actual successors of the spec without symmetry: the trace needs no
+// search for a matching permutation, and the same confirmation applies.
 
 import { leaves, show, type Leaf } from '../schema.js';
 import { stepLabel, type Instance } from '../spec.js';

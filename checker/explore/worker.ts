@@ -138,7 +138,7 @@ async function start(load: () => Promise<Record<string, unknown>>, loader: Loade
     if (succ.W !== init.shape.words || inst.choices.length !== init.shape.choices)
       throw new Error(`${init.module} builds a different model in a worker (${succ.W} words, ${inst.choices.length} choices; expected ${init.shape.words}, ${init.shape.choices}): setup() must depend only on the constants`);
     // Three candidate sets: a chunk's set lives from its expansion to its placement, two steps later.
-    const keepFp = !!inst.view || !succ.exact;
+    const keepFp = !!inst.view || !!succ.symmetry || !succ.exact;
     const maxChoice = Math.max(inst.choices.length, inst.init.length);
     const choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
     const candidates = [0, 1, 2].map(() => new Candidates(succ.W, keepFp, seen.shards, choiceBytes));

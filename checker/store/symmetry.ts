@@ -1,0 +1,168 @@
+// Symmetry reduction (TLC's SYMMETRY): states that differ only by a permutation of the
+// values of some symmetric sets (process ids, units) are one state for the search. The
+// representative of a state's orbit is the permuted state whose packed words are
+// lexicographically smallest; its fingerprint is the orbit's fingerprint. Taking the
+// minimum over the whole group (every permutation of every symmetric set, all combined)
+// makes the representative the same for every member of the orbit.
+//
+// A permutation σ acts on a state by replacing every value x of a symmetric type by σ(x):
+// enum members and int values wherever the schema node is the symmetric type object (by
+// identity), set members, sequence and tuple elements, and the keys of functions whose
+// domain is the symmetric type ((σf)[σ(p)] = σ(f[p])).
+
+import type { Schema, EnumType, IntType } from '../schema.js';
+import type { Layout } from './layout.js';
+
+type SymType = EnumType<string> | IntType;
+
+/** Maps one value of a symmetric type under the current permutation. */
+type Mapper = (v: unknown) => unknown;
+
+/** All permutations of 0..n-1, identity first, in lexicographic order. */
+function permutations(n: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (;;) {
+    out.push(a.slice());
+    // Next permutation in lexicographic order.
+    let i = n - 2;
+    while (i >= 0 && a[i] >= a[i + 1]) i--;
+    if (i < 0) return out;
+    let j = n - 1;
+    while (a[j] <= a[i]) j--;
+    [a[i], a[j]] = [a[j], a[i]];
+    for (let l = i + 1, r = n - 1; l < r; l++, r--) [a[l], a[r]] = [a[r], a[l]];
+  }
+}
+
+export class Symmetry<S> {
+  /** Number of permutations in the group (identity included). */
+  readonly size: number;
+  private readonly apply: (v: unknown) => unknown;
+  /** cur[k]: the current permutation of symmetric type k, as a map of its values. */
+  private readonly cur: Mapper[];
+  /** maps[k][p]: permutation p of type k as a value mapper. */
+  private readonly maps: Mapper[][];
+  private readonly tmp: Uint32Array;
+  private readonly best: Uint32Array;
+
+  constructor(schema: Schema, readonly types: readonly SymType[], private readonly layout: Layout<S>) {
+    const id: Mapper = (v) => v;
+    this.maps = types.map((ty) => {
+      const vals: unknown[] = ty.kind === 'enum' ? [...ty.values] : Array.from({ length: ty.max - ty.min + 1 }, (_, i) => ty.min + i);
+      return permutations(vals.length).map((p, pi) => {
+        if (pi === 0) return id;
+        const m = new Map<unknown, unknown>(vals.map((v, i) => [v, vals[p[i]]]));
+        return (v: unknown) => (m.has(v) ? m.get(v) : v);
+      });
+    });
+    this.size = this.maps.reduce((a, m) => a * m.length, 1);
+    this.cur = types.map(() => id);
+    this.apply = this.compile(schema) ?? id;
+    this.tmp = new Uint32Array(layout.words);
+    this.best = new Uint32Array(layout.words);
+  }
+
+  /** A function applying the current permutation to a value of schema s, or undefined when s holds no symmetric value. */
+  private compile(s: Schema): ((v: unknown) => unknown) | undefined {
+    const k = this.types.indexOf(s as SymType);
+    if (k >= 0) {
+      const cur = this.cur;
+      return (v) => cur[k](v);
+    }
+    switch (s.kind) {
+      case 'record': {
+        const parts = Object.entries(s.fields).map(([f, fs]) => [f, this.compile(fs)] as const).filter((x) => x[1] !== undefined);
+        if (parts.length === 0) return undefined;
+        return (v) => {
+          const o = { ...(v as Record<string, unknown>) };
+          for (const [f, p] of parts) o[f] = p!(o[f]);
+          return o;
+        };
+      }
+      case 'array':
+      case 'seq':
+      case 'set': {
+        const e = this.compile(s.element);
+        return e && ((v) => (v as unknown[]).map(e));
+      }
+      case 'tuple': {
+        const es = s.elements.map((e) => this.compile(e));
+        if (es.every((e) => e === undefined)) return undefined;
+        return (v) => (v as unknown[]).map((x, i) => (es[i] ? es[i]!(x) : x));
+      }
+      case 'fn': {
+        const kd = this.types.indexOf(s.domain);
+        const r = this.compile(s.range);
+        if (kd < 0 && r === undefined) return undefined;
+        const cur = this.cur;
+        const num = s.domain.kind === 'int';
+        return (v) => {
+          const o: Record<string, unknown> = {};
+          for (const [key, x] of Object.entries(v as Record<string, unknown>)) {
+            const nk = kd < 0 ? key : String(cur[kd](num ? Number(key) : key));
+            o[nk] = r ? r(x) : x;
+          }
+          return o;
+        };
+      }
+      case 'variant': {
+        const cases = new Map<string, [string, (v: unknown) => unknown][]>();
+        for (const [c, fields] of Object.entries(s.cases)) {
+          const parts = Object.entries(fields).map(([f, fs]) => [f, this.compile(fs)] as const).filter((x) => x[1] !== undefined);
+          if (parts.length > 0) cases.set(c, parts as [string, (v: unknown) => unknown][]);
+        }
+        if (cases.size === 0) return undefined;
+        const tag = s.tag;
+        return (v) => {
+          const parts = cases.get((v as Record<string, unknown>)[tag] as string);
+          if (!parts) return v;
+          const o = { ...(v as Record<string, unknown>) };
+          for (const [f, p] of parts) o[f] = p(o[f]);
+          return o;
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The orbit representative of state t, packed at w[o..] (t's own packing): the smallest
+   * packing of any permutation of t. Returns a buffer reused by the next call.
+   */
+  canonical(t: S, w: Uint32Array, o: number): Uint32Array {
+    const { layout, tmp, best, maps, cur } = this;
+    const W = layout.words;
+    for (let i = 0; i < W; i++) best[i] = w[o + i];
+    const n = maps.length;
+    const idx = new Int32Array(n);
+    for (let p = 1; p < this.size; p++) {
+      // Next combination (mixed radix, type 0 fastest).
+      for (let k = 0; k < n; k++) {
+        if (++idx[k] < maps[k].length) break;
+        idx[k] = 0;
+      }
+      for (let k = 0; k < n; k++) cur[k] = maps[k][idx[k]];
+      if (!layout.encode(this.apply(t) as S, tmp, 0)) throw new Error('symmetry: a permuted state is outside the schema');
+      let i = 0;
+      while (i < W && tmp[i] === best[i]) i++;
+      if (i < W && tmp[i] < best[i]) best.set(tmp);
+    }
+    for (let k = 0; k < n; k++) cur[k] = maps[k][0];
+    return best;
+  }
+
+  /** Applies permutation number p (0 = identity; the order of `canonical`'s loop) to a state. For tests. */
+  permute(t: S, p: number): S {
+    const n = this.maps.length;
+    let r = p;
+    for (let k = 0; k < n; k++) {
+      this.cur[k] = this.maps[k][r % this.maps[k].length];
+      r = Math.floor(r / this.maps[k].length);
+    }
+    const out = this.apply(t) as S;
+    for (let k = 0; k < n; k++) this.cur[k] = this.maps[k][0];
+    return out;
+  }
+}
