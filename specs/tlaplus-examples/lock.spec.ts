@@ -10,11 +10,15 @@
 // The Examples manifest records 12 distinct states, 21 generated and depth 5 (Lock.cfg:
 // TypeOK, here the schema, and LockInv).
 
-import { defineSpec, model, t } from '../../checker/index.js';
+import { defineSpec, model, t, type Infer } from '../../checker/index.js';
 
 export const ProcSet = [1, 2] as const;
 export const LockPc = ['l0', 'l1', 'cs', 'l2'] as const;
-export type LockState = { pc: Record<1 | 2, (typeof LockPc)[number]>; lock: number };
+const LockSchema = t.record({
+  pc: t.fn(t.int(1, 2), t.enum(LockPc)), // pc[p]: the label process p is at
+  lock: t.int(0, 1), // 1 when the lock is free
+});
+export type LockState = Infer<typeof LockSchema>;
 
 const lockcs = (s: LockState, i: 1 | 2) => s.pc[i] === 'cs' || s.pc[i] === 'l2';
 
@@ -39,10 +43,7 @@ export default defineSpec({
   constants: {},
   setup: () => {
     return model({
-      state: t.record({
-        pc: t.fn(t.int(1, 2), t.enum(LockPc)), // pc[p]: the label process p is at
-        lock: t.int(0, 1), // 1 when the lock is free
-      }),
+      state: LockSchema,
       init: { pc: { 1: 'l0', 2: 'l0' }, lock: 1 },
       actions: {
         // l0: leave the noncritical section.

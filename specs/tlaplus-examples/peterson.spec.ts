@@ -14,14 +14,19 @@
 //
 // The Examples manifest records 42 distinct states, 77 generated and depth 11.
 
-import { defineSpec, model, t } from '../../checker/index.js';
+import { defineSpec, model, t, type Infer } from '../../checker/index.js';
 import { lockStep, type LockState } from './lock.spec.js';
 
 const ProcSet = [1, 2] as const;
 type Proc = (typeof ProcSet)[number];
 const Pc = ['a0', 'a1', 'a2', 'a3', 'cs', 'a4'] as const;
 type Pc = (typeof Pc)[number];
-type S = { pc: Record<Proc, Pc>; c: Record<Proc, boolean>; turn: number };
+const State = t.record({
+  pc: t.fn(t.int(1, 2), t.enum(Pc)), // pc[p]: the label process p is at
+  c: t.fn(t.int(1, 2), t.bool()), // c[p]: process p wants the critical section
+  turn: t.int(1, 2), // which process has priority
+});
+type S = Infer<typeof State>;
 const Other = (p: Proc): Proc => (p === 1 ? 2 : 1);
 
 // The refinement mapping of Peterson.tla: L == INSTANCE Lock WITH pc <- ..., lock <- ...
@@ -37,11 +42,7 @@ export default defineSpec({
   constants: {},
   setup: () =>
     model({
-      state: t.record({
-        pc: t.fn(t.int(1, 2), t.enum(Pc)), // pc[p]: the label process p is at
-        c: t.fn(t.int(1, 2), t.bool()), // c[p]: process p wants the critical section
-        turn: t.int(1, 2), // which process has priority
-      }),
+      state: State,
       init: { pc: { 1: 'a0', 2: 'a0' }, c: { 1: false, 2: false }, turn: 1 },
       actions: {
         a0: { params: ProcSet, enabled: (s, p) => s.pc[p] === 'a0', next: (s, p) => { s.pc[p] = 'a1'; } },
