@@ -17,6 +17,12 @@
 //
 // With Acceptor = {a1}, Value = {v1}, Quorum = {{a1}} and Ballot = 0..1 the Examples manifest
 // records 25 distinct states, 82 generated and depth 9.
+//
+// MODEL = MCPaxosTiny is the same Paxos.tla as the PaxosHowToWinATuringAward folder has it
+// (identical actions; its Inv adds two conjuncts, MaxBalAtLeastMaxVBal and TwoBHasTwoA, which
+// are checked in both models) with MCPaxosTiny.cfg: three acceptors, two values, the three
+// two-acceptor quorums, Ballot = 0..1, no SYMMETRY, checking Inv and V!Spec. The Examples
+// manifest records 3,921 distinct states, 23,563 generated and depth 17.
 
 import { defineSpec, has, model, t, type Infer } from '../../checker/index.js';
 import { sameVotes, votingOps, type VotingState } from './voting.spec.js';
@@ -26,11 +32,17 @@ export default defineSpec({
   doc: 'Single-decree Paxos with a set of all messages sent (MCPaxos: one acceptor, one value, ballots 0..1).',
   constants: {
     MAX_BALLOT: { default: 1, min: 0, max: 3, doc: 'ballots are 0..MAX_BALLOT (TLC: MCMaxBallot == 1)' },
+    MODEL: {
+      default: 'MCPaxos',
+      values: ['MCPaxos', 'MCPaxosTiny'],
+      doc: 'MCPaxos (Paxos/): one acceptor, one value; MCPaxosTiny (PaxosHowToWinATuringAward/): three acceptors, two values, two-acceptor quorums',
+    },
   },
-  setup: ({ MAX_BALLOT }) => {
-    const Acceptor = ['a1'];
-    const Value = ['v1'];
-    const Quorum = [['a1']];
+  setup: ({ MAX_BALLOT, MODEL }) => {
+    const tiny = MODEL === 'MCPaxosTiny';
+    const Acceptor = tiny ? ['a1', 'a2', 'a3'] : ['a1'];
+    const Value = tiny ? ['v1', 'v2'] : ['v1'];
+    const Quorum = tiny ? [['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3']] : [['a1']];
     const Ballot = Array.from({ length: MAX_BALLOT + 1 }, (_, i) => i);
     const None = 'None';
     const A = t.enum(Acceptor);
@@ -65,7 +77,12 @@ export default defineSpec({
     const Q1b = (s: S, Q: string[], b: number) => s.msgs.flatMap((m) => (m.type === '1b' && Q.includes(m.acc) && m.bal === b ? [m] : []));
     return model({
       state: State,
-      init: { maxBal: { a1: -1 }, maxVBal: { a1: -1 }, maxVal: { a1: None }, msgs: [] },
+      init: {
+        maxBal: Object.fromEntries(Acceptor.map((a) => [a, -1])),
+        maxVBal: Object.fromEntries(Acceptor.map((a) => [a, -1])),
+        maxVal: Object.fromEntries(Acceptor.map((a) => [a, None])),
+        msgs: [],
+      },
       actions: {
         // Phase1a(b): a leader asks the acceptors to join ballot b.
         Phase1a: {
@@ -130,6 +147,12 @@ export default defineSpec({
           },
           doc: '1b messages report real votes; a 2a message proposes a value shown safe, one per ballot',
         },
+        // The two conjuncts the PaxosHowToWinATuringAward version of Inv adds.
+        MaxBalAtLeastMaxVBal: { check: (s) => Acceptor.every((a) => s.maxBal[a as Acc] >= s.maxVBal[a as Acc]), doc: "an acceptor's last vote is in a ballot it has joined" },
+        TwoBHasTwoA: {
+          check: (s) => s.msgs.every((m) => m.type !== '2b' || (s.maxVBal[m.acc] >= m.bal && has(s.msgs, { type: '2a', bal: m.bal, val: m.val }))),
+          doc: 'a 2b message answers a 2a message of its ballot and value',
+        },
         // Inv!4 == V!Inv (V!TypeOK holds by construction)
         Inv4: {
           check: (s) => {
@@ -161,6 +184,14 @@ export default defineSpec({
       generated: 82,
       depth: 9,
       note: 'TLC on MCPaxos.cfg (Acceptor = {a1}, Value = {v1}, Quorum = {{a1}}, Ballot = 0..1), tlaplus/Examples manifest: 25 distinct, 82 generated, depth 9',
+    },
+    {
+      constants: { MODEL: 'MCPaxosTiny' },
+      status: 'ok',
+      distinct: 3921,
+      generated: 23563,
+      depth: 17,
+      note: 'TLC on PaxosHowToWinATuringAward/MCPaxosTiny.cfg (Acceptor = {a1, a2, a3}, Value = {v1, v2}, two-acceptor quorums, Ballot = 0..1), tlaplus/Examples manifest: 3,921 distinct, 23,563 generated, depth 17',
     },
   ],
 });
