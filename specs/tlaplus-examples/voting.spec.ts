@@ -1,0 +1,176 @@
+// Voting, after Voting.tla and its TLC model MCVoting in the tlaplus Examples (Paxos): Lamport's
+// abstract voting algorithm underlying Paxos, from "The Paxos Algorithm or How to Win a Turing
+// Award". Acceptors vote for values in numbered ballots; a value is chosen when a quorum votes
+// for it in one ballot. An acceptor may raise its maxBal (promising not to vote in lower
+// ballots), or vote in ballot b for v if it has not voted in b, nobody voted for another value
+// in b, and some quorum shows v safe at b.
+//
+// Modelled as in the original: votes[a] is a set of <<ballot, value>> pairs, maxBal[a] a
+// ballot or -1. VoteFor's `\E Q \in Quorum : ShowsSafeAt(Q, b, v)` is a conjunct followed by
+// the assignments. TLC evaluates the rest of an action once for each witness of an
+// existential it meets, including those inside ShowsSafeAt (`\E c \in -1..(b-1)` and
+// `\E a \in Q : VotedFor(a, c, v)`), so it yields one (duplicate) successor per witness.
+// Here the quorum and the two inner witnesses are parameters: with only the quorum as a
+// parameter the run gives 406 generated states, with all three TLC's 451. `votes` and `maxBal` are exported: paxos.spec.ts checks
+// that Paxos refines this spec.
+//
+// MCVoting.cfg declares SYMMETRY MCSymmetry (permutations of the acceptors and of the
+// values); see symmetry.ts for the view that stands for it. It checks Inv (TypeOK, here the
+// schema; VotesSafe; OneValuePerBallot) and ConsensusSpecBar (that `chosen` refines
+// Consensus: it starts empty, and a step either leaves it or changes it from {} to one
+// value), as an invariant (at most one value chosen) and an action property.
+//
+// With Acceptor = {a1, a2, a3}, Value = {v1, v2}, the three two-acceptor quorums and
+// Ballot = 0..1 (no deadlock check), the Examples manifest records 77 distinct states,
+// 451 generated and depth 11.
+
+import { defineSpec, has, model, t, type Infer } from '../../checker/index.js';
+import { leastImage, permutationMaps } from './symmetry.js';
+
+export type VotingState = { votes: Record<string, [number, string][]>; maxBal: Record<string, number> };
+
+/** The Voting operators over a state, for the given constants. */
+export function votingOps(Acceptor: readonly string[], Value: readonly string[], Quorum: readonly (readonly string[])[], Ballot: readonly number[]) {
+  const VotedFor = (s: VotingState, a: string, b: number, v: string) => s.votes[a]!.some(([vb, vv]) => vb === b && vv === v);
+  const DidNotVoteAt = (s: VotingState, a: string, b: number) => Value.every((v) => !VotedFor(s, a, b, v));
+  const CannotVoteAt = (s: VotingState, a: string, b: number) => s.maxBal[a]! > b && DidNotVoteAt(s, a, b);
+  const NoneOtherChoosableAt = (s: VotingState, b: number, v: string) => Quorum.some((Q) => Q.every((a) => VotedFor(s, a, b, v) || CannotVoteAt(s, a, b)));
+  const SafeAt = (s: VotingState, b: number, v: string) => Ballot.filter((c) => c < b).every((c) => NoneOtherChoosableAt(s, c, v));
+  const ChosenAt = (s: VotingState, b: number, v: string) => Quorum.some((Q) => Q.every((a) => VotedFor(s, a, b, v)));
+  const chosen = (s: VotingState) => Value.filter((v) => Ballot.some((b) => ChosenAt(s, b, v)));
+  const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
+  // ShowsSafeAt(Q, b, v) for one witness of each of its existentials: c in -1..(b-1) and,
+  // when c # -1, the acceptor w of Q that voted for v in c.
+  const ShowsSafeAtBy = (s: VotingState, Q: readonly string[], b: number, v: string, c: number, w: string) =>
+    Q.every((a) => s.maxBal[a]! >= b) &&
+    c >= -1 && c <= b - 1 &&
+    (c === -1 || (Q.includes(w) && VotedFor(s, w, c, v))) &&
+    range(c + 1, b - 1).every((d) => Q.every((a) => DidNotVoteAt(s, a, d)));
+  /** Every witness (c, w) that ShowsSafeAt(Q, b, v) could have, true or not. */
+  const showsSafeWitnesses = (Q: readonly string[], b: number) => [{ c: -1, w: '' }, ...range(0, b - 1).flatMap((c) => Q.map((w) => ({ c, w })))];
+  const ShowsSafeAt = (s: VotingState, Q: readonly string[], b: number, v: string) => showsSafeWitnesses(Q, b).some(({ c, w }) => ShowsSafeAtBy(s, Q, b, v, c, w));
+  // VoteFor(a, b, v)'s guard, with the quorum Q and the witness (c, w) of ShowsSafeAt(Q, b, v).
+  const VoteForBy = (s: VotingState, a: string, b: number, v: string, Q: readonly string[], c: number, w: string) =>
+    s.maxBal[a]! <= b &&
+    s.votes[a]!.every(([vb]) => vb !== b) &&
+    Acceptor.filter((x) => x !== a).every((x) => s.votes[x]!.every(([vb, vv]) => vb !== b || vv === v)) &&
+    ShowsSafeAtBy(s, Q, b, v, c, w);
+  const VoteForEnabled = (s: VotingState, a: string, b: number, v: string, Q: readonly string[]) => showsSafeWitnesses(Q, b).some(({ c, w }) => VoteForBy(s, a, b, v, Q, c, w));
+  /** Voting's Next as a relation on two states (any quorum as the witness). */
+  const step = (x: VotingState, y: VotingState) =>
+    Acceptor.some((a) => {
+      const othersSame = Acceptor.every((c) => c === a || (x.maxBal[c] === y.maxBal[c] && sameVotes(x.votes[c]!, y.votes[c]!)));
+      if (!othersSame) return false;
+      return Ballot.some((b) => {
+        // IncreaseMaxBal(a, b)
+        if (b > x.maxBal[a]! && y.maxBal[a] === b && sameVotes(x.votes[a]!, y.votes[a]!)) return true;
+        // VoteFor(a, b, v)
+        return Value.some((v) =>
+          Quorum.some((Q) => VoteForEnabled(x, a, b, v, Q)) && y.maxBal[a] === b && sameVotes(y.votes[a]!, [...x.votes[a]!, [b, v]]));
+      });
+    });
+  return { VotedFor, SafeAt, chosen, ShowsSafeAt, showsSafeWitnesses, VoteForBy, VoteForEnabled, step };
+}
+
+/** Two sets of <<ballot, value>> pairs have the same members. */
+export function sameVotes(x: readonly [number, string][], y: readonly [number, string][]): boolean {
+  return x.every((p) => has(y, p)) && y.every((p) => has(x, p));
+}
+
+export default defineSpec({
+  name: 'Voting',
+  doc: 'The abstract voting algorithm behind Paxos (MCVoting: three acceptors, two values, ballots 0..1).',
+  constants: {
+    MAX_BALLOT: { default: 1, min: 0, max: 3, doc: 'ballots are 0..MAX_BALLOT (TLC: MCBallot == 0..1)' },
+    SYMMETRY: { default: true, doc: 'reduce by permutations of acceptors and values, as MCVoting.cfg does' },
+  },
+  setup: ({ MAX_BALLOT, SYMMETRY }) => {
+    const Acceptor = ['a1', 'a2', 'a3'];
+    const Value = ['v1', 'v2'];
+    const Quorum = [['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3']];
+    const Ballot = Array.from({ length: MAX_BALLOT + 1 }, (_, i) => i);
+    const ops = votingOps(Acceptor, Value, Quorum, Ballot);
+    const A = t.enum(Acceptor);
+    const State = t.record({
+      votes: t.fn(A, t.set(t.tuple(t.int(0, MAX_BALLOT), t.enum(Value)))), // votes[a]: the <<ballot, value>> votes a has cast
+      maxBal: t.fn(A, t.int(-1, MAX_BALLOT)), // maxBal[a]: a votes only in ballots >= maxBal[a]
+    });
+    type S = Infer<typeof State>;
+    // SYMMETRY MCSymmetry: permutations of the acceptors and, independently, of the values.
+    const perms = permutationMaps(Acceptor).flatMap((pa) => permutationMaps(Value).map((pv) => ({ pa, pv })));
+    const apply = (s: S, { pa, pv }: (typeof perms)[number]): S => {
+      const votes = {} as S['votes'];
+      const maxBal = {} as S['maxBal'];
+      for (const a of Acceptor) {
+        votes[pa.get(a)! as keyof S['votes']] = s.votes[a as keyof S['votes']].map(([b, v]) => [b, pv.get(v)!] as [number, string]) as never;
+        maxBal[pa.get(a)! as keyof S['maxBal']] = s.maxBal[a as keyof S['maxBal']];
+      }
+      return { votes, maxBal };
+    };
+    const key = (s: S) => Acceptor.map((a) => `${s.maxBal[a as keyof S['maxBal']]}:${s.votes[a as keyof S['votes']].map(([b, v]) => `${b}${v}`).sort().join(',')}`).join('|');
+    const params = Acceptor.flatMap((a) => Ballot.flatMap((b) => Value.flatMap((v) => Quorum.flatMap((Q) => ops.showsSafeWitnesses(Q, b).map(({ c, w }) => ({ a, b, v, Q, c, w }))))));
+    return model({
+      state: State,
+      init: { votes: { a1: [], a2: [], a3: [] }, maxBal: { a1: -1, a2: -1, a3: -1 } },
+      actions: {
+        // IncreaseMaxBal(a, b): a promises not to vote below b.
+        IncreaseMaxBal: {
+          params: Acceptor.flatMap((a) => Ballot.map((b) => ({ a, b }))),
+          enabled: (s, { a, b }) => b > s.maxBal[a as 'a1'],
+          next: (s, { a, b }) => { s.maxBal[a as 'a1'] = b; },
+          label: ({ a, b }) => `IncreaseMaxBal(${a}, ${b})`,
+        },
+        // VoteFor(a, b, v), with the quorum Q that shows v safe at b and the witness (c, w)
+        // of ShowsSafeAt's existentials: one successor per witness, as TLC generates them.
+        VoteFor: {
+          params,
+          enabled: (s, { a, b, v, Q, c, w }) => ops.VoteForBy(s as VotingState, a, b, v, Q, c, w),
+          next: (s, { a, b, v }) => { s.votes[a as 'a1'].push([b, v]); s.maxBal[a as 'a1'] = b; },
+          label: ({ a, b, v, Q, c, w }) => `VoteFor(${a}, ${b}, ${v}) by {${Q.join(', ')}}${c >= 0 ? ` c=${c} ${w}` : ''}`,
+        },
+      },
+      invariants: {
+        VotesSafe: {
+          check: (s) => Acceptor.every((a) => s.votes[a as 'a1'].every(([b, v]) => ops.SafeAt(s as VotingState, b, v))),
+          doc: 'every vote is for a value safe at its ballot',
+        },
+        OneValuePerBallot: {
+          check: (s) => Ballot.every((b) => new Set(Acceptor.flatMap((a) => s.votes[a as 'a1'].filter(([vb]) => vb === b).map(([, v]) => v))).size <= 1),
+          doc: 'no two votes in one ballot are for different values',
+        },
+        // Consensus's TypeOK: chosen \subseteq Value /\ IsFiniteSet(chosen), and its Inv: Cardinality(chosen) <= 1.
+        AtMostOneChosen: { check: (s) => ops.chosen(s as VotingState).length <= 1, doc: 'at most one value is chosen' },
+      },
+      properties: {
+        // C!Spec's [][Next]_chosen: chosen = {} /\ \E v : chosen' = {v}, or chosen unchanged.
+        ChosenRefinesConsensus: {
+          check: (x, y) => {
+            const cx = ops.chosen(x as VotingState), cy = ops.chosen(y as VotingState);
+            return (cx.length === cy.length && cx.every((v) => cy.includes(v))) || (cx.length === 0 && cy.length === 1);
+          },
+          doc: 'chosen only ever changes from nothing to one value',
+        },
+      },
+      ...(SYMMETRY ? { view: { state: State, of: (s: S) => leastImage(s, perms, apply, key) } } : {}),
+    });
+  },
+  expect: [
+    {
+      options: { deadlock: false },
+      status: 'ok',
+      distinct: 77,
+      generated: 451,
+      depth: 11,
+      note: 'TLC on MCVoting.cfg (SYMMETRY, no deadlock check), tlaplus/Examples manifest: 77 distinct, 451 generated, depth 11',
+    },
+    {
+      constants: { SYMMETRY: false },
+      options: { deadlock: false },
+      status: 'ok',
+      distinct: 599,
+      generated: 3124,
+      depth: 11,
+      note: 'the same model without the symmetry view (migcheck\'s figures; the manifest has none): 599 states, which fall into the 77 orbits above',
+    },
+  ],
+});
