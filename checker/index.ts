@@ -14,6 +14,8 @@ export type {
 export { check } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
+export { replayLog, MAX_SHOWN } from './explore/validate.js';
+export type { Observer, ValidateOptions, ReplayVerdict, WitnessStep, Skipped, Broken, ReplayStats } from './explore/validate.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';
 export type { Stop, InitOutcome, Event, SuccessorOptions } from './explore/successors.js';
 export type { Failure, Site } from './explore/verdict.js';
@@ -25,7 +27,10 @@ export { SequenceLengthError } from './store/layout.js';
 export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
-export { EXIT } from './cli/exit.js';
+export { EXIT, replayExitCode } from './cli/exit.js';
+export type { ReplayOutcome } from './cli/exit.js';
+export { parseConstOptions } from './cli/commands.js';
+export { loadSpec } from './cli/load.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';
