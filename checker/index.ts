@@ -14,8 +14,8 @@ export type {
 export { check } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
-export { replayLog, MAX_SHOWN } from './explore/validate.js';
-export type { Observer, ValidateOptions, ReplayVerdict, WitnessStep, Skipped, Broken, ReplayStats } from './explore/validate.js';
+export { replayLog, labelObserver, MAX_SHOWN } from './explore/validate.js';
+export type { Observer, LabelledStep, ValidateOptions, ReplayVerdict, WitnessStep, Skipped, Broken, ReplayStats } from './explore/validate.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';
 export type { Stop, InitOutcome, Event, SuccessorOptions } from './explore/successors.js';
 export type { Failure, Site } from './explore/verdict.js';

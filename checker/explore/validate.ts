@@ -44,6 +44,26 @@ export interface ValidateOptions {
   maxStates?: number;
 }
 
+/** A step of a trace, as migcheck's own traces record it (JSON report, ITF `#meta`). */
+export interface LabelledStep {
+  readonly action: string;
+  readonly label: string;
+}
+
+/**
+ * The observer for a trace that records every step (a counterexample migcheck printed, read
+ * back from its JSON or ITF form): a step matches when its action and label are the ones
+ * recorded; nothing is hidden. Works for any spec.
+ */
+export function labelObserver<S>(): Observer<S, LabelledStep> {
+  return {
+    hidden: () => false,
+    candidate: (action, o) => action === o.action,
+    match: (ev, _b, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
+    related: (ev, _b, o) => ev.action === o.action,
+  };
+}
+
 /** One step of the witness: the model's step and the observations it accounts for. */
 export interface WitnessStep<S> {
   /** 'Init', or the action's name; 'skip' and 'stutter' for observations without a step. */
@@ -217,7 +237,8 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
           const t = succ.step(s, c);
           if (t === undefined) continue;
           generated++;
-          if (!succ.inConstraint(t)) continue;
+          // A hidden step that breaks a property is no run of a conforming model: not kept.
+          if (succ.propertiesOn(s, t, c) >= 0 || succ.invariantsOn(t) >= 0 || !succ.inConstraint(t)) continue;
           const w = pack(t);
           const key = keyOf(t, w);
           if (bucket.has(key)) continue;
@@ -264,10 +285,11 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
           const ev = succ.event(c, s, t);
           const used = observer.match(ev, s, log, i);
           if (used <= 0) continue;
-          const inv = succ.invariantsOn(t);
-          const prop = inv < 0 ? succ.propertiesOn(s, t, c) : -1;
+          // Action properties first, as the search judges a transition before its new state.
+          const prop = succ.propertiesOn(s, t, c);
+          const inv = prop < 0 ? succ.invariantsOn(t) : -1;
           if (inv >= 0 || prop >= 0) {
-            broken ??= inv >= 0 ? checks[inv] : checks[succ.invariants.length + prop];
+            broken ??= prop >= 0 ? checks[succ.invariants.length + prop] : checks[inv];
             continue;
           }
           if (!succ.inConstraint(t)) continue;

@@ -17,8 +17,8 @@ export { parseQemuTrace, toQemuTrace, QEMU_UNKNOWN_STOP_COPY_SIZE } from './qemu
 export type { QemuTraceOptions, QemuExportOptions } from './qemu.js';
 export { parseStrace, toStrace, VFIO_IOCTL, STRACE_NAMES } from './strace.js';
 export type { StraceOptions } from './strace.js';
-export { parseTraceJson, parseItf, eventsFromSteps, RECORD_BYTES } from './trace.js';
-export type { TraceStepLabel } from './trace.js';
+export { parseTraceJson, parseItf, readTrace, eventsFromSteps, RECORD_BYTES } from './trace.js';
+export type { TraceStepLabel, TraceDocument } from './trace.js';
 
 /** The log formats, by the name `--log-format` will take. */
 export const LOG_FORMATS = ['qemu', 'strace', 'jsonl', 'json', 'itf'] as const;
