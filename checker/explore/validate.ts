@@ -21,8 +21,8 @@ import type { Successors, Event } from './successors.js';
 
 /** How a spec's steps are seen in the log. The checker knows nothing else of the log's meaning. */
 export interface Observer<S, O> {
-  /** Whether an action is never observed (it may run between observations). */
-  hidden(action: string): boolean;
+  /** Whether a step (an action with a parameter) is never observed: it may run between observations. */
+  hidden(action: string, param: unknown): boolean;
   /** Whether an action could be the step behind observation `o` (a cheap filter before `match`). */
   candidate?(action: string, o: O): boolean;
   /** How many observations, starting at log[i], the step accounts for (0: it does not match log[i]). */
@@ -31,6 +31,14 @@ export interface Observer<S, O> {
   related?(ev: Event<S>, before: S, o: O): boolean;
   /** Why the model cannot know observation o at all (then it is skipped and counted), or undefined. */
   unknown?(o: O): string | undefined;
+  /**
+   * Whether an observable step may run unseen right after log[i-1] because that observation
+   * already shows it (one observed call standing for several model steps, e.g. a read() that
+   * returned several of the model's records). Such steps count as hidden steps.
+   */
+  absorbed?(ev: Event<S>, before: S, log: readonly O[], i: number): boolean;
+  /** Whether any step may be absorbed by log[i-1] (a cheap test before `absorbed`, which needs each step's label). */
+  absorbing?(log: readonly O[], i: number): boolean;
   /** Whether log[i] may be seen without a step of the model (it continues the previous observation). */
   stutter?(log: readonly O[], i: number): boolean;
   /** At the end of the log: what state s still owes (empty: s may end the run here). */
@@ -151,15 +159,31 @@ export type ReplayVerdict<S, O> =
 /** How many states and labels a departure shows at most. */
 export const MAX_SHOWN = 12;
 
+/** One successor of a packed state, computed once per state (a log repeats the same states). */
+interface Succ<S> {
+  readonly c: number;
+  readonly words: Uint32Array;
+  readonly key: string;
+  readonly hidden: boolean;
+  /** Index into the checks of the first one the step breaks, or -1. */
+  readonly broken: number;
+  readonly outside: boolean;
+  /** The event (action, label), computed when first needed. */
+  ev: Event<S> | undefined;
+}
+
 interface Node {
   readonly words: Uint32Array;
   readonly parent: Node | undefined;
-  readonly action: string;
-  readonly label: string;
+  /** The step that led here (its label is computed for the witness only), or a fixed label. */
+  readonly via: Succ<unknown> | { readonly action: string; readonly label: string };
   readonly from: number;
   readonly to: number;
   readonly hidden: number;
 }
+
+/** How many states' successors are cached at most (then the cache starts over). */
+const CACHE_STATES = 50_000;
 
 /**
  * Replays a log against the spec behind `succ`. The log is one totally ordered sequence (the
@@ -173,16 +197,19 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
   const W = succ.W;
   const names = inst.actions.map((a) => a.name);
   const choiceAction = inst.choices.map((c) => c.action);
-  const hiddenAction = names.map((n) => observer.hidden(n));
-  const hiddenChoices: number[] = [];
-  const shownChoices: number[] = [];
-  choiceAction.forEach((a, c) => (hiddenAction[a] ? hiddenChoices : shownChoices).push(c));
+  const hiddenChoice = inst.choices.map((ch) => observer.hidden(names[ch.action], ch.param));
+  const nChoices = inst.choices.length;
   const skipped: Skipped<O>[] = [];
   let generated = 0;
   let kept = 0;
   let widest = 0;
   const stats = (): ReplayStats => ({ states: kept, generated, widest, seconds: (performance.now() - t0) / 1000 });
   const fp = new Uint32Array(2);
+  const checks: Broken[] = [
+    ...succ.invariants.map((c) => ({ kind: 'invariant' as const, name: c.name, doc: c.doc, clause: c.clause, level: c.level })),
+    ...succ.properties.map((c) => ({ kind: 'property' as const, name: c.name, doc: c.doc, clause: c.clause, level: c.level })),
+  ];
+  const nInv = succ.invariants.length;
 
   const pack = (s: S): Uint32Array => {
     const w = new Uint32Array(W);
@@ -194,28 +221,47 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     return `${fp[0]}:${fp[1]}`;
   };
 
+  // The successor generator, memoised per packed state.
+  let cache = new Map<string, Succ<S>[]>();
+  const succsOf = (words: Uint32Array): Succ<S>[] => {
+    const k = words.join(',');
+    let out = cache.get(k);
+    if (out) return out;
+    out = [];
+    const s = succ.decode(words, 0);
+    for (let c = 0; c < nChoices; c++) {
+      const t = succ.step(s, c);
+      if (t === undefined) continue;
+      generated++;
+      // Action properties first, as the search judges a transition before its new state.
+      const prop = succ.propertiesOn(s, t, c);
+      const inv = prop < 0 ? succ.invariantsOn(t) : -1;
+      const w = pack(t);
+      out.push({ c, words: w, key: keyOf(t, w), hidden: hiddenChoice[c], broken: prop >= 0 ? nInv + prop : inv, outside: !succ.inConstraint(t), ev: undefined });
+    }
+    if (cache.size >= CACHE_STATES) cache = new Map();
+    cache.set(k, out);
+    return out;
+  };
+  const eventOf = (from: Uint32Array, sc: Succ<S>): Event<S> => (sc.ev ??= succ.event(sc.c, succ.decode(from, 0), succ.decode(sc.words, 0)));
+
   // buckets[i]: the nodes that have accounted for log[0..i), by fingerprint.
   const buckets = new Map<number, Map<string, Node>>();
-  const add = (i: number, key: string, n: Node): void => {
+  const add = (i: number, key: string, n: Node): boolean => {
     let b = buckets.get(i);
     if (!b) buckets.set(i, (b = new Map()));
-    if (!b.has(key)) {
-      b.set(key, n);
-      kept++;
-    }
+    if (b.has(key)) return false;
+    b.set(key, n);
+    kept++;
+    return true;
   };
-
-  const checks: Broken[] = [
-    ...succ.invariants.map((c) => ({ kind: 'invariant' as const, name: c.name, doc: c.doc, clause: c.clause, level: c.level })),
-    ...succ.properties.map((c) => ({ kind: 'property' as const, name: c.name, doc: c.doc, clause: c.clause, level: c.level })),
-  ];
 
   try {
     for (let i = 0; i < inst.init.length; i++) {
       const s0 = inst.init[i];
       if (!succ.inConstraint(s0)) continue;
       const w = pack(s0);
-      add(0, keyOf(s0, w), { words: w, parent: undefined, action: 'Init', label: 'Init', from: 0, to: 0, hidden: 0 });
+      add(0, keyOf(s0, w), { words: w, parent: undefined, via: { action: 'Init', label: 'Init' }, from: 0, to: 0, hidden: 0 });
     }
   } catch (e) {
     return { kind: 'error', index: 0, message: `initial state: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
@@ -226,29 +272,23 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     const bucket = buckets.get(i);
     buckets.delete(i);
     if (!bucket || bucket.size === 0) continue;
-    // The hidden steps: breadth first from the nodes at position i, at most maxHidden deep.
     const nodes: Node[] = [...bucket.values()];
+    const absorbing = i > 0 && observer.absorbed !== undefined && (observer.absorbing?.(log, i) ?? true);
     try {
+      // The hidden steps: breadth first from the nodes at position i, at most maxHidden deep.
+      // A hidden step that breaks a property is no run of a conforming model: not kept.
       for (let k = 0; k < nodes.length; k++) {
         const n = nodes[k];
         if (n.hidden >= maxHidden) continue;
-        const s = succ.decode(n.words, 0);
-        for (const c of hiddenChoices) {
-          const t = succ.step(s, c);
-          if (t === undefined) continue;
-          generated++;
-          // A hidden step that breaks a property is no run of a conforming model: not kept.
-          if (succ.propertiesOn(s, t, c) >= 0 || succ.invariantsOn(t) >= 0 || !succ.inConstraint(t)) continue;
-          const w = pack(t);
-          const key = keyOf(t, w);
-          if (bucket.has(key)) continue;
-          const ev = succ.event(c, s, t);
-          const m: Node = { words: w, parent: n, action: ev.action, label: ev.label, from: i, to: i, hidden: n.hidden + 1 };
-          bucket.set(key, m);
+        for (const sc of succsOf(n.words)) {
+          if (sc.broken >= 0 || sc.outside || bucket.has(sc.key)) continue;
+          if (!sc.hidden && !(absorbing && observer.absorbed!(eventOf(n.words, sc), succ.decode(n.words, 0), log, i))) continue;
+          const m: Node = { words: sc.words, parent: n, via: sc as Succ<unknown>, from: i, to: i, hidden: n.hidden + 1 };
+          bucket.set(sc.key, m);
           kept++;
           nodes.push(m);
         }
-        if (bucket.size > maxStates) return { kind: 'error', index: i, message: `more than ${maxStates} model states are consistent with the log up to event ${i} (raise maxStates, or lower maxHidden)`, skipped, stats: stats() };
+        if (bucket.size > maxStates) return { kind: 'error', index: i, message: `more than ${maxStates} model states are consistent with the log up to event ${i} (lower --max-hidden, or split the log)`, skipped, stats: stats() };
       }
     } catch (e) {
       return { kind: 'error', index: i, message: `a hidden step threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
@@ -264,37 +304,28 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     if (why !== undefined) {
       skipped.push({ index: i, observation: o, reason: why });
       // Every node moves on unchanged; hidden steps may continue after the skipped event.
-      for (const n of nodes) add(i + 1, `${n.words.join(',')}`, { ...n, parent: n, action: 'skip', label: why, from: i, to: i + 1, hidden: n.hidden });
+      for (const [key, n] of bucket) add(i + 1, key, { words: n.words, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
       continue;
     }
     const stutters = observer.stutter?.(log, i) ?? false;
     let broken: Broken | undefined;
     let moved = false;
     try {
-      for (const n of nodes) {
-        const s = succ.decode(n.words, 0);
-        if (stutters) {
-          add(i + 1, keyOf(s, n.words), { words: n.words, parent: n, action: 'stutter', label: 'continues the previous call', from: i, to: i + 1, hidden: 0 });
-          moved = true;
-        }
-        for (const c of shownChoices) {
-          if (observer.candidate && !observer.candidate(names[choiceAction[c]], o)) continue;
-          const t = succ.step(s, c);
-          if (t === undefined) continue;
-          generated++;
-          const ev = succ.event(c, s, t);
-          const used = observer.match(ev, s, log, i);
+      for (const [key, n] of bucket) {
+        if (stutters) moved = add(i + 1, key, { words: n.words, parent: n, via: { action: 'stutter', label: 'continues the previous call' }, from: i, to: i + 1, hidden: 0 }) || moved;
+        let before: S | undefined;
+        for (const sc of succsOf(n.words)) {
+          if (sc.hidden) continue;
+          if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
+          const ev = eventOf(n.words, sc);
+          const used = observer.match(ev, (before ??= succ.decode(n.words, 0)), log, i);
           if (used <= 0) continue;
-          // Action properties first, as the search judges a transition before its new state.
-          const prop = succ.propertiesOn(s, t, c);
-          const inv = prop < 0 ? succ.invariantsOn(t) : -1;
-          if (inv >= 0 || prop >= 0) {
-            broken ??= prop >= 0 ? checks[succ.invariants.length + prop] : checks[inv];
+          if (sc.broken >= 0) {
+            broken ??= checks[sc.broken];
             continue;
           }
-          if (!succ.inConstraint(t)) continue;
-          const w = pack(t);
-          add(i + used, keyOf(t, w), { words: w, parent: n, action: ev.action, label: ev.label, from: i, to: i + used, hidden: 0 });
+          if (sc.outside) continue;
+          add(i + used, sc.key, { words: sc.words, parent: n, via: sc as Succ<unknown>, from: i, to: i + used, hidden: 0 });
           moved = true;
         }
       }
@@ -308,10 +339,9 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       const near = new Set<string>();
       for (const n of nodes) {
         const s = succ.decode(n.words, 0);
-        for (const c of shownChoices) {
-          const t = succ.step(s, c);
-          if (t === undefined) continue;
-          const ev = succ.event(c, s, t);
+        for (const sc of succsOf(n.words)) {
+          if (sc.hidden) continue;
+          const ev = eventOf(n.words, sc);
           if (allowed.size < MAX_SHOWN) allowed.add(ev.label);
           if (near.size < MAX_SHOWN && observer.related?.(ev, s, o)) near.add(ev.label);
         }
@@ -345,7 +375,18 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
 
 /** The model's run to node n, from an initial state (walking the parent pointers back). */
 function witness<S>(succ: Successors<S>, n: Node | undefined): WitnessStep<S>[] {
-  const out: WitnessStep<S>[] = [];
-  for (let m = n; m; m = m.parent) out.push({ action: m.action, label: m.label, state: succ.decode(m.words, 0), from: m.from, to: m.to, hidden: m.from === m.to && m.action !== 'Init' });
-  return out.reverse();
+  const chain: Node[] = [];
+  for (let m = n; m; m = m.parent) chain.push(m);
+  chain.reverse();
+  return chain.map((m) => {
+    let action: string;
+    let label: string;
+    if ('c' in m.via) {
+      const sc = m.via as Succ<S>;
+      sc.ev ??= succ.event(sc.c, succ.decode(m.parent!.words, 0), succ.decode(sc.words, 0));
+      action = sc.ev.action;
+      label = sc.ev.label;
+    } else ({ action, label } = m.via);
+    return { action, label, state: succ.decode(m.words, 0), from: m.from, to: m.to, hidden: m.from === m.to && action !== 'Init' };
+  });
 }

@@ -120,12 +120,19 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
   };
   const calls = new Map(inst.actions.map((a) => [a.name, declaredCall(inst, a.name)]));
   return {
-    hidden(action) {
+    hidden(action, param) {
       if (DEVICE_ACTIONS.has(action)) return true;
       const call = calls.get(action);
       if (call !== undefined && (UNOBSERVED_CALLS as readonly string[]).includes(call)) return true;
       const side = sideOfCall(call);
-      return side !== undefined && !o.sides.has(side);
+      if (side === undefined || o.sides.has(side)) return false;
+      // A side the log does not show matters to the other only through the user's buffer. Of
+      // the adversarial user's calls there, the unseen steps are those that take records out
+      // of it (open a resuming session, write); resets and other SETs of a device nobody
+      // watches would only multiply the states kept.
+      if (action === 'DstSetState') return param === 'RESUMING';
+      if (action === 'DstReset') return false;
+      return true;
     },
     candidate(action, e) {
       const side = sideOfCall(calls.get(action));
@@ -137,6 +144,16 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       for (let k = 0; k < es.length; k++) if (!compatible(log[i + k], es[k], o.exact)) return 0;
       return es.length;
     },
+    absorbing: (log, i) => !o.exact && isData(log[i - 1]),
+    absorbed(ev, _before, log, i) {
+      if (o.exact) return false;
+      const p = log[i - 1];
+      if (!isData(p)) return false;
+      const es = eventsOf(ev);
+      // A log's read() or write() carries bytes, the model's a record: one observed call may
+      // stand for several records read and forwarded (the model's user buffers one record).
+      return es.length === 1 && isData(es[0]);
+    },
     related(ev, _before, e) {
       const m = eventsOf(ev)[0];
       return m !== undefined && m.side === e.side && (m.call === e.call || (e.call === 'feature' && ['set_state', 'opt_in', 'data_size'].includes(m.call)));
@@ -147,10 +164,16 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       return undefined;
     },
     stutter(log, i) {
-      if (o.exact || i === 0) return false;
+      if (o.exact) return false;
       const e = log[i];
+      // MIG_DATA_SIZE changes nothing and is answered in every state (SIZE-2): a query the
+      // adversarial user model leaves out; close() of a data_fd only takes calls away.
+      if (e.side === 'source' && e.call === 'data_size') return true;
+      if (e.call === 'close' && !e.errno) return true;
+      if (i === 0) return false;
       const p = log[i - 1];
-      return isData(e) && isData(p) && e.call === p.call && e.side === p.side;
+      // A record may also reach the log as several calls: a read() or write() of data right after another.
+      return isData(e) && isData(p);
     },
     owed(s) {
       if (kind !== 'migration') return [];
