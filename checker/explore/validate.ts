@@ -26,9 +26,9 @@ export interface Observer<S, O> {
   /** Whether an action could be the step behind observation `o` (a cheap filter before `match`). */
   candidate?(action: string, o: O): boolean;
   /** How many observations, starting at log[i], the step accounts for (0: it does not match log[i]). */
-  match(ev: Event<S>, before: S, log: readonly O[], i: number): number;
+  match(ev: Event<S>, log: readonly O[], i: number): number;
   /** Whether the step makes the same call as log[i] with another result (a "near miss", to explain a departure). */
-  related?(ev: Event<S>, before: S, o: O): boolean;
+  related?(ev: Event<S>, o: O): boolean;
   /** Why the model cannot know observation o at all (then it is skipped and counted), or undefined. */
   unknown?(o: O): string | undefined;
   /**
@@ -36,7 +36,7 @@ export interface Observer<S, O> {
    * already shows it (one observed call standing for several model steps, e.g. a read() that
    * returned several of the model's records). Such steps count as hidden steps.
    */
-  absorbed?(ev: Event<S>, before: S, log: readonly O[], i: number): boolean;
+  absorbed?(ev: Event<S>, log: readonly O[], i: number): boolean;
   /** Whether any step may be absorbed by log[i-1] (a cheap test before `absorbed`, which needs each step's label). */
   absorbing?(log: readonly O[], i: number): boolean;
   /** Whether log[i] may be seen without a step of the model (it continues the previous observation). */
@@ -67,8 +67,8 @@ export function labelObserver<S>(): Observer<S, LabelledStep> {
   return {
     hidden: () => false,
     candidate: (action, o) => action === o.action,
-    match: (ev, _b, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
-    related: (ev, _b, o) => ev.action === o.action,
+    match: (ev, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
+    related: (ev, o) => ev.action === o.action,
   };
 }
 
@@ -247,7 +247,9 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
 
   // buckets[i]: the nodes that have accounted for log[0..i), by fingerprint.
   const buckets = new Map<number, Map<string, Node>>();
+  let furthest = 0;
   const add = (i: number, key: string, n: Node): boolean => {
+    if (i > furthest) furthest = i;
     let b = buckets.get(i);
     if (!b) buckets.set(i, (b = new Map()));
     if (b.has(key)) return false;
@@ -282,7 +284,7 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
         if (n.hidden >= maxHidden) continue;
         for (const sc of succsOf(n.words)) {
           if (sc.broken >= 0 || sc.outside || bucket.has(sc.key)) continue;
-          if (!sc.hidden && !(absorbing && observer.absorbed!(eventOf(n.words, sc), succ.decode(n.words, 0), log, i))) continue;
+          if (!sc.hidden && !(absorbing && observer.absorbed!(eventOf(n.words, sc), log, i))) continue;
           const m: Node = { words: sc.words, parent: n, via: sc as Succ<unknown>, from: i, to: i, hidden: n.hidden + 1 };
           bucket.set(sc.key, m);
           kept++;
@@ -313,12 +315,11 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     try {
       for (const [key, n] of bucket) {
         if (stutters) moved = add(i + 1, key, { words: n.words, parent: n, via: { action: 'stutter', label: 'continues the previous call' }, from: i, to: i + 1, hidden: 0 }) || moved;
-        let before: S | undefined;
         for (const sc of succsOf(n.words)) {
           if (sc.hidden) continue;
           if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
           const ev = eventOf(n.words, sc);
-          const used = observer.match(ev, (before ??= succ.decode(n.words, 0)), log, i);
+          const used = observer.match(ev, log, i);
           if (used <= 0) continue;
           if (sc.broken >= 0) {
             broken ??= checks[sc.broken];
@@ -333,17 +334,16 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       return { kind: 'error', index: i, message: `matching event ${i} threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
     }
     // A departure is only certain when no node at any later position survives.
-    if (!moved && ![...buckets.keys()].some((k) => k > i)) {
+    if (!moved && furthest <= i) {
       const states = nodes.slice(0, MAX_SHOWN).map((n) => succ.decode(n.words, 0));
       const allowed = new Set<string>();
       const near = new Set<string>();
       for (const n of nodes) {
-        const s = succ.decode(n.words, 0);
         for (const sc of succsOf(n.words)) {
           if (sc.hidden) continue;
           const ev = eventOf(n.words, sc);
           if (allowed.size < MAX_SHOWN) allowed.add(ev.label);
-          if (near.size < MAX_SHOWN && observer.related?.(ev, s, o)) near.add(ev.label);
+          if (near.size < MAX_SHOWN && observer.related?.(ev, o)) near.add(ev.label);
         }
       }
       return {

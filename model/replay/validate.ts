@@ -138,14 +138,14 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       const side = sideOfCall(calls.get(action));
       return side === undefined || side === e.side;
     },
-    match(ev, _before, log, i) {
+    match(ev, log, i) {
       const es = eventsOf(ev);
       if (es.length === 0 || i + es.length > log.length) return 0;
       for (let k = 0; k < es.length; k++) if (!compatible(log[i + k], es[k], o.exact)) return 0;
       return es.length;
     },
     absorbing: (log, i) => !o.exact && isData(log[i - 1]),
-    absorbed(ev, _before, log, i) {
+    absorbed(ev, log, i) {
       if (o.exact) return false;
       const p = log[i - 1];
       if (!isData(p)) return false;
@@ -154,7 +154,7 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       // stand for several records read and forwarded (the model's user buffers one record).
       return es.length === 1 && isData(es[0]);
     },
-    related(ev, _before, e) {
+    related(ev, e) {
       const m = eventsOf(ev)[0];
       return m !== undefined && m.side === e.side && (m.call === e.call || (e.call === 'feature' && ['set_state', 'opt_in', 'data_size'].includes(m.call)));
     },
