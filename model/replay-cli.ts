@@ -20,6 +20,7 @@ import {
   type LogFormat, type ReplayEvent, type Side,
 } from './replay/index.js';
 import { splitDevices, replayDevice, explainDeparture, type DeviceLog, type Explanation } from './replay/run.js';
+import { vfioObserver } from './replay/validate.js';
 import { DRIVER_NAMES } from './drivers/index.js';
 import { userNames } from './users/index.js';
 
@@ -71,7 +72,7 @@ const isStep = (o: ReplayEvent | LabelledStep): o is LabelledStep => !('call' in
 const showObs = (o: ReplayEvent | LabelledStep): string => (isStep(o) ? o.label : showEvent(o));
 const lineOf = (o: ReplayEvent | LabelledStep, index: number): number | undefined => (isStep(o) ? index + 1 : o.line);
 const profileName = (c: Readonly<Record<string, unknown>>): string =>
-  'DRIVER' in c ? `DRIVER=${String(c.DRIVER)} USER=${String(c.USER)}` : Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  'DRIVER' in c ? ['DRIVER', 'USER'].filter((k) => k in c).map((k) => `${k}=${String(c[k])}`).join(' ') : Object.entries(c).map(([k, v]) => `${k}=${String(v)}`).join(' ');
 
 /** The worst of several outcomes: a departure over an incomplete log over conformance. */
 const RANK: Readonly<Record<ReplayOutcome, number>> = { conforms: 0, incomplete: 1, departs: 2, error: 3, malformed: 4 };
@@ -164,7 +165,10 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
     const instances = combos(base).map((c) => instantiate(spec as Spec, c) as Instance<unknown>);
     if (p.steps) {
       const runs = instances.map((inst): ReplayRow => {
-        const verdict = replayLog(new Successors(inst), labelObserver<unknown>(), p.steps!, { maxHidden });
+        // Every step is recorded; what a migration still owes at the end is the model's to say
+        // (a liveness counterexample ends with a save pending: incomplete, not conforming).
+        const owed = vfioObserver(inst, { exact: true, sides: new Set(SIDES) }).owed;
+        const verdict = replayLog(new Successors(inst), { ...labelObserver<unknown>(), owed }, p.steps!, { maxHidden });
         return { file: p.file, device: '(every step)', sides: [], constants: inst.constants, verdict, explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict as never) : undefined, log: p.steps!, steps: true };
       });
       groups.push(group(p.file, '(every step)', runs));

@@ -181,8 +181,8 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       const out: string[] = [];
       if (o.sides.has('source') && inSavingGroup(m.src.state) && m.src.live) {
         if (inPreCopy(m.src.state)) out.push(`the source is in ${m.src.state}: SET_STATE(STOP_COPY), read() its data_fd until it returns 0, then SET_STATE(STOP) (or abort to RUNNING)`);
+        // Once read() returned 0 the stream is whole; leaving STOP_COPY is the VMM's cleanup.
         else if (!m.src.eof) out.push('the source is in STOP_COPY: read() its data_fd until it returns 0 (end of stream, DATA-7), then SET_STATE(STOP)');
-        else out.push('the source read its stream to the end in STOP_COPY: SET_STATE(STOP) ends the session');
       }
       if (o.sides.has('destination') && m.dst.state === 'RESUMING') out.push('the destination is in RESUMING: write() the rest of the stream, then SET_STATE(STOP) so the device loads it (DATA-5)');
       return out;
