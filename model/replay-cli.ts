@@ -20,7 +20,7 @@ import {
   type LogFormat, type ReplayEvent, type Side,
 } from './replay/index.js';
 import { splitDevices, replayDevice, explainDeparture, type DeviceLog, type Explanation } from './replay/run.js';
-import { vfioObserver } from './replay/validate.js';
+import { vfioObserver, QEMU_UNTRACED } from './replay/validate.js';
 import { DRIVER_NAMES } from './drivers/index.js';
 import { userNames } from './users/index.js';
 
@@ -37,6 +37,7 @@ export interface ReplayCliOptions {
   user?: string;
   kernel?: string;
   const: string[];
+  invariant: string[];
   side?: string;
   asLog?: boolean;
   maxHidden?: string;
@@ -104,7 +105,7 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
   if (!(REPLAY_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: '${opts.format}' is not one of ${REPLAY_FORMATS.join(', ')}${suggest(opts.format, REPLAY_FORMATS)}`);
   if (opts.formatIn !== undefined) {
     const bad = logFormatProblem(opts.formatIn);
-    if (bad) throw new UsageError(`--format-in: ${bad}`);
+    if (bad) throw new UsageError(`--format-in: ${bad}${bad.includes('did you mean') ? '' : suggest(opts.formatIn, LOG_FORMATS)}`);
   }
   if (opts.side !== undefined && !(SIDES as readonly string[]).includes(opts.side)) throw new UsageError(`--side: '${opts.side}' is not one of ${SIDES.join(', ')}${suggest(opts.side, SIDES)}`);
   if (opts.kernel !== undefined && !(KERNEL_PROFILES as readonly string[]).includes(opts.kernel))
@@ -133,11 +134,12 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
       continue;
     }
     const info = { file, format, events: r.events.length, unknown: r.unknown, informational: r.informational, notes: r.notes.map((n) => showProblem(file, n)) };
-    if ((format === 'json' || format === 'itf') && !opts.asLog) {
+    if (format === 'json' || format === 'itf') {
       const t = readTrace(text);
       if (!t.ok) throw new Error('readTrace disagrees with parseLog');
-      parsed.push({ file, format, devices: [], steps: t.steps.slice(1), specFile: t.specFile, constants: t.constants, info });
-    } else parsed.push({ file, format, devices: splitDevices(r.events), specFile: format === 'json' || format === 'itf' ? readTraceSpec(text) : undefined, info });
+      const steps = opts.asLog ? undefined : t.steps.slice(1);
+      parsed.push({ file, format, devices: opts.asLog ? splitDevices(r.events) : [], steps, specFile: t.specFile, constants: t.constants, info });
+    } else parsed.push({ file, format, devices: splitDevices(r.events), info });
   }
   if (malformed) return replayExitCode('malformed');
 
@@ -168,7 +170,7 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
         // Every step is recorded; what a migration still owes at the end is the model's to say
         // (a liveness counterexample ends with a save pending: incomplete, not conforming).
         const owed = vfioObserver(inst, { exact: true, sides: new Set(SIDES) }).owed;
-        const verdict = replayLog(new Successors(inst), { ...labelObserver<unknown>(), owed }, p.steps!, { maxHidden });
+        const verdict = replayLog(new Successors(inst, { invariants: opts.invariant }), { ...labelObserver<unknown>(), owed }, p.steps!, { maxHidden });
         return { file: p.file, device: '(every step)', sides: [], constants: inst.constants, verdict, explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict as never) : undefined, log: p.steps!, steps: true };
       });
       groups.push(group(p.file, '(every step)', runs));
@@ -180,7 +182,7 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
     }
     for (const dev of p.devices) {
       const runs = instances.map((inst): ReplayRow => {
-        const r = replayDevice(inst, dev, { exact: p.format === 'json' || p.format === 'itf', maxHidden });
+        const r = replayDevice(inst, dev, { exact: p.format === 'json' || p.format === 'itf', maxHidden, invariants: opts.invariant, untraced: p.format === 'qemu' ? QEMU_UNTRACED : [] });
         return { file: p.file, device: dev.name, sides: dev.sides, constants: r.constants, verdict: r.verdict, explanation: r.explanation, log: dev.events, steps: false };
       });
       groups.push(group(p.file, dev.name, runs));
@@ -200,11 +202,6 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
   else io.out(text);
   if (opts.format !== 'text' || opts.out !== undefined) io.err(`migcheck replay: ${summaryLine(report)}\n`);
   return replayExitCode(report.outcome, opts.allowIncomplete === true);
-}
-
-function readTraceSpec(text: string): string | undefined {
-  const t = readTrace(text);
-  return t.ok ? t.specFile : undefined;
 }
 
 function group(file: string, device: string, runs: readonly ReplayRow[]): ReplayReport['groups'][number] {
@@ -396,6 +393,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--user <name>', `user (VMM) profile, or any: ${userNames().join(', ')}`)
     .option('--kernel <name>', `kernel profile: ${KERNEL_PROFILES.join(', ')}`)
     .option('--const <NAME=VALUE>', 'set a spec constant (repeatable), e.g. MAX_VERSION=3', collect, [])
+    .option('--invariant <name>', 'judge steps by only this invariant or action property (repeatable), as check --invariant', collect, [])
     .option('--side <side>', 'qemu, strace: the side of every device (default: from what the log shows)')
     .option('--as-log', 'json, itf: replay only the uAPI calls the trace shows, as a recorded log would (default: every step, by its label)')
     .option('--max-hidden <n>', 'unobserved model steps allowed between two events', '8')

@@ -32,9 +32,9 @@ export interface Observer<S, O> {
   /** Why the model cannot know observation o at all (then it is skipped and counted), or undefined. */
   unknown?(o: O): string | undefined;
   /**
-   * Whether an observable step may run unseen right after log[i-1] because that observation
-   * already shows it (one observed call standing for several model steps, e.g. a read() that
-   * returned several of the model's records). Such steps count as hidden steps.
+   * Whether an observable step may run unseen before log[i]: log[i-1] already shows it (one
+   * observed call standing for several model steps, e.g. a read() that returned several of
+   * the model's records), or the log's format cannot show it. Such steps count as hidden steps.
    */
   absorbed?(ev: Event<S>, log: readonly O[], i: number): boolean;
   /** Whether any step may be absorbed by log[i-1] (a cheap test before `absorbed`, which needs each step's label). */
@@ -275,7 +275,7 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     buckets.delete(i);
     if (!bucket || bucket.size === 0) continue;
     const nodes: Node[] = [...bucket.values()];
-    const absorbing = i > 0 && observer.absorbed !== undefined && (observer.absorbing?.(log, i) ?? true);
+    const absorbing = observer.absorbed !== undefined && (observer.absorbing?.(log, i) ?? true);
     try {
       // The hidden steps: breadth first from the nodes at position i, at most maxHidden deep.
       // A hidden step that breaks a property is no run of a conforming model: not kept.

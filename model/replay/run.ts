@@ -64,12 +64,16 @@ export interface ReplayRun {
 export interface ReplayDeviceOptions extends ValidateOptions {
   /** Compare exactly (logs made from the model). */
   readonly exact: boolean;
+  /** Judge steps by only these invariants and properties (default all), as `check --invariant`. */
+  readonly invariants?: readonly string[];
+  /** Calls the log's format may leave out (validate.ts QEMU_UNTRACED for QEMU traces). */
+  readonly untraced?: readonly ReplayEvent['call'][];
 }
 
 /** Replays one device's events against one instance. */
 export function replayDevice(inst: Instance<unknown>, dev: DeviceLog, o: ReplayDeviceOptions): ReplayRun {
-  const succ = new Successors(inst);
-  const observer = vfioObserver(inst, { exact: o.exact, sides: new Set(dev.sides) });
+  const succ = new Successors(inst, { invariants: o.invariants });
+  const observer = vfioObserver(inst, { exact: o.exact, sides: new Set(dev.sides), untraced: o.untraced });
   const verdict = replayLog(succ, observer, dev.events, o);
   return { constants: inst.constants, verdict, explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict) : undefined };
 }
