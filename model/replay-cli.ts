@@ -236,7 +236,7 @@ export function sideBySide(row: ReplayRow): SideRow[] {
     for (let k = st.from; k < st.to; k++) {
       const o = row.log[k];
       const same = isStep(o) && o.label === st.label;
-      const model = k > st.from ? '  (the same step)' : st.action === 'skip' ? `(skipped: ${st.label})` : st.action === 'stutter' ? '(continues the previous call)' : same ? `= [${st.action}]` : `${st.label}  [${st.action}]`;
+      const model = k > st.from ? '  (the same step)' : st.action === 'skip' ? `(skipped: ${st.label})` : st.action === 'stutter' ? `(no step: ${st.label})` : same ? `= [${st.action}]` : `${st.label}  [${st.action}]`;
       out.push({ mark: ' ', index: k + 1, line: lineOf(o, k), log: showObs(o), model });
     }
   }

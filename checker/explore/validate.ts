@@ -23,7 +23,7 @@ import type { Successors, Event } from './successors.js';
 export interface Observer<S, O> {
   /** Whether a step (an action with a parameter) is never observed: it may run between observations. */
   hidden(action: string, param: unknown): boolean;
-  /** Whether an action could be the step behind observation `o` (a cheap filter before `match`). */
+  /** Whether an action could be the step behind observation `o` (a cheap filter before `match`; also what a departure lists as allowed). */
   candidate?(action: string, o: O): boolean;
   /** How many observations, starting at log[i], the step accounts for (0: it does not match log[i]). */
   match(ev: Event<S>, log: readonly O[], i: number): number;
@@ -39,8 +39,8 @@ export interface Observer<S, O> {
   absorbed?(ev: Event<S>, log: readonly O[], i: number): boolean;
   /** Whether any step may be absorbed by log[i-1] (a cheap test before `absorbed`, which needs each step's label). */
   absorbing?(log: readonly O[], i: number): boolean;
-  /** Whether log[i] may be seen without a step of the model (it continues the previous observation). */
-  stutter?(log: readonly O[], i: number): boolean;
+  /** Why log[i] may be seen without a step of the model (it continues the previous observation, it changes nothing), or undefined. */
+  stutter?(log: readonly O[], i: number): string | undefined;
   /** At the end of the log: what state s still owes (empty: s may end the run here). */
   owed?(s: S): readonly string[];
 }
@@ -110,7 +110,7 @@ export interface ReplayStats {
 }
 
 export type ReplayVerdict<S, O> =
-  /** Some run of the model produces the log. `actions` counts the witness's steps by action. */
+  /** Some run of the model produces the log. `actions` counts the witness's model steps by action (skipped and stuttering observations are not steps). */
   | {
       readonly kind: 'conforms';
       readonly observations: number;
@@ -309,12 +309,12 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       for (const [key, n] of bucket) add(i + 1, key, { words: n.words, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
       continue;
     }
-    const stutters = observer.stutter?.(log, i) ?? false;
+    const stutters = observer.stutter?.(log, i);
     let broken: Broken | undefined;
     let moved = false;
     try {
       for (const [key, n] of bucket) {
-        if (stutters) moved = add(i + 1, key, { words: n.words, parent: n, via: { action: 'stutter', label: 'continues the previous call' }, from: i, to: i + 1, hidden: 0 }) || moved;
+        if (stutters !== undefined) moved = add(i + 1, key, { words: n.words, parent: n, via: { action: 'stutter', label: stutters }, from: i, to: i + 1, hidden: 0 }) || moved;
         for (const sc of succsOf(n.words)) {
           if (sc.hidden) continue;
           if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
@@ -340,7 +340,7 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       const near = new Set<string>();
       for (const n of nodes) {
         for (const sc of succsOf(n.words)) {
-          if (sc.hidden) continue;
+          if (sc.hidden || (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o))) continue;
           const ev = eventOf(n.words, sc);
           if (allowed.size < MAX_SHOWN) allowed.add(ev.label);
           if (near.size < MAX_SHOWN && observer.related?.(ev, o)) near.add(ev.label);
@@ -362,7 +362,7 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     if (owed.length === 0) {
       const w = witness(succ, n);
       const actions: Record<string, number> = {};
-      for (const st of w) if (st.action !== 'Init') actions[st.action] = (actions[st.action] ?? 0) + 1;
+      for (const st of w) if (st.action !== 'Init' && st.action !== 'skip' && st.action !== 'stutter') actions[st.action] = (actions[st.action] ?? 0) + 1;
       return { kind: 'conforms', observations: log.length, skipped, witness: w, actions, checked: checks, stats: stats() };
     }
     if (bestOwed === undefined || owed.length < bestOwed.length) {

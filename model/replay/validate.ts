@@ -191,16 +191,15 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       return undefined;
     },
     stutter(log, i) {
-      if (o.exact) return false;
+      if (o.exact) return undefined;
       const e = log[i];
       // MIG_DATA_SIZE changes nothing and is answered in every state (SIZE-2): a query the
       // adversarial user model leaves out; close() of a data_fd only takes calls away.
-      if (e.side === 'source' && e.call === 'data_size') return true;
-      if (e.call === 'close' && !e.errno) return true;
-      if (i === 0) return false;
-      const p = log[i - 1];
+      if (e.side === 'source' && e.call === 'data_size') return 'a MIG_DATA_SIZE query changes nothing (SIZE-2)';
+      if (e.call === 'close' && !e.errno) return 'close() takes calls away, changes nothing the model tracks';
+      if (i === 0) return undefined;
       // A record may also reach the log as several calls: a read() or write() of data right after another.
-      return isData(e) && isData(p);
+      return isData(e) && isData(log[i - 1]) ? `more of the record the previous ${e.call}() began` : undefined;
     },
     owed(s) {
       if (kind !== 'migration') return [];

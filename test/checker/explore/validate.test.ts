@@ -96,7 +96,7 @@ describe('replayLog', () => {
     // Only a first reading of 5 is a step (FillBig); a repeated reading is the same fill seen again.
     const firstFill: Observer<Jugs, string> = bigJug({ match: (ev, log, i) => (ev.action === 'FillBig' && log[i] === 'FillBig:5' && log[i - 1] !== log[i] ? 1 : 0) });
     expect(replayLog(succOf(9), firstFill, ['FillBig:5', 'FillBig:5']).kind).toBe('departs');
-    const v = replayLog(succOf(9), { ...firstFill, stutter: (log, i) => i > 0 && log[i] === log[i - 1] }, ['FillBig:5', 'FillBig:5', 'FillBig:5']);
+    const v = replayLog(succOf(9), { ...firstFill, stutter: (log, i) => (i > 0 && log[i] === log[i - 1] ? 'the same reading again' : undefined) }, ['FillBig:5', 'FillBig:5', 'FillBig:5']);
     expect(v.kind).toBe('conforms');
     if (v.kind === 'conforms') expect(v.witness.map((w) => w.action)).toEqual(['Init', 'FillBig', 'stutter', 'stutter']);
   });
