@@ -133,6 +133,13 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
       malformed = true;
       continue;
     }
+    if (r.events.length === 0) {
+      // Nothing to replay is no verdict: a log read in the wrong format, or an empty one.
+      const guess = detectFormat(text);
+      io.err(`${file}:1: no ${format} events in this log (${r.otherLines} line${r.otherLines === 1 ? '' : 's'} that are not ${format} entries)${guess && guess !== format ? `; it looks like ${guess} (--format-in ${guess})` : ''}\n`);
+      malformed = true;
+      continue;
+    }
     const info = { file, format, events: r.events.length, unknown: r.unknown, informational: r.informational, notes: r.notes.map((n) => showProblem(file, n)) };
     if (format === 'json' || format === 'itf') {
       const t = readTrace(text);

@@ -207,6 +207,12 @@ describe('migcheck replay on bad input', () => {
     expect(r.err).toBe(`${file}:1: cannot tell the log format from its first line ('hello world'); give --format-in (qemu, strace, jsonl, json, itf)\n`);
   });
 
+  it('a log read in the wrong format has no events: no verdict, exit 150', async () => {
+    const r = await runCli(['replay', `${FIX}/qemu-10-source.log`, '--format-in', 'strace']);
+    expect(r.code).toBe(150);
+    expect(r.err).toMatch(/^test\/fixtures\/replay\/qemu-10-source\.log:1: no strace events in this log \(\d+ lines that are not strace entries\); it looks like qemu \(--format-in qemu\)\n$/);
+  });
+
   it('a missing file, a mistyped format, driver or kernel: one line each, exit 150 or 2', async () => {
     const missing = await runCli(['replay', join(dir, 'nope.log')]);
     expect(missing.code).toBe(150);
