@@ -1,6 +1,7 @@
 // Recorded migration logs as events (docs/replay.md): the event type, one parser per log
 // format, and exporters from events back to each format. The replay itself (matching events
-// against the model's successors) is built on checker/'s successor component, not here.
+// against the model's successors) is checker/explore/validate.ts; run.ts and validate.ts here
+// are its VFIO adapters.
 
 import { didYouMean, type ReplayEvent, type Side } from './events.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
@@ -12,6 +13,10 @@ import type { ParseResult } from './result.js';
 export * from './events.js';
 export * from './result.js';
 export { uapiCallsFor, UNOBSERVED_CALLS } from './calls.js';
+export { vfioObserver, compatible, modelKind, QEMU_UNTRACED } from './validate.js';
+export type { MatchOptions, ModelKind } from './validate.js';
+export { splitDevices, replayDevice, replayProfiles, explainDeparture } from './run.js';
+export type { DeviceLog, DeviceVerdict, Explanation, ReplayRun, ReplayDeviceOptions } from './run.js';
 export { parseJsonl, toJsonl } from './jsonl.js';
 export { parseQemuTrace, toQemuTrace, QEMU_UNKNOWN_STOP_COPY_SIZE } from './qemu.js';
 export type { QemuTraceOptions, QemuExportOptions } from './qemu.js';
