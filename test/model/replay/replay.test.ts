@@ -128,6 +128,23 @@ describe('migcheck replay on hand-written logs', () => {
     }, 30_000);
   }
 
+  it('replays each device of a log with several on its own, and the worst verdict decides the exit code', async () => {
+    const file = join(dir, 'two-devices.jsonl');
+    // Two devices migrating at once, their events interleaved: one conforming, one breaking DATA-8.
+    const good = readFileSync(`${FIX}/jsonl-migration.jsonl`, 'utf8').split('\n').filter((l) => l.startsWith('{'));
+    const bad = readFileSync(`${FIX}/jsonl-broken-enomsg-in-stop-copy.jsonl`, 'utf8').split('\n').filter((l) => l.startsWith('{'));
+    const mixed: string[] = [];
+    for (let k = 0; k < Math.max(good.length, bad.length); k++) mixed.push(...(good[k] ? [good[k]] : []), ...(bad[k] ? [bad[k]] : []));
+    writeFileSync(file, mixed.join('\n') + '\n');
+    const { code, doc } = await replayJson([file]);
+    const verdicts = Object.fromEntries(doc.devices.map((d) => [d.device, d.outcome]));
+    // Several source names: each device name is a migration of its own (the two ends of the first are two names).
+    expect(verdicts).toEqual({ '0000:17:00.1': 'conforms', '0000:65:00.1': 'conforms', gpu0: 'departs' });
+    expect(doc.devices.find((d) => d.device === 'gpu0')?.runs[0]).toMatchObject({ index: 1, explanation: { clause: 'DATA-8' } });
+    expect(doc.outcome).toBe('departs');
+    expect(code).toBe(12);
+  }, 30_000);
+
   it('prints the log and the model side by side, the clause text and the party to blame', async () => {
     const r = await runCli(['replay', `${FIX}/jsonl-broken-enomsg-in-stop-copy.jsonl`]);
     expect(r.code).toBe(12);
