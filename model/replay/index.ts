@@ -15,7 +15,7 @@ export * from './result.js';
 export { uapiCallsFor, UNOBSERVED_CALLS } from './calls.js';
 export { vfioObserver, compatible, modelKind, QEMU_UNTRACED } from './validate.js';
 export type { MatchOptions, ModelKind } from './validate.js';
-export { splitDevices, replayDevice, replayProfiles, explainDeparture } from './run.js';
+export { splitDevices, replayDevice, explainDeparture } from './run.js';
 export type { DeviceLog, DeviceVerdict, Explanation, ReplayRun, ReplayDeviceOptions } from './run.js';
 export { parseJsonl, toJsonl } from './jsonl.js';
 export { parseQemuTrace, toQemuTrace, QEMU_UNKNOWN_STOP_COPY_SIZE } from './qemu.js';

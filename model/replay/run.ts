@@ -4,7 +4,7 @@
 // level, its text, the party to blame). The search is the checker's replayLog; the matching
 // is validate.ts.
 
-import { Successors, replayLog, type Instance, type ReplayVerdict, type Spec, instantiate, type ValidateOptions } from '../../checker/index.js';
+import { Successors, replayLog, type Instance, type ReplayVerdict, type ValidateOptions } from '../../checker/index.js';
 import { CLAUSE_CATALOGUE, clauseText, type Party } from '../clauses.js';
 import { inPreCopy, inSavingGroup } from '../states.js';
 import type { MigrationState } from '../uapi.js';
@@ -76,11 +76,6 @@ export function replayDevice(inst: Instance<unknown>, dev: DeviceLog, o: ReplayD
   const observer = vfioObserver(inst, { exact: o.exact, sides: new Set(dev.sides), untraced: o.untraced });
   const verdict = replayLog(succ, observer, dev.events, o);
   return { constants: inst.constants, verdict, explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict) : undefined };
-}
-
-/** Replays a device against every instance (one per profile asked for). */
-export function replayProfiles(spec: Spec, combos: readonly Record<string, string | number | boolean>[], dev: DeviceLog, o: ReplayDeviceOptions): ReplayRun[] {
-  return combos.map((c) => replayDevice(instantiate(spec, c) as Instance<unknown>, dev, o));
 }
 
 const propertyMeta = (inst: Instance<unknown>, name: string) =>
