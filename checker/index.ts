@@ -29,8 +29,6 @@ export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
 export { EXIT, replayExitCode } from './cli/exit.js';
 export type { ReplayOutcome } from './cli/exit.js';
-export { parseConstOptions } from './cli/commands.js';
-export { loadSpec } from './cli/load.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';

@@ -11,7 +11,7 @@ import { Option, type Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
-  ConfigError, UsageError, Successors, instantiate, labelObserver, loadSpec, parseConstOptions, replayExitCode, replayLog,
+  ConfigError, UsageError, Successors, instantiate, labelObserver, replayExitCode, replayLog,
   renderJUnit, annotation, suggest,
   type CliContext, type Instance, type LabelledStep, type ReplayOutcome, type ReplayVerdict, type Spec, type WitnessStep,
 } from '../checker/index.js';
@@ -21,6 +21,11 @@ import {
 } from './replay/index.js';
 import { splitDevices, replayDevice, explainDeparture, type DeviceLog, type Explanation } from './replay/run.js';
 import { vfioObserver, QEMU_UNTRACED } from './replay/validate.js';
+// Spec files loaded, and `--const` / `--name VALUE` resolved, as `check` does. Not re-exported
+// from the checker's index: that would pull the CLI's loader and the check command (and its
+// worker pool) into the bundle every parallel worker loads a spec through.
+import { loadSpec } from '../checker/cli/load.js';
+import { parseConstOptions } from '../checker/cli/commands.js';
 import { DRIVER_NAMES } from './drivers/index.js';
 import { userNames } from './users/index.js';
 

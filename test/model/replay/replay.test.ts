@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, expectValidJUnit, ANNOTATION_LINE } from '../../report/helpers.js';
-import { loadSpec } from '../../../checker/index.js';
+import { loadSpec } from '../../../checker/cli/load.js';
 import { parseTraceJson, toJsonl, toStrace, toQemuTrace, readTrace } from '../../../model/replay/index.js';
 
 const FIX = 'test/fixtures/replay';
