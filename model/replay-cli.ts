@@ -61,6 +61,7 @@ export interface ReplayRow {
   readonly constants: Readonly<Record<string, unknown>>;
   readonly verdict: ReplayVerdict<unknown, ReplayEvent | LabelledStep>;
   readonly explanation?: Explanation;
+  readonly exercised?: readonly string[];
   /** The observations replayed (events, or a trace's steps). */
   readonly log: readonly (ReplayEvent | LabelledStep)[];
   readonly steps: boolean;
@@ -195,7 +196,7 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
     for (const dev of p.devices) {
       const runs = instances.map((inst): ReplayRow => {
         const r = replayDevice(inst, dev, { exact: p.format === 'json' || p.format === 'itf', maxHidden, invariants: opts.invariant, untraced: p.format === 'qemu' ? QEMU_UNTRACED : [] });
-        return { file: p.file, device: dev.name, sides: dev.sides, constants: r.constants, verdict: r.verdict, explanation: r.explanation, log: dev.events, steps: false };
+        return { file: p.file, device: dev.name, sides: dev.sides, constants: r.constants, verdict: r.verdict, explanation: r.explanation, exercised: r.exercised, log: dev.events, steps: false };
       });
       groups.push(group(p.file, dev.name, runs));
     }
@@ -308,8 +309,11 @@ export function replayText(r: ReplayReport, p: { full: boolean; ok: (s: string) 
     }
     if (v.kind === 'incomplete') for (const o of v.owed) L.push(`  still owed: ${o}`);
     if (v.kind === 'conforms') {
-      const clauses = [...new Set(v.checked.map((c) => c.clause).filter(Boolean))];
-      L.push(p.dim(`  ${v.observations} events, ${Object.values(v.actions).reduce((a, b) => a + b, 0)} model steps (${Object.entries(v.actions).map(([a, n]) => `${a} x${n}`).join(', ')}); checked on every step: ${v.checked.map((c) => c.name).join(', ')}${clauses.length ? ` (clauses ${clauses.join(', ')})` : ''}`));
+      const clauseOf = new Map(v.checked.map((c) => [c.name, c.clause]));
+      const named = (ns: readonly string[]) => ns.map((n) => (clauseOf.get(n) ? `${n} [${clauseOf.get(n)}]` : n)).join(', ');
+      L.push(p.dim(`  ${v.observations} events, ${Object.values(v.actions).reduce((a, b) => a + b, 0)} model steps (${Object.entries(v.actions).map(([a, n]) => `${a} x${n}`).join(', ')})`));
+      if (head.exercised) L.push(`  exercised: ${named(head.exercised)}`);
+      L.push(p.dim(`  checked on every step: ${named(v.checked.map((c) => c.name))}`));
     }
     if (v.skipped.length) L.push(p.dim(`  skipped ${v.skipped.length} event${v.skipped.length === 1 ? '' : 's'} the model does not know: ${[...new Set(v.skipped.map((s) => s.reason))].join('; ')}`));
     L.push(p.dim(`  ${v.stats.states} model states kept (at most ${v.stats.widest} at one position), ${v.stats.generated} successors, ${v.stats.seconds.toFixed(2)} s`));
@@ -335,7 +339,7 @@ export function replayJson(r: ReplayReport): unknown {
         const v = run.verdict;
         const base = { constants: run.constants, outcome: v.kind, stats: v.stats, skipped: v.skipped.map((s) => ({ index: s.index, line: lineOf(s.observation, s.index), reason: s.reason })) };
         switch (v.kind) {
-          case 'conforms': return { ...base, events: v.observations, actions: v.actions, checked: v.checked };
+          case 'conforms': return { ...base, events: v.observations, actions: v.actions, checked: v.checked, exercised: run.exercised };
           case 'incomplete': return { ...base, events: v.observations, owed: v.owed };
           case 'error': return { ...base, index: v.index, message: v.message };
           case 'departs':

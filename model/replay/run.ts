@@ -9,6 +9,7 @@ import { CLAUSE_CATALOGUE, clauseText, type Party } from '../clauses.js';
 import { inPreCopy, inSavingGroup } from '../states.js';
 import type { MigrationState } from '../uapi.js';
 import type { ReplayEvent, Side } from './events.js';
+import type { WitnessStep } from '../../checker/index.js';
 import { modelKind, vfioObserver } from './validate.js';
 
 /** One migrating device: its events from both ends, as the log names them. */
@@ -59,6 +60,8 @@ export interface ReplayRun {
   readonly constants: Readonly<Record<string, unknown>>;
   readonly verdict: DeviceVerdict;
   readonly explanation?: Explanation;
+  /** The properties the witness run put to the test (a step of the call each is about), for a conforming log. */
+  readonly exercised?: readonly string[];
 }
 
 export interface ReplayDeviceOptions extends ValidateOptions {
@@ -75,7 +78,38 @@ export function replayDevice(inst: Instance<unknown>, dev: DeviceLog, o: ReplayD
   const succ = new Successors(inst, { invariants: o.invariants });
   const observer = vfioObserver(inst, { exact: o.exact, sides: new Set(dev.sides), untraced: o.untraced });
   const verdict = replayLog(succ, observer, dev.events, o);
-  return { constants: inst.constants, verdict, explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict) : undefined };
+  return {
+    constants: inst.constants, verdict,
+    explanation: verdict.kind === 'departs' ? explainDeparture(inst, verdict) : undefined,
+    exercised: verdict.kind === 'conforms' && modelKind(inst) === 'migration' ? exercised(verdict.witness as readonly WitnessStep<MigrationState>[], inst) : undefined,
+  };
+}
+
+/**
+ * Which of the migration model's properties a witness put to the test: a step of the kind each
+ * property is about (model/migration.ts: the call or the states its check looks at), so that a
+ * conforming log says what it showed, not only that nothing failed.
+ */
+const EXERCISED_BY: Readonly<Record<string, (b: MigrationState, a: MigrationState, action: string, call: string | undefined) => boolean>> = {
+  NoLostMandatoryData: (b, a, _x, call) => call === 'dst.set' && b.dst.state === 'RESUMING' && a.dst.state !== 'RESUMING',
+  PrecopyInfoOnlyInPreCopy: (_b, _a, _x, call) => call === 'src.precopy_info',
+  NoEnomsgInStopCopy: (b, _a, _x, call) => call === 'src.read' && b.src.state === 'STOP_COPY',
+  EofIsPermanent: (b, _a, _x, call) => call === 'src.read' && b.src.state === 'STOP_COPY' && b.src.eof,
+  StoppedDeviceDoesNotChange: (b) => b.src.state === 'STOP' || b.src.state === 'STOP_COPY' || b.dst.state === 'STOP',
+  InitialBytesNeverGrowWithoutReinit: (b, a) => b.src.live && a.src.live && inPreCopy(b.src.state) && inPreCopy(a.src.state),
+  DirtyBytesStartAtZero: (_b, _a, _x, call) => call === 'src.precopy_info',
+  ReinitOnlyAfterOptIn: (_b, _a, _x, call) => call === 'src.precopy_info',
+  OneSessionPerSavingStay: (b, a) => inSavingGroup(a.src.state) && (inSavingGroup(b.src.state) || !b.src.live),
+  DataSizeAnsweredInEveryState: () => true,
+};
+
+function exercised(w: readonly WitnessStep<MigrationState>[], inst: Instance<unknown>): string[] {
+  const callOf = new Map(inst.actions.map((a) => [a.name, (a.def as { call?: string }).call]));
+  const names = [...inst.invariants, ...inst.properties].map((p) => p.name);
+  return names.filter((n) => {
+    const by = EXERCISED_BY[n];
+    return by !== undefined && w.some((st, k) => k > 0 && w[k - 1] && by(w[k - 1].state, st.state, st.action, callOf.get(st.action)));
+  });
 }
 
 const propertyMeta = (inst: Instance<unknown>, name: string) =>

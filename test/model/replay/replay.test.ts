@@ -145,6 +145,16 @@ describe('migcheck replay on hand-written logs', () => {
     expect(code).toBe(12);
   }, 30_000);
 
+  it('says which properties a conforming log exercised: a source-only trace never completes a destination', async () => {
+    const both = await replayJson([`${FIX}/jsonl-migration.jsonl`]);
+    expect((both.doc.devices[0].runs[0] as { exercised?: string[] }).exercised).toEqual(expect.arrayContaining(['NoLostMandatoryData', 'NoEnomsgInStopCopy', 'OneSessionPerSavingStay']));
+    const src = await replayJson([`${FIX}/qemu-10-source.log`]);
+    const ex = (src.doc.devices[0].runs[0] as { exercised?: string[] }).exercised;
+    expect(ex).toContain('PrecopyInfoOnlyInPreCopy');
+    expect(ex).not.toContain('NoLostMandatoryData');
+    expect(ex).not.toContain('EofIsPermanent');
+  }, 30_000);
+
   it('prints the log and the model side by side, the clause text and the party to blame', async () => {
     const r = await runCli(['replay', `${FIX}/jsonl-broken-enomsg-in-stop-copy.jsonl`]);
     expect(r.code).toBe(12);
