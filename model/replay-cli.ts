@@ -100,9 +100,9 @@ function readLog(file: string, cwd: string): { path: string; text: string } {
 function nameList(option: string, value: string | undefined, known: readonly string[]): string[] | undefined {
   if (value === undefined) return undefined;
   if (value === 'any') return [...known];
-  const v = value.trim();
-  if (!known.includes(v)) throw new UsageError(`${option}: unknown profile '${v}' (known: ${known.join(', ')}, or any)${suggest(v, known)}`);
-  return [v];
+  const names = value.split(',').map((v) => v.trim());
+  for (const v of names) if (!known.includes(v)) throw new UsageError(`${option}: unknown profile '${v}' (known: ${known.join(', ')}, or any)${suggest(v, known)}`);
+  return [...new Set(names)];
 }
 
 /** The command's procedure. Returns the exit code. */
@@ -405,8 +405,8 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<log...>', 'log files; each is replayed on its own, device by device')
     .addOption(new Option('--format-in <format>', `log format (default: detected from the first line): ${LOG_FORMATS.join(', ')}`))
     .option('--spec <file>', 'spec to replay against (default: the spec a migcheck trace names, else the built-in default)')
-    .option('--driver <name>', `driver profile, or any (try each): ${DRIVER_NAMES.join(', ')}`)
-    .option('--user <name>', `user (VMM) profile, or any: ${userNames().join(', ')}`)
+    .option('--driver <names>', `driver profile(s), comma-separated, or any (try each): ${DRIVER_NAMES.join(', ')}`)
+    .option('--user <names>', `user (VMM) profile(s), comma-separated, or any: ${userNames().join(', ')}`)
     .option('--kernel <name>', `kernel profile: ${KERNEL_PROFILES.join(', ')}`)
     .option('--const <NAME=VALUE>', 'set a spec constant (repeatable), e.g. MAX_VERSION=3', collect, [])
     .option('--invariant <name>', 'judge steps by only this invariant or action property (repeatable), as check --invariant', collect, [])

@@ -170,6 +170,8 @@ describe('migcheck replay on hand-written logs', () => {
     expect(bad.doc.devices[0].runs.length).toBeGreaterThanOrEqual(10);
     expect(bad.doc.devices[0].conforming).toEqual([]);
     expect(bad.code).toBe(12);
+    const two = await replayJson([`${FIX}/qemu-10-source.log`, '--driver', 'reference,no-precopy']);
+    expect(two.doc.devices[0].runs.map((r) => r.outcome)).toEqual(['conforms', 'departs']);
     const good = await replayJson([`${FIX}/qemu-10-source.log`, '--driver', 'any', '--user', 'any']);
     expect(good.doc.devices[0].conforming).toContain('DRIVER=reference USER=adversarial');
     expect(good.doc.devices[0].conforming.length).toBeLessThan(good.doc.devices[0].runs.length);
