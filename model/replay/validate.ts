@@ -181,9 +181,13 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       // stand for several records read and forwarded (the model's user buffers one record).
       return es.length === 1 && isData(es[0]);
     },
+    // The same call with another result: the device answered otherwise. A step whose first
+    // call matches the event but whose later calls do not is the VMM doing something else
+    // next, not a near miss of the device's.
     related(ev, e) {
       const m = eventsOf(ev)[0];
-      return m !== undefined && m.side === e.side && (m.call === e.call || (e.call === 'feature' && ['set_state', 'opt_in', 'data_size'].includes(m.call)));
+      const sameCall = m !== undefined && m.side === e.side && (m.call === e.call || (e.call === 'feature' && ['set_state', 'opt_in', 'data_size'].includes(m.call)));
+      return sameCall && !compatible(e, m!, o.exact);
     },
     unknown(e) {
       if (e.call === 'open') return 'obtaining the device fd is no step of the model (its devices are open from the start)';

@@ -145,6 +145,15 @@ describe('migcheck replay on hand-written logs', () => {
     expect(code).toBe(12);
   }, 30_000);
 
+  it('replays a source trace and a destination trace given together, each with the other end unobserved', async () => {
+    const { code, doc } = await replayJson([`${FIX}/qemu-10-source.log`, `${FIX}/qemu-9-destination-prefixed.log`]);
+    expect(doc.devices.map((d) => [d.device, d.outcome])).toEqual([['0000:17:00.1', 'conforms'], ['0000:65:00.1', 'conforms']]);
+    expect(code).toBe(0);
+    const mixed = await replayJson([`${FIX}/qemu-10-source.log`, `${FIX}/jsonl-broken-second-fd.jsonl`]);
+    expect(mixed.doc.devices.map((d) => d.outcome)).toEqual(['conforms', 'departs']);
+    expect(mixed.code).toBe(12);
+  }, 30_000);
+
   it('says which properties a conforming log exercised: a source-only trace never completes a destination', async () => {
     const both = await replayJson([`${FIX}/jsonl-migration.jsonl`]);
     expect((both.doc.devices[0].runs[0] as { exercised?: string[] }).exercised).toEqual(expect.arrayContaining(['NoLostMandatoryData', 'NoEnomsgInStopCopy', 'OneSessionPerSavingStay']));
