@@ -24,7 +24,7 @@ import { vfioObserver, QEMU_UNTRACED } from './replay/validate.js';
 // Spec files loaded, and `--const` / `--name VALUE` resolved, as `check` does. Not re-exported
 // from the checker's index: that would pull the CLI's loader and the check command (and its
 // worker pool) into the bundle every parallel worker loads a spec through.
-import { loadSpec } from '../checker/cli/load.js';
+import { loadSpec, packageRoot } from '../checker/cli/load.js';
 import { parseConstOptions } from '../checker/cli/commands.js';
 import { DRIVER_NAMES } from './drivers/index.js';
 import { userNames } from './users/index.js';
@@ -160,7 +160,10 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
   const specFiles = [...new Set(parsed.map((p) => p.specFile).filter((f): f is string => f !== undefined))];
   const specArg = opts.spec ?? (specFiles.length === 1 ? specFiles[0] : undefined);
   if (opts.spec === undefined && specFiles.length > 1) throw new UsageError(`the traces name different specs (${specFiles.join(', ')}); replay them one at a time or give --spec`);
-  const { spec, display } = await loadSpec(specArg, io.cwd);
+  // A trace names its spec as `check` was given it, relative to where check ran: here, or (a
+  // built-in spec) the package.
+  const named = opts.spec === undefined && specArg !== undefined && !isAbsolute(specArg) && !existsSync(resolve(io.cwd, specArg)) && existsSync(resolve(packageRoot, specArg));
+  const { spec, display } = await loadSpec(named ? resolve(packageRoot, specArg) : specArg, io.cwd);
   const overrides = parseConstOptions(spec as Spec, opts.const);
 
   const combos = (base: Readonly<Record<string, string | number | boolean>>): Record<string, string | number | boolean>[] => {

@@ -237,6 +237,14 @@ describe('migcheck replay on bad input', () => {
     });
   }
 
+  it('a counterexample copied outside the repository still finds the built-in spec it names', async () => {
+    const file = join(dir, 'cex.json');
+    writeFileSync(file, readFileSync(`${FIX}/traces/broken-enomsg-in-stop-copy.json`, 'utf8'));
+    const r = await runCli(['replay', file], { cwd: dir } as never);
+    expect(r.code).toBe(12);
+    expect(r.out).toMatch(/spec: VfioMigrationBrokenEnomsgInStopCopy \(.*specs\/vfio\/broken-enomsg-in-stop-copy\.spec\.ts\)/);
+  });
+
   it('a file outside the repository in no known format: line 1 named, exit 150', async () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, '\n# my notes\nhello world\n');
