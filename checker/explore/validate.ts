@@ -37,7 +37,7 @@ export interface Observer<S, O> {
    * the model's records), or the log's format cannot show it. Such steps count as hidden steps.
    */
   absorbed?(ev: Event<S>, log: readonly O[], i: number): boolean;
-  /** Whether any step may be absorbed by log[i-1] (a cheap test before `absorbed`, which needs each step's label). */
+  /** Whether any step may be absorbed before log[i] (a cheap test before `absorbed`, which needs each step's label). */
   absorbing?(log: readonly O[], i: number): boolean;
   /** Why log[i] may be seen without a step of the model (it continues the previous observation, it changes nothing), or undefined. */
   stutter?(log: readonly O[], i: number): string | undefined;
@@ -48,7 +48,7 @@ export interface Observer<S, O> {
 export interface ValidateOptions {
   /** Hidden steps allowed between two observations (default 8). */
   maxHidden?: number;
-  /** Stop (incomplete) when a position keeps more than this many states (default 100,000). */
+  /** Stop undecided (kind 'error') when a position keeps more than this many states (default 100,000). */
   maxStates?: number;
 }
 
@@ -66,7 +66,6 @@ export interface LabelledStep {
 export function labelObserver<S>(): Observer<S, LabelledStep> {
   return {
     hidden: () => false,
-    candidate: (action, o) => action === o.action,
     match: (ev, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
     related: (ev, o) => ev.action === o.action,
   };
