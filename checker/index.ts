@@ -20,6 +20,8 @@ export type { Formula, Atom, Fair, FairOptions, Property, FairnessSpec, ParamFil
 export { check, checkAsync } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
+export { replayLog, labelObserver, MAX_SHOWN } from './explore/validate.js';
+export type { Observer, LabelledStep, ValidateOptions, ReplayVerdict, WitnessStep, Skipped, Broken, ReplayStats } from './explore/validate.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';
 export type { Stop, InitOutcome, Event, SuccessorOptions } from './explore/successors.js';
 export type { Failure, Site } from './explore/verdict.js';
@@ -34,7 +36,8 @@ export { SequenceLengthError } from './store/layout.js';
 export type { Layout } from './store/layout.js';
 export { FingerprintSet } from './store/fpset.js';
 // For plugin commands (package.json "migcheck.commands"): the context they get and the exit codes.
-export { EXIT } from './cli/exit.js';
+export { EXIT, replayExitCode } from './cli/exit.js';
+export type { ReplayOutcome } from './cli/exit.js';
 export {
   cut, parseCount, parseSize, parseList, parseWorkers, shellQuote, commandLine, invocation, progressDisplay, fitLine,
   checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText, OutputError,

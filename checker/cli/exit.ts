@@ -52,3 +52,17 @@ export function exitCodeFor(r: CheckResult, allowIncomplete = false): number {
       return EXIT.NO_VIOLATION_FOUND;
   }
 }
+
+/** How a log replay (trace validation, explore/validate.ts) ended, as far as the exit code goes. */
+export type ReplayOutcome = 'conforms' | 'departs' | 'incomplete' | 'error' | 'malformed';
+
+/** Replay outcomes in the same classes: a departure is a safety violation, a log that ends mid-run is incomplete, an unreadable log is bad input. */
+export function replayExitCode(o: ReplayOutcome, allowIncomplete = false): number {
+  switch (o) {
+    case 'conforms': return EXIT.OK;
+    case 'departs': return EXIT.VIOLATION;
+    case 'incomplete': return allowIncomplete ? EXIT.OK : EXIT.INCOMPLETE;
+    case 'error': return EXIT.EVAL_ERROR;
+    case 'malformed': return EXIT.BAD_SPEC;
+  }
+}

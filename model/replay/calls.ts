@@ -1,8 +1,8 @@
 // Which of the migration model's uAPI calls (model/users/profile.ts, `UapiCall`) an event can
-// stand for: the bridge the replay (phase 2) matches events with. A user action is labelled
-// with its call; an event is matched only by actions whose call is in this list, and the
-// model's unobservable steps (`device`: dirtying, REINIT, an asynchronous save; `user`: QEMU's
-// own decisions) may run between any two events.
+// stand for, by the call each user action declares: a summary for readers and tests. The
+// replay (validate.ts) matches a step by the events its label shows instead, because a
+// declared call is only a step's first call; UNOBSERVED_CALLS are the steps it treats as
+// hidden (`device`: dirtying, REINIT, an asynchronous save; `user`: QEMU's own decisions).
 //
 // A step may make several calls: the QEMU-like user's QemuSaveSetup queries MIG_DATA_SIZE and
 // then SETs PRE_COPY (call 'src.set'), QemuSaveCleanup SETs STOP and closes the data_fd. Its
@@ -10,9 +10,9 @@
 // let one step match that many consecutive events; `src.data_size` and `src.close` are made
 // only inside such steps by today's user models.
 //
-// An empty list means the migration model has no such call on that side (a read() on the
-// destination, a GET_STATE, which only the control-only model makes); the replay reports the
-// event as one the model cannot produce, it does not skip it.
+// An empty list means the migration model has no such call on that side: a read() on the
+// destination departs; a GET_STATE (only the control-only model makes one) and an open are
+// skipped as events the model does not know (validate.ts).
 
 import type { UapiCall } from '../users/profile.js';
 import type { ReplayEvent } from './events.js';

@@ -1,6 +1,7 @@
 // Recorded migration logs as events (docs/replay.md): the event type, one parser per log
 // format, and exporters from events back to each format. The replay itself (matching events
-// against the model's successors) is built on checker/'s successor component, not here.
+// against the model's successors) is checker/explore/validate.ts; run.ts and validate.ts here
+// are its VFIO adapters.
 
 import { didYouMean, type ReplayEvent, type Side } from './events.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
@@ -12,13 +13,17 @@ import type { ParseResult } from './result.js';
 export * from './events.js';
 export * from './result.js';
 export { uapiCallsFor, UNOBSERVED_CALLS } from './calls.js';
+export { vfioObserver, compatible, modelKind, QEMU_UNTRACED } from './validate.js';
+export type { MatchOptions, ModelKind } from './validate.js';
+export { splitDevices, replayDevice, explainDeparture } from './run.js';
+export type { DeviceLog, DeviceVerdict, Explanation, ReplayRun, ReplayDeviceOptions } from './run.js';
 export { parseJsonl, toJsonl } from './jsonl.js';
 export { parseQemuTrace, toQemuTrace, QEMU_UNKNOWN_STOP_COPY_SIZE } from './qemu.js';
 export type { QemuTraceOptions, QemuExportOptions } from './qemu.js';
 export { parseStrace, toStrace, VFIO_IOCTL, STRACE_NAMES } from './strace.js';
 export type { StraceOptions } from './strace.js';
-export { parseTraceJson, parseItf, eventsFromSteps, RECORD_BYTES } from './trace.js';
-export type { TraceStepLabel } from './trace.js';
+export { parseTraceJson, parseItf, readTrace, eventsFromSteps, RECORD_BYTES } from './trace.js';
+export type { TraceStepLabel, TraceDocument } from './trace.js';
 
 /** The log formats, by the name `--log-format` will take. */
 export const LOG_FORMATS = ['qemu', 'strace', 'jsonl', 'json', 'itf'] as const;

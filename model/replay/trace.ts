@@ -144,53 +144,62 @@ export function eventsFromSteps(steps: readonly TraceStepLabel[]): ParseResult {
   return out.result();
 }
 
-/** The steps of a `check --format json` document (checker/report/json.ts, version 1). */
-export function parseTraceJson(text: string): ParseResult {
+/** A migcheck trace read back: its steps, and the spec and constants that made it (when it says). */
+export type TraceDocument =
+  | { readonly ok: true; readonly steps: readonly TraceStepLabel[]; readonly specFile?: string; readonly constants?: Readonly<Record<string, string | number | boolean>> }
+  | { readonly ok: false; readonly problems: readonly { line: number; message: string }[] };
+
+/** Reads a `check --format json` report (checker/report/json.ts, version 1) or an ITF trace (checker/report/itf.ts). */
+export function readTrace(text: string): TraceDocument {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     return { ok: false, problems: [{ line: lineOfJsonError(text, e as Error), message: `not JSON: ${(e as Error).message}` }] };
   }
-  const d = doc as { migcheck?: unknown; trace?: unknown; states?: unknown; '#meta'?: unknown };
-  if (typeof d !== 'object' || d === null) return bad('a migcheck JSON report is an object');
-  if ('states' in d && '#meta' in d) return stepsOfItf(d);
-  if (d.migcheck !== 1) return bad(`not a migcheck JSON report (version 1): key 'migcheck' is ${JSON.stringify(d.migcheck)}; an ITF trace has '#meta' and 'states'`);
-  if (!Array.isArray(d.trace)) return bad(`the report has no 'trace' array`);
+  const d = doc as { migcheck?: unknown; trace?: unknown; states?: unknown; '#meta'?: unknown; spec?: { file?: unknown; constants?: unknown } };
+  if (typeof d !== 'object' || d === null) return badDoc('a migcheck JSON report or ITF trace is an object');
+  if ('states' in d || '#meta' in d) return stepsOfItf(d);
+  if (d.migcheck !== 1) return badDoc(`not a migcheck JSON report (version 1): key 'migcheck' is ${JSON.stringify(d.migcheck)}; an ITF trace has '#meta' and 'states'`);
+  if (!Array.isArray(d.trace)) return badDoc(`the report has no 'trace' array (a run without a counterexample has nothing to replay)`);
   const steps: TraceStepLabel[] = [];
   for (const [i, s] of (d.trace as unknown[]).entries()) {
     const st = s as { action?: unknown; label?: unknown };
-    if (typeof st?.action !== 'string' || typeof st.label !== 'string') return bad(`trace[${i}] has no string 'action' and 'label'`);
+    if (typeof st?.action !== 'string' || typeof st.label !== 'string') return badDoc(`trace[${i}] has no string 'action' and 'label'`);
     steps.push({ action: st.action, label: st.label });
   }
-  return eventsFromSteps(steps);
+  const specFile = typeof d.spec?.file === 'string' ? d.spec.file : undefined;
+  const constants = typeof d.spec?.constants === 'object' && d.spec.constants !== null ? (d.spec.constants as Record<string, string | number | boolean>) : undefined;
+  return { ok: true, steps, specFile, constants };
 }
 
-/** The steps of an ITF trace (checker/report/itf.ts): each state's `#meta` holds action and label. */
+/** The events of a `check --format json` document (checker/report/json.ts, version 1). */
+export function parseTraceJson(text: string): ParseResult {
+  const t = readTrace(text);
+  return t.ok ? eventsFromSteps(t.steps) : { ok: false, problems: t.problems };
+}
+
+/** The events of an ITF trace (checker/report/itf.ts): each state's `#meta` holds action and label. */
 export function parseItf(text: string): ParseResult {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, problems: [{ line: lineOfJsonError(text, e as Error), message: `not JSON: ${(e as Error).message}` }] };
-  }
-  return stepsOfItf(doc);
+  return parseTraceJson(text);
 }
 
-function stepsOfItf(doc: unknown): ParseResult {
-  const d = doc as { states?: unknown };
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.states)) return bad(`not an ITF trace: no 'states' array`);
+function stepsOfItf(doc: unknown): TraceDocument {
+  const d = doc as { states?: unknown; '#meta'?: { source?: unknown } };
+  if (typeof d !== 'object' || d === null || !Array.isArray(d.states)) return badDoc(`not an ITF trace: no 'states' array`);
   const steps: TraceStepLabel[] = [];
   for (const [i, s] of (d.states as unknown[]).entries()) {
     const meta = (s as { '#meta'?: { action?: unknown; label?: unknown } })?.['#meta'];
     if (typeof meta?.action !== 'string' || typeof meta.label !== 'string')
-      return bad(`states[${i}] has no '#meta' with 'action' and 'label' (an ITF trace from another tool cannot be mapped to calls)`);
+      return badDoc(`states[${i}] has no '#meta' with 'action' and 'label' (an ITF trace from another tool cannot be mapped to calls)`);
     steps.push({ action: meta.action, label: meta.label });
   }
-  return eventsFromSteps(steps);
+  const source = d['#meta']?.source;
+  return { ok: true, steps, specFile: typeof source === 'string' ? source : undefined };
 }
 
-const bad = (message: string): ParseResult => ({ ok: false, problems: [{ line: 1, message }] });
+const badDoc = (message: string): TraceDocument => ({ ok: false, problems: [{ line: 1, message }] });
+
 
 /** The line of a JSON.parse error ("at position 123"), else 1. */
 function lineOfJsonError(text: string, e: Error): number {

@@ -22,3 +22,23 @@ describe('test/fixtures/replay', () => {
     expect(unused).toEqual([]);
   });
 });
+
+describe('docs/replay.md walk-through', () => {
+  // The pasted output is the command's, up to the file's name, the install path and the time taken.
+  const pasted = (command: string): string => {
+    const start = DOC.indexOf(`$ ${command}\n`);
+    expect(start, command).toBeGreaterThan(0);
+    const body = DOC.slice(start + command.length + 3);
+    return body.slice(0, body.indexOf('\n$ '));
+  };
+  const normal = (s: string, file: string) =>
+    s.split(file).join('LOG').replace(/\(\S*specs\/vfio\/default\.spec\.ts\)/g, '(SPEC)').replace(/\d+\.\d\d s$/gm, 'T s').trimEnd();
+  for (const [command, fixture] of [['migcheck replay src.log', 'qemu-10-source.log'], ['migcheck replay broken.log', 'qemu-broken-info-in-stop-copy.log']]) {
+    it(`shows what '${command}' prints`, async () => {
+      const { runCli } = await import('../../report/helpers.js');
+      const file = `test/fixtures/replay/${fixture}`;
+      const r = await runCli(['replay', file]);
+      expect(normal(pasted(command), command.split(' ').at(-1)!)).toBe(normal(r.out, file));
+    });
+  }
+});

@@ -10,10 +10,10 @@ describe('JSON-lines logs', () => {
     const r = parseJsonl(read('jsonl-migration.jsonl'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.events).toHaveLength(15);
+    expect(r.events).toHaveLength(17);
     expect(r.otherLines).toBe(1);
     expect(r.events[0]).toEqual({ device: '0000:17:00.1', side: 'source', call: 'open', fd: 23, line: 2 });
-    expect(r.events.filter((e) => e.side === 'destination').map((e) => e.call)).toEqual(['open', 'set_state', 'write', 'set_state']);
+    expect(r.events.filter((e) => e.side === 'destination').map((e) => e.call)).toEqual(['open', 'set_state', 'write', 'write', 'set_state']);
   });
 
   it('reports every malformed line by number, with did-you-mean, and returns no events', () => {
