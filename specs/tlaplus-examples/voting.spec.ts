@@ -11,8 +11,9 @@
 // existential it meets, including those inside ShowsSafeAt (`\E c \in -1..(b-1)` and
 // `\E a \in Q : VotedFor(a, c, v)`), so it yields one (duplicate) successor per witness.
 // Here the quorum and the two inner witnesses are parameters: with only the quorum as a
-// parameter the run gives 406 generated states, with all three TLC's 451. `votes` and `maxBal` are exported: paxos.spec.ts checks
-// that Paxos refines this spec.
+// parameter the run gives 406 generated states, with all three TLC's 451. The operators and
+// Next as a relation (`votingOps`) are exported: paxos.spec.ts checks that Paxos refines
+// this spec.
 //
 // MCVoting.cfg declares SYMMETRY MCSymmetry (Permutations(Acceptor) \cup
 // Permutations(Value)): here `symmetry: [A, V]`, the acceptor and value types of the state
@@ -20,7 +21,7 @@
 // Inv (TypeOK, here the schema; VotesSafe; OneValuePerBallot) and ConsensusSpecBar (that
 // `chosen` refines Consensus: it starts empty, and a step either leaves it or changes it
 // from {} to one value), as an invariant (at most one value chosen) and an action property.
-// The cfg does not check deadlock (the model stops once every acceptor has reached ballot 1).
+// The cfg does not check deadlock (`check: { deadlock: false }`).
 //
 // With Acceptor = {a1, a2, a3}, Value = {v1, v2}, the three two-acceptor quorums and
 // Ballot = 0..1, the Examples manifest records 77 distinct states, 451 generated and
