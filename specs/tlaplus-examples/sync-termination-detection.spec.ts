@@ -5,8 +5,9 @@
 // may become true in the very step in which the last node terminates.
 //
 // Init is a predicate in the original: any activity, and terminationDetected \in {FALSE,
-// terminated}. Here its solutions are enumerated in setup (129 of them for N = 7: 128
-// activity vectors, and the one where all are passive twice). Terminate(i)'s
+// terminated}. Here it is `init: { where }` over the schema (129 solutions of the 256
+// candidates for N = 7: 128 activity vectors, and the one where all are passive twice,
+// once with termination detected). Terminate(i)'s
 // `terminationDetected' \in {terminationDetected, terminated'}` is one successor per member
 // of that set: one when the two values are equal, as TLC enumerates a set (the `td` param
 // says which member; the second is skipped when it equals the first).
@@ -30,15 +31,13 @@ export default defineSpec({
   setup: ({ N }) => {
     const Node = Array.from({ length: N }, (_, i) => i);
     const terminated = (active: boolean[]) => active.every((a) => !a);
-    // Init == active \in [Node -> BOOLEAN] /\ terminationDetected \in {FALSE, terminated}
-    const init = Array.from({ length: 2 ** N }, (_, bits) => Node.map((i) => ((bits >> (N - 1 - i)) & 1) === 1))
-      .flatMap((active) => [false, terminated(active)].filter((td, k) => k === 0 || td !== false).map((td) => ({ active, terminationDetected: td })));
     return model({
       state: t.record({
         active: t.array(t.bool(), N), // active[i]: node i is active
         terminationDetected: t.bool(), // has termination been detected?
       }),
-      init,
+      // Init == active \in [Node -> BOOLEAN] /\ terminationDetected \in {FALSE, terminated}
+      init: { where: (s) => !s.terminationDetected || terminated(s.active) },
       actions: {
         // Terminate(i): node i goes passive; detection may happen in the same step.
         Terminate: {

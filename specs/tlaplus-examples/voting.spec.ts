@@ -11,26 +11,35 @@
 // existential it meets, including those inside ShowsSafeAt (`\E c \in -1..(b-1)` and
 // `\E a \in Q : VotedFor(a, c, v)`), so it yields one (duplicate) successor per witness.
 // Here the quorum and the two inner witnesses are parameters: with only the quorum as a
-// parameter the run gives 406 generated states, with all three TLC's 451. `votes` and `maxBal` are exported: paxos.spec.ts checks
-// that Paxos refines this spec.
+// parameter the run gives 406 generated states, with all three TLC's 451. The operators and
+// Next as a relation (`votingOps`) are exported: paxos.spec.ts checks that Paxos refines
+// this spec.
 //
-// MCVoting.cfg declares SYMMETRY MCSymmetry (permutations of the acceptors and of the
-// values); see symmetry.ts for the view that stands for it. It checks Inv (TypeOK, here the
-// schema; VotesSafe; OneValuePerBallot) and ConsensusSpecBar (that `chosen` refines
-// Consensus: it starts empty, and a step either leaves it or changes it from {} to one
-// value), as an invariant (at most one value chosen) and an action property.
+// MCVoting.cfg declares SYMMETRY MCSymmetry (Permutations(Acceptor) \cup
+// Permutations(Value)): here `symmetry: [A, V]`, the acceptor and value types of the state
+// schema, so the search stores one state per orbit of the 3! x 2! permutations. It checks
+// Inv (TypeOK, here the schema; VotesSafe; OneValuePerBallot) and ConsensusSpecBar (that
+// `chosen` refines Consensus: it starts empty, and a step either leaves it or changes it
+// from {} to one value), as an invariant (at most one value chosen) and an action property.
+// The cfg does not check deadlock (`check: { deadlock: false }`).
 //
 // With Acceptor = {a1, a2, a3}, Value = {v1, v2}, the three two-acceptor quorums and
-// Ballot = 0..1 (no deadlock check), the Examples manifest records 77 distinct states,
-// 451 generated and depth 11.
+// Ballot = 0..1, the Examples manifest records 77 distinct states, 451 generated and
+// depth 11. SYMMETRY=false pins the unreduced space (599 states, which fall into the 77
+// orbits).
+//
+// BUG=1 plants a bug: VoteFor forgets that the other acceptors' votes in ballot b must be
+// for v, so two acceptors can vote for different values in one ballot (OneValuePerBallot).
 
-import { defineSpec, has, model, t, type Infer } from '../../checker/index.js';
-import { leastImage, permutationMaps } from './symmetry.js';
+import { defineSpec, has, model, t } from '../../checker/index.js';
 
 export type VotingState = { votes: Record<string, [number, string][]>; maxBal: Record<string, number> };
 
 /** The Voting operators over a state, for the given constants. */
-export function votingOps(Acceptor: readonly string[], Value: readonly string[], Quorum: readonly (readonly string[])[], Ballot: readonly number[]) {
+export function votingOps(
+  Acceptor: readonly string[], Value: readonly string[], Quorum: readonly (readonly string[])[], Ballot: readonly number[],
+  { ignoreOthersVotes = false }: { ignoreOthersVotes?: boolean } = {},
+) {
   const VotedFor = (s: VotingState, a: string, b: number, v: string) => s.votes[a]!.some(([vb, vv]) => vb === b && vv === v);
   const DidNotVoteAt = (s: VotingState, a: string, b: number) => Value.every((v) => !VotedFor(s, a, b, v));
   const CannotVoteAt = (s: VotingState, a: string, b: number) => s.maxBal[a]! > b && DidNotVoteAt(s, a, b);
@@ -49,14 +58,15 @@ export function votingOps(Acceptor: readonly string[], Value: readonly string[],
   /** Every witness (c, w) that ShowsSafeAt(Q, b, v) could have, true or not. */
   const showsSafeWitnesses = (Q: readonly string[], b: number) => [{ c: -1, w: '' }, ...range(0, b - 1).flatMap((c) => Q.map((w) => ({ c, w })))];
   const ShowsSafeAt = (s: VotingState, Q: readonly string[], b: number, v: string) => showsSafeWitnesses(Q, b).some(({ c, w }) => ShowsSafeAtBy(s, Q, b, v, c, w));
-  // VoteFor(a, b, v)'s guard, with the quorum Q and the witness (c, w) of ShowsSafeAt(Q, b, v).
+  // VoteFor(a, b, v)'s guard, with the quorum Q and the witness (c, w) of ShowsSafeAt(Q, b, v);
+  // `ignoreOthersVotes` is the planted bug of BUG=1 (drops `\A c \in Acceptor \ {a} : ...`).
   const VoteForBy = (s: VotingState, a: string, b: number, v: string, Q: readonly string[], c: number, w: string) =>
     s.maxBal[a]! <= b &&
     s.votes[a]!.every(([vb]) => vb !== b) &&
-    Acceptor.filter((x) => x !== a).every((x) => s.votes[x]!.every(([vb, vv]) => vb !== b || vv === v)) &&
+    (ignoreOthersVotes || Acceptor.filter((x) => x !== a).every((x) => s.votes[x]!.every(([vb, vv]) => vb !== b || vv === v))) &&
     ShowsSafeAtBy(s, Q, b, v, c, w);
   const VoteForEnabled = (s: VotingState, a: string, b: number, v: string, Q: readonly string[]) => showsSafeWitnesses(Q, b).some(({ c, w }) => VoteForBy(s, a, b, v, Q, c, w));
-  /** Voting's Next as a relation on two states (any quorum as the witness). */
+  /** Voting's Next as a relation on two states (any quorum as the witness; the bug too, if planted). */
   const step = (x: VotingState, y: VotingState) =>
     Acceptor.some((a) => {
       const othersSame = Acceptor.every((c) => c === a || (x.maxBal[c] === y.maxBal[c] && sameVotes(x.votes[c]!, y.votes[c]!)));
@@ -83,31 +93,21 @@ export default defineSpec({
   constants: {
     MAX_BALLOT: { default: 1, min: 0, max: 3, doc: 'ballots are 0..MAX_BALLOT (TLC: MCBallot == 0..1)' },
     SYMMETRY: { default: true, doc: 'reduce by permutations of acceptors and values, as MCVoting.cfg does' },
+    BUG: { default: 0, min: 0, max: 1, doc: "1: VoteFor ignores the other acceptors' votes in the ballot" },
   },
-  setup: ({ MAX_BALLOT, SYMMETRY }) => {
+  check: { deadlock: false },
+  setup: ({ MAX_BALLOT, SYMMETRY, BUG }) => {
     const Acceptor = ['a1', 'a2', 'a3'];
     const Value = ['v1', 'v2'];
     const Quorum = [['a1', 'a2'], ['a1', 'a3'], ['a2', 'a3']];
     const Ballot = Array.from({ length: MAX_BALLOT + 1 }, (_, i) => i);
-    const ops = votingOps(Acceptor, Value, Quorum, Ballot);
+    const ops = votingOps(Acceptor, Value, Quorum, Ballot, { ignoreOthersVotes: BUG === 1 });
     const A = t.enum(Acceptor);
+    const V = t.enum(Value);
     const State = t.record({
-      votes: t.fn(A, t.set(t.tuple(t.int(0, MAX_BALLOT), t.enum(Value)))), // votes[a]: the <<ballot, value>> votes a has cast
+      votes: t.fn(A, t.set(t.tuple(t.int(0, MAX_BALLOT), V))), // votes[a]: the <<ballot, value>> votes a has cast
       maxBal: t.fn(A, t.int(-1, MAX_BALLOT)), // maxBal[a]: a votes only in ballots >= maxBal[a]
     });
-    type S = Infer<typeof State>;
-    // SYMMETRY MCSymmetry: permutations of the acceptors and, independently, of the values.
-    const perms = permutationMaps(Acceptor).flatMap((pa) => permutationMaps(Value).map((pv) => ({ pa, pv })));
-    const apply = (s: S, { pa, pv }: (typeof perms)[number]): S => {
-      const votes = {} as S['votes'];
-      const maxBal = {} as S['maxBal'];
-      for (const a of Acceptor) {
-        votes[pa.get(a)! as keyof S['votes']] = s.votes[a as keyof S['votes']].map(([b, v]) => [b, pv.get(v)!] as [number, string]) as never;
-        maxBal[pa.get(a)! as keyof S['maxBal']] = s.maxBal[a as keyof S['maxBal']];
-      }
-      return { votes, maxBal };
-    };
-    const key = (s: S) => Acceptor.map((a) => `${s.maxBal[a as keyof S['maxBal']]}:${s.votes[a as keyof S['votes']].map(([b, v]) => `${b}${v}`).sort().join(',')}`).join('|');
     const params = Acceptor.flatMap((a) => Ballot.flatMap((b) => Value.flatMap((v) => Quorum.flatMap((Q) => ops.showsSafeWitnesses(Q, b).map(({ c, w }) => ({ a, b, v, Q, c, w }))))));
     return model({
       state: State,
@@ -151,12 +151,12 @@ export default defineSpec({
           doc: 'chosen only ever changes from nothing to one value',
         },
       },
-      ...(SYMMETRY ? { view: { state: State, of: (s: S) => leastImage(s, perms, apply, key) } } : {}),
+      // SYMMETRY MCSymmetry: permutations of the acceptors and, independently, of the values.
+      ...(SYMMETRY ? { symmetry: [A, V] } : {}),
     });
   },
   expect: [
     {
-      options: { deadlock: false },
       status: 'ok',
       distinct: 77,
       generated: 451,
@@ -165,12 +165,18 @@ export default defineSpec({
     },
     {
       constants: { SYMMETRY: false },
-      options: { deadlock: false },
       status: 'ok',
       distinct: 599,
       generated: 3124,
       depth: 11,
-      note: 'the same model without the symmetry view (migcheck\'s figures; the manifest has none): 599 states, which fall into the 77 orbits above',
+      note: 'the same model without the symmetry (migcheck\'s figures; the manifest has none): 599 states, which fall into the 77 orbits above',
+    },
+    {
+      constants: { BUG: 1 },
+      status: 'violation',
+      violation: { kind: 'invariant', name: 'OneValuePerBallot' },
+      trace: ['Init', 'IncreaseMaxBal(a1, 0)', 'IncreaseMaxBal(a2, 0)', 'VoteFor(a1, 0, v1) by {a1, a2}', 'VoteFor(a2, 0, v2) by {a1, a2}'],
+      note: 'the planted bug: two acceptors vote for different values in ballot 0 (a trace of the unreduced spec)',
     },
   ],
 });

@@ -13,11 +13,11 @@ import {
 } from '../../checker/index.js';
 import { mismatches, runExpectation } from '../specs/discover.js';
 import paramsFrom from './fixtures/params-from.spec.js';
-import voting from '../../specs/tlaplus-examples/mc-voting.spec.js';
+import voting from '../../specs/tlaplus-examples/voting.spec.js';
 
 const modules = {
   paramsFrom: fileURLToPath(new URL('./fixtures/params-from.spec.ts', import.meta.url)),
-  voting: fileURLToPath(new URL('../../specs/tlaplus-examples/mc-voting.spec.ts', import.meta.url)),
+  voting: fileURLToPath(new URL('../../specs/tlaplus-examples/voting.spec.ts', import.meta.url)),
 };
 
 /** Everything but timings, memory and the engine's own frames in an error's stack. */
