@@ -1,37 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonical, compileLayout, t, validate, type Schema } from '../../checker/index.js';
-
-/** Small seeded PRNG (mulberry32) so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** A random value of the schema; sets come out in random order with duplicates, as recipes may leave them. */
-function randomValue(s: Schema, r: () => number): unknown {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  switch (s.kind) {
-    case 'enum': return pick(s.values);
-    case 'int': return s.min + Math.floor(r() * (s.max - s.min + 1));
-    case 'bool': return r() < 0.5;
-    case 'record': return Object.fromEntries(Object.entries(s.fields).map(([k, f]) => [k, randomValue(f, r)]));
-    case 'array': return Array.from({ length: s.length }, () => randomValue(s.element, r));
-    case 'tuple': return s.elements.map((e) => randomValue(e, r));
-    case 'set': {
-      const out: unknown[] = [];
-      const n = Math.floor(r() * 8);
-      for (let i = 0; i < n; i++) out.push(randomValue(s.element, r));
-      if (r() < 0.1) return []; // the empty set
-      return out;
-    }
-  }
-}
+import { randomValue, rng } from '../helpers/random.js';
 
 const schemas: Record<string, Schema> = {
   'a lone enum': t.enum('RUNNING', 'STOP', 'RESUMING', 'STOP_COPY', 'PRE_COPY'),

@@ -10,18 +10,7 @@
 import { describe, it, expect } from 'vitest';
 import { check, defineSpec, instantiate, model, t, type Fairness } from '../../checker/index.js';
 import { lassoProblems } from './liveness-lasso.js';
-
-/** Deterministic PRNG (mulberry32) so that every run checks the same cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random.js';
 
 type Kind = 'leadsTo' | 'alwaysEventually' | 'eventuallyAlways';
 

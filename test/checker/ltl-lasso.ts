@@ -118,17 +118,7 @@ export function accepts(b: Buchi<unknown>, w: Lasso, value: AtomValue): boolean 
   return found;
 }
 
-/** Deterministic PRNG (mulberry32): every run checks the same cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/random.js';
 
 /** A random lasso over `atoms` atoms: prefix of 0..maxPrefix letters, loop of 1..maxLoop. */
 export function randomLasso(rand: () => number, atoms: number, maxPrefix = 3, maxLoop = 4): Lasso {
