@@ -15,7 +15,7 @@ import { defineSpec, model, t, ConfigError, type Expectation, type Level } from 
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from './states.js';
 import { isSupported } from './fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from './kernels/index.js';
-import { NONE, type StreamBounds } from './stream.js';
+import { NONE, unread, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
@@ -96,6 +96,7 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     features,
     bounds: { units, maxVersion },
     detectsIncomplete: di === 'driver' ? driver.detectsIncomplete : di === 'yes',
+    ...(di === 'driver' && driver.resumeCheck !== undefined ? { resumeCheck: driver.resumeCheck } : {}),
     reinit: o.reinit ?? true,
     switchoverAck: o.switchoverAck ?? false,
     history: o.history ?? false,
@@ -206,6 +207,34 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
         return true;
       },
     },
+    ResetReturnsToRunning: {
+      doc: 'VFIO_DEVICE_RESET leaves the source in RUNNING, whatever state it was in',
+      clause: 'ERR-4', level: 'MUST',
+      check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
+    },
+    ResetEndsSession: {
+      doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
+      clause: 'ERR-6', level: 'IMPL',
+      check: (_b, a, st) => !calls(st, 'src.reset') || !a.src.live,
+    },
+    DirtyBytesCountUnread: {
+      doc: 'once the initial data is read, dirty_bytes counts at least the dirty data the driver holds unread',
+      clause: 'PRECOPY-7', level: 'INFO',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
+        const r = srcPrecopyInfoResult(b, cfg);
+        return !r.ok || r.initial > 0 || r.dirty >= unread(b.src, 'dirty');
+      },
+    },
+    NoEnomsgWhileSaving: {
+      doc: 'read() does not answer ENOMSG (the temporary end of the pre-copy stream) while an asynchronous save is producing data',
+      clause: 'PRECOPY-10', level: 'SHOULD',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.read') || !b.src.pending) return true;
+        const r = srcReadResult(b, cfg);
+        return !(r.kind === 'errno' && r.errno === 'ENOMSG');
+      },
+    },
   };
 }
 
@@ -244,7 +273,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   const b: StreamBounds = cfg.bounds;
   const userSchema = cfg.user.state ? cfg.user.state(cfg) : t.record({});
   const state = t.record({
-    src: sourceSchema(b),
+    src: sourceSchema(b, cfg.driver),
     dst: destinationSchema(b),
     link: linkSchema(b),
     user: userSchema,
@@ -261,7 +290,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   );
   const callOf = (name: string) => actions[name]?.call;
   const init: MigrationState = {
-    src: initialSource(b),
+    src: initialSource(b, cfg.driver),
     dst: initialDestination(b),
     link: initialLink(),
     user: cfg.user.init ? cfg.user.init(cfg) : {},

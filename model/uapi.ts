@@ -26,7 +26,7 @@ import {
   destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
   type DestinationDevice, type WriteResult,
 } from './destination.js';
-import type { DriverProfile } from './drivers/profile.js';
+import type { DriverProfile, ResumeCheck } from './drivers/profile.js';
 
 /** The stream between the devices and the user's obligations about it. */
 export interface Link {
@@ -79,6 +79,8 @@ export interface MigrationConfig {
   readonly bounds: StreamBounds;
   /** The destination rejects an incomplete stream (DATA-5). */
   readonly detectsIncomplete: boolean;
+  /** What RESUMING->STOP checks when the driver profile says so (`resumeCheck`); absent: `end` or `nothing` by `detectsIncomplete`. */
+  readonly resumeCheck?: ResumeCheck;
   /** The device may re-initialise its migration data (REINIT-5), for drivers that can. */
   readonly reinit: boolean;
   /** QEMU's switchover-ack capability (QEMU-5), for users that model it. */
@@ -165,7 +167,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   const dev = s.dst;
   const plan = cfg.plan(dev.state, target);
   const bad = plan.arcs.indexOf('RESUMING->STOP');
-  const failAt = bad >= 0 && !streamAccepted(dev, cfg.detectsIncomplete) ? bad : -1;
+  const failAt = bad >= 0 && !streamAccepted(dev, cfg.resumeCheck ?? cfg.detectsIncomplete) ? bad : -1;
   let loaded: SetReport['loaded'];
   const out = driveSet({
     table: cfg.table,
@@ -257,9 +259,9 @@ export function srcClose(s: MigrationState): void {
   s.src.held = false;
 }
 
-/** VFIO_DEVICE_RESET on the source: RUNNING, the session ended; the migration is abandoned. */
-export function srcReset(s: MigrationState): void {
-  resetSource(s.src);
+/** VFIO_DEVICE_RESET on the source: by default RUNNING, the session ended (the driver's `reset` hook); the migration is abandoned. */
+export function srcReset(s: MigrationState, cfg: MigrationConfig): void {
+  resetSource(s.src, cfg.driver);
   s.link.drained = false;
 }
 
