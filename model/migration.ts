@@ -367,3 +367,47 @@ export function migrationSpec(o: MigrationSpecOptions) {
     expect: o.expect ?? [],
   });
 }
+
+/** A kernel bug and its fix, for the regression suite (specs/vfio/history/). */
+export interface KernelBug {
+  /** The fix's subject line. */
+  readonly title: string;
+  /** The fix's mainline commit (12 hex digits). */
+  readonly commit: string;
+  /** The first release with the fix. */
+  readonly release: string;
+  /** The property the broken twin fails. */
+  readonly property: string;
+}
+
+/** A history spec: one bug, the model before the fix beside the model after it. */
+export interface HistorySpecOptions {
+  readonly name: string;
+  readonly doc: string;
+  readonly bug: KernelBug;
+  /** Options both twins share (units, features, …). */
+  readonly common?: MigrationOptions;
+  /** What differs before the fix (a driver or kernel profile) and after it. */
+  readonly broken: MigrationOptions;
+  readonly fixed: MigrationOptions;
+  readonly expect: readonly Expectation[];
+}
+
+/**
+ * A spec with a TWIN constant, `broken` (default) or `fixed`, and the user. The expect block
+ * pins the broken twin's violation and trace and the fixed twin's result.
+ */
+export function historySpec(o: HistorySpecOptions) {
+  const names = (x: MigrationOptions) =>
+    [x.driver && (typeof x.driver === 'string' ? x.driver : x.driver.name), x.kernel && (typeof x.kernel === 'string' ? x.kernel : x.kernel.name)].filter(Boolean).join(', ');
+  return defineSpec({
+    name: o.name,
+    doc: `${o.doc} Fixed by ${o.bug.commit} "${o.bug.title}" (${o.bug.release}); the broken twin fails ${o.bug.property}.`,
+    constants: {
+      TWIN: { default: 'broken', values: ['broken', 'fixed'], doc: `broken: ${names(o.broken)}; fixed: ${names(o.fixed)}` },
+      USER: { ...MIGRATION_CONSTANTS.USER },
+    },
+    setup: ({ TWIN, USER }) => migrationModel({ ...o.common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: USER }),
+    expect: o.expect,
+  });
+}
