@@ -21,7 +21,7 @@ import {
 } from './source.js';
 import { destinationSchema, initialDestination } from './destination.js';
 import {
-  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, loadedStream, userCompleted,
+  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from './drivers/index.js';
@@ -145,7 +145,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
       clause: 'PRECOPY-2', level: 'SHOULD',
-      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg).ok || inPreCopy(b.src.state),
+      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
     },
     NoEnomsgInStopCopy: {
       doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
@@ -192,7 +192,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'REINIT-3', level: 'MUST NOT',
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
-        const r = srcPrecopyInfoResult(b, cfg);
+        const r = srcPrecopyInfoResult(b, cfg, inFlagsOf(st));
         return !r.ok || !r.reinit || b.src.optIn;
       },
     },
@@ -385,7 +385,7 @@ export interface HistorySpecOptions {
   readonly name: string;
   readonly doc: string;
   readonly bug: KernelBug;
-  /** Options both twins share (units, features, …). */
+  /** Options both twins share (units, features, …); a user object here is the USER constant's default. */
   readonly common?: MigrationOptions;
   /** What differs before the fix (a driver or kernel profile) and after it. */
   readonly broken: MigrationOptions;
@@ -400,14 +400,16 @@ export interface HistorySpecOptions {
 export function historySpec(o: HistorySpecOptions) {
   const names = (x: MigrationOptions) =>
     [x.driver && (typeof x.driver === 'string' ? x.driver : x.driver.name), x.kernel && (typeof x.kernel === 'string' ? x.kernel : x.kernel.name)].filter(Boolean).join(', ');
+  const own = typeof o.common?.user === 'object' ? o.common.user : undefined;
   return defineSpec({
     name: o.name,
     doc: `${o.doc} Fixed by ${o.bug.commit} "${o.bug.title}" (${o.bug.release}); the broken twin fails ${o.bug.property}.`,
     constants: {
       TWIN: { default: 'broken', values: ['broken', 'fixed'], doc: `broken: ${names(o.broken)}; fixed: ${names(o.fixed)}` },
-      USER: { ...MIGRATION_CONSTANTS.USER },
+      USER: { ...MIGRATION_CONSTANTS.USER, default: own ? own.name : MIGRATION_CONSTANTS.USER.default },
     },
-    setup: ({ TWIN, USER }) => migrationModel({ ...o.common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: USER }),
+    setup: ({ TWIN, USER }) =>
+      migrationModel({ ...o.common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: own && USER === own.name ? own : USER }),
     expect: o.expect,
   });
 }

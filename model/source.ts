@@ -219,10 +219,14 @@ export type InfoResult = PrecopyInfoAnswer | { readonly ok: false; readonly errn
 const INFO_ENODEV: InfoResult = { ok: false, errno: 'ENODEV' };
 const INFO_EINVAL: InfoResult = { ok: false, errno: 'EINVAL' };
 
-/** The answer precopy_info would give now (pure). On an ended session: the driver's `stalePrecopyInfo`, by default ENODEV. */
-export function precopyInfoResult(dev: Readonly<SourceDevice>, driver: DriverProfile): InfoResult {
+/**
+ * The answer precopy_info would give now (pure). `echoReinit`: the caller passed the REINIT bit
+ * in `flags` and the kernel echoes input flags (kernel profile `precopyInfoFlags`). On an ended session: the driver's `stalePrecopyInfo`, by default ENODEV. */
+export function precopyInfoResult(dev: Readonly<SourceDevice>, driver: DriverProfile, echoReinit = false): InfoResult {
   if (!dev.live) return driver.stalePrecopyInfo && driver.stalePrecopyInfo(dev) === 'EINVAL' ? INFO_EINVAL : INFO_ENODEV;
-  return driver.precopyInfo(dev);
+  const a = driver.precopyInfo(dev);
+  // A kernel that copies the caller's struct back keeps the caller's input bits in `flags` (PRECOPY-14).
+  return echoReinit && a.ok && !a.reinit ? { ...a, reinit: true } : a;
 }
 
 /** Applies an answer computed on this same device. */

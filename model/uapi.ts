@@ -229,14 +229,24 @@ export const srcReadResult = (s: Readonly<MigrationState>, cfg: MigrationConfig)
 /** `read(3) = [initial unit 0 v0]`, `read(3) = -1 ENOMSG`. */
 export const showSrcRead = (s: Readonly<MigrationState>, r: ReadResult): string => `read(${sourceFd(s.src)}) = ${showRead(r, showRecord)}`;
 
-/** VFIO_MIG_GET_PRECOPY_INFO on the source's data_fd. */
-export function srcPrecopyInfo(s: MigrationState, cfg: MigrationConfig): InfoResult {
-  const a = precopyInfoResult(s.src, cfg.driver);
+/** The `flags` a caller passes in to VFIO_MIG_GET_PRECOPY_INFO: 0, or the REINIT bit (garbage a user left there, or a copy of an earlier answer). */
+export type PrecopyInFlags = 0 | 'REINIT';
+
+/** Whether the answer's `flags` carries the caller's REINIT bit back (a kernel that echoes input, PRECOPY-14). */
+const echoes = (cfg: MigrationConfig, inFlags: PrecopyInFlags): boolean => inFlags === 'REINIT' && cfg.kernel.precopyInfoFlags === 'echo-input';
+
+/** VFIO_MIG_GET_PRECOPY_INFO on the source's data_fd, with the caller's input `flags` (default 0). */
+export function srcPrecopyInfo(s: MigrationState, cfg: MigrationConfig, inFlags: PrecopyInFlags = 0): InfoResult {
+  const a = precopyInfoResult(s.src, cfg.driver, echoes(cfg, inFlags));
   applyPrecopyInfo(s.src, a, cfg.driver, cfg.history);
   return a;
 }
 
-export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): InfoResult => precopyInfoResult(s.src, cfg.driver);
+export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: MigrationConfig, inFlags: PrecopyInFlags = 0): InfoResult =>
+  precopyInfoResult(s.src, cfg.driver, echoes(cfg, inFlags));
+
+/** The input flags of a precopy_info step: its parameter when the user model gives one ('REINIT'), else 0. */
+export const inFlagsOf = (step: { readonly param: unknown }): PrecopyInFlags => (step.param === 'REINIT' ? 'REINIT' : 0);
 
 export const showSrcPrecopyInfo = (s: Readonly<MigrationState>, a: InfoResult): string => `PRECOPY_INFO(${sourceFd(s.src)}) = ${showInfo(a)}`;
 
