@@ -241,6 +241,18 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
 /** The device's own steps, in the order the checker tries them after the user's. */
 function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
   const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
+  const ev = cfg.driver.event;
+  const event: Record<string, UserAction<any>> = ev
+    ? {
+      DriverEvent: {
+        call: 'device',
+        enabled: (s) => ev.enabled(s.src),
+        next: (s) => { ev.apply(s.src); },
+        label: () => `src: driver: ${ev.label}`,
+        doc: ev.doc,
+      },
+    }
+    : {};
   return {
     DeviceDirty: {
       call: 'device',
@@ -264,6 +276,7 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       label: () => 'src: driver completes the asynchronous STOP_COPY save',
       doc: 'an asynchronous save produces its data (DATA-10)',
     },
+    ...event,
   };
 }
 

@@ -156,6 +156,11 @@ export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, drive
   return { opens, ends };
 }
 
+/** A failed arc's partial effect (the driver's `failArc`): the session ends before the error. */
+export function failedArc(dev: SourceDevice, endsSession: boolean): void {
+  if (endsSession && dev.live) endSession(dev);
+}
+
 /**
  * VFIO_DEVICE_RESET: what the driver's `reset` hook says, by default the kernel's: RUNNING,
  * the session ended (ERR-4, ERR-6).

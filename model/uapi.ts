@@ -19,7 +19,7 @@ import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type 
 import type { KernelProfile } from './kernels/profile.js';
 import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
-  sourceArc, resetSource, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
+  sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
 } from './source.js';
 import {
@@ -139,12 +139,28 @@ function clearLink(l: Link): void {
 export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
   const dev = s.src;
   const plan = cfg.plan(dev.state, target);
+  // The driver's failing arc, if any, judged on the device as the SET found it.
+  let failAt = -1;
+  let endsOnFailure = false;
+  const failArc = cfg.driver.failArc;
+  if (failArc) {
+    for (let i = 0; i < plan.arcs.length; i++) {
+      const [from, to] = arcEnds(plan.arcs[i]);
+      const f = failArc(dev, from, to);
+      if (f) {
+        failAt = i;
+        endsOnFailure = f.endsSession;
+        break;
+      }
+    }
+  }
   const out = driveSet({
     table: cfg.table,
     features: cfg.features,
     cur: dev.state,
     target,
     step: cfg.kernel.step,
+    failAt,
     onArc: (from, to) => {
       const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
       if (r.opens) {
@@ -159,6 +175,11 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     },
   }, () => plan);
   if (out.ret === 'HANG') s.hung = true;
+  if (out.ret === 'EIO') {
+    failedArc(dev, endsOnFailure);
+    s.link.drained = false;
+    return { ret: out.ret, fd: null, reached: out.reached, failed: plan.arcs[failAt], plan };
+  }
   return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached, plan };
 }
 

@@ -75,6 +75,23 @@ export type ResumeCheck =
   /** Every unit of the device state arrived (a length check against the state's size, hisi_acc's RESUMING->STOP). */
   | 'length';
 
+/** How an arc the driver executes fails: it returns an error (EIO) after doing part of its work. */
+export interface ArcFailure {
+  /** The session was ended before the error (its fd fails from then on, SAVE-4). */
+  readonly endsSession: boolean;
+}
+
+/** A step the driver or its firmware takes on its own, whenever `enabled` holds (a firmware error, a recovery). */
+export interface DriverEvent {
+  /** What happens, for the trace: `src: driver: <label>`. */
+  readonly label: string;
+  readonly doc: string;
+  /** Pure. */
+  readonly enabled: (dev: Readonly<SourceDevice>) => boolean;
+  /** Deterministic; typically changes the driver's private state (`dev.drv`). */
+  readonly apply: (dev: SourceDevice) => void;
+}
+
 export interface DriverProfile {
   /** Registry name, e.g. `mlx5-like`; also the value of the DRIVER constant. */
   readonly name: string;
@@ -124,6 +141,14 @@ export interface DriverProfile {
    * vfio_check_precopy_ioctl() from the 2026 series): use `staleInfoStateFirst`.
    */
   readonly stalePrecopyInfo?: (dev: Readonly<SourceDevice>) => StaleInfo;
+  /**
+   * Whether the arc from->to fails (pure), judged on the device as the SET found it: the SET
+   * returns EIO at that arc, the device stays in `from`, and the session ends first when the
+   * failure says so. Absent: the source's arcs never fail.
+   */
+  readonly failArc?: (dev: Readonly<SourceDevice>, from: MigState, to: MigState) => ArcFailure | null;
+  /** The driver's own asynchronous step (the model's device action DriverEvent). Absent: none. */
+  readonly event?: DriverEvent;
   /** The driver's private variables (`dev.drv`), reset to `init` only when the device is opened (never by the model). */
   readonly state?: Readonly<Record<string, PrivateField>>;
   /** For a deliberately broken profile: the property it is meant to break. */
@@ -147,7 +172,7 @@ export function initialPrivate(d: DriverProfile): Record<string, boolean | numbe
 /** Every key a profile may have. */
 const PROFILE_KEYS = [
   'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
-  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'state', 'breaks',
+  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'event', 'state', 'breaks',
 ];
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
@@ -178,9 +203,14 @@ export function profileProblem(d: unknown): string | null {
     return `driver ${p.name}: flags must list 'P2P' and/or 'PRE_COPY'`;
   for (const k of ['onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'dataSize'])
     if (typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function`;
-  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo'])
+  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc'])
     if (p[k] !== undefined && typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function when given`;
   if (typeof p.detectsIncomplete !== 'boolean') return `driver ${p.name}: 'detectsIncomplete' must be true or false`;
+  if (p.event !== undefined) {
+    const e = p.event as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null || typeof e.enabled !== 'function' || typeof e.apply !== 'function' || typeof e.label !== 'string' || typeof e.doc !== 'string')
+      return `driver ${p.name}: 'event' must be { label, doc, enabled(dev), apply(dev) }`;
+  }
   const unknown = Object.keys(p).find((k) => !PROFILE_KEYS.includes(k));
   if (unknown !== undefined) return `driver ${p.name}: unknown key '${unknown}'${nearKey(unknown)}; known keys: ${PROFILE_KEYS.join(', ')}`;
   if (p.resumeCheck !== undefined && !['nothing', 'end', 'length'].includes(p.resumeCheck as string))

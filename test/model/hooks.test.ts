@@ -193,3 +193,46 @@ describe('precopy_info input flags', () => {
     }
   });
 });
+
+describe('an arc that fails after partial effects, and a driver event', () => {
+  /**
+   * mlx5-ish: the firmware may fail (a driver event that sets a private bit); then
+   * PRE_COPY->RUNNING disables the fds and fails with EIO, leaving PRE_COPY with no session.
+   */
+  const fwFails: DriverProfile = {
+    ...reference,
+    name: 'fw-fails',
+    state: { fwError: { type: 'bool', init: false, doc: 'the firmware failed a command' } },
+    event: {
+      label: 'firmware command fails',
+      doc: 'the device firmware fails a migration command',
+      enabled: (dev) => dev.live && !dev.drv.fwError,
+      apply: (dev) => { dev.drv.fwError = true; },
+    },
+    failArc: (dev, from, to) => (dev.drv.fwError && from === 'PRE_COPY' && to === 'RUNNING' ? { endsSession: true } : null),
+  };
+
+  it('the SET returns EIO, the device stays in the arc\'s start, the session ended first', () => {
+    const { s, cfg } = start(fwFails);
+    srcSet(s, 'PRE_COPY', cfg);
+    s.src.drv.fwError = true;
+    const r = srcSet(s, 'RUNNING', cfg);
+    expect([r.ret, r.reached, r.failed, s.src.state, s.src.live]).toEqual(['EIO', 'PRE_COPY', 'PRE_COPY->RUNNING', 'PRE_COPY', false]);
+  });
+
+  it('is caught by OneSessionPerSavingStay, the event and the EIO in the trace', () => {
+    const r = run({ driver: fwFails, units: 1, reinit: false });
+    expect(r.status === 'violation' && r.violation.name).toBe('OneSessionPerSavingStay');
+    expect(r.status === 'violation' && r.violation.trace.map((t) => t.label)).toEqual([
+      'Init',
+      'src: SET_STATE(PRE_COPY) = 0, data_fd=3',
+      'src: driver: firmware command fails',
+      'src: SET_STATE(STOP) = -1 EIO (PRE_COPY->RUNNING: the arc failed; device stays in PRE_COPY)',
+    ]);
+  });
+
+  it('bad hooks are named', () => {
+    expect(profileProblem({ ...reference, failArc: true })).toMatch(/'failArc' must be a function/);
+    expect(profileProblem({ ...reference, event: { label: 'x' } })).toMatch(/'event' must be \{ label, doc, enabled\(dev\), apply\(dev\) \}/);
+  });
+});
