@@ -17,7 +17,8 @@
 // (each absent hook means the default, written next to it): `reset` (the state a reset
 // leaves and whether it ends the session), `staleRead` and `stalePrecopyInfo` (the answers
 // on the fd of an ended session), `resumeCheck` (what the destination's RESUMING->STOP
-// validates) and `state` (the driver's own private variables, `dev.drv`, declared as schema
+// validates), `failArc` (an arc that fails after partial effects), `event` (a step the
+// driver or its firmware takes on its own) and `state` (the driver's own private variables, `dev.drv`, declared as schema
 // fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
 // return constants or plain data: none allocates a closure per step.
 
