@@ -273,8 +273,8 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       call: 'device',
       enabled: (s) => canSaveDone(s.src, cfg.driver),
       next: (s) => { saveDone(s.src, cfg.driver, cfg.history); },
-      label: () => 'src: driver completes the asynchronous STOP_COPY save',
-      doc: 'an asynchronous save produces its data (DATA-10)',
+      label: (_p, b) => `src: driver completes the asynchronous ${b.src.state === 'STOP_COPY' ? 'STOP_COPY' : 'pre-copy'} save`,
+      doc: 'an asynchronous save produces its data (DATA-10; mlx5\'s pre-copy SAVE issued by precopy_info too)',
     },
     ...event,
   };

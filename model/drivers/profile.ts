@@ -120,7 +120,12 @@ export interface DriverProfile {
    * never does. The model then marks the event (`reinitPending`) for precopy_info to report.
    */
   readonly reinit?: (dev: SourceDevice) => void;
-  /** An asynchronous STOP_COPY save completes (`dev.pending` was set by onArc; DATA-10). */
+  /**
+   * An asynchronous save completes (DATA-10): `dev.pending` was set by onArc (the STOP_COPY
+   * save) or by afterPrecopyInfo (a pre-copy SAVE issued from the ioctl, as mlx5 does); the
+   * model clears `pending` afterwards. While it is pending, readEmpty should answer EAGAIN
+   * (NoEnomsgWhileSaving).
+   */
   readonly saveDone?: (dev: SourceDevice) => void;
   /** VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the estimated STOP_COPY length in records, in any state (SIZE-1, SIZE-2). */
   readonly dataSize: (dev: Readonly<SourceDevice>) => number;
