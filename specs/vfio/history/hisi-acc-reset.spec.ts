@@ -28,5 +28,7 @@ export default historySpec({
       ],
     },
     { constants: { TWIN: 'fixed' }, status: 'ok', distinct: 660, depth: 16 },
+    { constants: { USER: 'qemu-like' }, status: 'ok', distinct: 154, depth: 18 },
+    { constants: { TWIN: 'fixed', USER: 'qemu-like' }, status: 'ok', distinct: 154, depth: 18 },
   ],
 });

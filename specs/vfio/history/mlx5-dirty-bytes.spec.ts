@@ -30,5 +30,20 @@ export default historySpec({
       ],
     },
     { constants: { TWIN: 'fixed' }, status: 'ok', distinct: 1274, depth: 17 },
+    {
+      constants: { USER: 'qemu-like' }, status: 'violation', violation: { kind: 'action-property', name: 'DirtyBytesCountUnread' },
+      note: 'trace of 8 states',
+      trace: [
+        'Init',
+        'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0  (vfio_migration_init)',
+        'src: DEVICE_FEATURE(GET, MIG_DATA_SIZE) = {stop_copy_length: 1}; SET_STATE(PRE_COPY) = 0, data_fd=3  (vfio_save_setup)',
+        'src: PRECOPY_INFO(3) = {initial_bytes: 1, dirty_bytes: 0}  (vfio_save_setup)',
+        'src: read(3) = [initial unit 0 v0]  (vfio_save_iterate)',
+        'src: device dirties unit 0 (now v1)',
+        'src: PRECOPY_INFO(3) = {initial_bytes: 0, dirty_bytes: 1}  (vfio_state_pending exact)',
+        'src: PRECOPY_INFO(3) = {initial_bytes: 0, dirty_bytes: 0}  (vfio_state_pending exact)',
+      ],
+    },
+    { constants: { TWIN: 'fixed', USER: 'qemu-like' }, status: 'ok', distinct: 230, depth: 22 },
   ],
 });

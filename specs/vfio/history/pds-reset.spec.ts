@@ -28,5 +28,7 @@ export default historySpec({
       ],
     },
     { constants: { TWIN: 'fixed' }, status: 'ok', distinct: 251, depth: 13 },
+    { constants: { USER: 'qemu-like' }, status: 'ok', distinct: 67, depth: 18 },
+    { constants: { TWIN: 'fixed', USER: 'qemu-like' }, status: 'ok', distinct: 67, depth: 18 },
   ],
 });

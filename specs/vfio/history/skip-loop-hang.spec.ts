@@ -28,5 +28,7 @@ export default historySpec({
       ],
     },
     { constants: { TWIN: 'fixed' }, status: 'ok', distinct: 1014, depth: 16 },
+    { constants: { USER: 'qemu-like' }, status: 'ok', distinct: 226, depth: 20 },
+    { constants: { TWIN: 'fixed', USER: 'qemu-like' }, status: 'ok', distinct: 226, depth: 20 },
   ],
 });
