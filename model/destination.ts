@@ -20,6 +20,7 @@ import { t } from '../checker/index.js';
 import { STATES, type MigState } from './states.js';
 import { opensSession, endsSession } from './fsm.js';
 import { NONE, type StreamBounds, type StreamRecord } from './stream.js';
+import type { ResumeCheck } from './drivers/profile.js';
 
 /** The destination device as the model keeps it. */
 export interface DestinationDevice {
@@ -58,9 +59,17 @@ export function initialDestination(b: StreamBounds): DestinationDevice {
 /** The destination's data_fd is always 4 (the source's is 3): the user closes an old fd before it gets a new one. */
 export const destinationFd = (_dev?: unknown): number => 4;
 
-/** Whether RESUMING->STOP accepts what was written (DATA-5). */
-export function streamAccepted(dev: Readonly<DestinationDevice>, detectsIncomplete: boolean): boolean {
-  return !detectsIncomplete || dev.complete;
+/**
+ * Whether RESUMING->STOP accepts what was written (DATA-5): with the driver's check
+ * (`nothing`, the `end` record, or the `length`: every unit arrived), or `true`/`false` for
+ * `end`/`nothing`.
+ */
+export function streamAccepted(dev: Readonly<DestinationDevice>, check: boolean | ResumeCheck): boolean {
+  const c = check === true ? 'end' : check === false ? 'nothing' : check;
+  if (c === 'nothing') return true;
+  if (c === 'end') return dev.complete;
+  for (const v of dev.units) if (v === NONE) return false;
+  return true;
 }
 
 /** What one arc does to the destination's session and units. */

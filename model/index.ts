@@ -29,8 +29,8 @@ export { runMatrix, checkPair, pairInstance, diffMatrices, findings as matrixFin
 export type { MatrixResult, MatrixOptions, Row as MatrixRow, Cell as MatrixCell, Verdict, Difference as WordingDifference } from './matrix.js';
 // The data path: the whole-migration model, the record stream, driver profiles, user models
 // and the uAPI calls users are built from (docs/vfio-model.md, "Data path").
-export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, MIGRATION_CONSTANTS } from './migration.js';
-export type { MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationState, MigrationConfig, Link } from './migration.js';
+export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, MIGRATION_CONSTANTS, historySpec } from './migration.js';
+export type { MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationState, MigrationConfig, Link, KernelBug, HistorySpecOptions } from './migration.js';
 export {
   RECORD_KINDS, UNIT_KINDS, NONE, maxRecords, capture, captureImage, captureTracked, trackAll, discard, unread, unreadInitial,
   trackedCount, hasBuffered, nextRecord, popRecord, clearStream, showRecord,
@@ -39,15 +39,19 @@ export type { RecordKind, UnitKind, StreamRecord, SourceDevice, StreamBounds } f
 export {
   DRIVERS, DRIVER_NAMES, driverProfile, profileProblem, reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+  KERNEL_RESET, staleInfoStateFirst, resumeCheckOf,
+  mlx5DirtyBytesV6_2, mlx5DirtyBytesV6_3, mlx5InflightSaveBroken, mlx5InflightSaveFixed, pdsResetV6_8, pdsResetV6_9, hisiResetBroken, hisiResetFixed,
 } from './drivers/index.js';
-export type { DriverProfile, EmptyRead, PrecopyInfoAnswer } from './drivers/index.js';
+export type {
+  DriverProfile, EmptyRead, PrecopyInfoAnswer, PrivateField, ResetEffect, StaleRead, StaleInfo, ResumeCheck, ArcFailure, DriverEvent,
+} from './drivers/index.js';
 export { USERS, userModel, userNames, adversarial, qemuLike, action } from './users/index.js';
 export type { UserModel, UserAction, UapiCall } from './users/index.js';
 export {
   srcSet, dstSet, srcRead, srcReadResult, srcPrecopyInfo, srcPrecopyInfoResult, srcOptIn, srcDataSize, srcClose, srcReset,
-  dstWrite, dstClose, dstReset, mayForward, userCompleted, loadedStream, showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite, onCopy,
+  dstWrite, dstClose, dstReset, mayForward, userCompleted, loadedStream, showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite, onCopy, inFlagsOf,
 } from './uapi.js';
-export type { SetReport } from './uapi.js';
+export type { SetReport, PrecopyInFlags } from './uapi.js';
 export type { ReadResult, InfoResult } from './source.js';
 export type { DestinationDevice, WriteResult } from './destination.js';
 export {

@@ -15,13 +15,13 @@ import { defineSpec, model, t, ConfigError, type Expectation, type Level } from 
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from './states.js';
 import { isSupported } from './fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from './kernels/index.js';
-import { NONE, type StreamBounds } from './stream.js';
+import { NONE, unread, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
 import { destinationSchema, initialDestination } from './destination.js';
 import {
-  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, loadedStream, userCompleted,
+  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from './drivers/index.js';
@@ -96,6 +96,7 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     features,
     bounds: { units, maxVersion },
     detectsIncomplete: di === 'driver' ? driver.detectsIncomplete : di === 'yes',
+    ...(di === 'driver' && driver.resumeCheck !== undefined ? { resumeCheck: driver.resumeCheck } : {}),
     reinit: o.reinit ?? true,
     switchoverAck: o.switchoverAck ?? false,
     history: o.history ?? false,
@@ -144,7 +145,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
       clause: 'PRECOPY-2', level: 'SHOULD',
-      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg).ok || inPreCopy(b.src.state),
+      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
     },
     NoEnomsgInStopCopy: {
       doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
@@ -191,7 +192,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'REINIT-3', level: 'MUST NOT',
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
-        const r = srcPrecopyInfoResult(b, cfg);
+        const r = srcPrecopyInfoResult(b, cfg, inFlagsOf(st));
         return !r.ok || !r.reinit || b.src.optIn;
       },
     },
@@ -206,12 +207,52 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
         return true;
       },
     },
+    ResetReturnsToRunning: {
+      doc: 'VFIO_DEVICE_RESET leaves the source in RUNNING, whatever state it was in',
+      clause: 'ERR-4', level: 'MUST',
+      check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
+    },
+    ResetEndsSession: {
+      doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
+      clause: 'ERR-6', level: 'IMPL',
+      check: (_b, a, st) => !calls(st, 'src.reset') || !a.src.live,
+    },
+    DirtyBytesCountUnread: {
+      doc: 'once the initial data is read, dirty_bytes counts at least the dirty data the driver holds unread',
+      clause: 'PRECOPY-7', level: 'INFO',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
+        const r = srcPrecopyInfoResult(b, cfg);
+        return !r.ok || r.initial > 0 || r.dirty >= unread(b.src, 'dirty');
+      },
+    },
+    NoEnomsgWhileSaving: {
+      doc: 'read() does not answer ENOMSG (the temporary end of the pre-copy stream) while an asynchronous save is producing data',
+      clause: 'PRECOPY-10', level: 'SHOULD',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.read') || !b.src.pending) return true;
+        const r = srcReadResult(b, cfg);
+        return !(r.kind === 'errno' && r.errno === 'ENOMSG');
+      },
+    },
   };
 }
 
 /** The device's own steps, in the order the checker tries them after the user's. */
 function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
   const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
+  const ev = cfg.driver.event;
+  const event: Record<string, UserAction<any>> = ev
+    ? {
+      DriverEvent: {
+        call: 'device',
+        enabled: (s) => ev.enabled(s.src),
+        next: (s) => { ev.apply(s.src); },
+        label: () => `src: driver: ${ev.label}`,
+        doc: ev.doc,
+      },
+    }
+    : {};
   return {
     DeviceDirty: {
       call: 'device',
@@ -232,9 +273,10 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       call: 'device',
       enabled: (s) => canSaveDone(s.src, cfg.driver),
       next: (s) => { saveDone(s.src, cfg.driver, cfg.history); },
-      label: () => 'src: driver completes the asynchronous STOP_COPY save',
-      doc: 'an asynchronous save produces its data (DATA-10)',
+      label: (_p, b) => `src: driver completes the asynchronous ${b.src.state === 'STOP_COPY' ? 'STOP_COPY' : 'pre-copy'} save`,
+      doc: 'an asynchronous save produces its data (DATA-10; mlx5\'s pre-copy SAVE issued by precopy_info too)',
     },
+    ...event,
   };
 }
 
@@ -244,7 +286,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   const b: StreamBounds = cfg.bounds;
   const userSchema = cfg.user.state ? cfg.user.state(cfg) : t.record({});
   const state = t.record({
-    src: sourceSchema(b),
+    src: sourceSchema(b, cfg.driver),
     dst: destinationSchema(b),
     link: linkSchema(b),
     user: userSchema,
@@ -261,7 +303,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   );
   const callOf = (name: string) => actions[name]?.call;
   const init: MigrationState = {
-    src: initialSource(b),
+    src: initialSource(b, cfg.driver),
     dst: initialDestination(b),
     link: initialLink(),
     user: cfg.user.init ? cfg.user.init(cfg) : {},
@@ -336,5 +378,51 @@ export function migrationSpec(o: MigrationSpecOptions) {
       });
     },
     expect: o.expect ?? [],
+  });
+}
+
+/** A kernel bug and its fix, for the regression suite (specs/vfio/history/). */
+export interface KernelBug {
+  /** The fix's subject line. */
+  readonly title: string;
+  /** The fix's mainline commit (12 hex digits). */
+  readonly commit: string;
+  /** The first release with the fix. */
+  readonly release: string;
+  /** The property the broken twin fails. */
+  readonly property: string;
+}
+
+/** A history spec: one bug, the model before the fix beside the model after it. */
+export interface HistorySpecOptions {
+  readonly name: string;
+  readonly doc: string;
+  readonly bug: KernelBug;
+  /** Options both twins share (units, features, …); a user object here is the USER constant's default. */
+  readonly common?: MigrationOptions;
+  /** What differs before the fix (a driver or kernel profile) and after it. */
+  readonly broken: MigrationOptions;
+  readonly fixed: MigrationOptions;
+  readonly expect: readonly Expectation[];
+}
+
+/**
+ * A spec with a TWIN constant, `broken` (default) or `fixed`, and the user. The expect block
+ * pins the broken twin's violation and trace and the fixed twin's result.
+ */
+export function historySpec(o: HistorySpecOptions) {
+  const names = (x: MigrationOptions) =>
+    [x.driver && (typeof x.driver === 'string' ? x.driver : x.driver.name), x.kernel && (typeof x.kernel === 'string' ? x.kernel : x.kernel.name)].filter(Boolean).join(', ');
+  const own = typeof o.common?.user === 'object' ? o.common.user : undefined;
+  return defineSpec({
+    name: o.name,
+    doc: `${o.doc} Fixed by ${o.bug.commit} "${o.bug.title}" (${o.bug.release}); the broken twin fails ${o.bug.property}.`,
+    constants: {
+      TWIN: { default: 'broken', values: ['broken', 'fixed'], doc: `broken: ${names(o.broken)}; fixed: ${names(o.fixed)}` },
+      USER: { ...MIGRATION_CONSTANTS.USER, default: own ? own.name : MIGRATION_CONSTANTS.USER.default },
+    },
+    setup: ({ TWIN, USER }) =>
+      migrationModel({ ...o.common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: own && USER === own.name ? own : USER }),
+    expect: o.expect,
   });
 }

@@ -29,10 +29,18 @@ import {
   NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
 } from './stream.js';
-import type { DriverProfile, PrecopyInfoAnswer } from './drivers/profile.js';
+import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField } from './drivers/profile.js';
 
-/** The source's state schema for some bounds. */
-export function sourceSchema(b: StreamBounds) {
+/** The schema of a driver's private state (`dev.drv`). */
+function privateSchema(driver?: DriverProfile) {
+  const fields: Record<string, ReturnType<typeof t.bool> | ReturnType<typeof t.int>> = {};
+  for (const [k, f] of Object.entries(driver?.state ?? {}) as [string, PrivateField][])
+    fields[k] = f.type === 'bool' ? t.bool() : t.int(f.min, f.max);
+  return t.record(fields);
+}
+
+/** The source's state schema for some bounds (and the driver's private fields). */
+export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
   const most = maxRecords(b);
   const slot = t.array(t.int(NONE, b.maxVersion), b.units);
   return t.record({
@@ -58,11 +66,12 @@ export function sourceSchema(b: StreamBounds) {
     infoDirty: t.int(NONE, 2 * b.units),
     switchInitial: t.int(NONE, b.units + 1),
     trailer: t.int(0, b.units),
+    drv: privateSchema(driver),
   });
 }
 
-/** A running device with no session, every unit at version 0. */
-export function initialSource(b: StreamBounds): SourceDevice {
+/** A running device with no session, every unit at version 0, the driver's private state at its initial values. */
+export function initialSource(b: StreamBounds, driver?: DriverProfile): SourceDevice {
   const none = () => Array.from({ length: b.units }, () => NONE);
   return {
     state: 'RUNNING',
@@ -87,6 +96,7 @@ export function initialSource(b: StreamBounds): SourceDevice {
     infoDirty: NONE,
     switchInitial: NONE,
     trailer: 0,
+    drv: driver ? initialPrivate(driver) : {},
   };
 }
 
@@ -146,10 +156,19 @@ export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, drive
   return { opens, ends };
 }
 
-/** VFIO_DEVICE_RESET: RUNNING, the session ended (ERR-4, ERR-6). */
-export function resetSource(dev: SourceDevice): void {
-  if (dev.live) endSession(dev);
-  dev.state = 'RUNNING';
+/** A failed arc's partial effect (the driver's `failArc`): the session ends before the error. */
+export function failedArc(dev: SourceDevice, endsSession: boolean): void {
+  if (endsSession && dev.live) endSession(dev);
+}
+
+/**
+ * VFIO_DEVICE_RESET: what the driver's `reset` hook says, by default the kernel's: RUNNING,
+ * the session ended (ERR-4, ERR-6).
+ */
+export function resetSource(dev: SourceDevice, driver?: DriverProfile): void {
+  const e = driver?.reset ? driver.reset(dev) : KERNEL_RESET;
+  if (e.endsSession && dev.live) endSession(dev);
+  if (e.state === 'RUNNING') dev.state = 'RUNNING';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -159,11 +178,18 @@ export function resetSource(dev: SourceDevice): void {
 export type ReadResult =
   | { readonly kind: 'data'; readonly record: StreamRecord }
   | { readonly kind: 'eof' }
-  | { readonly kind: 'errno'; readonly errno: 'ENOMSG' | 'EAGAIN' | 'ENODEV' };
+  | { readonly kind: 'errno'; readonly errno: 'ENOMSG' | 'EAGAIN' | 'ENODEV' | 'EINVAL' };
 
-/** The result read() would give now (pure). */
+const STALE_ENODEV: ReadResult = { kind: 'errno', errno: 'ENODEV' };
+const STALE_EINVAL: ReadResult = { kind: 'errno', errno: 'EINVAL' };
+const STALE_EOF: ReadResult = { kind: 'eof' };
+
+/** The result read() would give now (pure). On an ended session: the driver's `staleRead`, by default ENODEV (SAVE-4). */
 export function readResult(dev: Readonly<SourceDevice>, driver: DriverProfile): ReadResult {
-  if (!dev.live) return { kind: 'errno', errno: 'ENODEV' };
+  if (!dev.live) {
+    const e = driver.staleRead ? driver.staleRead(dev) : 'ENODEV';
+    return e === 'ENODEV' ? STALE_ENODEV : e === 'EINVAL' ? STALE_EINVAL : STALE_EOF;
+  }
   const r = nextRecord(dev);
   if (r) return { kind: 'data', record: r };
   const e = driver.readEmpty(dev);
@@ -178,7 +204,7 @@ export function applyRead(dev: SourceDevice, r: ReadResult, b: StreamBounds, his
     const most = maxRecords(b);
     if (inPreCopy(dev.state)) dev.readPre = Math.min(most, dev.readPre + 1);
     else if (dev.state === 'STOP_COPY') dev.readStop = Math.min(most, dev.readStop + 1);
-  } else if (r.kind === 'eof' && dev.state === 'STOP_COPY') dev.eof = true;
+  } else if (r.kind === 'eof' && dev.state === 'STOP_COPY' && dev.live) dev.eof = true;
 }
 
 /** `[initial unit 0 v1]`, `0`, `-1 ENOMSG`. */
@@ -195,10 +221,17 @@ export function showRead(r: ReadResult, show: (rec: StreamRecord) => string): st
 
 export type InfoResult = PrecopyInfoAnswer | { readonly ok: false; readonly errno: 'ENODEV' };
 
-/** The answer precopy_info would give now (pure). */
-export function precopyInfoResult(dev: Readonly<SourceDevice>, driver: DriverProfile): InfoResult {
-  if (!dev.live) return { ok: false, errno: 'ENODEV' };
-  return driver.precopyInfo(dev);
+const INFO_ENODEV: InfoResult = { ok: false, errno: 'ENODEV' };
+const INFO_EINVAL: InfoResult = { ok: false, errno: 'EINVAL' };
+
+/**
+ * The answer precopy_info would give now (pure). `echoReinit`: the caller passed the REINIT bit
+ * in `flags` and the kernel echoes input flags (kernel profile `precopyInfoFlags`). On an ended session: the driver's `stalePrecopyInfo`, by default ENODEV. */
+export function precopyInfoResult(dev: Readonly<SourceDevice>, driver: DriverProfile, echoReinit = false): InfoResult {
+  if (!dev.live) return driver.stalePrecopyInfo && driver.stalePrecopyInfo(dev) === 'EINVAL' ? INFO_EINVAL : INFO_ENODEV;
+  const a = driver.precopyInfo(dev);
+  // A kernel that copies the caller's struct back keeps the caller's input bits in `flags` (PRECOPY-14).
+  return echoReinit && a.ok && !a.reinit ? { ...a, reinit: true } : a;
 }
 
 /** Applies an answer computed on this same device. */

@@ -90,6 +90,8 @@ export interface SourceDevice {
   switchInitial: number;
   /** Records of unit data the driver produced for STOP_COPY (the trailer) in this session. */
   trailer: number;
+  /** The driver's private variables, as its profile declares them (`state`); empty for most profiles. */
+  drv: Record<string, boolean | number>;
 }
 
 /** The bounds of a migration model that size the stream fields. */

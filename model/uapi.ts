@@ -19,14 +19,14 @@ import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type 
 import type { KernelProfile } from './kernels/profile.js';
 import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
-  sourceArc, resetSource, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
+  sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
 } from './source.js';
 import {
   destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
   type DestinationDevice, type WriteResult,
 } from './destination.js';
-import type { DriverProfile } from './drivers/profile.js';
+import type { DriverProfile, ResumeCheck } from './drivers/profile.js';
 
 /** The stream between the devices and the user's obligations about it. */
 export interface Link {
@@ -79,6 +79,8 @@ export interface MigrationConfig {
   readonly bounds: StreamBounds;
   /** The destination rejects an incomplete stream (DATA-5). */
   readonly detectsIncomplete: boolean;
+  /** What RESUMING->STOP checks when the driver profile says so (`resumeCheck`); absent: `end` or `nothing` by `detectsIncomplete`. */
+  readonly resumeCheck?: ResumeCheck;
   /** The device may re-initialise its migration data (REINIT-5), for drivers that can. */
   readonly reinit: boolean;
   /** QEMU's switchover-ack capability (QEMU-5), for users that model it. */
@@ -137,12 +139,28 @@ function clearLink(l: Link): void {
 export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
   const dev = s.src;
   const plan = cfg.plan(dev.state, target);
+  // The driver's failing arc, if any, judged on the device as the SET found it.
+  let failAt = -1;
+  let endsOnFailure = false;
+  const failArc = cfg.driver.failArc;
+  if (failArc) {
+    for (let i = 0; i < plan.arcs.length; i++) {
+      const [from, to] = arcEnds(plan.arcs[i]);
+      const f = failArc(dev, from, to);
+      if (f) {
+        failAt = i;
+        endsOnFailure = f.endsSession;
+        break;
+      }
+    }
+  }
   const out = driveSet({
     table: cfg.table,
     features: cfg.features,
     cur: dev.state,
     target,
     step: cfg.kernel.step,
+    failAt,
     onArc: (from, to) => {
       const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
       if (r.opens) {
@@ -157,6 +175,11 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     },
   }, () => plan);
   if (out.ret === 'HANG') s.hung = true;
+  if (out.ret === 'EIO') {
+    failedArc(dev, endsOnFailure);
+    s.link.drained = false;
+    return { ret: out.ret, fd: null, reached: out.reached, failed: plan.arcs[failAt], plan };
+  }
   return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached, plan };
 }
 
@@ -165,7 +188,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   const dev = s.dst;
   const plan = cfg.plan(dev.state, target);
   const bad = plan.arcs.indexOf('RESUMING->STOP');
-  const failAt = bad >= 0 && !streamAccepted(dev, cfg.detectsIncomplete) ? bad : -1;
+  const failAt = bad >= 0 && !streamAccepted(dev, cfg.resumeCheck ?? cfg.detectsIncomplete) ? bad : -1;
   let loaded: SetReport['loaded'];
   const out = driveSet({
     table: cfg.table,
@@ -227,14 +250,24 @@ export const srcReadResult = (s: Readonly<MigrationState>, cfg: MigrationConfig)
 /** `read(3) = [initial unit 0 v0]`, `read(3) = -1 ENOMSG`. */
 export const showSrcRead = (s: Readonly<MigrationState>, r: ReadResult): string => `read(${sourceFd(s.src)}) = ${showRead(r, showRecord)}`;
 
-/** VFIO_MIG_GET_PRECOPY_INFO on the source's data_fd. */
-export function srcPrecopyInfo(s: MigrationState, cfg: MigrationConfig): InfoResult {
-  const a = precopyInfoResult(s.src, cfg.driver);
+/** The `flags` a caller passes in to VFIO_MIG_GET_PRECOPY_INFO: 0, or the REINIT bit (garbage a user left there, or a copy of an earlier answer). */
+export type PrecopyInFlags = 0 | 'REINIT';
+
+/** Whether the answer's `flags` carries the caller's REINIT bit back (a kernel that echoes input, PRECOPY-14). */
+const echoes = (cfg: MigrationConfig, inFlags: PrecopyInFlags): boolean => inFlags === 'REINIT' && cfg.kernel.precopyInfoFlags === 'echo-input';
+
+/** VFIO_MIG_GET_PRECOPY_INFO on the source's data_fd, with the caller's input `flags` (default 0). */
+export function srcPrecopyInfo(s: MigrationState, cfg: MigrationConfig, inFlags: PrecopyInFlags = 0): InfoResult {
+  const a = precopyInfoResult(s.src, cfg.driver, echoes(cfg, inFlags));
   applyPrecopyInfo(s.src, a, cfg.driver, cfg.history);
   return a;
 }
 
-export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): InfoResult => precopyInfoResult(s.src, cfg.driver);
+export const srcPrecopyInfoResult = (s: Readonly<MigrationState>, cfg: MigrationConfig, inFlags: PrecopyInFlags = 0): InfoResult =>
+  precopyInfoResult(s.src, cfg.driver, echoes(cfg, inFlags));
+
+/** The input flags of a precopy_info step: its parameter when the user model gives one ('REINIT'), else 0. */
+export const inFlagsOf = (step: { readonly param: unknown }): PrecopyInFlags => (step.param === 'REINIT' ? 'REINIT' : 0);
 
 export const showSrcPrecopyInfo = (s: Readonly<MigrationState>, a: InfoResult): string => `PRECOPY_INFO(${sourceFd(s.src)}) = ${showInfo(a)}`;
 
@@ -257,9 +290,9 @@ export function srcClose(s: MigrationState): void {
   s.src.held = false;
 }
 
-/** VFIO_DEVICE_RESET on the source: RUNNING, the session ended; the migration is abandoned. */
-export function srcReset(s: MigrationState): void {
-  resetSource(s.src);
+/** VFIO_DEVICE_RESET on the source: by default RUNNING, the session ended (the driver's `reset` hook); the migration is abandoned. */
+export function srcReset(s: MigrationState, cfg: MigrationConfig): void {
+  resetSource(s.src, cfg.driver);
   s.link.drained = false;
 }
 

@@ -12,8 +12,12 @@ import {
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 } from './broken.js';
 
-export type { DriverProfile, EmptyRead, PrecopyInfoAnswer } from './profile.js';
-export { profileProblem } from './profile.js';
+export type {
+  DriverProfile, EmptyRead, PrecopyInfoAnswer, PrivateField, ResetEffect, StaleRead, StaleInfo, ResumeCheck, ArcFailure, DriverEvent,
+} from './profile.js';
+export { profileProblem, KERNEL_RESET, staleInfoStateFirst, resumeCheckOf, initialPrivate } from './profile.js';
+// The bug-history twins (specs/vfio/history/); not in the registry.
+export * from './history.js';
 export {
   reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,

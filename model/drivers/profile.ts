@@ -12,6 +12,15 @@
 // overriding what differs:
 //
 //   const mine: DriverProfile = { ...reference, name: 'mine', readEmpty: (dev) => 'EOF' };
+//
+// Optional hooks for what real drivers do differently from the kernel's default behaviour
+// (each absent hook means the default, written next to it): `reset` (the state a reset
+// leaves and whether it ends the session), `staleRead` and `stalePrecopyInfo` (the answers
+// on the fd of an ended session), `resumeCheck` (what the destination's RESUMING->STOP
+// validates), `failArc` (an arc that fails after partial effects), `event` (a step the
+// driver or its firmware takes on its own) and `state` (the driver's own private variables, `dev.drv`, declared as schema
+// fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
+// return constants or plain data: none allocates a closure per step.
 
 import type { MigState } from '../states.js';
 import type { SourceDevice } from '../stream.js';
@@ -29,6 +38,60 @@ export type EmptyRead =
 export type PrecopyInfoAnswer =
   | { readonly ok: true; readonly initial: number; readonly dirty: number; /** VFIO_PRECOPY_INFO_REINIT in `flags` (REINIT-1). */ readonly reinit: boolean }
   | { readonly ok: false; readonly errno: 'EINVAL' | 'ENOTTY' };
+
+/** A field of the driver's private state (`dev.drv[name]`): its type and its value when the device is opened. */
+export type PrivateField =
+  | { readonly type: 'bool'; readonly init: boolean; readonly doc: string }
+  | { readonly type: 'int'; readonly min: number; readonly max: number; readonly init: number; readonly doc: string };
+
+/** What VFIO_DEVICE_RESET does to the driver's migration state (ERR-4, ERR-6). */
+export interface ResetEffect {
+  /** The device_state the driver caches afterwards: RUNNING, or `keep` for a driver that does not update it. */
+  readonly state: 'RUNNING' | 'keep';
+  /** Whether the reset ends the saving session (its fd then fails, SAVE-4). */
+  readonly endsSession: boolean;
+}
+
+/**
+ * The kernel's behaviour, every driver since v5.18 that handles reset: RUNNING, every session
+ * ended (ERR-4, ERR-6). A reset that arrives while the state mutex is held (during a SET) is
+ * deferred to the unlock (mlx5vf_state_mutex_unlock(), drivers/vfio/pci/mlx5/main.c;
+ * virtio, xe, mtty alike); SETs are atomic steps in the model, so the deferred reset is the
+ * reset step after the SET.
+ */
+export const KERNEL_RESET: ResetEffect = { state: 'RUNNING', endsSession: true };
+
+/** What read() answers on the fd of an ended session (SAVE-4). */
+export type StaleRead = 'ENODEV' | 'EINVAL' | 'EOF';
+
+/** What VFIO_MIG_GET_PRECOPY_INFO answers on the fd of an ended session. */
+export type StaleInfo = 'ENODEV' | 'EINVAL';
+
+/** What the destination's RESUMING->STOP checks before it succeeds (DATA-4, DATA-5). */
+export type ResumeCheck =
+  /** Nothing: the images were loaded during write() (mlx5, virtio). */
+  | 'nothing'
+  /** The stream's end record arrived. */
+  | 'end'
+  /** Every unit of the device state arrived (a length check against the state's size, hisi_acc's RESUMING->STOP). */
+  | 'length';
+
+/** How an arc the driver executes fails: it returns an error (EIO) after doing part of its work. */
+export interface ArcFailure {
+  /** The session was ended before the error (its fd fails from then on, SAVE-4). */
+  readonly endsSession: boolean;
+}
+
+/** A step the driver or its firmware takes on its own, whenever `enabled` holds (a firmware error, a recovery). */
+export interface DriverEvent {
+  /** What happens, for the trace: `src: driver: <label>`. */
+  readonly label: string;
+  readonly doc: string;
+  /** Pure. */
+  readonly enabled: (dev: Readonly<SourceDevice>) => boolean;
+  /** Deterministic; typically changes the driver's private state (`dev.drv`). */
+  readonly apply: (dev: SourceDevice) => void;
+}
 
 export interface DriverProfile {
   /** Registry name, e.g. `mlx5-like`; also the value of the DRIVER constant. */
@@ -57,14 +120,84 @@ export interface DriverProfile {
    * never does. The model then marks the event (`reinitPending`) for precopy_info to report.
    */
   readonly reinit?: (dev: SourceDevice) => void;
-  /** An asynchronous STOP_COPY save completes (`dev.pending` was set by onArc; DATA-10). */
+  /**
+   * An asynchronous save completes (DATA-10): `dev.pending` was set by onArc (the STOP_COPY
+   * save) or by afterPrecopyInfo (a pre-copy SAVE issued from the ioctl, as mlx5 does); the
+   * model clears `pending` afterwards. While it is pending, readEmpty should answer EAGAIN
+   * (NoEnomsgWhileSaving).
+   */
   readonly saveDone?: (dev: SourceDevice) => void;
   /** VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the estimated STOP_COPY length in records, in any state (SIZE-1, SIZE-2). */
   readonly dataSize: (dev: Readonly<SourceDevice>) => number;
   /** The destination side fails RESUMING->STOP when the stream lacks its end record (DATA-5). */
   readonly detectsIncomplete: boolean;
+  /**
+   * What RESUMING->STOP checks (DATA-5). Absent: `end` when `detectsIncomplete`, else
+   * `nothing`. When given it overrides `detectsIncomplete` (the DETECT_INCOMPLETE constant
+   * still forces either way).
+   */
+  readonly resumeCheck?: ResumeCheck;
+  /** VFIO_DEVICE_RESET (pure: the model applies the effect). Absent: KERNEL_RESET. */
+  readonly reset?: (dev: Readonly<SourceDevice>) => ResetEffect;
+  /** read() on the fd of an ended session (pure). Absent: ENODEV, as mlx5, virtio, hisi_acc, qat, mtty and xe answer (SAVE-4). */
+  readonly staleRead?: (dev: Readonly<SourceDevice>) => StaleRead;
+  /**
+   * VFIO_MIG_GET_PRECOPY_INFO on the fd of an ended session (pure). Absent: ENODEV. Real
+   * drivers check the device state first (mlx5vf_precopy_ioctl(), and the core helper
+   * vfio_check_precopy_ioctl() from the 2026 series): use `staleInfoStateFirst`.
+   */
+  readonly stalePrecopyInfo?: (dev: Readonly<SourceDevice>) => StaleInfo;
+  /**
+   * Whether the arc from->to fails (pure), judged on the device as the SET found it: the SET
+   * returns EIO at that arc, the device stays in `from`, and the session ends first when the
+   * failure says so. Absent: the source's arcs never fail.
+   */
+  readonly failArc?: (dev: Readonly<SourceDevice>, from: MigState, to: MigState) => ArcFailure | null;
+  /** The driver's own asynchronous step (the model's device action DriverEvent). Absent: none. */
+  readonly event?: DriverEvent;
+  /** The driver's private variables (`dev.drv`), reset to `init` only when the device is opened (never by the model). */
+  readonly state?: Readonly<Record<string, PrivateField>>;
   /** For a deliberately broken profile: the property it is meant to break. */
   readonly breaks?: string;
+}
+
+/** precopy_info on an ended session as the real drivers answer: EINVAL unless the device is in a PRE_COPY state, then ENODEV. */
+export const staleInfoStateFirst = (dev: Readonly<SourceDevice>): StaleInfo =>
+  dev.state === 'PRE_COPY' || dev.state === 'PRE_COPY_P2P' ? 'ENODEV' : 'EINVAL';
+
+/** The check RESUMING->STOP makes for a profile (DATA-5). */
+export const resumeCheckOf = (d: DriverProfile): ResumeCheck => d.resumeCheck ?? (d.detectsIncomplete ? 'end' : 'nothing');
+
+/** The initial value of the driver's private state. */
+export function initialPrivate(d: DriverProfile): Record<string, boolean | number> {
+  const out: Record<string, boolean | number> = {};
+  for (const [k, f] of Object.entries(d.state ?? {})) out[k] = f.init;
+  return out;
+}
+
+/** Every key a profile may have. */
+const PROFILE_KEYS = [
+  'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
+  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'event', 'state', 'breaks',
+];
+
+/** ` (did you mean x?)` for a key one or two edits from a known one. */
+function nearKey(k: string): string {
+  const d = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length];
+  };
+  const best = PROFILE_KEYS.reduce((x, y) => (d(k, y) < d(k, x) ? y : x));
+  return d(k, best) <= 2 ? ` (did you mean ${best}?)` : '';
 }
 
 /** Checks a profile supplied by a user of migcheck; returns what is wrong, or null. */
@@ -76,8 +209,33 @@ export function profileProblem(d: unknown): string | null {
     return `driver ${p.name}: flags must list 'P2P' and/or 'PRE_COPY'`;
   for (const k of ['onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'dataSize'])
     if (typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function`;
-  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone'])
+  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc'])
     if (p[k] !== undefined && typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function when given`;
   if (typeof p.detectsIncomplete !== 'boolean') return `driver ${p.name}: 'detectsIncomplete' must be true or false`;
+  if (p.event !== undefined) {
+    const e = p.event as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null || typeof e.enabled !== 'function' || typeof e.apply !== 'function' || typeof e.label !== 'string' || typeof e.doc !== 'string')
+      return `driver ${p.name}: 'event' must be { label, doc, enabled(dev), apply(dev) }`;
+  }
+  const unknown = Object.keys(p).find((k) => !PROFILE_KEYS.includes(k));
+  if (unknown !== undefined) return `driver ${p.name}: unknown key '${unknown}'${nearKey(unknown)}; known keys: ${PROFILE_KEYS.join(', ')}`;
+  if (p.resumeCheck !== undefined && !['nothing', 'end', 'length'].includes(p.resumeCheck as string))
+    return `driver ${p.name}: 'resumeCheck' must be 'nothing', 'end' or 'length', got ${JSON.stringify(p.resumeCheck)}`;
+  if (p.state !== undefined) {
+    if (typeof p.state !== 'object' || p.state === null) return `driver ${p.name}: 'state' must map field names to { type, init, doc }`;
+    for (const [k, f] of Object.entries(p.state as Record<string, Record<string, unknown>>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) return `driver ${p.name}: state field '${k}' is not an identifier`;
+      if (f?.type === 'bool') {
+        if (typeof f.init !== 'boolean') return `driver ${p.name}: state.${k}: a bool field needs init true or false`;
+      } else if (f?.type === 'int') {
+        const { min, max, init } = f as { min: unknown; max: unknown; init: unknown };
+        if (!Number.isInteger(min) || !Number.isInteger(max) || (min as number) > (max as number))
+          return `driver ${p.name}: state.${k}: an int field needs integers min <= max`;
+        if (!Number.isInteger(init) || (init as number) < (min as number) || (init as number) > (max as number))
+          return `driver ${p.name}: state.${k}: init must be an integer in ${min}..${max}`;
+      } else return `driver ${p.name}: state.${k}: type must be 'bool' or 'int', got ${JSON.stringify(f?.type)}`;
+      if (typeof f.doc !== 'string') return `driver ${p.name}: state.${k}: needs a doc string`;
+    }
+  }
   return null;
 }

@@ -57,7 +57,7 @@ export const adversarial: UserModel = {
     }),
     SrcReset: action({
       call: 'src.reset',
-      next: (s) => { srcReset(s); },
+      next: (s) => { srcReset(s, cfg); },
       label: () => 'src: RESET',
       doc: 'VFIO_DEVICE_RESET on the source: RUNNING, the session ends (ERR-4, ERR-6)',
     }),

@@ -190,7 +190,7 @@ describe('the source under SET, read() and precopy_info', () => {
     const { s, cfg } = fresh();
     srcSet(s, 'STOP_COPY', cfg);
     s.link.drained = true;
-    srcReset(s);
+    srcReset(s, cfg);
     expect(s.src.state).toBe('RUNNING');
     expect(s.src.live).toBe(false);
     expect(s.link.drained).toBe(false);
