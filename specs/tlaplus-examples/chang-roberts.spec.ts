@@ -9,18 +9,17 @@
 // enumerated (8 initial states). The translation's Terminating disjunct is never enabled
 // (the loop at n1 never ends), so it is left out.
 //
-// The fairness is WF_vars(node(self)) for each self, node(self) == n0(self) \/ n1(self) with
-// n1's `\E id \in msgs[self]`: weak fairness of all of self's steps together. So each node is
-// one action (node_1, ...) whose parameter is the step (n0, or n1 with the id received), and
-// WF is on each action as a whole.
+// The translation's two labels are two actions, n0(self) and n1(self, id), the id drawn
+// from msgs[self] (`\E id \in msgs[self]`, a state-dependent parameter). The fairness is
+// WF_vars(node(self)) for each self, node(self) == n0(self) \/ n1(self): one condition per
+// node on the formula "a step of n0 or n1 for this self".
 //
 // Checked, as MCChangRoberts.cfg (no deadlock check): TypeOK (the schema), Correctness, and
-// Liveness == (\E n : state[n] = "cand") => <>(\E n : state[n] = "won"), a formula about the
-// initial state; it is checked as the leads-to from every state with a candidate, which
-// implies it. With N = 3 the Examples manifest records 137 distinct states, 227 generated
-// and depth 10.
+// Liveness == (\E n : state[n] = "cand") => <>(\E n : state[n] = "won"), an LTL formula
+// about the initial state. With N = 3 the Examples manifest records 137 distinct states,
+// 227 generated and depth 10.
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { action, defineSpec, each, eventually, implies, model, or, pred, t, wf, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'ChangRoberts',
@@ -41,26 +40,30 @@ export default defineSpec({
     });
     type S = Infer<typeof State>;
     const send = (s: S, n: number, id: number) => { if (!s.msgs[n]!.includes(id)) s.msgs[n]!.push(id); };
-    type Step = 'n0' | number;
-    const nodeAction = (self: number) => ({
-      params: ['n0' as Step, ...Node.map((id): Step => id)],
-      enabled: (s: S, step: Step) => (step === 'n0' ? s.pc[self] === 'n0' : s.pc[self] === 'n1' && s.msgs[self]!.includes(step)),
-      next: (s: S, step: Step) => {
-        if (step === 'n0') {
-          // n0: an initiator sends its id to its successor.
-          if (s.initiator[self]) send(s, succ(self), Id(self));
-          s.pc[self] = 'n1';
-          return;
-        }
-        // n1: receive id; forward it if this node has lost or id is smaller, win if it is its own.
-        const id = step;
+    const Receipt = t.record({ self: NT, id: NT });
+    // n0(self): an initiator sends its id to its successor.
+    const n0 = {
+      params: Node,
+      enabled: (s: S, self: number) => s.pc[self] === 'n0',
+      next: (s: S, self: number) => {
+        if (s.initiator[self]) send(s, succ(self), Id(self));
+        s.pc[self] = 'n1';
+      },
+      label: (self: number) => `n0(${self})`,
+    };
+    // n1(self): receive some id in msgs[self]; forward it if this node has lost or id is
+    // smaller, win if it is its own.
+    const n1 = {
+      params: { type: Receipt, from: (s: S) => Node.flatMap((self) => s.msgs[self]!.map((id) => ({ self, id }))) },
+      enabled: (s: S, { self }: { self: number; id: number }) => s.pc[self] === 'n1',
+      next: (s: S, { self, id }: { self: number; id: number }) => {
         s.msgs[self] = s.msgs[self]!.filter((m) => m !== id);
         if (s.state[self] === 'lost') send(s, succ(self), id);
         else if (id < Id(self)) { s.state[self] = 'lost'; send(s, succ(self), id); }
         else if (id === Id(self)) s.state[self] = 'won';
       },
-      label: (step: Step) => (step === 'n0' ? `n0(${self})` : `n1(${self}) receives ${step}`),
-    });
+      label: ({ self, id }: { self: number; id: number }) => `n1(${self}) receives ${id}`,
+    };
     const inits = Node.reduce<boolean[][]>((acc) => acc.flatMap((v) => [false, true].map((b) => [...v, b])), [[]]);
     return model({
       state: State,
@@ -70,7 +73,7 @@ export default defineSpec({
         state: Object.fromEntries(Node.map((n, i) => [n, ini[i] ? ('cand' as const) : ('lost' as const)])),
         pc: Object.fromEntries(Node.map((n) => [n, 'n0' as const])),
       })),
-      actions: Object.fromEntries(Node.map((n) => [`node_${n}`, nodeAction(n)])),
+      actions: { n0, n1 },
       invariants: {
         Correctness: {
           check: (s) =>
@@ -79,9 +82,13 @@ export default defineSpec({
         },
       },
       temporal: {
-        Liveness: { leadsTo: [(s) => Node.some((n) => s.state[n] === 'cand'), (s) => Node.some((n) => s.state[n] === 'won')], doc: 'while there is a candidate, some node eventually wins' },
+        Liveness: {
+          formula: implies(pred<S>('\\E n : state[n] = "cand"', (s) => Node.some((n) => s.state[n] === 'cand')), eventually(pred<S>('\\E n : state[n] = "won"', (s) => Node.some((n) => s.state[n] === 'won')))),
+          doc: 'if some node starts as a candidate, some node eventually wins',
+        },
       },
-      fairness: { weak: Node.map((n) => `node_${n}`) },
+      // \A self \in Node : WF_vars(node(self))
+      fairness: each(Node, (self) => wf<S>(or(action('n0', [self]), action('n1', (p: { self: number }) => p.self === self)))),
     });
   },
   expect: [

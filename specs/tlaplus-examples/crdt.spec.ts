@@ -19,9 +19,14 @@
 // what does hold: every step is an Increment or Gossip step, followed by subtracting one
 // amount from every entry.
 //
-// Not checked: Convergence ([]<>(all views equal)) under FairSpec, whose fairness
-// <>[][\E n, o : Gossip(n, o)]_vars is an action-level temporal formula migcheck cannot
-// state yet; without it Convergence fails (a node may increment for ever).
+// Convergence ([]<>(all views equal)) is checked under FairSpec == Spec /\ Fairness, as the
+// cfg does. Fairness has two conjuncts: \A n, o : WF_vars(Gossip(n, o)) is the fairness list
+// (one condition per pair), and <>[][\E n, o : Gossip(n, o)]_vars ("from some point on only
+// gossip happens") is no WF or SF condition, so it becomes the premise of the property:
+// FairSpec => Convergence is Spec /\ WF... => (<>[][Gossip]_vars => Convergence). Fairness
+// names CRDT.tla's Gossip, not ReductionNext's composed GossipAndReduction, so the premise
+// and the WF conditions name the Gossip action. With FAIRNESS = 'wf' the premise is dropped
+// and Convergence fails: a node may increment for ever.
 //
 // The Examples manifest records 25,000 distinct states, 1,350,001 generated and depth 16 for
 // Node = {n1, n2, n3}. migcheck finds the same 25,000 states and depth and 900,001 generated:
@@ -29,7 +34,7 @@
 // 1 + 25,000 x 54: its `\cdot` counts the intermediate state of each composed step (the
 // state after Increment or Gossip, before Reduction) as generated too, 9 x (1 + 2 + 1 + 2).
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { action, always, defineSpec, eventually, implies, model, pred, square, t, wf, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'CRDT',
@@ -37,8 +42,9 @@ export default defineSpec({
   constants: {
     NODES: { default: 3, min: 1, max: 4, doc: 'number of nodes (TLC: Node = {n1, n2, n3})' },
     MONOTONICITY: { default: false, doc: "also check CRDT.tla's Monotonicity, which the reduction breaks" },
+    FAIRNESS: { default: 'fair', values: ['fair', 'wf'], doc: "fair: FairSpec (WF of each Gossip(n, o) and <>[][Gossip]_vars); wf: the WF conditions alone" },
   },
-  setup: ({ NODES, MONOTONICITY }) => {
+  setup: ({ NODES, MONOTONICITY, FAIRNESS }) => {
     const Node = Array.from({ length: NODES }, (_, i) => `n${i + 1}`);
     const N = t.enum(Node);
     const State = t.record({
@@ -98,6 +104,21 @@ export default defineSpec({
           ? { Monotonicity: { check: (x: S, y: S) => Node.every((n) => Node.every((o) => y.counter[n as K][o as K] >= x.counter[n as K][o as K])), doc: "CRDT.tla's Monotonicity: no entry ever decreases" } }
           : {}),
       },
+      temporal: {
+        // FairSpec => Convergence, with Fairness's second conjunct as the premise.
+        Convergence: {
+          formula: (() => {
+            // Convergence == []<>(\A n, o \in Node : counter[n] = counter[o])
+            const convergence = always(eventually(pred<S>('\\A n, o : counter[n] = counter[o]',
+              (s) => Node.every((n) => Node.every((o) => Node.every((v) => s.counter[n as K][v as K] === s.counter[o as K][v as K]))))));
+            // <>[][\E n, o \in Node : Gossip(n, o)]_vars
+            return FAIRNESS === 'fair' ? implies(eventually(always(square<S>(action('Gossip')))), convergence) : convergence;
+          })(),
+          doc: 'repeatedly, the counters at all nodes are in sync',
+        },
+      },
+      // \A n, o \in Node : WF_vars(Gossip(n, o))
+      fairness: [wf<S>('Gossip', { perValue: true })],
     });
   },
   expect: [
@@ -114,6 +135,13 @@ export default defineSpec({
       violation: { kind: 'action-property', name: 'Monotonicity' },
       trace: ['Init', 'Increment(n1, n1)', 'Increment(n2, n1)', 'Increment(n3, n1)', 'Gossip(n1, n2)', 'Gossip(n2, n3)', 'Gossip(n3, n1)', 'GossipAndReduction(n1, n2)'],
       note: 'the reduction lowers entries, as MCCRDT.cfg says: once every entry is 1, a reducing step sets them all to 0',
+    },
+    {
+      constants: { FAIRNESS: 'wf' },
+      options: { invariants: ['Convergence'] },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'Convergence' },
+      note: 'without <>[][Gossip]_vars a node may increment for ever, and the views never agree again',
     },
   ],
 });

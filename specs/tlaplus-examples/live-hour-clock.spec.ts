@@ -5,19 +5,20 @@
 // LiveHourClock.cfg checks three properties of LSpec:
 // - AllTimes == \A n \in 1..12 : []<>(hr = n): one `alwaysEventually` per hour;
 // - TypeInvariance == []HCini: an invariant (and the schema);
-// - AlwaysTick == []<><<HCnxt>>_hr, infinitely many clock ticks, is not written: migcheck's
-//   temporal forms are over state predicates. On this spec it follows from AllTimes (only
-//   HCnxt changes hr, and hr = 1 and hr = 2 both holding infinitely often means hr changes
-//   infinitely often); a direct form waits for action-level temporal formulas.
+// - AlwaysTick == []<><<HCnxt>>_hr, infinitely many clock ticks: the LTL formula
+//   `always(eventually(angle('HCnxt', hr)))`.
 //
 // With FAIR = false (HC alone, no fairness) the clock may stop, and AllTimes_1 fails at once
-// on a behaviour that stutters in the initial state hr = 2.
+// on a behaviour that stutters in the initial state hr = 2 (AlwaysTick fails too, on any
+// behaviour that stutters; the checker reports the first property in declaration order).
 //
 // The Examples manifest records 12 distinct states, 24 generated and depth 1.
 
-import { defineSpec, model, t } from '../../checker/index.js';
+import { always, angle, defineSpec, eventually, model, wf } from '../../checker/index.js';
 import hourClock from './hour-clock.spec.js';
 
+type Clock = { hr: number };
+const hr = (s: Clock) => s.hr;
 const HOURS = Array.from({ length: 12 }, (_, i) => i + 1);
 
 export default defineSpec({
@@ -30,12 +31,14 @@ export default defineSpec({
     const m = hourClock.setup({});
     return model({
       ...m,
-      // AllTimes: for each hour n, []<>(hr = n).
       temporal: {
-        ...Object.fromEntries(HOURS.map((n) => [`AllTimes_${n}`, { alwaysEventually: (s: { hr: number }) => s.hr === n, doc: `the clock shows ${n} infinitely often` }])),
+        // AllTimes: for each hour n, []<>(hr = n).
+        ...Object.fromEntries(HOURS.map((n) => [`AllTimes_${n}`, { alwaysEventually: (s: Clock) => s.hr === n, doc: `the clock shows ${n} infinitely often` }])),
+        // AlwaysTick == []<><<HCnxt>>_hr
+        AlwaysTick: { formula: always(eventually(angle<Clock>('HCnxt', hr))), doc: 'the clock ticks infinitely often' },
       },
       // LSpec == HC /\ WF_hr(HCnxt)
-      fairness: { weak: FAIR ? ['HCnxt'] : [] },
+      fairness: FAIR ? [wf<Clock>('HCnxt', { vars: hr })] : [],
     });
   },
   expect: [
@@ -52,6 +55,14 @@ export default defineSpec({
       violation: { kind: 'liveness', name: 'AllTimes_1' },
       trace: ['Init'],
       note: 'without fairness the clock may stop before it shows 1',
+    },
+    {
+      constants: { FAIR: false },
+      options: { invariants: ['AlwaysTick'] },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'AlwaysTick' },
+      trace: ['Init'],
+      note: 'without fairness the clock may stop ticking: the behaviour stutters in its first state',
     },
   ],
 });

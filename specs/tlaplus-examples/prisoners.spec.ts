@@ -9,15 +9,12 @@
 // each i.
 //
 // Checked, as Prisoners.cfg: TypeOK (the schema), CountInvariant, Safety ==
-// [](Done => every prisoner has switched), an invariant, and Liveness == <>Done. Done is not
-// stable (when A starts up, the counter counts one more than 2 x (prisoners - 1), and then
-// Done is false for ever: stating it as <>[]Done fails, with that behaviour as the lasso), so
-// <>Done is stated as the leads-to Init ~> Done. The states with count = 0 and every
-// timesSwitched 0 are exactly the four initial states, so this says that every behaviour of
-// Spec eventually reaches Done, which is <>Done. With Prisoner = {p1, p2, p3, p4} and
-// Counter = p1 the Examples manifest records 214 distinct states, 860 generated and depth 14.
+// [](Done => every prisoner has switched), an invariant, and Liveness == <>Done, the LTL
+// formula `eventually(Done)`. Done is not stable (when A starts up, the counter counts one
+// more than 2 x (prisoners - 1), and then Done is false for ever), so <>[]Done would fail.
+// With Prisoner = {p1, p2, p3, p4} and Counter = p1 the Examples manifest records 214 distinct states, 860 generated and depth 14.
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { defineSpec, eventually, model, pred, t, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'Prisoners',
@@ -37,7 +34,6 @@ export default defineSpec({
     type S = Infer<typeof State>;
     type O = keyof S['timesSwitched'];
     const Done = (s: S) => s.count === 2 * (PRISONERS - 1);
-    const isInit = (s: S) => s.count === 0 && Other.every((i) => s.timesSwitched[i as O] === 0);
     return model({
       state: State,
       init: [false, true].flatMap((a) => [false, true].map((b): S => ({ switchAUp: a, switchBUp: b, timesSwitched: Object.fromEntries(Other.map((i) => [i, 0])), count: 0 }))),
@@ -71,7 +67,7 @@ export default defineSpec({
         Safety: { check: (s) => !Done(s) || Other.every((i) => s.timesSwitched[i as O] > 0), doc: 'when the counter is done, every prisoner has been in the room' },
       },
       temporal: {
-        Liveness: { leadsTo: [isInit, Done], doc: 'the counter is eventually done' },
+        Liveness: { formula: eventually(pred<S>('Done', Done)), doc: 'the counter is eventually done' },
       },
       fairness: { weak: ['CounterStep', 'NonCounterStep(*)'] },
     });

@@ -10,9 +10,17 @@
 // action here whose recipe does both steps. The log is a `t.seq` bounded by 5, one more than
 // the constraint allows: the step that makes it too long is computed, counted and dropped.
 //
-// Checked, as MCReplicatedLog.cfg: TypeOK (the schema) and Safety. Not checked: Convergence
-// under WriteFairSpec, whose fairness includes <>[][WriteTx(n, tx)]_vars, an action-level
-// temporal formula migcheck cannot state yet.
+// Checked, as MCReplicatedLog.cfg: TypeOK (the schema), Safety, and Convergence
+// ([]<>(every node has executed the whole log)) under the specification SPEC names, by
+// default the cfg's WriteFairSpec. Each of ReplicatedLog.tla's specifications is Spec and
+// some fairness: its WF conditions are the fairness list, and its conjuncts
+// <>[][A]_vars, which are no WF or SF condition, are the premise of the property
+// (Spec /\ WF... /\ F => Convergence is Spec /\ WF... => (F => Convergence)). The
+// fairness names ReplicatedLog.tla's WriteTx and ExecuteTx, not ReductionNext's composed
+// actions, and so do the conditions here. What the cfg's comments say of each, the entries
+// pin: WriteFairSpec and ExecFairSpec satisfy Convergence; Spec (the behaviour may stop) and
+// InsufficientlyFairSpecA, B and C violate it; EffectivelyFalseSpecA and B, whose fairness
+// no behaviour satisfies, satisfy it trivially.
 //
 // With Node = {n1, n2, n3} and Transaction = {tx1, tx2} the Examples manifest records 1,363
 // distinct states, 17,425 generated and depth 13. migcheck finds 1,363 states and depth 13,
@@ -23,13 +31,19 @@
 // 1 + 1.5 x 11,616 = 17,425. (That 11,617 was predicted from MCCRDT's figures, by this
 // formula, before this model was first run.)
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { action, always, and, defineSpec, each, eventually, implies, model, or, pred, square, t, wf, type Fair, type Formula, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'ReplicatedLog',
   doc: 'A replicated transaction log, kept finite by reduction (MCReplicatedLog).',
-  constants: {},
-  setup: () => {
+  constants: {
+    SPEC: {
+      default: 'WriteFairSpec',
+      values: ['WriteFairSpec', 'ExecFairSpec', 'Spec', 'InsufficientlyFairSpecA', 'InsufficientlyFairSpecB', 'InsufficientlyFairSpecC', 'EffectivelyFalseSpecA', 'EffectivelyFalseSpecB'],
+      doc: "the cfg's SPECIFICATION (its commented-out alternatives included)",
+    },
+  },
+  setup: ({ SPEC }) => {
     const Node = ['n1', 'n2', 'n3'] as const;
     const Transaction = ['tx1', 'tx2'] as const;
     const NT = t.enum(Node);
@@ -50,6 +64,35 @@ export default defineSpec({
     const writes = Node.flatMap((n) => Transaction.map((tx) => ({ n: n as N, tx })));
     const canWrite = (s: S, { n }: { n: N }) => s.executed[n] === s.log.length;
     const canExecute = (s: S, n: N) => s.executed[n] < s.log.length;
+    // Convergence == []<>(\A n \in Node : executed[n] = Len(log))
+    const convergence = always(eventually(pred<S>('\\A n : executed[n] = Len(log)', (s) => Node.every((n) => s.executed[n] === s.log.length))));
+    // The sub-actions the fairness conditions name: WriteTx(n, tx) and ExecuteTx(n).
+    const write = (n: N, tx: string) => action('WriteTx', (p: { n: N; tx: string }) => p.n === n && p.tx === tx);
+    const execute = (n: N) => action('ExecuteTx', [n]);
+    const finallyOnly = (a: Formula<unknown>) => eventually(always(square<S>(a))); // <>[][A]_vars
+    const pairsOf = <T>(make: (n: N, tx: string) => T) => writes.map(({ n, tx }) => make(n, tx));
+    // \A n, tx : WF_vars(WriteTx(n, tx)), \A n : WF_vars(ExecuteTx(n)), \A n, tx : <>[][WriteTx(n, tx)]_vars, \A n : <>[][ExecuteTx(n)]_vars
+    const wfWrite = pairsOf((n, tx) => wf<S>(write(n, tx)));
+    const wfExecute = each(Node as readonly N[], (n) => wf<S>(execute(n)));
+    // \A x : <>[][A(x)]_vars is written <>[][\A x : A(x)]_vars, which is equivalent (<>[] and
+    // [][_]_vars distribute over /\): checked as six (or three) conjuncts, WriteFairSpec took
+    // two minutes instead of half a second (see the report of issue 13).
+    const onlyWrite = [finallyOnly(and(...pairsOf((n, tx) => write(n, tx))))];
+    const onlyExecute = [finallyOnly(and(...(Node as readonly N[]).map((n) => execute(n))))];
+    const { fairness, assumed } = ((): { fairness: Fair<S>[]; assumed: Formula<S>[] } => {
+      switch (SPEC) {
+        case 'WriteFairSpec': return { fairness: wfWrite, assumed: onlyWrite };
+        case 'ExecFairSpec': return { fairness: wfExecute, assumed: onlyExecute };
+        case 'Spec': return { fairness: [], assumed: [] };
+        // WF_vars(Next), Next <- ReductionNext
+        case 'InsufficientlyFairSpecA': return { fairness: [wf<S>(or(action('ExecuteTx'), action('ExecuteTxAndReduction'), action('WriteTx'), action('WriteTxAndReduction')))], assumed: [] };
+        case 'InsufficientlyFairSpecB': return { fairness: wfWrite, assumed: [] };
+        case 'InsufficientlyFairSpecC': return { fairness: wfExecute, assumed: [] };
+        case 'EffectivelyFalseSpecA': return { fairness: wfExecute, assumed: onlyWrite };
+        case 'EffectivelyFalseSpecB': return { fairness: wfWrite, assumed: onlyExecute };
+        default: throw new Error(`unknown SPEC ${String(SPEC)}`);
+      }
+    })();
     return model({
       state: State,
       init: { log: [], executed: { n1: 0, n2: 0, n3: 0 } },
@@ -68,6 +111,10 @@ export default defineSpec({
       invariants: {
         Safety: { check: (s) => Node.every((n) => s.executed[n] <= s.log.length), doc: 'no node has executed more than the log holds' },
       },
+      temporal: {
+        Convergence: { formula: assumed.length ? implies(and(...assumed), convergence) : convergence, doc: 'repeatedly, every node has executed the whole log' },
+      },
+      fairness,
     });
   },
   expect: [
@@ -77,6 +124,48 @@ export default defineSpec({
       generated: 11617,
       depth: 13,
       note: 'TLC on MCReplicatedLog.cfg (Node = {n1, n2, n3}, Transaction = {tx1, tx2}), tlaplus/Examples manifest: 1,363 distinct, 17,425 generated, depth 13; generated differs because TLC counts the intermediate state of each \\cdot step (see the header)',
+    },
+    {
+      constants: { SPEC: 'ExecFairSpec' },
+      status: 'ok',
+      distinct: 1363,
+      note: 'the other fair specification of the cfg: ExecFairSpec => Convergence',
+    },
+    {
+      constants: { SPEC: 'EffectivelyFalseSpecA' },
+      status: 'ok',
+      distinct: 1363,
+      note: "'no counterexamples because spec equals FALSE' (the cfg): no behaviour meets its fairness",
+    },
+    {
+      constants: { SPEC: 'EffectivelyFalseSpecB' },
+      status: 'ok',
+      distinct: 1363,
+      note: "'no counterexamples because spec equals FALSE' (the cfg)",
+    },
+    {
+      constants: { SPEC: 'Spec' },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'Convergence' },
+      note: "'infinite stuttering after some prefix' (the cfg): without fairness the behaviour may stop",
+    },
+    {
+      constants: { SPEC: 'InsufficientlyFairSpecA' },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'Convergence' },
+      note: "'lasso-shaped counterexamples' (the cfg): WF_vars(Next) lets nodes keep writing",
+    },
+    {
+      constants: { SPEC: 'InsufficientlyFairSpecB' },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'Convergence' },
+      note: "'lasso-shaped counterexamples' (the cfg): WF of every WriteTx still lets one node keep writing",
+    },
+    {
+      constants: { SPEC: 'InsufficientlyFairSpecC' },
+      status: 'violation',
+      violation: { kind: 'liveness', name: 'Convergence' },
+      note: "'lasso-shaped counterexamples' (the cfg): WF of every ExecuteTx lets the up-to-date node keep writing",
     },
   ],
 });

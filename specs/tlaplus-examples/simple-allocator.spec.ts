@@ -4,16 +4,13 @@
 // part of what it holds.
 //
 // Modelled as in the original: unsat and alloc are functions from Clients to sets of
-// resources; `\E c \in Clients, S \in SUBSET Resources` is the parameter (c, S). The fairness
-// conditions name sub-actions:
-// - WF_vars(Return(c, alloc[c])), "c eventually returns everything": Return is two actions
-//   here, ReturnAll(c) (S = alloc[c]) and ReturnPart(c, S) (S a non-empty proper subset of
-//   alloc[c]), which together give the same successors as Return, and WF is on ReturnAll(*);
-// - SF_vars(\E S \in SUBSET Resources : Allocate(c, S)), "c is allocated something": strong
-//   fairness of Allocate for client c with any S, so Allocate is one action per client
-//   (Allocate_c1, ...), each with S as its parameter, and SF is on each of them.
-//   (migcheck's fairness names an action or one parameter value; a set of parameter values is
-//   being added.)
+// resources; `\E c \in Clients, S \in SUBSET Resources` is the parameter (c, S) of Request,
+// Allocate and Return. The fairness conditions are SimpleAllocator.tla's, on action formulas:
+// - \A c : WF_vars(Return(c, alloc[c])), "c eventually returns everything": WF of the step
+//   predicate "a Return step of c whose S is alloc[c]" (S depends on the state, so it is a
+//   `step` atom rather than a parameter filter), one condition per client;
+// - \A c : SF_vars(\E S \in SUBSET Resources : Allocate(c, S)), "c is allocated something":
+//   SF of the Allocate steps whose parameter has client c, one condition per client.
 //
 // Checked, as SimpleAllocator.cfg: TypeInvariant (the schema), ResourceMutex, and the
 // temporal properties ClientsWillReturn, ClientsWillObtain and InfOftenSatisfied (one entry
@@ -21,7 +18,7 @@
 // liveness"). With Clients = {c1, c2, c3}, Resources = {r1, r2} the Examples manifest records
 // 400 distinct states, 1,633 generated and depth 6.
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { action, defineSpec, each, model, sf, step, t, wf, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'SimpleAllocator',
@@ -46,16 +43,8 @@ export default defineSpec({
     const subsetOf = (x: readonly R[], y: readonly R[]) => x.every((r) => y.includes(r));
     const available = (s: S) => Resources.filter((r) => !Clients.some((c) => s.alloc[c].includes(r)));
     const show = (x: readonly R[]) => `{${x.join(', ')}}`;
-    const allocate = (c: C) => ({
-      params: subsets,
-      enabled: (s: S, x: R[]) => subsetOf(x, available(s)) && subsetOf(x, s.unsat[c]),
-      next: (s: S, x: R[]) => {
-        s.alloc[c] = Resources.filter((r) => s.alloc[c].includes(r) || x.includes(r));
-        s.unsat[c] = s.unsat[c].filter((r) => !x.includes(r));
-      },
-      label: (x: R[]) => `Allocate(${c}, ${show(x)})`,
-    });
     const cs = Clients.flatMap((c) => subsets.map((x) => ({ c, x })));
+    type Pick = (typeof cs)[number];
     return model({
       state: State,
       init: { unsat: { c1: [], c2: [], c3: [] }, alloc: { c1: [], c2: [], c3: [] } },
@@ -68,20 +57,19 @@ export default defineSpec({
           label: ({ c, x }) => `Request(${c}, ${show(x)})`,
         },
         // Allocate(c, S): the allocator grants c the available part S of its request.
-        Allocate_c1: allocate('c1'),
-        Allocate_c2: allocate('c2'),
-        Allocate_c3: allocate('c3'),
-        // Return(c, alloc[c]): c returns everything it holds.
-        ReturnAll: {
-          params: Clients,
-          enabled: (s, c) => s.alloc[c].length > 0,
-          next: (s, c) => { s.alloc[c] = []; },
-          label: (c) => `Return(${c}, all)`,
-        },
-        // Return(c, S) for a non-empty S smaller than alloc[c].
-        ReturnPart: {
+        Allocate: {
           params: cs,
-          enabled: (s, { c, x }) => subsetOf(x, s.alloc[c]) && x.length < s.alloc[c].length,
+          enabled: (s, { c, x }) => subsetOf(x, available(s)) && subsetOf(x, s.unsat[c]),
+          next: (s, { c, x }) => {
+            s.alloc[c] = Resources.filter((r) => s.alloc[c].includes(r) || x.includes(r));
+            s.unsat[c] = s.unsat[c].filter((r) => !x.includes(r));
+          },
+          label: ({ c, x }) => `Allocate(${c}, ${show(x)})`,
+        },
+        // Return(c, S): c returns part S of what it holds.
+        Return: {
+          params: cs,
+          enabled: (s, { c, x }) => subsetOf(x, s.alloc[c]),
           next: (s, { c, x }) => { s.alloc[c] = s.alloc[c].filter((r) => !x.includes(r)); },
           label: ({ c, x }) => `Return(${c}, ${show(x)})`,
         },
@@ -94,9 +82,13 @@ export default defineSpec({
         ...Object.fromEntries(Clients.flatMap((c) => Resources.map((r) => [`ClientsWillObtain_${c}_${r}`, { leadsTo: [(s: S) => s.unsat[c].includes(r), (s: S) => s.alloc[c].includes(r)], doc: `${c} obtains ${r} once it asks for it` }]))),
         ...Object.fromEntries(Clients.map((c) => [`InfOftenSatisfied_${c}`, { alwaysEventually: (s: S) => s.unsat[c].length === 0, doc: `${c} has no outstanding request infinitely often` }])),
       },
-      fairness: ALLOCATE_FAIRNESS === 'strong'
-        ? { weak: ['ReturnAll(*)'], strong: ['Allocate_c1', 'Allocate_c2', 'Allocate_c3'] }
-        : { weak: ['ReturnAll(*)', 'Allocate_c1', 'Allocate_c2', 'Allocate_c3'] },
+      fairness: [
+        // \A c \in Clients : WF_vars(Return(c, alloc[c]))
+        ...each(Clients, (c) => wf<S>(step<S>(`Return(${c}, alloc[${c}])`, (before, _after, st) =>
+          st.action === 'Return' && (st.param as Pick).c === c && subsetOf(before.alloc[c], (st.param as Pick).x)))),
+        // \A c \in Clients : SF_vars(\E S \in SUBSET Resources : Allocate(c, S)), or WF with ALLOCATE_FAIRNESS = weak
+        ...each(Clients, (c) => (ALLOCATE_FAIRNESS === 'strong' ? sf<S> : wf<S>)(action('Allocate', (p: Pick) => p.c === c))),
+      ],
     });
   },
   expect: [
@@ -111,7 +103,7 @@ export default defineSpec({
       constants: { ALLOCATE_FAIRNESS: 'weak' },
       status: 'violation',
       violation: { kind: 'liveness', name: 'ClientsWillObtain_c1_r1' },
-      trace: ['Init', 'Request(c1, {r1})', 'Request(c2, {r1})', 'Allocate(c2, {r1})', 'Return(c2, all)'],
+      trace: ['Init', 'Request(c1, {r1})', 'Request(c2, {r1})', 'Allocate(c2, {r1})', 'Return(c2, {r1})', 'Request(c2, {r1})'],
       note: 'with only weak fairness, c2 can take r1 again and again while c1 waits: why the spec asks for SF',
     },
   ],

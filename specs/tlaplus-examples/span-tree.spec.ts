@@ -8,12 +8,9 @@
 // 1..MaxCardinality-1 and the state-dependent range as a guard (one successor per witness, as
 // TLC). The spec's fairness is WF_vars(Next), so Next is a single action.
 //
-// Checked, as SpanTree.cfg (no deadlock check): TypeOK (the schema), Safety ==
-// [](~ENABLED Next => PostCondition) and Liveness == <>(~ENABLED Next). migcheck has no
-// ENABLED in formulas yet, so ~ENABLED Next is written out: no (n, m, d) satisfies the
-// guard. Safety is then an invariant; Liveness, an `eventually` from the start, is the
-// leads-to Init ~> ~ENABLED Next (the initial state is the only one with every dist at its
-// initial value, since distances only decrease).
+// Checked, as SpanTree.cfg (no deadlock check): TypeOK (the schema), and the properties
+// Safety == [](~ENABLED Next => PostCondition) and Liveness == <>(~ENABLED Next), as LTL
+// formulas with `enabled('Next')`.
 //
 // With Nodes = {n1, ..., n5}, the seven edges of SpanTree.cfg, Root = n1 and MaxCardinality =
 // 6, the Examples manifest records 1,236 distinct states, 10,278 generated and depth 6.
@@ -22,7 +19,7 @@
 // high (tlaplus/tlaplus#883), and the Examples CI, which runs TLC with `-workers auto`, does
 // not compare depths for that reason (see ewd840.spec.ts).
 
-import { defineSpec, model, t, type Infer } from '../../checker/index.js';
+import { always, defineSpec, enabled, eventually, implies, model, not, pred, t, wf, type Infer } from '../../checker/index.js';
 
 export default defineSpec({
   name: 'SpanTree',
@@ -43,17 +40,16 @@ export default defineSpec({
     type S = Infer<typeof State>;
     const params = Nodes.flatMap((n) => Nbrs(n).flatMap((m) => Array.from({ length: MaxCardinality - 1 }, (_, i) => ({ n, m, d: i + 1 }))));
     const guard = (s: S, { n, m, d }: (typeof params)[number]) => s.dist[m] < 1 + s.dist[n] && d >= s.dist[m] + 1 && d <= s.dist[n] - 1;
-    const disabled = (s: S) => !params.some((p) => guard(s, p)); // ~ENABLED Next
-    const PostCondition = (s: S) =>
+    const disabled = not(enabled<S>('Next')); // ~ENABLED Next
+    const PostCondition = pred<S>('PostCondition', (s) =>
       Nodes.every((n) =>
         (n === Root && s.dist[n] === 0 && s.mom[n] === n) ||
         (s.dist[n] === MaxCardinality && s.mom[n] === n && Nbrs(n).every((m) => s.dist[m] === MaxCardinality)) ||
-        (s.dist[n] >= 1 && s.dist[n] <= MaxCardinality - 1 && Nbrs(n).includes(s.mom[n]) && s.dist[n] === s.dist[s.mom[n]] + 1));
+        (s.dist[n] >= 1 && s.dist[n] <= MaxCardinality - 1 && Nbrs(n).includes(s.mom[n]) && s.dist[n] === s.dist[s.mom[n]] + 1)));
     const init: S = {
       mom: Object.fromEntries(Nodes.map((n) => [n, n])) as S['mom'],
       dist: Object.fromEntries(Nodes.map((n) => [n, n === Root ? 0 : MaxCardinality])) as S['dist'],
     };
-    const isInit = (s: S) => Nodes.every((n) => s.dist[n] === init.dist[n] && s.mom[n] === init.mom[n]);
     return model({
       state: State,
       init,
@@ -66,13 +62,12 @@ export default defineSpec({
           label: ({ n, m, d }) => `Next(${n} via ${m}: ${d})`,
         },
       },
-      invariants: {
-        Safety: { check: (s) => !disabled(s) || PostCondition(s), doc: 'when no step is possible, the moms form a tree of shortest paths' },
-      },
       temporal: {
-        Liveness: { leadsTo: [isInit, disabled], doc: 'eventually no step is possible' },
+        Safety: { formula: always(implies(disabled, PostCondition)), doc: 'when no step is possible, the moms form a tree of shortest paths' },
+        Liveness: { formula: eventually(disabled), doc: 'eventually no step is possible' },
       },
-      fairness: { weak: ['Next'] },
+      // WF_vars(Next)
+      fairness: [wf<S>('Next')],
     });
   },
   expect: [
