@@ -12,7 +12,7 @@ import { withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseDuration, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
 import { UsageError, SpecError } from '../errors.js';
-import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
+import { constantsLine, progressParts, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 import { show as showFormula } from '../ltl.js';
 import { parseStrategyOptions, prepareDump, strategyReproArgs, writeDump, type StrategyCliOptions } from './strategy-options.js';
@@ -86,7 +86,9 @@ const FULL_FORMATS = new Set(['text', 'plain']);
 
 /** `check`, with SIGINT and SIGTERM stopping the run from the start (stopping.ts): a stop while the spec loads ends the search at once. */
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
-  return withStopSignals((s) => ctx.io.err(s), (signal) => checkRun(ctx, specArg, opts, signal));
+  // On a terminal the stop message replaces the progress line (and the '^C' echoed after it) rather than leaving it above.
+  const note = (s: string) => ctx.io.err(ctx.io.errIsTTY ? s.replace(/^\n/, '\r\x1b[K') : s);
+  return withStopSignals(note, (signal) => checkRun(ctx, specArg, opts, signal));
 }
 
 async function checkRun(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions, signal: AbortSignal): Promise<number> {
@@ -99,7 +101,10 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const memory = parseSize('--memory', opts.memory);
   const workers = parseWorkers(opts.workers, io.err);
   const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
-  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
+  // A type-check the cache cannot answer takes seconds: the terminal says what is going on.
+  let typechecking: ReturnType<typeof progressDisplay> | undefined;
+  const onTypecheck = (display: string) => (typechecking = progressDisplay(io, display)).show('type-checking');
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck), onTypecheck }).finally(() => typechecking?.done());
   const overrides = parseConstOptions(loaded.spec, opts.const);
   const timeLimit = parseDuration('--time-limit', opts.timeLimit);
   const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
@@ -123,7 +128,9 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   if (opts.engine !== 'fast') repro.push('--engine', opts.engine);
 
   // On a terminal's stderr only (progressDisplay prints nothing elsewhere); erased before the report is printed.
-  const consts = Object.keys(inst.constants).length ? ` ${constantsLine(inst.constants)}` : '';
+  // The constants set on the command line first: they are what a narrow terminal still shows.
+  const ordered = Object.fromEntries(Object.entries(inst.constants).sort(([a], [b]) => Number(b in overrides) - Number(a in overrides)));
+  const consts = Object.keys(inst.constants).length ? ` ${constantsLine(ordered)}` : '';
   const progress = progressDisplay(io, `${inst.name}${consts}`);
 
   // --resume DIR goes on writing its checkpoints to DIR unless --checkpoint names another.
@@ -157,7 +164,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
       engine: opts.engine,
       workers,
       module: loaded.path,
-      onProgress: (p: Progress) => progress.show(progressLine(p)),
+      onProgress: (p: Progress) => progress.show(progressParts(p)),
       signal,
       timeLimit,
       keeper,

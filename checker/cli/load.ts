@@ -77,6 +77,8 @@ export interface LoadedSpec {
 export interface LoadOptions {
   /** Type-check a TypeScript spec before importing it (typecheck.ts); off with --no-typecheck or MIGCHECK_NO_TYPECHECK=1. */
   typecheck?: boolean;
+  /** Called (with the path shown) before a type-check that the cache cannot answer, which takes seconds. */
+  onTypecheck?: (display: string) => void;
 }
 
 /** Whether specs are type-checked: the option, unless MIGCHECK_NO_TYPECHECK=1 turns it off for the whole process. */
@@ -90,7 +92,7 @@ export async function loadSpec(file: string | undefined, cwd = process.cwd(), op
   const display = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
   if (!existsSync(path)) throw new ConfigError(`spec file not found: ${display}`);
   if (!statSync(path).isFile()) throw new ConfigError(`not a file: ${display}`);
-  if (opts.typecheck) typecheckSpec(path, cwd);
+  if (opts.typecheck) typecheckSpec(path, cwd, () => opts.onTypecheck?.(display));
   let mod: Record<string, unknown>;
   await prepareUserImport();
   try {

@@ -105,9 +105,14 @@ function paramText(p: unknown): string {
 }
 
 /** The live progress line shown on a terminal during long runs. */
-export function progressLine(p: Progress): string {
+/** The live progress figures, most important first (a narrow terminal shows the first ones; kit.ts progressDisplay). */
+export function progressParts(p: Progress): string[] {
   const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
-  return `${formatCount(p.distinct)} states (${formatCount(rate)}/s), ${formatCount(p.generated)} generated, queue ${formatCount(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
+  return [`${formatCount(p.distinct)} states`, `${formatCount(p.generated)} generated`, `depth ${p.depth}`, `${p.seconds.toFixed(0)} s`, `queue ${formatCount(p.queue)}`, `${formatCount(rate)} states/s`];
+}
+
+export function progressLine(p: Progress): string {
+  return progressParts(p).join(', ');
 }
 
 export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: ChalkInstance, full = false): string[] {

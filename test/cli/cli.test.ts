@@ -373,9 +373,9 @@ describe('text output', () => {
     expect((await cli(['check', counter, '--no-color'], tty)).out).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
   });
 
-  it('formats the live progress line with states, rate, queue and depth', () => {
+  it('formats the live progress line with states, depth, time, queue and rate', () => {
     expect(progressLine({ distinct: 1_234_567, generated: 5_000_000, queue: 4321, depth: 17, seconds: 2 }))
-      .toBe('1,234,567 states (617,284/s), 5,000,000 generated, queue 4,321, depth 17, 2 s');
+      .toBe('1,234,567 states, 5,000,000 generated, depth 17, 2 s, queue 4,321, 617,284 states/s');
   });
 });
 
