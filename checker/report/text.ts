@@ -153,7 +153,7 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   if ((r.status === 'ok' || r.status === 'no-violation-found') && info.checks?.length)
     lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
   if (info.notChecked?.length) lines.push(c.dim(`  not checked by simulation: ${info.notChecked.join(', ')} (temporal; run check without --simulate)`));
-  lines.push(...neverFiredLines(r.coverage, c));
+  lines.push(...neverFiredLines(r.coverage, c, r));
   if (r.status === 'violation') {
     const v = r.violation;
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);
