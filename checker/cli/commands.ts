@@ -112,6 +112,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const inst = instantiateIn(loaded, overrides);
   const strategy = parseStrategyOptions(opts);
   if (strategy.simulate && (opts.checkpoint !== undefined || opts.resume !== undefined)) throw new UsageError('--checkpoint and --resume keep an exhaustive search; a simulation (--simulate) has none to keep (rerun it with its --seed)');
+  if (strategy.dump) checkOutFile('--dump', strategy.dump.file, io.cwd);
   const dump = prepareDump(inst, opts.engine, strategy);
 
   const repro = [...invocation(io.cwd), 'check'];

@@ -13,6 +13,7 @@ import { UsageError, ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
 import { parseCount } from './commands.js';
 import type { Io } from './main.js';
+import { writeReportFile } from './output.js';
 
 export interface StrategyCliOptions {
   simulate?: boolean;
@@ -91,10 +92,7 @@ export function prepareDump<S>(inst: Instance<S>, engine: 'fast' | 'immer', s: S
 export function writeDump<S>(io: Io, s: StrategyOptions, prepared: { succ: Successors<S>; explored: Explored<S> }, r: CheckResult<S>): void {
   const d = s.dump!;
   const doc = dumpDoc(prepared.succ, prepared.explored, r.status === 'violation' ? r.violation : undefined, r.status === 'error' ? r.error.trace : undefined);
-  try {
-    io.writeFile(resolve(io.cwd, d.file), renderDump(doc, prepared.succ.inst.schema, d.format));
-  } catch (e) {
-    throw new ConfigError(`--dump ${d.file}: cannot write: ${(e as Error).message}`);
-  }
+  // The path was checked before the search (commands.ts); a failure now (disk full) is exit 74.
+  writeReportFile('--dump', d.file, resolve(io.cwd, d.file), renderDump(doc, prepared.succ.inst.schema, d.format), io.writeFile);
   io.err(`migcheck: state graph (${doc.states.length} states, ${doc.edges.length} edges${doc.violation ? ', counterexample marked' : ''}) written to ${d.file}\n`);
 }

@@ -198,6 +198,14 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
   it('an --out file that cannot be written (150)', async () => {
     expectOneLine(await cli(['check', counter, '--out', join(tmp, 'no', 'such', 'dir', 'r.json')]), 150, '--out');
   });
+
+  it('a --dump file that cannot be written, before the search (150), and one failing at write time (74)', async () => {
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', join(tmp, 'no', 'such', 'dir', 'g.dot')]), 150, '--dump', 'does not exist');
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', '/proc/g.dot']), 150, '--dump', '/proc');
+    const full = await cli(['check', counter, '--dump', 'dot', 'g.dot'], { writeFile: () => { throw Object.assign(new Error('no space'), { code: 'ENOSPC' }); } });
+    expect(full.code).toBe(74);
+    expect(full.err).toMatch(/^migcheck: --dump g\.dot: cannot write the report: ENOSPC/m);
+  });
 });
 
 describe('--format json', () => {
