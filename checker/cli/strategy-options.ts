@@ -25,6 +25,7 @@ export interface StrategyCliOptions {
   dump?: string[];
   maxStates?: string;
   maxDepth?: string;
+  timeLimit?: string;
   workers?: string;
 }
 
@@ -43,6 +44,8 @@ export function parseStrategyOptions(o: StrategyCliOptions): StrategyOptions {
   } else {
     for (const [k, v] of [['--max-states', o.maxStates], ['--max-depth', o.maxDepth]] as const)
       if (v !== undefined) throw new UsageError(`${k} bounds the exhaustive search; with --simulate use --depth (walk length) and --runs or --time`);
+    // The walks run in one synchronous stretch (explore/simulate.ts) that does not look at the clock of --time-limit.
+    if (o.timeLimit !== undefined) throw new UsageError('--time-limit stops the exhaustive search; with --simulate use --time (how long the walks go on)');
     if (o.workers !== undefined && o.workers !== '1') throw new UsageError('--simulate runs its walks in one thread; drop --workers');
     let seed = 0;
     if (o.seed !== undefined) {

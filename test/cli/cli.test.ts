@@ -199,6 +199,11 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expectOneLine(await cli(['check', counter, '--out', join(tmp, 'no', 'such', 'dir', 'r.json')]), 150, '--out');
   });
 
+  it('an option that --simulate would ignore (2)', async () => {
+    expectOneLine(await cli(['check', counter, '--simulate', '--time-limit', '2s']), 2, '--time-limit', '--time');
+    expectOneLine(await cli(['check', counter, '--simulate', '--max-states', '5']), 2, '--max-states');
+  });
+
   it('a --dump file that cannot be written, before the search (150), and one failing at write time (74)', async () => {
     expectOneLine(await cli(['check', counter, '--dump', 'dot', join(tmp, 'no', 'such', 'dir', 'g.dot')]), 150, '--dump', 'does not exist');
     expectOneLine(await cli(['check', counter, '--dump', 'dot', '/proc/g.dot']), 150, '--dump', '/proc');
