@@ -199,6 +199,19 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expectOneLine(await cli(['check', counter, '--out', join(tmp, 'no', 'such', 'dir', 'r.json')]), 150, '--out');
   });
 
+  it('a JavaScript spec that CommonJS rules make unloadable: one line with the fix, no Node warning first (150)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = join(tmp, 'cjs-project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs', type: 'commonjs' }));
+    writeFileSync(join(dir, 'my.spec.js'), "import { defineSpec } from 'migcheck';\nexport default defineSpec({});\n");
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'migcheck.js'), 'check', 'my.spec.js'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(150);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^migcheck: my\.spec\.js: cannot load the spec: .*name the file \.mjs, or add "type": "module"/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('an option that --simulate would ignore (2)', async () => {
     expectOneLine(await cli(['check', counter, '--simulate', '--time-limit', '2s']), 2, '--time-limit', '--time');
     expectOneLine(await cli(['check', counter, '--simulate', '--max-states', '5']), 2, '--max-states');
