@@ -44,6 +44,11 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
   const out: Record<string, ConstValue> = {};
   const names = Object.keys(spec.constants ?? {});
   const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
+  // The same constant twice with two values is a mistake, not a case for the last one to win.
+  const set = (name: string, value: string) => {
+    if (Object.hasOwn(out, name) && out[name] !== value) throw new UsageError(`constant ${cut(name)} is given twice, as ${cut(String(out[name]))} and as ${cut(value)}; give it once`);
+    out[name] = value;
+  };
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (p.startsWith('@')) {
@@ -52,11 +57,11 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
       const hit = names.find((n) => norm(n) === norm(alias));
       if (!hit) throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
       if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
-      out[hit] = p.slice(eq + 1);
+      set(hit, p.slice(eq + 1));
       continue;
     }
     if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${cut(p)}'`);
-    out[p.slice(0, eq)] = p.slice(eq + 1);
+    set(p.slice(0, eq), p.slice(eq + 1));
   }
   return out;
 }

@@ -212,6 +212,11 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('a constant given twice with two values (2); the same value twice is fine', async () => {
+    expectOneLine(await cli(['check', counter, '--const', 'N=3', '--n', '4']), 2, 'N', 'twice');
+    expect((await cli(['check', counter, '--const', 'N=3', '--n', '3'])).code).not.toBe(2);
+  });
+
   it('an option that --simulate would ignore (2)', async () => {
     expectOneLine(await cli(['check', counter, '--simulate', '--time-limit', '2s']), 2, '--time-limit', '--time');
     expectOneLine(await cli(['check', counter, '--simulate', '--max-states', '5']), 2, '--max-states');
