@@ -88,9 +88,11 @@ describe('write errors: one line, exit 74', () => {
     if (!existsSync('/dev/full')) return;
     const fd = openSync('/dev/full', 'w');
     try {
-      const r = await bin(['check', dieHard], fd);
-      expect(r.code).toBe(EXIT.IO_ERROR);
-      expect(r.err.trimEnd().split('\n')).toEqual(['migcheck: cannot write to standard output: ENOSPC (no space left on device)']);
+      for (const args of [['check', dieHard], ['--version']]) {
+        const r = await bin(args, fd);
+        expect(r.code, args.join(' ')).toBe(EXIT.IO_ERROR);
+        expect(r.err.trimEnd().split('\n')).toEqual(['migcheck: cannot write to standard output: ENOSPC (no space left on device)']);
+      }
     } finally {
       closeSync(fd);
     }
