@@ -14,6 +14,7 @@ import { suggest } from '../names.js';
 import { parseCount } from './commands.js';
 import type { Io } from './main.js';
 import { writeReportFile } from './output.js';
+import { parseDuration } from './stopping.js';
 
 export interface StrategyCliOptions {
   simulate?: boolean;
@@ -52,12 +53,9 @@ export function parseStrategyOptions(o: StrategyCliOptions): StrategyOptions {
       if (!/^\d+$/.test(o.seed) || Number(o.seed) > 0xffffffff) throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got '${o.seed}'`);
       seed = Number(o.seed);
     }
-    let seconds: number | undefined;
-    if (o.time !== undefined) {
-      const m = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(o.time.trim());
-      if (!m || Number(m[1]) <= 0) throw new UsageError(`--time expects a duration such as 30, 30s or 2m, got '${o.time}'`);
-      seconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
-    }
+    // The same durations as --time-limit: 30, 30s, 2m, 1h30m, 250ms.
+    const ms = parseDuration('--time', o.time);
+    const seconds = ms === undefined ? undefined : ms / 1000;
     out.simulate = { seed, depth: parseCount('--depth', o.depth) ?? DEFAULT_DEPTH, runs: parseCount('--runs', o.runs), seconds };
   }
   if (o.dump !== undefined) {
