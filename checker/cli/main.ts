@@ -75,7 +75,8 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.io.out(s),
       writeErr: (s) => ctx.io.err(s),
       // Commander's own errors (unknown command, bad choice, missing value) as one line.
-      outputError: (s, write) => write(`migcheck: ${s.trim().replace(/^error: /, '')} (see migcheck --help)\n`),
+      // A long value it quotes (a 5 KB --format, an unknown command) is cut as in our own messages.
+      outputError: (s, write) => write(`migcheck: ${s.trim().replace(/^error: /, '').replace(/'([^'\n]{81,})'/g, (_m, v: string) => `'${cut(v)}'`)} (see migcheck --help)\n`),
     });
 
   program

@@ -192,7 +192,7 @@ describe('help', () => {
 describe('long values in messages', () => {
   it('a 100 KB constant value or option name gives a short line', async () => {
     const big = 'y'.repeat(100_000);
-    for (const argv of [['check', counter, '--const', `WRAP=${big}`], ['check', counter, '--const', big], ['check', counter, `--${big}`, '1']]) {
+    for (const argv of [['check', counter, '--const', `WRAP=${big}`], ['check', counter, '--const', big], ['check', counter, `--${big}`, '1'], ['check', counter, '--format', big], [big]]) {
       const r = await cli(argv);
       expect(r.code).not.toBe(0);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
