@@ -11,7 +11,7 @@ import { checkWritable } from '../store/checkpoint.js';
 import { withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseDuration, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
-import { UsageError, SpecError } from '../errors.js';
+import { ConfigError, UsageError, SpecError } from '../errors.js';
 import { constantsLine, progressParts, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 import { show as showFormula } from '../ltl.js';
@@ -117,7 +117,10 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const inst = instantiateIn(loaded, overrides);
   const strategy = parseStrategyOptions(opts);
   if (strategy.simulate && (opts.checkpoint !== undefined || opts.resume !== undefined)) throw new UsageError('--checkpoint and --resume keep an exhaustive search; a simulation (--simulate) has none to keep (rerun it with its --seed)');
-  if (strategy.dump) checkOutFile('--dump', strategy.dump.file, io.cwd);
+  const dumpPath = strategy.dump ? checkOutFile('--dump', strategy.dump.file, io.cwd) : undefined;
+  // A report written over the spec it came from would lose the spec.
+  for (const [option, file, abs] of [['--out', opts.out, outPath], ['--dump', strategy.dump?.file, dumpPath]] as const)
+    if (abs !== undefined && abs === loaded.path) throw new ConfigError(`${option} ${file}: is the spec file being checked; give another file for the report`);
   const dump = prepareDump(inst, opts.engine, strategy);
 
   const repro = [...invocation(io.cwd), 'check'];

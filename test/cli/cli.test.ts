@@ -217,6 +217,12 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expect((await cli(['check', counter, '--const', 'N=3', '--n', '3'])).code).not.toBe(2);
   });
 
+  it('--out or --dump naming the spec file itself (150), before anything is written', async () => {
+    const never = { writeFile: () => { throw new Error('must not write'); } };
+    expectOneLine(await cli(['check', counter, '--out', counter], never), 150, '--out', 'is the spec file being checked');
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', `./${counter}`], never), 150, '--dump', 'is the spec file being checked');
+  });
+
   it('an option that --simulate would ignore (2)', async () => {
     expectOneLine(await cli(['check', counter, '--simulate', '--time-limit', '2s']), 2, '--time-limit', '--time');
     expectOneLine(await cli(['check', counter, '--simulate', '--max-states', '5']), 2, '--max-states');
