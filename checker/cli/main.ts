@@ -157,6 +157,8 @@ const MESSAGE_MAX = 400;
 /** User errors get one clear line and their documented exit code; anything else is a bug. */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
+    // `migcheck` alone prints the help on standard error as commander's error case (exitCode 1): nothing was asked, so a usage error.
+    if (e.code === 'commander.help' && e.exitCode !== 0) return EXIT.USAGE;
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
   }

@@ -182,6 +182,18 @@ describe('help', () => {
     expect(r.out.replace(/\s+/g, ' ')).toMatch(/--invariant <name> check only this invariant, action property or temporal property/);
   });
 
+  it('no command at all shows the help on standard error and exits 2; asked-for help exits 0', async () => {
+    const bare = await cli([]);
+    expect(bare.code).toBe(EXIT.USAGE);
+    expect(bare.out).toBe('');
+    expect(bare.err).toMatch(/^Usage: migcheck/);
+    for (const argv of [['help'], ['--help']]) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: migcheck/);
+    }
+  });
+
   it('matrix --help names each default once', async () => {
     const r = await cli(['matrix', '--help']);
     const wording = r.out.slice(r.out.indexOf('--wording'), r.out.indexOf('--drivers'));
