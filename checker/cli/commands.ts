@@ -11,8 +11,8 @@ import { checkWritable } from '../store/checkpoint.js';
 import { withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseDuration, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
-import { UsageError, SpecError } from '../errors.js';
-import { constantsLine, progressLine, type CheckedItem, type RunInfo } from '../report/text.js';
+import { ConfigError, UsageError, SpecError } from '../errors.js';
+import { constantsLine, progressParts, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 import { show as showFormula } from '../ltl.js';
 import { parseStrategyOptions, prepareDump, strategyReproArgs, writeDump, type StrategyCliOptions } from './strategy-options.js';
@@ -44,6 +44,11 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
   const out: Record<string, ConstValue> = {};
   const names = Object.keys(spec.constants ?? {});
   const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
+  // The same constant twice with two values is a mistake, not a case for the last one to win.
+  const set = (name: string, value: string) => {
+    if (Object.hasOwn(out, name) && out[name] !== value) throw new UsageError(`constant ${cut(name)} is given twice, as ${cut(String(out[name]))} and as ${cut(value)}; give it once`);
+    out[name] = value;
+  };
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (p.startsWith('@')) {
@@ -52,11 +57,11 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
       const hit = names.find((n) => norm(n) === norm(alias));
       if (!hit) throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
       if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
-      out[hit] = p.slice(eq + 1);
+      set(hit, p.slice(eq + 1));
       continue;
     }
     if (eq <= 0) throw new UsageError(`--const expects NAME=VALUE, got '${cut(p)}'`);
-    out[p.slice(0, eq)] = p.slice(eq + 1);
+    set(p.slice(0, eq), p.slice(eq + 1));
   }
   return out;
 }
@@ -86,7 +91,9 @@ const FULL_FORMATS = new Set(['text', 'plain']);
 
 /** `check`, with SIGINT and SIGTERM stopping the run from the start (stopping.ts): a stop while the spec loads ends the search at once. */
 export async function checkCommand(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions): Promise<number> {
-  return withStopSignals((s) => ctx.io.err(s), (signal) => checkRun(ctx, specArg, opts, signal));
+  // On a terminal the stop message replaces the progress line (and the '^C' echoed after it) rather than leaving it above.
+  const note = (s: string) => ctx.io.err(ctx.io.errIsTTY ? s.replace(/^\n/, '\r\x1b[K') : s);
+  return withStopSignals(note, (signal) => checkRun(ctx, specArg, opts, signal));
 }
 
 async function checkRun(ctx: CliContext, specArg: string | undefined, opts: CheckCliOptions, signal: AbortSignal): Promise<number> {
@@ -99,7 +106,10 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const memory = parseSize('--memory', opts.memory);
   const workers = parseWorkers(opts.workers, io.err);
   const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
-  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
+  // A type-check the cache cannot answer takes seconds: the terminal says what is going on.
+  let typechecking: ReturnType<typeof progressDisplay> | undefined;
+  const onTypecheck = (display: string) => (typechecking = progressDisplay(io, display)).show('type-checking');
+  const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck), onTypecheck }).finally(() => typechecking?.done());
   const overrides = parseConstOptions(loaded.spec, opts.const);
   const timeLimit = parseDuration('--time-limit', opts.timeLimit);
   const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
@@ -107,6 +117,10 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const inst = instantiateIn(loaded, overrides);
   const strategy = parseStrategyOptions(opts);
   if (strategy.simulate && (opts.checkpoint !== undefined || opts.resume !== undefined)) throw new UsageError('--checkpoint and --resume keep an exhaustive search; a simulation (--simulate) has none to keep (rerun it with its --seed)');
+  const dumpPath = strategy.dump ? checkOutFile('--dump', strategy.dump.file, io.cwd) : undefined;
+  // A report written over the spec it came from would lose the spec.
+  for (const [option, file, abs] of [['--out', opts.out, outPath], ['--dump', strategy.dump?.file, dumpPath]] as const)
+    if (abs !== undefined && abs === loaded.path) throw new ConfigError(`${option} ${file}: is the spec file being checked; give another file for the report`);
   const dump = prepareDump(inst, opts.engine, strategy);
 
   const repro = [...invocation(io.cwd), 'check'];
@@ -123,7 +137,9 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   if (opts.engine !== 'fast') repro.push('--engine', opts.engine);
 
   // On a terminal's stderr only (progressDisplay prints nothing elsewhere); erased before the report is printed.
-  const consts = Object.keys(inst.constants).length ? ` ${constantsLine(inst.constants)}` : '';
+  // The constants set on the command line first: they are what a narrow terminal still shows.
+  const ordered = Object.fromEntries(Object.entries(inst.constants).sort(([a], [b]) => Number(b in overrides) - Number(a in overrides)));
+  const consts = Object.keys(inst.constants).length ? ` ${constantsLine(ordered)}` : '';
   const progress = progressDisplay(io, `${inst.name}${consts}`);
 
   // --resume DIR goes on writing its checkpoints to DIR unless --checkpoint names another.
@@ -157,7 +173,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
       engine: opts.engine,
       workers,
       module: loaded.path,
-      onProgress: (p: Progress) => progress.show(progressLine(p)),
+      onProgress: (p: Progress) => progress.show(progressParts(p)),
       signal,
       timeLimit,
       keeper,

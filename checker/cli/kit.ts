@@ -105,10 +105,12 @@ export function invocation(cwd: string): string[] {
 /**
  * The live progress line on a terminal's stderr: `prefix: text`, cut to the terminal's width
  * so it never wraps, redrawn in place (\r, then erase to the end of the line) and erased by
- * done(). On a non-terminal it prints nothing.
+ * done(). On a non-terminal it prints nothing. `text` may be given as parts (most important
+ * first): on a narrow terminal the last parts are left out before the prefix is cut below a
+ * third of the line, so that the spec and the main figures both stay visible.
  */
 export interface ProgressDisplay {
-  show(text: string): void;
+  show(text: string | readonly string[]): void;
   done(): void;
 }
 
@@ -117,11 +119,16 @@ export function progressDisplay(io: Pick<Io, 'err' | 'errIsTTY' | 'errColumns'>,
   let shown = false;
   return {
     show(text) {
-      // One column short of the width: a line that fills the last column wraps on some terminals.
-      const width = Math.max(20, (io.errColumns || 80) - 1);
-      // The prefix (spec and constants) gives way first, so the figures stay visible.
-      const room = Math.max(12, width - [...text].length - 2);
-      const line = fitLine(`${fitLine(prefix, room)}: ${text}`, width);
+      // Three columns short of the width: a line that fills the last column wraps on some
+      // terminals, and a Ctrl-C echoes '^C' after it (the stop message then erases the line).
+      const width = Math.max(20, (io.errColumns || 80) - 3);
+      const parts = typeof text === 'string' ? [text] : [...text];
+      const len = (s: string) => [...s].length;
+      const keep = Math.min(len(prefix), Math.max(12, Math.floor(width / 3)));
+      while (parts.length > 1 && keep + 2 + len(parts.join(', ')) > width) parts.pop();
+      const body = parts.join(', ');
+      const room = Math.max(12, width - len(body) - 2);
+      const line = fitLine(`${fitLine(prefix, room)}: ${body}`, width);
       io.err(`\r\x1b[K${line}`);
       shown = true;
     },

@@ -77,6 +77,8 @@ export interface LoadedSpec {
 export interface LoadOptions {
   /** Type-check a TypeScript spec before importing it (typecheck.ts); off with --no-typecheck or MIGCHECK_NO_TYPECHECK=1. */
   typecheck?: boolean;
+  /** Called (with the path shown) before a type-check that the cache cannot answer, which takes seconds. */
+  onTypecheck?: (display: string) => void;
 }
 
 /** Whether specs are type-checked: the option, unless MIGCHECK_NO_TYPECHECK=1 turns it off for the whole process. */
@@ -90,17 +92,29 @@ export async function loadSpec(file: string | undefined, cwd = process.cwd(), op
   const display = rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
   if (!existsSync(path)) throw new ConfigError(`spec file not found: ${display}`);
   if (!statSync(path).isFile()) throw new ConfigError(`not a file: ${display}`);
-  if (opts.typecheck) typecheckSpec(path, cwd);
+  if (opts.typecheck) typecheckSpec(path, cwd, () => opts.onTypecheck?.(display));
   let mod: Record<string, unknown>;
   await prepareUserImport();
+  // Node's own warning about an ES module taken for CommonJS would come before the one-line
+  // message below, which says the same with the fix.
+  const printers = process.listeners('warning');
+  const filter = (w: Error) => {
+    if (!String(w?.message).startsWith('To load an ES module')) for (const p of printers) p(w);
+  };
+  process.removeAllListeners('warning').on('warning', filter);
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof SpecError || e instanceof ConfigError) throw e;
     const msg = (e as Error)?.message ?? String(e);
     const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
-    const hint = cjs ? ' (spec files are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)' : '';
+    const hint = cjs ? ` (spec files are ES modules: name the file .${/\.[cm]?ts$/.test(path) ? 'mts' : 'mjs'}, or add "type": "module" to the nearest package.json)` : '';
     throw new SpecError(`cannot load the spec: ${loadErrorLine(e, msg)}${hint}`, display);
+  } finally {
+    // After the warnings the import queued (process.nextTick) have been delivered.
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', filter);
+    for (const p of printers) process.on('warning', p);
   }
   const spec = mod.default ?? mod.spec;
   if (!isSpec(spec)) throw new SpecError('does not export a spec (make the default export the value of defineSpec({...}))', display);

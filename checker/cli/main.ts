@@ -75,7 +75,8 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.io.out(s),
       writeErr: (s) => ctx.io.err(s),
       // Commander's own errors (unknown command, bad choice, missing value) as one line.
-      outputError: (s, write) => write(`migcheck: ${s.trim().replace(/^error: /, '')} (see migcheck --help)\n`),
+      // A long value it quotes (a 5 KB --format, an unknown command) is cut as in our own messages.
+      outputError: (s, write) => write(`migcheck: ${s.trim().replace(/^error: /, '').replace(/'([^'\n]{81,})'/g, (_m, v: string) => `'${cut(v)}'`)} (see migcheck --help)\n`),
     });
 
   program
@@ -156,6 +157,8 @@ const MESSAGE_MAX = 400;
 /** User errors get one clear line and their documented exit code; anything else is a bug. */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
+    // `migcheck` alone prints the help on standard error as commander's error case (exitCode 1): nothing was asked, so a usage error.
+    if (e.code === 'commander.help' && e.exitCode !== 0) return EXIT.USAGE;
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return EXIT.USAGE;
   }

@@ -13,6 +13,8 @@ import { UsageError, ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
 import { parseCount } from './commands.js';
 import type { Io } from './main.js';
+import { writeReportFile } from './output.js';
+import { parseDuration } from './stopping.js';
 
 export interface StrategyCliOptions {
   simulate?: boolean;
@@ -24,6 +26,7 @@ export interface StrategyCliOptions {
   dump?: string[];
   maxStates?: string;
   maxDepth?: string;
+  timeLimit?: string;
   workers?: string;
 }
 
@@ -42,18 +45,17 @@ export function parseStrategyOptions(o: StrategyCliOptions): StrategyOptions {
   } else {
     for (const [k, v] of [['--max-states', o.maxStates], ['--max-depth', o.maxDepth]] as const)
       if (v !== undefined) throw new UsageError(`${k} bounds the exhaustive search; with --simulate use --depth (walk length) and --runs or --time`);
+    // The walks run in one synchronous stretch (explore/simulate.ts) that does not look at the clock of --time-limit.
+    if (o.timeLimit !== undefined) throw new UsageError('--time-limit stops the exhaustive search; with --simulate use --time (how long the walks go on)');
     if (o.workers !== undefined && o.workers !== '1') throw new UsageError('--simulate runs its walks in one thread; drop --workers');
     let seed = 0;
     if (o.seed !== undefined) {
       if (!/^\d+$/.test(o.seed) || Number(o.seed) > 0xffffffff) throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got '${o.seed}'`);
       seed = Number(o.seed);
     }
-    let seconds: number | undefined;
-    if (o.time !== undefined) {
-      const m = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(o.time.trim());
-      if (!m || Number(m[1]) <= 0) throw new UsageError(`--time expects a duration such as 30, 30s or 2m, got '${o.time}'`);
-      seconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
-    }
+    // The same durations as --time-limit: 30, 30s, 2m, 1h30m, 250ms.
+    const ms = parseDuration('--time', o.time);
+    const seconds = ms === undefined ? undefined : ms / 1000;
     out.simulate = { seed, depth: parseCount('--depth', o.depth) ?? DEFAULT_DEPTH, runs: parseCount('--runs', o.runs), seconds };
   }
   if (o.dump !== undefined) {
@@ -91,10 +93,7 @@ export function prepareDump<S>(inst: Instance<S>, engine: 'fast' | 'immer', s: S
 export function writeDump<S>(io: Io, s: StrategyOptions, prepared: { succ: Successors<S>; explored: Explored<S> }, r: CheckResult<S>): void {
   const d = s.dump!;
   const doc = dumpDoc(prepared.succ, prepared.explored, r.status === 'violation' ? r.violation : undefined, r.status === 'error' ? r.error.trace : undefined);
-  try {
-    io.writeFile(resolve(io.cwd, d.file), renderDump(doc, prepared.succ.inst.schema, d.format));
-  } catch (e) {
-    throw new ConfigError(`--dump ${d.file}: cannot write: ${(e as Error).message}`);
-  }
+  // The path was checked before the search (commands.ts); a failure now (disk full) is exit 74.
+  writeReportFile('--dump', d.file, resolve(io.cwd, d.file), renderDump(doc, prepared.succ.inst.schema, d.format), io.writeFile);
   io.err(`migcheck: state graph (${doc.states.length} states, ${doc.edges.length} edges${doc.violation ? ', counterexample marked' : ''}) written to ${d.file}\n`);
 }

@@ -54,7 +54,7 @@ function readCache(file: string | undefined): CacheEntry | undefined {
 }
 
 /** Throws a SpecError (exit 150) naming file:line:column and TypeScript's message when the spec does not type-check. */
-export function typecheckSpec(path: string, cwd: string): void {
+export function typecheckSpec(path: string, cwd: string, onMiss?: () => void): void {
   if (!/\.[mc]?ts$/.test(path)) return;
   const req = createRequire(join(packageRoot, 'package.json'));
   let tsVersion: string;
@@ -65,6 +65,7 @@ export function typecheckSpec(path: string, cwd: string): void {
   }
   const cache = cacheFile(path, `${tsVersion}\0${process.version}`);
   const hit = readCache(cache);
+  if (!hit) onMiss?.();
   const problems = hit ? hit.problems : check(req('typescript') as typeof TS, path, cwd, cache);
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more type error${problems.length === 2 ? '' : 's'}; --no-typecheck runs it anyway)` : ' (--no-typecheck runs it anyway)';

@@ -16,11 +16,16 @@ export function simulationLine(r: CheckResult): string | undefined {
   return `  simulation: ${count(s.runs)} walk${s.runs === 1 ? '' : 's'} of at most ${count(s.depth)} states from seed ${s.seed}, ${count(s.steps)} steps, ${count(s.stepsPerSecond)} steps/s${s.failing ? `; walk ${s.failing.run} (seed ${s.failing.seed}) found it` : ''}`;
 }
 
-/** The warning every text report carries when some action never fired. */
-export function neverFiredLines(t: CoverageTable | undefined, c: ChalkInstance): string[] {
+/**
+ * The warning every text report carries when some action never fired. Only a search that
+ * explored every reachable state shows a guard that is never true; one that stopped (at a
+ * violation, a deadlock, a bound or a signal) or sampled (--simulate) says so.
+ */
+export function neverFiredLines(t: CoverageTable | undefined, c: ChalkInstance, r?: Pick<CheckResult, 'status' | 'simulation'>): string[] {
   if (!t || t.neverFired.length === 0) return [];
   const n = t.neverFired.length;
-  return [c.yellow(`  warning: ${n === 1 ? 'action' : `${n} actions`} never fired in the explored states: ${t.neverFired.join(', ')} (a guard that is never true, e.g. one reading a misspelt field, looks like this; see --coverage)`)];
+  const where = !r ? 'in the explored states' : r.simulation ? 'in the walks' : r.status === 'ok' ? 'in any reachable state' : 'before the search stopped';
+  return [c.yellow(`  warning: ${n === 1 ? 'action' : `${n} actions`} never fired ${where}: ${t.neverFired.join(', ')} (a guard that is never true, e.g. one reading a misspelt field, looks like this; see --coverage)`)];
 }
 
 /** The coverage table (--coverage): one row per action and parameter value, then the properties. */

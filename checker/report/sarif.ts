@@ -84,7 +84,8 @@ export function toSarif(info: RunInfo, r: CheckResult, exitCode: number, version
           })),
         },
       },
-      invocations: [{ executionSuccessful: r.status !== 'error', exitCode, commandLine: info.reproduce }],
+      // A run stopped by a signal did not run to completion; one a bound stopped did as asked.
+      invocations: [{ executionSuccessful: r.status !== 'error' && !(r.status === 'incomplete' && (r.reason === 'interrupted' || r.reason === 'terminated')), exitCode, commandLine: info.reproduce }],
       ...(artifact ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory migcheck ran in' } } } } : {}),
       results,
       properties: { spec: info.spec, status: r.status, constants: { ...info.constants }, stats: { ...r.stats } },

@@ -1,6 +1,7 @@
 // Where in a spec file something is defined, for reports that point into the file (GitHub
 // annotations, SARIF). Found in the source text rather than from the loader: a property is
-// a key of `invariants`, `properties` or `temporal` (`Name: {` or `'Name': {`), or failing
+// a key of `invariants`, `properties` or `temporal` (`Name: {` or `'Name': {`, at the start
+// of a line or after `{` or `,` as in `invariants: { Name: (s) => … }`), or failing
 // that a string naming it (`name: 'Name'`); names made by helper code in other files are
 // not in the spec file, and then no line is given.
 
@@ -9,7 +10,7 @@ export function definitionLine(source: string | undefined, name: string): number
   if (!source || !name) return undefined;
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const lines = source.split('\n');
-  const key = new RegExp(`^\\s*(?:(['"\`])${esc}\\1|${/^[A-Za-z_$][\w$]*$/.test(name) ? esc : '(?!)'})\\s*:`);
+  const key = new RegExp(`(?:^|[{,])\\s*(?:(['"\`])${esc}\\1|${/^[A-Za-z_$][\w$]*$/.test(name) ? esc : '(?!)'})\\s*:`);
   const quoted = new RegExp(`(['"\`])${esc}\\1`);
   const inComment = (l: string) => /^\s*(\/\/|\*|\/\*)/.test(l);
   for (const test of [key, quoted]) {

@@ -105,9 +105,14 @@ function paramText(p: unknown): string {
 }
 
 /** The live progress line shown on a terminal during long runs. */
-export function progressLine(p: Progress): string {
+/** The live progress figures, most important first (a narrow terminal shows the first ones; kit.ts progressDisplay). */
+export function progressParts(p: Progress): string[] {
   const rate = p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
-  return `${formatCount(p.distinct)} states (${formatCount(rate)}/s), ${formatCount(p.generated)} generated, queue ${formatCount(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
+  return [`${formatCount(p.distinct)} states`, `${formatCount(p.generated)} generated`, `depth ${p.depth}`, `${p.seconds.toFixed(0)} s`, `queue ${formatCount(p.queue)}`, `${formatCount(rate)} states/s`];
+}
+
+export function progressLine(p: Progress): string {
+  return progressParts(p).join(', ');
 }
 
 export function formatTrace(schema: Schema, trace: readonly TraceStep[], c: ChalkInstance, full = false): string[] {
@@ -148,7 +153,7 @@ export function formatText(info: RunInfo, r: CheckResult, c: ChalkInstance, full
   if ((r.status === 'ok' || r.status === 'no-violation-found') && info.checks?.length)
     lines.push(c.dim(`  checked: ${info.checks.map((x) => x.name).join(', ')}`));
   if (info.notChecked?.length) lines.push(c.dim(`  not checked by simulation: ${info.notChecked.join(', ')} (temporal; run check without --simulate)`));
-  lines.push(...neverFiredLines(r.coverage, c));
+  lines.push(...neverFiredLines(r.coverage, c, r));
   if (r.status === 'violation') {
     const v = r.violation;
     if (v.doc) lines.push(`  ${c.italic(v.doc)}`);

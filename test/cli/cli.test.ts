@@ -198,6 +198,43 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
   it('an --out file that cannot be written (150)', async () => {
     expectOneLine(await cli(['check', counter, '--out', join(tmp, 'no', 'such', 'dir', 'r.json')]), 150, '--out');
   });
+
+  it('a JavaScript spec that CommonJS rules make unloadable: one line with the fix, no Node warning first (150)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = join(tmp, 'cjs-project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs', type: 'commonjs' }));
+    writeFileSync(join(dir, 'my.spec.js'), "import { defineSpec } from 'migcheck';\nexport default defineSpec({});\n");
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'migcheck.js'), 'check', 'my.spec.js'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(150);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^migcheck: my\.spec\.js: cannot load the spec: .*name the file \.mjs, or add "type": "module"/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('a constant given twice with two values (2); the same value twice is fine', async () => {
+    expectOneLine(await cli(['check', counter, '--const', 'N=3', '--n', '4']), 2, 'N', 'twice');
+    expect((await cli(['check', counter, '--const', 'N=3', '--n', '3'])).code).not.toBe(2);
+  });
+
+  it('--out or --dump naming the spec file itself (150), before anything is written', async () => {
+    const never = { writeFile: () => { throw new Error('must not write'); } };
+    expectOneLine(await cli(['check', counter, '--out', counter], never), 150, '--out', 'is the spec file being checked');
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', `./${counter}`], never), 150, '--dump', 'is the spec file being checked');
+  });
+
+  it('an option that --simulate would ignore (2)', async () => {
+    expectOneLine(await cli(['check', counter, '--simulate', '--time-limit', '2s']), 2, '--time-limit', '--time');
+    expectOneLine(await cli(['check', counter, '--simulate', '--max-states', '5']), 2, '--max-states');
+  });
+
+  it('a --dump file that cannot be written, before the search (150), and one failing at write time (74)', async () => {
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', join(tmp, 'no', 'such', 'dir', 'g.dot')]), 150, '--dump', 'does not exist');
+    expectOneLine(await cli(['check', counter, '--dump', 'dot', '/proc/g.dot']), 150, '--dump', '/proc');
+    const full = await cli(['check', counter, '--dump', 'dot', 'g.dot'], { writeFile: () => { throw Object.assign(new Error('no space'), { code: 'ENOSPC' }); } });
+    expect(full.code).toBe(74);
+    expect(full.err).toMatch(/^migcheck: --dump g\.dot: cannot write the report: ENOSPC/m);
+  });
 });
 
 describe('--format json', () => {
@@ -373,9 +410,9 @@ describe('text output', () => {
     expect((await cli(['check', counter, '--no-color'], tty)).out).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
   });
 
-  it('formats the live progress line with states, rate, queue and depth', () => {
+  it('formats the live progress line with states, depth, time, queue and rate', () => {
     expect(progressLine({ distinct: 1_234_567, generated: 5_000_000, queue: 4321, depth: 17, seconds: 2 }))
-      .toBe('1,234,567 states (617,284/s), 5,000,000 generated, queue 4,321, depth 17, 2 s');
+      .toBe('1,234,567 states, 5,000,000 generated, depth 17, 2 s, queue 4,321, 617,284 states/s');
   });
 });
 

@@ -88,9 +88,11 @@ describe('write errors: one line, exit 74', () => {
     if (!existsSync('/dev/full')) return;
     const fd = openSync('/dev/full', 'w');
     try {
-      const r = await bin(['check', dieHard], fd);
-      expect(r.code).toBe(EXIT.IO_ERROR);
-      expect(r.err.trimEnd().split('\n')).toEqual(['migcheck: cannot write to standard output: ENOSPC (no space left on device)']);
+      for (const args of [['check', dieHard], ['--version']]) {
+        const r = await bin(args, fd);
+        expect(r.code, args.join(' ')).toBe(EXIT.IO_ERROR);
+        expect(r.err.trimEnd().split('\n')).toEqual(['migcheck: cannot write to standard output: ENOSPC (no space left on device)']);
+      }
     } finally {
       closeSync(fd);
     }
@@ -128,10 +130,15 @@ describe('progress line', () => {
     p.done();
     const frames = err.split('\r\x1b[K');
     expect(frames[0]).toBe('');
-    for (const f of frames) expect([...f].length).toBeLessThanOrEqual(39);
+    for (const f of frames) expect([...f].length).toBeLessThanOrEqual(37); // room for an echoed '^C'
     expect(frames[1]).toMatch(/^VeryLongSpe.*…: 1,234,567 states/); // the prefix gives way to the figures
     expect(frames[2]).toMatch(/^VeryLongSpecName N=3 .*: short$/);
     expect(err.endsWith('\r\x1b[K')).toBe(true);
+    // Given as parts, the last figures give way before the spec's name is cut below a third of the line.
+    let parts = '';
+    const r = progressDisplay({ err: (s) => void (parts += s), errIsTTY: true, errColumns: 80 }, 'VfioMigration UNITS=4 DRIVER=reference USER=adversarial FEATURES=all');
+    r.show(['1,234,567 states', '5,000,000 generated', 'depth 17', '2 s', 'queue 4,321', '617,284 states/s']);
+    expect(parts).toBe('\r\x1b[KVfioMigration UNITS=4 DRIVE…: 1,234,567 states, 5,000,000 generated, depth 17');
     let none = '';
     const q = progressDisplay({ err: (s) => void (none += s), errIsTTY: false }, 'x');
     q.show('y');
@@ -175,6 +182,18 @@ describe('help', () => {
     expect(r.out.replace(/\s+/g, ' ')).toMatch(/--invariant <name> check only this invariant, action property or temporal property/);
   });
 
+  it('no command at all shows the help on standard error and exits 2; asked-for help exits 0', async () => {
+    const bare = await cli([]);
+    expect(bare.code).toBe(EXIT.USAGE);
+    expect(bare.out).toBe('');
+    expect(bare.err).toMatch(/^Usage: migcheck/);
+    for (const argv of [['help'], ['--help']]) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: migcheck/);
+    }
+  });
+
   it('matrix --help names each default once', async () => {
     const r = await cli(['matrix', '--help']);
     const wording = r.out.slice(r.out.indexOf('--wording'), r.out.indexOf('--drivers'));
@@ -185,7 +204,7 @@ describe('help', () => {
 describe('long values in messages', () => {
   it('a 100 KB constant value or option name gives a short line', async () => {
     const big = 'y'.repeat(100_000);
-    for (const argv of [['check', counter, '--const', `WRAP=${big}`], ['check', counter, '--const', big], ['check', counter, `--${big}`, '1']]) {
+    for (const argv of [['check', counter, '--const', `WRAP=${big}`], ['check', counter, '--const', big], ['check', counter, `--${big}`, '1'], ['check', counter, '--format', big], [big]]) {
       const r = await cli(argv);
       expect(r.code).not.toBe(0);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);

@@ -56,6 +56,16 @@ describe('the packed package, installed elsewhere', () => {
     expect(fresh.stdout).toBe('true');
   });
 
+  it("checks the package's own specs where it is installed: the default spec, and one named by its path", () => {
+    const bin = join(project, 'node_modules', '.bin', 'migcheck');
+    const def = spawnSync(bin, ['check', '--max-states', '50', '--format', 'json'], { cwd: project, encoding: 'utf8' });
+    expect(def.status, def.stderr).toBe(14);
+    expect(JSON.parse(def.stdout).spec.name).toBe('VfioMigration');
+    const dh = spawnSync(bin, ['check', 'node_modules/migcheck/specs/examples/die-hard.spec.ts', '--format', 'json'], { cwd: project, encoding: 'utf8' });
+    expect(dh.status, dh.stderr).toBe(12);
+    expect(JSON.parse(dh.stdout).violation.name).toBe('BigNotGoal');
+  });
+
   it('checks a spec in a folder without a package.json (using the installed bin by path)', () => {
     const loose = join(top, 'loose');
     mkdirSync(loose);

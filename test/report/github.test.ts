@@ -68,3 +68,17 @@ describe('--format github locations', () => {
     }
   });
 });
+
+describe('definition lines', () => {
+  it('finds a property written on one line with others, not a mention in a comment or a longer name', async () => {
+    const { definitionLine } = await import('../../checker/report/source.js');
+    const src = [
+      '// NotTwo: the counter never shows 2',
+      "  actions: { Up: { next: (s) => { s.n += 1; } } },",
+      '  invariants: { NotTwoOrThree: (s) => s.n < 2, NotTwo: (s) => s.n !== 2 },',
+    ].join('\n');
+    expect(definitionLine(src, 'NotTwo')).toBe(3);
+    expect(definitionLine(src, 'Up')).toBe(2);
+    expect(definitionLine(src, 'Down')).toBeUndefined();
+  });
+});

@@ -59,6 +59,7 @@ describe('--format sarif', () => {
     const inc = await runCli(['check', DIE_HARD, '--goal', '6', '--max-depth', '3', '--format', 'sarif']);
     expect(inc.code).toBe(14);
     expect(valid(inc.out).runs[0].results[0].ruleId).toBe('Completeness');
+    expect(valid(inc.out).runs[0].invocations[0].executionSuccessful).toBe(true); // a bound did as asked
     const live = await runCli(['check', 'specs/examples/lock-fairness.spec.ts', '--fairness', 'weak', '--format', 'sarif']);
     expect(live.code).toBe(13);
     expect(valid(live.out).runs[0].results[0].codeFlows[0].message.text).toMatch(/Lasso/);
@@ -67,5 +68,17 @@ describe('--format sarif', () => {
   it('names the spec file relative to the working directory also when given as an absolute path', async () => {
     const r = await runCli(['check', resolve(DIE_HARD), '--format', 'sarif']);
     expect(valid(r.out).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(DIE_HARD);
+  });
+});
+
+describe('--format sarif of a stopped run', () => {
+  it('a search stopped by a signal did not run to completion', async () => {
+    const { toSarif } = await import('../../checker/report/sarif.js');
+    const stats = { generated: 1, transitions: 0, distinct: 1, depth: 1, queue: 1, seconds: 0 };
+    const info = { spec: 'S', file: 's.spec.ts', relative: 's.spec.ts', constants: {}, schema: undefined, reproduce: 'npx migcheck check s.spec.ts', checks: [] };
+    for (const [reason, ok] of [['terminated', false], ['interrupted', false], ['time-limit', true]] as const) {
+      const doc = toSarif(info as never, { status: 'incomplete', reason, stats } as never, reason === 'time-limit' ? 15 : 143, '0.1.0') as { runs: { invocations: { executionSuccessful: boolean }[] }[] };
+      expect(doc.runs[0].invocations[0].executionSuccessful, reason).toBe(ok);
+    }
   });
 });
