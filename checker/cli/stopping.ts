@@ -30,19 +30,29 @@ export function parseDuration(option: string, v: string | undefined): number | u
 }
 
 /**
+ * A second signal within this long of the first is the same request delivered twice, not a
+ * second Ctrl-C: GNU timeout(1) signals its child and then its whole process group, and a
+ * terminal's Ctrl-C reaches every process of the foreground group.
+ */
+const REPEAT_MS = 1000;
+
+/**
  * Runs `fn` with SIGINT and SIGTERM turned into an abort of the signal it gets (reason
- * 'SIGINT' or 'SIGTERM'); a second signal exits the process at once. The handlers are
- * removed when `fn` settles.
+ * 'SIGINT' or 'SIGTERM'); a second signal (after REPEAT_MS) exits the process at once. The
+ * handlers are removed when `fn` settles.
  */
 export async function withStopSignals<T>(note: (s: string) => void, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctl = new AbortController();
+  let first = 0;
   const on = (sig: 'SIGINT' | 'SIGTERM') => () => {
     const code = sig === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
     if (ctl.signal.aborted) {
+      if (performance.now() - first < REPEAT_MS) return;
       note(`\nmigcheck: ${sig} again: exiting at once\n`);
       process.exit(code);
     }
     note(`\nmigcheck: ${sig}: stopping the search (send it again to exit at once)\n`);
+    first = performance.now();
     ctl.abort(sig);
   };
   const int = on('SIGINT');

@@ -40,8 +40,8 @@ type Strategy = <S>(succ: Successors<S>, opts: CheckOptions, pacer: Pacer) => Ru
 const STRATEGIES = {
   bfs: checkSequential,
   parallel: (succ, opts, pacer) => checkParallel(succ, opts, opts.workers ?? 1, pacer),
-  // Random walks keep their own bounds (--runs, --time); signals and --time-limit do not slice them.
-  simulate: (succ, opts) => checkSimulation(succ, opts),
+  // Random walks keep their own bounds (--runs, --time); a signal ends them as incomplete.
+  simulate: (succ, opts, pacer) => checkSimulation(succ, opts, pacer),
 } satisfies Record<string, Strategy>;
 
 /** Which strategy the options ask for. */

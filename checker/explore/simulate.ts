@@ -16,6 +16,7 @@
 // checking is off). Nothing found is reported as 'no-violation-found', never 'ok': the
 // walks visit a sample of the states, they prove nothing.
 
+import { unpaced, type Pacer } from './stop.js';
 import type { CheckResult, SimulationStats, Stats } from '../result.js';
 import type { CheckOptions } from './options.js';
 import type { Successors } from './successors.js';
@@ -51,7 +52,7 @@ export class SplitMix32 {
 }
 
 /** The random-walk strategy: one row of STRATEGIES (check.ts). */
-export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): CheckResult<S> {
+export function* checkSimulation<S>(succ: Successors<S>, opts: CheckOptions, pacer: Pacer = unpaced()): Generator<'slice', CheckResult<S>> {
   const sim = opts.simulate ?? {};
   const seed = sim.seed ?? 0;
   const depth = sim.depth ?? DEFAULT_DEPTH;
@@ -140,7 +141,14 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
 
   const cur = new Uint32Array(W);
   const nProps = succ.properties.length;
+  // A signal or --time-limit (the pacer) ends the walks as `incomplete`; the generator yields
+  // every 1024 steps so that the async driver can let signal handlers run (stop.ts).
+  let stopped = false;
   for (let run = 0; !failure && starts.length > 0 && run < runs && performance.now() < deadline; run++) {
+    if (pacer.reason) {
+      stopped = true;
+      break;
+    }
     started++;
     const rng = new SplitMix32(seed + run);
     const s0 = rng.below(starts.length);
@@ -193,6 +201,11 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
         if (tally.premisesWanted) tally.premisesOn(succ.load(cur, 0));
       }
       if ((steps & 0x3ff) === 0) {
+        yield 'slice';
+        if (pacer.reason) {
+          stopped = true;
+          break;
+        }
         const now = performance.now();
         if (now >= deadline) break;
         if (opts.onProgress && now - lastProgress >= interval) {
@@ -203,6 +216,7 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
     }
     longest = Math.max(longest, path.length);
     if (failure) failingRun = run;
+    if (stopped) break;
   }
 
   const st = stats();
@@ -215,6 +229,7 @@ export function checkSimulation<S>(succ: Successors<S>, opts: CheckOptions): Che
     ...(failure && failingRun >= 0 ? { failing: { run: failingRun, seed: (seed + failingRun) >>> 0 } } : {}),
   };
   const coverage = tally.table();
+  if (!failure && stopped && pacer.stopped) return { status: 'incomplete', reason: pacer.stopped, stats: st, coverage, simulation };
   if (!failure) return { status: 'no-violation-found', stats: st, coverage, simulation };
   // The walk as a chain of parent pointers, for the one verdict builder (replay, confirmation).
   const parents = new ParentStore(Math.max(inst.choices.length, inst.init.length));

@@ -72,6 +72,16 @@ describe('stopping: time limit and signals', () => {
     expect(r.stats.generated).toBeGreaterThan(r.stats.distinct);
   });
 
+  it('stops a simulation when its signal is aborted: incomplete, not no-violation-found', async () => {
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort('SIGTERM'), 200);
+    const r = await checkAsync(instantiate(specs.counters, { K: 7, M: 9 }), { simulate: { seconds: 60, depth: 1000 }, signal: ctl.signal, module: modules.counters });
+    expect(r.status).toBe('incomplete');
+    expect(r.status === 'incomplete' && r.reason).toBe('terminated');
+    expect(r.stats.seconds).toBeLessThan(30);
+    expect(r.simulation?.steps).toBeGreaterThan(0);
+  });
+
   it('stops when its signal is aborted: SIGINT reads as interrupted, SIGTERM as terminated, at 1 and 2 workers', async () => {
     for (const workers of [1, 2])
       for (const [sig, reason] of [['SIGINT', 'interrupted'], ['SIGTERM', 'terminated']] as const) {

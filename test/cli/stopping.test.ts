@@ -69,7 +69,18 @@ describe('cli: stopping', () => {
         expect(existsSync(join(ck, 'search.ckpt'))).toBe(true);
       });
 
-  it('exits at once on a second signal (the handlers, run in this process)', async () => {
+  it('stops with its report when SIGTERM comes twice at once, as timeout(1) sends it to the child and its group', async () => {
+    const out = join(dir, 'twice.json');
+    const ck = join(dir, 'ck-twice');
+    const r = await stopped([...big, '--format', 'json', '--out', out, '--checkpoint', ck, '--checkpoint-every', '1ms'], ['SIGTERM', 'SIGTERM']);
+    expect(r.code, r.err).toBe(EXIT.SIGTERM);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.status).toBe('incomplete');
+    expect(doc.reason).toBe('terminated');
+    expect(r.err).not.toContain('again: exiting at once');
+  });
+
+  it('exits at once on a second signal a moment later, not on the same one delivered twice (the handlers, run in this process)', async () => {
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     const notes: string[] = [];
     const before = process.listenerCount('SIGINT');
@@ -79,6 +90,10 @@ describe('cli: stopping', () => {
         expect(signal.aborted).toBe(true);
         expect(signal.reason).toBe('SIGINT');
         expect(exit).not.toHaveBeenCalled();
+        // The same signal delivered twice at once (timeout(1) signals the child and its group) is one request.
+        process.emit('SIGINT');
+        expect(exit).not.toHaveBeenCalled();
+        await new Promise((r) => setTimeout(r, 1100));
         process.emit('SIGINT');
         expect(exit).toHaveBeenCalledWith(EXIT.SIGINT);
         return signal.reason;
