@@ -79,6 +79,7 @@ export function labelObserver<S>(): Observer<S, LabelledStep> {
     hidden: () => false,
     match: (ev, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
     related: (ev, o) => ev.action === o.action,
+    key: (log, i) => `${log[i].action}\u0000${log[i].label}`,
   };
 }
 
