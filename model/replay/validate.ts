@@ -78,17 +78,17 @@ export const QEMU_UNTRACED: readonly ReplayEvent['call'][] = ['data_size', 'opt_
  * log per device), the line, the note. Keep in step with `compatible`.
  */
 export function matchKey(l: ReplayEvent, exact: boolean): string {
-  const { line: _line, device: _device, note: _note, ...rest } = l as ReplayEvent & { note?: unknown };
-  if (exact) return JSON.stringify(rest);
-  const r = rest as Record<string, unknown>;
-  const zero = (v: unknown) => (v === undefined ? undefined : v === 0);
-  return JSON.stringify({
-    ...r,
-    fd: undefined, record: undefined, stop_copy_length: undefined,
-    data_fd: typeof r.data_fd === 'number' ? 'fd' : r.data_fd,
-    bytes: zero(r.bytes), initial_bytes: zero(r.initial_bytes), dirty_bytes: zero(r.dirty_bytes),
-  });
+  let k = '';
+  for (const [f, v] of Object.entries(l)) {
+    if (v === undefined || IGNORED.has(f) || (!exact && INEXACT_IGNORED.has(f))) continue;
+    const shown = exact ? v : f === 'data_fd' ? (typeof v === 'number' ? 'fd' : v) : INEXACT_ZERO.has(f) ? v === 0 : v;
+    k += `${f}=${JSON.stringify(shown)};`;
+  }
+  return k;
 }
+const IGNORED = new Set(['line', 'device', 'note']);
+const INEXACT_IGNORED = new Set(['fd', 'record', 'stop_copy_length']);
+const INEXACT_ZERO = new Set(['bytes', 'initial_bytes', 'dirty_bytes']);
 
 const fdOk = (exact: boolean, a: number | undefined, b: number | undefined): boolean => !exact || a === undefined || a === b;
 const sameSize = (exact: boolean, a: number | undefined, b: number | undefined): boolean => a === undefined || (exact ? a === b : (a === 0) === (b === 0));
