@@ -222,6 +222,8 @@ interface Frame<S> {
   readonly steps: (number | Succ<S>)[];
   /** The first check a matching step breaks (index into checks), or -1. */
   broken: number;
+  /** Per node (input, then closure): whether a matching step starts from it or from a node after it in the closure. */
+  needed?: Uint8Array;
 }
 
 /** How many cells (numbers and steps) the frames kept hold at most (then they are dropped). */
@@ -356,10 +358,12 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     }
   };
   // The observable steps from every node that account for log[i] (and maybe what follows).
-  const matchSteps = (f: Frame<S>, nodes: readonly Node[], i: number): void => {
+  const matchSteps = (f: Frame<S>, input: readonly Node[], i: number): void => {
     const o = log[i];
-    for (let k = 0; k < nodes.length; k++) {
-      const n = nodes[k];
+    const words = input.map((n) => n.words);
+    for (let q = 0; q < f.closure.length; q += 2) words.push((f.closure[q + 1] as Succ<S>).words);
+    for (let k = 0; k < words.length; k++) {
+      const n = { words: words[k] };
       for (const sc of succsOf(n.words)) {
         if (sc.hidden) continue;
         if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
@@ -373,6 +377,12 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
         f.steps.push(k, sc, used);
       }
     }
+    // The nodes a matching step starts from, and their ancestors at this position: all that
+    // must be built when nothing else (stuttering, a departure) looks at the others.
+    const needed = new Uint8Array(words.length);
+    for (let q = 0; q < f.steps.length; q += 3) needed[f.steps[q] as number] = 1;
+    for (let k = words.length - 1; k >= input.length; k--) if (needed[k]) needed[f.closure[2 * (k - input.length)] as number] = 1;
+    f.needed = needed;
   };
 
   // Frames already searched, by observer key and input; dropped all at once when too big.
@@ -424,27 +434,16 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
         return { kind: 'error', index: i, message: `a hidden step threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
       }
     }
-    // The closure's nodes, each pointing to its parent at this position.
-    const nodes: Node[] = input;
-    for (let q = 0; q < f.closure.length; q += 2) {
-      const p = nodes[f.closure[q] as number];
-      const sc = f.closure[q + 1] as Succ<S>;
-      nodes.push({ words: sc.words, id: idOfSucc(sc), key: sc.key, parent: p, via: sc as Succ<unknown>, from: i, to: i, hidden: p.hidden + 1 });
-    }
     kept += f.closure.length / 2;
     if (f.overflow) return { kind: 'error', index: i, message: `more than ${maxStates} model states are consistent with the log up to event ${i} (lower --max-hidden, or split the log)`, skipped, stats: stats() };
-    widest = Math.max(widest, nodes.length);
-    if (i === log.length) {
-      last = nodes;
-      break;
-    }
+    widest = Math.max(widest, input.length + f.closure.length / 2);
 
     const o = log[i];
-    const why = observer.unknown?.(o);
-    const stutters = why === undefined ? observer.stutter?.(log, i) : undefined;
-    if (why === undefined && !f.matched) {
+    const why = i < log.length ? observer.unknown?.(o) : undefined;
+    const stutters = i < log.length && why === undefined ? observer.stutter?.(log, i) : undefined;
+    if (i < log.length && why === undefined && !f.matched) {
       try {
-        matchSteps(f, nodes, i);
+        matchSteps(f, input, i);
       } catch (e) {
         return { kind: 'error', index: i, message: `matching event ${i} threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
       }
@@ -464,17 +463,35 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
         else memo.set(k, [f]);
       }
     }
+    // The closure's nodes, each pointing to its parent at this position; when only the
+    // matching steps go on from here, only the nodes they start from and their ancestors.
+    const lean = i < log.length && why === undefined && stutters === undefined && f.steps.length > 0 && f.needed !== undefined;
+    const nodes = input as (Node | undefined)[];
+    for (let q = 0; q < f.closure.length; q += 2) {
+      if (lean && !f.needed![nodes.length]) {
+        nodes.push(undefined);
+        continue;
+      }
+      const p = nodes[f.closure[q] as number]!;
+      const sc = f.closure[q + 1] as Succ<S>;
+      nodes.push({ words: sc.words, id: idOfSucc(sc), key: sc.key, parent: p, via: sc as Succ<unknown>, from: i, to: i, hidden: p.hidden + 1 });
+    }
+    if (i === log.length) {
+      last = nodes as Node[];
+      break;
+    }
+
     if (why !== undefined) {
       skipped.push({ index: i, observation: o, reason: why });
       // Every node moves on unchanged; hidden steps may continue after the skipped event.
-      for (const n of nodes) add(i + 1, n.key, { words: n.words, id: n.id, key: n.key, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
+      for (const n of nodes as Node[]) add(i + 1, n.key, { words: n.words, id: n.id, key: n.key, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
       continue;
     }
     let moved = false;
     let q = 0;
     const steps = f.steps;
     for (let k = 0; k < nodes.length; k++) {
-      const n = nodes[k];
+      const n = nodes[k]!;
       if (stutters !== undefined) moved = add(i + 1, n.key, { words: n.words, id: n.id, key: n.key, parent: n, via: { action: 'stutter', label: stutters }, from: i, to: i + 1, hidden: 0 }) || moved;
       for (; q < steps.length && steps[q] === k; q += 3) {
         const sc = steps[q + 1] as Succ<S>;
@@ -486,10 +503,10 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
     const broken = f.broken >= 0 ? checks[f.broken] : undefined;
     // A departure is only certain when no node at any later position survives.
     if (!moved && furthest <= i) {
-      const states = nodes.slice(0, MAX_SHOWN).map((n) => succ.decode(n.words, 0));
+      const states = (nodes as Node[]).slice(0, MAX_SHOWN).map((n) => succ.decode(n.words, 0));
       const allowed = new Set<string>();
       const near = new Set<string>();
-      for (const n of nodes) {
+      for (const n of nodes as Node[]) {
         for (const sc of succsOf(n.words)) {
           if (sc.hidden || (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o))) continue;
           const ev = eventOf(n.words, sc);
@@ -499,7 +516,7 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       }
       return {
         kind: 'departs', index: i, observation: o, allowed: [...allowed], near: [...near], broken, states,
-        witness: witness(succ, nodes[0]), skipped, stats: stats(),
+        witness: witness(succ, nodes[0]!), skipped, stats: stats(),
       };
     }
   }
