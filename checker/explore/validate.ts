@@ -43,6 +43,15 @@ export interface Observer<S, O> {
   stutter?(log: readonly O[], i: number): string | undefined;
   /** At the end of the log: what state s still owes (empty: s may end the run here). */
   owed?(s: S): readonly string[];
+  /**
+   * A key for position i of the log: two positions with the same key must get the same answer
+   * from every method above (but `owed`) for every step, so that the search may reuse what it
+   * computed at one for the other when the same states are consistent with the log at both
+   * (a long log repeats itself). It is asked before the position is searched (to look up) and
+   * after (to store), so it may depend on what the observer learnt meanwhile. Undefined: no
+   * reuse at this position. Without `key`, nothing is reused.
+   */
+  key?(log: readonly O[], i: number): string | undefined;
 }
 
 export interface ValidateOptions {
@@ -50,6 +59,8 @@ export interface ValidateOptions {
   maxHidden?: number;
   /** Stop undecided (kind 'error') when a position keeps more than this many states (default 100,000). */
   maxStates?: number;
+  /** Reuse a position's search for a later position with the same states and the same observer key (default true; false to compare). */
+  memo?: boolean;
 }
 
 /** A step of a trace, as migcheck's own traces record it (JSON report, ITF `#meta`). */
@@ -68,6 +79,7 @@ export function labelObserver<S>(): Observer<S, LabelledStep> {
     hidden: () => false,
     match: (ev, log, i) => (ev.action === log[i].action && ev.label === log[i].label ? 1 : 0),
     related: (ev, o) => ev.action === o.action,
+    key: (log, i) => `${log[i].action}\u0000${log[i].label}`,
   };
 }
 
@@ -169,10 +181,15 @@ interface Succ<S> {
   readonly outside: boolean;
   /** The event (action, label), computed when first needed. */
   ev: Event<S> | undefined;
+  /** The number of the new state (see idOf), given when first needed. */
+  id?: number;
 }
 
 interface Node {
   readonly words: Uint32Array;
+  /** The packed state's number (idOf) and fingerprint key. */
+  readonly id: number;
+  readonly key: string;
   readonly parent: Node | undefined;
   /** The step that led here (its label is computed for the witness only), or a fixed label. */
   readonly via: Succ<unknown> | { readonly action: string; readonly label: string };
@@ -183,6 +200,34 @@ interface Node {
 
 /** How many states' successors are cached at most (then the cache starts over). */
 const CACHE_STATES = 50_000;
+
+/**
+ * What the search did at one position, from its input (the nodes the log brought there, in
+ * order): the hidden steps' closure and the observable steps that match the observation. A
+ * long log repeats itself (the same iteration, the same few states), so a frame is reused at a
+ * later position with the same input and the same observer key: the search there only rebuilds
+ * the nodes (each pointing to its parent there, so the witness stays a real run), in the same
+ * order, without asking the spec or the observer again.
+ */
+interface Frame<S> {
+  /** (state id, hidden steps so far) per input node; undefined when the frame is not kept. */
+  readonly input: Int32Array | undefined;
+  /** Pairs (parent index, step): a node of the closure; parents index the input, then the closure. */
+  readonly closure: (number | Succ<S>)[];
+  /** The closure grew past maxStates. */
+  overflow: boolean;
+  /** Whether `steps` and `broken` were computed (not for an observation the model does not know). */
+  matched: boolean;
+  /** Triples (node index, step, observations used), by node index. */
+  readonly steps: (number | Succ<S>)[];
+  /** The first check a matching step breaks (index into checks), or -1. */
+  broken: number;
+  /** Per node (input, then closure): whether a matching step starts from it or from a node after it in the closure. */
+  needed?: Uint8Array;
+}
+
+/** How many cells (numbers and steps) the frames kept hold at most (then they are dropped). */
+const MEMO_CELLS = 4_000_000;
 
 /**
  * Replays a log against the spec behind `succ`. The log is one totally ordered sequence (the
@@ -244,6 +289,21 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
   };
   const eventOf = (from: Uint32Array, sc: Succ<S>): Event<S> => (sc.ev ??= succ.event(sc.c, succ.decode(from, 0), succ.decode(sc.words, 0)));
 
+  // Each distinct packed state gets a number, never reused (a cleared table gives new ones):
+  // what a frame's input is compared by.
+  let ids = new Map<string, number>();
+  let nextId = 0;
+  const idOf = (words: Uint32Array): number => {
+    const k = words.join(',');
+    let id = ids.get(k);
+    if (id === undefined) {
+      if (ids.size >= CACHE_STATES) ids = new Map();
+      ids.set(k, (id = nextId++));
+    }
+    return id;
+  };
+  const idOfSucc = (sc: Succ<S>): number => (sc.id ??= idOf(sc.words));
+
   // buckets[i]: the nodes that have accounted for log[0..i), by fingerprint.
   const buckets = new Map<number, Map<string, Node>>();
   let furthest = 0;
@@ -262,82 +322,191 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       const s0 = inst.init[i];
       if (!succ.inConstraint(s0)) continue;
       const w = pack(s0);
-      add(0, keyOf(s0, w), { words: w, parent: undefined, via: { action: 'Init', label: 'Init' }, from: 0, to: 0, hidden: 0 });
+      const key = keyOf(s0, w);
+      add(0, key, { words: w, id: idOf(w), key, parent: undefined, via: { action: 'Init', label: 'Init' }, from: 0, to: 0, hidden: 0 });
     }
   } catch (e) {
     return { kind: 'error', index: 0, message: `initial state: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
   }
+
+  // The hidden steps: breadth first from the nodes at position i, at most maxHidden deep. A
+  // hidden step that breaks a property is no run of a conforming model: not kept.
+  const closeHidden = (f: Frame<S>, input: readonly Node[], i: number): void => {
+    const absorbing = observer.absorbed !== undefined && (observer.absorbing?.(log, i) ?? true);
+    const seen = new Set<string>();
+    const words: Uint32Array[] = [];
+    const depth: number[] = [];
+    for (const n of input) {
+      seen.add(n.key);
+      words.push(n.words);
+      depth.push(n.hidden);
+    }
+    for (let k = 0; k < words.length; k++) {
+      if (depth[k] >= maxHidden) continue;
+      for (const sc of succsOf(words[k])) {
+        if (sc.broken >= 0 || sc.outside || seen.has(sc.key)) continue;
+        if (!sc.hidden && !(absorbing && observer.absorbed!(eventOf(words[k], sc), log, i))) continue;
+        seen.add(sc.key);
+        f.closure.push(k, sc);
+        words.push(sc.words);
+        depth.push(depth[k] + 1);
+      }
+      if (seen.size > maxStates) {
+        f.overflow = true;
+        return;
+      }
+    }
+  };
+  // The observable steps from every node that account for log[i] (and maybe what follows).
+  const matchSteps = (f: Frame<S>, input: readonly Node[], i: number): void => {
+    const o = log[i];
+    const words = input.map((n) => n.words);
+    for (let q = 0; q < f.closure.length; q += 2) words.push((f.closure[q + 1] as Succ<S>).words);
+    for (let k = 0; k < words.length; k++) {
+      const n = { words: words[k] };
+      for (const sc of succsOf(n.words)) {
+        if (sc.hidden) continue;
+        if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
+        const used = observer.match(eventOf(n.words, sc), log, i);
+        if (used <= 0) continue;
+        if (sc.broken >= 0) {
+          if (f.broken < 0) f.broken = sc.broken;
+          continue;
+        }
+        if (sc.outside) continue;
+        f.steps.push(k, sc, used);
+      }
+    }
+    // The nodes a matching step starts from, and their ancestors at this position: all that
+    // must be built when nothing else (stuttering, a departure) looks at the others.
+    const needed = new Uint8Array(words.length);
+    for (let q = 0; q < f.steps.length; q += 3) needed[f.steps[q] as number] = 1;
+    for (let k = words.length - 1; k >= input.length; k--) if (needed[k]) needed[f.closure[2 * (k - input.length)] as number] = 1;
+    f.needed = needed;
+  };
+
+  // Frames already searched, by observer key and input; dropped all at once when too big.
+  const useMemo = (opts.memo ?? true) && observer.key !== undefined;
+  let memo = new Map<string, Frame<S>[]>();
+  let memoCells = 0;
+  const inputOf = (input: readonly Node[]): Int32Array => {
+    const a = new Int32Array(2 * input.length);
+    for (let k = 0; k < input.length; k++) {
+      a[2 * k] = input[k].id;
+      a[2 * k + 1] = input[k].hidden;
+    }
+    return a;
+  };
+  const hashOf = (a: Int32Array): string => {
+    let h1 = 0x811c9dc5 | 0;
+    let h2 = a.length | 0;
+    for (let k = 0; k < a.length; k++) {
+      h1 = Math.imul(h1 ^ a[k], 0x01000193);
+      h2 = Math.imul(h2 + a[k], 0x5bd1e995) ^ (h2 >>> 13);
+    }
+    return `${a.length}:${h1 >>> 0}:${h2 >>> 0}`;
+  };
+  const sameInput = (a: Int32Array, b: Int32Array): boolean => {
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
+  };
 
   let last: Node[] = [];
   for (let i = 0; i <= log.length; i++) {
     const bucket = buckets.get(i);
     buckets.delete(i);
     if (!bucket || bucket.size === 0) continue;
-    const nodes: Node[] = [...bucket.values()];
-    const absorbing = observer.absorbed !== undefined && (observer.absorbing?.(log, i) ?? true);
-    try {
-      // The hidden steps: breadth first from the nodes at position i, at most maxHidden deep.
-      // A hidden step that breaks a property is no run of a conforming model: not kept.
-      for (let k = 0; k < nodes.length; k++) {
-        const n = nodes[k];
-        if (n.hidden >= maxHidden) continue;
-        for (const sc of succsOf(n.words)) {
-          if (sc.broken >= 0 || sc.outside || bucket.has(sc.key)) continue;
-          if (!sc.hidden && !(absorbing && observer.absorbed!(eventOf(n.words, sc), log, i))) continue;
-          const m: Node = { words: sc.words, parent: n, via: sc as Succ<unknown>, from: i, to: i, hidden: n.hidden + 1 };
-          bucket.set(sc.key, m);
-          kept++;
-          nodes.push(m);
-        }
-        if (bucket.size > maxStates) return { kind: 'error', index: i, message: `more than ${maxStates} model states are consistent with the log up to event ${i} (lower --max-hidden, or split the log)`, skipped, stats: stats() };
-      }
-    } catch (e) {
-      return { kind: 'error', index: i, message: `a hidden step threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
+    const input: Node[] = [...bucket.values()];
+    let frame: Frame<S> | undefined;
+    let inputKey: Int32Array | undefined;
+    if (useMemo && i < log.length) {
+      inputKey = inputOf(input);
+      const ok = observer.key!(log, i);
+      if (ok !== undefined) frame = memo.get(`${ok}\u0000${hashOf(inputKey)}`)?.find((f) => f.input !== undefined && sameInput(f.input, inputKey!));
     }
-    widest = Math.max(widest, nodes.length);
+    const fresh = frame === undefined;
+    const f: Frame<S> = frame ?? { input: inputKey, closure: [], overflow: false, matched: false, steps: [], broken: -1 };
+    if (fresh) {
+      try {
+        closeHidden(f, input, i);
+      } catch (e) {
+        return { kind: 'error', index: i, message: `a hidden step threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
+      }
+    }
+    kept += f.closure.length / 2;
+    if (f.overflow) return { kind: 'error', index: i, message: `more than ${maxStates} model states are consistent with the log up to event ${i} (lower --max-hidden, or split the log)`, skipped, stats: stats() };
+    widest = Math.max(widest, input.length + f.closure.length / 2);
+
+    const o = log[i];
+    const why = i < log.length ? observer.unknown?.(o) : undefined;
+    const stutters = i < log.length && why === undefined ? observer.stutter?.(log, i) : undefined;
+    if (i < log.length && why === undefined && !f.matched) {
+      try {
+        matchSteps(f, input, i);
+      } catch (e) {
+        return { kind: 'error', index: i, message: `matching event ${i} threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
+      }
+      f.matched = true;
+    }
+    if (fresh && useMemo && f.input) {
+      const ok = observer.key!(log, i);
+      if (ok !== undefined) {
+        memoCells += f.input.length + f.closure.length + f.steps.length;
+        if (memoCells > MEMO_CELLS) {
+          memo = new Map();
+          memoCells = f.input.length + f.closure.length + f.steps.length;
+        }
+        const k = `${ok}\u0000${hashOf(f.input)}`;
+        const list = memo.get(k);
+        if (list) list.push(f);
+        else memo.set(k, [f]);
+      }
+    }
+    // The closure's nodes, each pointing to its parent at this position; when only the
+    // matching steps go on from here, only the nodes they start from and their ancestors.
+    const lean = i < log.length && why === undefined && stutters === undefined && f.steps.length > 0 && f.needed !== undefined;
+    const nodes = input as (Node | undefined)[];
+    for (let q = 0; q < f.closure.length; q += 2) {
+      if (lean && !f.needed![nodes.length]) {
+        nodes.push(undefined);
+        continue;
+      }
+      const p = nodes[f.closure[q] as number]!;
+      const sc = f.closure[q + 1] as Succ<S>;
+      nodes.push({ words: sc.words, id: idOfSucc(sc), key: sc.key, parent: p, via: sc as Succ<unknown>, from: i, to: i, hidden: p.hidden + 1 });
+    }
     if (i === log.length) {
-      last = nodes;
+      last = nodes as Node[];
       break;
     }
 
-    const o = log[i];
-    const why = observer.unknown?.(o);
     if (why !== undefined) {
       skipped.push({ index: i, observation: o, reason: why });
       // Every node moves on unchanged; hidden steps may continue after the skipped event.
-      for (const [key, n] of bucket) add(i + 1, key, { words: n.words, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
+      for (const n of nodes as Node[]) add(i + 1, n.key, { words: n.words, id: n.id, key: n.key, parent: n, via: { action: 'skip', label: why }, from: i, to: i + 1, hidden: n.hidden });
       continue;
     }
-    const stutters = observer.stutter?.(log, i);
-    let broken: Broken | undefined;
     let moved = false;
-    try {
-      for (const [key, n] of bucket) {
-        if (stutters !== undefined) moved = add(i + 1, key, { words: n.words, parent: n, via: { action: 'stutter', label: stutters }, from: i, to: i + 1, hidden: 0 }) || moved;
-        for (const sc of succsOf(n.words)) {
-          if (sc.hidden) continue;
-          if (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o)) continue;
-          const ev = eventOf(n.words, sc);
-          const used = observer.match(ev, log, i);
-          if (used <= 0) continue;
-          if (sc.broken >= 0) {
-            broken ??= checks[sc.broken];
-            continue;
-          }
-          if (sc.outside) continue;
-          add(i + used, sc.key, { words: sc.words, parent: n, via: sc as Succ<unknown>, from: i, to: i + used, hidden: 0 });
-          moved = true;
-        }
+    let q = 0;
+    const steps = f.steps;
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (stutters !== undefined) moved = add(i + 1, n.key, { words: n.words, id: n.id, key: n.key, parent: n, via: { action: 'stutter', label: stutters }, from: i, to: i + 1, hidden: 0 }) || moved;
+      for (; q < steps.length && steps[q] === k; q += 3) {
+        const sc = steps[q + 1] as Succ<S>;
+        const used = steps[q + 2] as number;
+        add(i + used, sc.key, { words: sc.words, id: idOfSucc(sc), key: sc.key, parent: n, via: sc as Succ<unknown>, from: i, to: i + used, hidden: 0 });
+        moved = true;
       }
-    } catch (e) {
-      return { kind: 'error', index: i, message: `matching event ${i} threw: ${(e as Error)?.message ?? String(e)}`, skipped, stats: stats() };
     }
+    const broken = f.broken >= 0 ? checks[f.broken] : undefined;
     // A departure is only certain when no node at any later position survives.
     if (!moved && furthest <= i) {
-      const states = nodes.slice(0, MAX_SHOWN).map((n) => succ.decode(n.words, 0));
+      const states = (nodes as Node[]).slice(0, MAX_SHOWN).map((n) => succ.decode(n.words, 0));
       const allowed = new Set<string>();
       const near = new Set<string>();
-      for (const n of nodes) {
+      for (const n of nodes as Node[]) {
         for (const sc of succsOf(n.words)) {
           if (sc.hidden || (observer.candidate && !observer.candidate(names[choiceAction[sc.c]], o))) continue;
           const ev = eventOf(n.words, sc);
@@ -347,11 +516,10 @@ export function replayLog<S, O>(succ: Successors<S>, observer: Observer<S, O>, l
       }
       return {
         kind: 'departs', index: i, observation: o, allowed: [...allowed], near: [...near], broken, states,
-        witness: witness(succ, nodes[0]), skipped, stats: stats(),
+        witness: witness(succ, nodes[0]!), skipped, stats: stats(),
       };
     }
   }
-
   if (last.length === 0) return { kind: 'error', index: 0, message: 'no initial state of the spec is inside its constraint', skipped, stats: stats() };
   // The log ended: a node that owes nothing is a run the log may be the whole of.
   let bestOwed: readonly string[] | undefined;

@@ -71,6 +71,28 @@ const isData = (e: ReplayEvent): boolean =>
  */
 export const QEMU_UNTRACED: readonly ReplayEvent['call'][] = ['data_size', 'opt_in'];
 
+/**
+ * What of log event l `compatible`, `isData` and the observer's other answers read: two events
+ * with the same key match the same model events. Not compared unless exact: fd numbers, byte
+ * counts beyond zero or not, records, MIG_DATA_SIZE's answer; never: the device's name (one
+ * log per device), the line, the note. Keep in step with `compatible`.
+ */
+export function matchKey(l: ReplayEvent, exact: boolean): string {
+  let k = '';
+  for (const [f, v] of Object.entries(l)) {
+    if (v === undefined || IGNORED.has(f) || (!exact && INEXACT_IGNORED.has(f))) continue;
+    const shown = exact ? v : f === 'data_fd' ? (typeof v === 'number' ? 'fd' : v) : INEXACT_ZERO.has(f) ? v === 0 : v;
+    k += `${f}=${JSON.stringify(shown)};`;
+  }
+  return k;
+}
+const IGNORED = new Set(['line', 'device', 'note']);
+const INEXACT_IGNORED = new Set(['fd', 'record', 'stop_copy_length']);
+const INEXACT_ZERO = new Set(['bytes', 'initial_bytes', 'dirty_bytes']);
+
+const fdOk = (exact: boolean, a: number | undefined, b: number | undefined): boolean => !exact || a === undefined || a === b;
+const sameSize = (exact: boolean, a: number | undefined, b: number | undefined): boolean => a === undefined || (exact ? a === b : (a === 0) === (b === 0));
+
 /** Whether model event m can be what log event l records. */
 export function compatible(l: ReplayEvent, m: ReplayEvent, exact: boolean): boolean {
   if (l.side !== m.side) return false;
@@ -82,7 +104,6 @@ export function compatible(l: ReplayEvent, m: ReplayEvent, exact: boolean): bool
     if (m.errno === undefined) return false;
     if (l.errno !== 'unknown' && l.errno !== m.errno) return false;
   } else if (m.errno !== undefined) return false;
-  const fdOk = (a: number | undefined, b: number | undefined) => !exact || a === undefined || a === b;
   switch (l.call) {
     case 'set_state': {
       if (m.call !== 'set_state' || l.target !== m.target) return false;
@@ -95,21 +116,20 @@ export function compatible(l: ReplayEvent, m: ReplayEvent, exact: boolean): bool
     case 'data_size':
       return m.call === 'data_size' && (!exact || l.stop_copy_length === undefined || l.stop_copy_length === m.stop_copy_length);
     case 'read':
-      if (m.call !== 'read' || !fdOk(l.fd, m.fd)) return false;
+      if (m.call !== 'read' || !fdOk(exact, l.fd, m.fd)) return false;
       if (l.errno) return true;
       if (l.bytes !== undefined && (l.bytes === 0) !== (m.bytes === 0)) return false;
       return !exact || l.record === undefined || l.record === m.record;
     case 'write':
-      return m.call === 'write' && fdOk(l.fd, m.fd) && (!exact || l.record === undefined || l.record === m.record);
+      return m.call === 'write' && fdOk(exact, l.fd, m.fd) && (!exact || l.record === undefined || l.record === m.record);
     case 'precopy_info': {
-      if (m.call !== 'precopy_info' || !fdOk(l.fd, m.fd)) return false;
+      if (m.call !== 'precopy_info' || !fdOk(exact, l.fd, m.fd)) return false;
       if (l.errno) return true;
-      const same = (a: number | undefined, b: number | undefined) => a === undefined || (exact ? a === b : (a === 0) === (b === 0));
-      if (!same(l.initial_bytes, m.initial_bytes) || !same(l.dirty_bytes, m.dirty_bytes)) return false;
+      if (!sameSize(exact, l.initial_bytes, m.initial_bytes) || !sameSize(exact, l.dirty_bytes, m.dirty_bytes)) return false;
       return l.reinit !== true || m.reinit === true;
     }
     case 'close':
-      return m.call === 'close' && fdOk(l.fd, m.fd);
+      return m.call === 'close' && fdOk(exact, l.fd, m.fd);
     default:
       return true;
   }
@@ -119,14 +139,23 @@ export function compatible(l: ReplayEvent, m: ReplayEvent, exact: boolean): bool
 export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer<unknown, ReplayEvent> {
   const kind = modelKind(inst);
   const labelEvents = new Map<string, readonly ReplayEvent[]>();
+  // The most events one step's label gives, of the labels seen so far: how far past log[i] a match may look.
+  let span = 1;
   const eventsOf = (ev: Event<unknown>): readonly ReplayEvent[] => {
     let es = labelEvents.get(ev.label);
     if (!es) {
       const r = eventsFromSteps([{ action: 'Init', label: 'Init' }, { action: ev.action, label: ev.label }]);
       es = r.ok ? r.events : [];
       labelEvents.set(ev.label, es);
+      span = Math.max(span, es.length);
     }
     return es;
+  };
+  const keys = new Map<ReplayEvent, string>();
+  const keyOf = (e: ReplayEvent): string => {
+    let k = keys.get(e);
+    if (k === undefined) keys.set(e, (k = matchKey(e, o.exact)));
+    return k;
   };
   const calls = new Map(inst.actions.map((a) => [a.name, declaredCall(inst, a.name)]));
   const untraced = new Set(o.untraced ?? []);
@@ -204,6 +233,13 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
       if (i === 0) return undefined;
       // A record may also reach the log as several calls: a read() or write() of data right after another.
       return isData(e) && isData(log[i - 1]) ? `more of the record the previous ${e.call}() began` : undefined;
+    },
+    // What the answers at log[i] read: log[i-1] as data or not (absorbed, stutter), whether
+    // migration has started (the opt-in), and log[i..i+span) (a compound step's events).
+    key(log, i) {
+      let k = `${span}|${i === 0 ? '^' : isData(log[i - 1])}|${i <= firstSet(log)}`;
+      for (let j = i; j < i + span && j < log.length; j++) k += `|${keyOf(log[j])}`;
+      return k;
     },
     owed(s) {
       if (kind !== 'migration') return [];

@@ -118,4 +118,62 @@ describe('replayLog', () => {
     const v = replayLog(succOf(9), { ...bigJug(), hidden: () => true }, ['FillBig:5'], { maxStates: 3 });
     expect(v.kind).toBe('error');
   });
+
+  describe('on a long log that repeats itself', () => {
+    // The small jug's hidden steps keep several states consistent at every position; the same
+    // few states come back every two observations, so frames are reused.
+    const cycle = Array.from({ length: 400 }, () => ['FillBig:5', 'EmptyBig:0']).flat();
+    const counting = (extra: Partial<Observer<Jugs, string>> = {}) => {
+      let asked = 0;
+      const base = bigJug({ key: (log, i) => `${log[i - 1]}|${log[i]}`, ...extra });
+      const observer: Observer<Jugs, string> = { ...base, match: (ev, log, i) => (asked++, base.match(ev, log, i)) };
+      return { observer, asked: () => asked };
+    };
+    const both = (log: string[], extra: Partial<Observer<Jugs, string>> = {}) => {
+      const on = counting(extra);
+      const off = counting(extra);
+      const a = replayLog(succOf(9), on.observer, log);
+      const b = replayLog(succOf(9), off.observer, log, { memo: false });
+      return { a, b, askedOn: on.asked(), askedOff: off.asked() };
+    };
+    const shape = (v: ReturnType<typeof replayLog<Jugs, string>>) => ({
+      kind: v.kind,
+      index: 'index' in v ? v.index : undefined,
+      witness: 'witness' in v ? v.witness.map((w) => `${w.action}:${w.from}-${w.to}:${w.state.small}/${w.state.big}`) : undefined,
+      states: v.stats.states,
+      widest: v.stats.widest,
+    });
+
+    it('gives the same verdict and witness with and without reusing frames, asking the observer far less', () => {
+      const { a, b, askedOn, askedOff } = both([...cycle, 'FillBig:5', 'BigToSmall:2']);
+      expect(a.kind).toBe('conforms');
+      expect(shape(a)).toEqual(shape(b));
+      if (a.kind === 'conforms') expect(a.witness.length).toBeGreaterThan(cycle.length);
+      expect(askedOn * 10).toBeLessThan(askedOff);
+    });
+
+    it('departs at the same event with the same witness with and without reusing frames', () => {
+      // After EmptyBig the big jug is empty: pouring it into the small one leaves 0, never 1.
+      const { a, b } = both([...cycle, 'BigToSmall:1']);
+      expect(a).toMatchObject({ kind: 'departs', index: cycle.length });
+      expect(shape(a)).toEqual(shape(b));
+      if (a.kind === 'departs' && b.kind === 'departs') expect(a.allowed).toEqual(b.allowed);
+    });
+
+    it('reuses frames across stuttering observations too', () => {
+      const firstFill = { match: (ev: { action: string }, log: readonly string[], i: number) => (ev.action === 'FillBig' && log[i] === 'FillBig:5' && log[i - 1] !== log[i] ? 1 : ev.action === 'EmptyBig' && log[i] === 'EmptyBig:0' ? 1 : 0), stutter: (log: readonly string[], i: number) => (i > 0 && log[i] === log[i - 1] ? 'the same reading again' : undefined) };
+      const log = Array.from({ length: 300 }, () => ['FillBig:5', 'FillBig:5', 'EmptyBig:0']).flat();
+      const { a, b } = both(log, firstFill as Partial<Observer<Jugs, string>>);
+      expect(a.kind).toBe('conforms');
+      expect(shape(a)).toEqual(shape(b));
+    });
+
+    it('reuses frames for a recorded trace read with labelObserver, with the same departure', () => {
+      const steps = [...Array.from({ length: 300 }, () => ['FillBig', 'EmptyBig']).flat(), 'FillBig', 'BigToSmall', 'EmptySmall', 'BigToSmall', 'FillBig', 'BigToSmall'].map((a) => ({ action: a, label: a }));
+      const a = replayLog(succOf(4), labelObserver<Jugs>(), steps);
+      const b = replayLog(succOf(4), labelObserver<Jugs>(), steps, { memo: false });
+      expect(a).toMatchObject({ kind: 'departs', index: steps.length - 1, broken: { name: 'BigNotGoal' } });
+      expect(a.kind === 'departs' && b.kind === 'departs' && a.witness.length === b.witness.length && a.index === b.index).toBe(true);
+    });
+  });
 });
