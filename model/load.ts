@@ -3,8 +3,11 @@
 // One loader for every kind the commands accept from a file: wordings, kernels, drivers and
 // step functions. Every fault is a one-line ConfigError naming the file (exit 150).
 //
-// Only the commands import this module (fsm, matrix, the wording loader), never a spec's
-// model: a dynamic import of a computed name cannot go into the search workers' bundle.
+// The commands import this module (fsm, matrix, the wording loader); a migration spec's
+// DRIVER, USER and KERNEL constants reach it only through their `load` (loadConstant, a
+// dynamic import in model/migration.ts), which the CLI and each search worker await before
+// setup(). A search with such a file runs its workers through the TypeScript loader, not
+// the bundle (checker/explore/parallel.ts).
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -15,6 +18,7 @@ import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js'
 import type { StepFunction } from './fsm.js';
 import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
 import { driverProfile, profileProblem, type DriverProfile } from './drivers/index.js';
+import { userModel, userProblem, type UserModel } from './users/index.js';
 
 export { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 
@@ -80,4 +84,26 @@ export async function loadDriver(arg: string, cwd = process.cwd()): Promise<Driv
   const bad = profileProblem(d);
   if (bad) throw new ConfigError(`${arg}: ${bad}`);
   return d as DriverProfile;
+}
+
+/** A user (VMM) model by built-in name, or from a .ts/.js module (default export, or `user`), for `--user ./vmm.ts`. */
+export async function loadUser(arg: string, cwd = process.cwd()): Promise<UserModel> {
+  if (!isProfileFile(arg)) return userModel(arg);
+  if (extname(arg) === '.json') throw new ConfigError(`${arg}: a user model has functions (its actions): write it as a .ts or .js module, not JSON`);
+  const u = await loadProfileValue(arg, 'user', cwd);
+  const bad = userProblem(u);
+  if (bad) throw new ConfigError(`${arg}: ${bad}`);
+  return u as UserModel;
+}
+
+/**
+ * The `load` of the migration constants DRIVER, USER and KERNEL (checker ConstDef.load): a
+ * value naming a file is loaded and checked as that kind of profile; a built-in name is
+ * left for setup() to look up (undefined).
+ */
+export async function loadConstant(kind: 'driver' | 'user' | 'kernel', value: string, cwd: string): Promise<DriverProfile | UserModel | KernelProfile | undefined> {
+  if (!isProfileFile(value)) return undefined;
+  if (kind === 'driver') return loadDriver(value, cwd);
+  if (kind === 'user') return loadUser(value, cwd);
+  return loadKernel(value, cwd);
 }

@@ -1,6 +1,6 @@
 // The driver profiles by name: the values of the DRIVER constant (`--driver mlx5-like`).
 
-import { ConfigError } from '../../checker/index.js';
+import { ConfigError, suggest } from '../../checker/index.js';
 import type { DriverProfile } from './profile.js';
 import { profileProblem } from './profile.js';
 import { reference } from './reference.js';
@@ -36,6 +36,6 @@ export function driverProfile(d: string | DriverProfile): DriverProfile {
     return d;
   }
   const hit = DRIVERS.find((x) => x.name === d.trim());
-  if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}`);
+  if (!hit) throw new ConfigError(`unknown driver '${d}'${suggest(d.trim(), DRIVER_NAMES)}; known drivers: ${DRIVER_NAMES.join(', ')} (or a .ts/.js/.json file exporting a driver profile)`);
   return hit;
 }
