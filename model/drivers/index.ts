@@ -36,6 +36,6 @@ export function driverProfile(d: string | DriverProfile): DriverProfile {
     return d;
   }
   const hit = DRIVERS.find((x) => x.name === d.trim());
-  if (!hit) throw new ConfigError(`unknown driver '${d}'${suggest(d.trim(), DRIVER_NAMES)}; known drivers: ${DRIVER_NAMES.join(', ')} (or a .ts/.js/.json file exporting a driver profile)`);
+  if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}, or a .ts/.js/.json file exporting a driver profile${suggest(d.trim(), DRIVER_NAMES)}`);
   return hit;
 }

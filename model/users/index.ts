@@ -37,6 +37,6 @@ export function userModel(u: string | UserModel): UserModel {
     return u;
   }
   const hit = USERS.find((x) => x.name === u.trim());
-  if (!hit) throw new ConfigError(`unknown user '${u}'${suggest(u.trim(), userNames())}; known users: ${userNames().join(', ')} (or a .ts/.js file exporting a user model)`);
+  if (!hit) throw new ConfigError(`unknown user '${u}'; known users: ${userNames().join(', ')}, or a .ts/.js file exporting a user model${suggest(u.trim(), userNames())}`);
   return hit;
 }
