@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../checker/index.js';
-import { prepareUserImport } from '../checker/cli/load.js';
+import { loadErrorLine, prepareUserImport } from '../checker/cli/load.js';
 import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 import type { StepFunction } from './fsm.js';
 import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
@@ -47,7 +47,7 @@ export async function loadProfileValue(arg: string, kind: string, cwd = process.
     const msg = (e as Error)?.message ?? String(e);
     const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
     const hint = cjs ? ` (${kind} modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)` : '';
-    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${msg.split('\n')[0]}${hint}`);
+    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${loadErrorLine(e, msg)}${hint}`);
   }
   const value = mod.default ?? mod[kind];
   if (value === undefined)
