@@ -10,6 +10,7 @@ import { noPrecopy } from './no-precopy.js';
 import { vgpuFramebuffer } from './vgpu-framebuffer.js';
 import { virtio } from './virtio.js';
 import { pds } from './pds.js';
+import { xe } from './xe.js';
 import {
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 } from './broken.js';
@@ -17,13 +18,13 @@ import {
 export type { DriverProfile, EmptyRead, PrecopyInfoAnswer } from './profile.js';
 export { profileProblem } from './profile.js';
 export {
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 };
 
 /** Every built-in profile, conforming ones first. */
 export const DRIVERS: readonly DriverProfile[] = [
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 ];
 
