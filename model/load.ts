@@ -57,7 +57,7 @@ export async function loadProfileValue(arg: string, kind: string, cwd = process.
 
 /**
  * A kernel by built-in name, JSON file, or .ts/.js module exporting a KernelProfile (as
- * default or as `kernel`), for the commands that can load modules (`fsm`).
+ * default or as `kernel`), for `fsm`, `matrix` and the KERNEL constant of `check`.
  */
 export async function loadKernel(arg: string, cwd = process.cwd()): Promise<KernelProfile> {
   if (builtinKernel(arg) || !isKernelFile(arg) || extname(arg) === '.json') return kernelProfile(arg, cwd);
@@ -76,7 +76,7 @@ export async function loadStep(arg: string, cwd = process.cwd()): Promise<StepFu
 
 /**
  * A driver by built-in name, or a profile from a .ts/.js module (default export, or
- * `driver`) or .json file, for the commands that can load modules (`matrix --drivers`).
+ * `driver`) or .json file, for `matrix --drivers` and the DRIVER constant of `check`.
  */
 export async function loadDriver(arg: string, cwd = process.cwd()): Promise<DriverProfile> {
   if (!isProfileFile(arg)) return driverProfile(arg);
