@@ -5,7 +5,7 @@ export { t, validate, leaves, canonical, cardinality, domainValues, show, Schema
 export { codec, equal, has, MAX_SET_DOMAIN } from './schema.js';
 export type { Schema, Infer, EnumType, IntType, BoolType, RecordType, ArrayType, TupleType, SetType, Leaf } from './schema.js';
 export type { SeqType, FnType, VariantType, Codec } from './schema.js';
-export { defineSpec, model, isSpec, instantiate, resolveConstants, describeConstants, defaultLabel, stepLabel } from './spec.js';
+export { defineSpec, model, isSpec, instantiate, loadConstants, resolveConstants, describeConstants, defaultLabel, stepLabel } from './spec.js';
 export type {
   Spec, SpecDef, Model, ActionDef, Invariant, ActionProperty, Step, View, Expectation, ConstDef, ConstDefs,
   ConstValue, ConstValues, Level, Meta, Instance, Choice, ActionInfo, NamedCheck, CheckDefaults,

@@ -24,6 +24,13 @@ export interface ConstDef<T extends ConstValue = ConstValue> {
   readonly max?: number;
   /** Allowed values (strings or numbers). */
   readonly values?: readonly T[];
+  /**
+   * (strings) Resolves a value the checker cannot hold as a constant, e.g. a module file it
+   * names: the CLI awaits it before setup(), in every search worker too, and setup()
+   * receives what it returns in place of the string (`undefined`: the string itself).
+   * Relative names are relative to `cwd`; a bad value is a ConfigError.
+   */
+  readonly load?: (value: string, cwd: string) => Promise<unknown>;
 }
 
 export type ConstDefs = Record<string, ConstValue | ConstDef>;
@@ -218,7 +225,7 @@ export interface SpecDef<C extends ConstDefs, Sch extends Schema, A extends Reco
 export const SPEC_KEYS = {
   spec: ['name', 'doc', 'constants', 'setup', 'check', 'expect', 'kind'],
   check: ['deadlock', 'enabledness'],
-  constant: ['default', 'doc', 'min', 'max', 'values'],
+  constant: ['default', 'doc', 'min', 'max', 'values', 'load'],
   expect: ['constants', 'options', 'status', 'distinct', 'generated', 'depth', 'violation', 'trace', 'note'],
   expectOptions: ['deadlock', 'invariants', 'maxStates', 'maxDepth'],
   expectViolation: ['kind', 'name'],
@@ -330,6 +337,14 @@ export interface Instance<S = unknown> {
   readonly check?: CheckDefaults;
   /** Symmetric value sets (schema nodes of the state, matched by identity); none when absent or empty. */
   readonly symmetry?: readonly (EnumType<string> | IntType)[];
+  /** The constants resolved by their `load` (loadConstants), which a search worker loads again from `cwd`. */
+  readonly loaded?: LoadedConstants;
+}
+
+/** What loadConstants resolved: the values setup() received instead of the strings, and the directory they were named from. */
+export interface LoadedConstants {
+  readonly cwd: string;
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** Rejects unknown keys in the spec object itself (defineSpec's argument): its constants, check settings and expectations. */
@@ -350,6 +365,8 @@ export function validateSpecKeys(spec: Spec<any, any, any>): void {
     if (typeof d === 'object' && d !== null) {
       rejectUnknownKeys(d, SPEC_KEYS.constant, `${where}: constant '${k}'`, bad);
       if (!('default' in d)) throw new SpecError(`${where}: constant '${k}' needs a 'default'`);
+      const load = (d as ConstDef).load;
+      if (load !== undefined && (typeof load !== 'function' || typeof (d as ConstDef).default !== 'string')) throw new SpecError(`${where}: constant '${k}': 'load' must be a function (value, cwd) => Promise, on a string constant`);
     }
   }
   (spec.expect ?? []).forEach((e: Expectation, i: number) => {
@@ -407,6 +424,28 @@ function parseConst(name: string, raw: ConstValue, def: ConstDef): ConstValue {
   return v;
 }
 
+/**
+ * Runs the `load` of each constant that declares one on its value (defaults merged with
+ * overrides): what instantiate() then passes to setup() in place of the strings.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function loadConstants(spec: Spec<any, any, any>, overrides: Readonly<Record<string, ConstValue>> = {}, cwd = process.cwd()): Promise<LoadedConstants> {
+  const constants = resolveConstants(spec, overrides);
+  const values: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries((spec.constants ?? {}) as ConstDefs)) {
+    if (!isConstDef(d) || typeof d.load !== 'function' || typeof constants[k] !== 'string') continue;
+    let v: unknown;
+    try {
+      v = await d.load(constants[k] as string, cwd);
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof SpecError) throw e;
+      throw new ConfigError(`constant ${k}: ${show(constants[k])}: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (v !== undefined) values[k] = v;
+  }
+  return { cwd, values };
+}
+
 /** Describes each constant for `migcheck list`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function describeConstants(spec: Spec<any, any, any>): { name: string; default: ConstValue; doc?: string; domain?: string }[] {
@@ -420,7 +459,7 @@ export function describeConstants(spec: Spec<any, any, any>): { name: string; de
 
 /** Builds the model for the given constants and checks that it is well formed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, any>, overrides: Readonly<Record<string, ConstValue>> = {}): Instance<Infer<Sch>> {
+export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, any>, overrides: Readonly<Record<string, ConstValue>> = {}, loaded?: LoadedConstants): Instance<Infer<Sch>> {
   if (!isSpec(spec)) throw new SpecError('not a migcheck spec (expected the value returned by defineSpec)');
   validateSpecKeys(spec);
   const constants = resolveConstants(spec, overrides);
@@ -428,7 +467,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let model: Model<any, Record<string, unknown>>;
   try {
-    model = spec.setup(constants as never) as Model<any, Record<string, unknown>>;
+    model = spec.setup((loaded ? { ...constants, ...loaded.values } : constants) as never) as Model<any, Record<string, unknown>>;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof SpecError) throw e;
     throw new SpecError(`spec ${spec.name}: setup() threw: ${(e as Error)?.message ?? String(e)}`);
@@ -515,6 +554,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     fairness,
     check: spec.check,
     symmetry,
+    ...(loaded && Object.keys(loaded.values).length ? { loaded } : {}),
   } as Instance<Infer<Sch>>;
 }
 

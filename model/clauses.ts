@@ -26,7 +26,7 @@
 import type { Step } from '../checker/index.js';
 import { inPreCopy } from './states.js';
 import { NONE, unreadInitial } from './stream.js';
-import { srcPrecopyInfoResult, srcReadResult, type MigrationConfig, type MigrationState } from './uapi.js';
+import { loadedStream, srcPrecopyInfoResult, srcReadResult, type MigrationConfig, type MigrationState } from './uapi.js';
 import type { UapiCall } from './users/index.js';
 
 /** The levels a wording gives a clause (RFC 2119 words, and REC for "it is recommended"). */
@@ -110,6 +110,25 @@ export interface ClauseDef {
   readonly behaviour: string;
   /** The invariant or property that decides the clause. */
   readonly property: ClauseProperty;
+  /**
+   * Named readings of an ambiguous sentence: each what the sentence is taken to mean and the
+   * check under that reading. The clause's own statement and property are those of the
+   * reading named by `reading`. `matrix --readings` checks every reading as a column of its
+   * own (withReadings), so the table shows which reading breaks which pair.
+   */
+  readonly readings?: Readonly<Record<string, Reading>>;
+  /** Which of `readings` the clause's own statement and property are. */
+  readonly reading?: string;
+}
+
+/** One way to read an ambiguous clause: what it then obliges (or permits), and its check. */
+export interface Reading {
+  readonly statement: string;
+  readonly permission?: string;
+  readonly behaviour: string;
+  readonly property: ClauseProperty;
+  /** Who reads the sentence so, where (a thread, a message, a commit). */
+  readonly source: string;
 }
 
 /** A clause as a wording profile has it: with its key and the level and statement of that wording. */
@@ -156,6 +175,64 @@ const switchesToStopCopy = (b: MigrationState, a: MigrationState) => inPreCopy(b
  * STOP_COPY; a vGPU framebuffer (MIG_DATA_SIZE of dozens of records per unit) is not small.
  */
 export const smallTrailer = (cfg: MigrationConfig): number => cfg.bounds.units + 1;
+
+/**
+ * PRECOPY-4, "the initial data set is mandatory", read two ways (wording-history.md point 1):
+ * - `session`: read out before the saving session ends. A user that gives up pre-copy
+ *   (PRE_COPY->RUNNING, as QEMU does when a migration fails or is cancelled) breaks it, so
+ *   the word is void for any VMM that can cancel: Alex Williamson's objection (Mar 2022).
+ * - `migration`: read out, in PRE_COPY or in STOP_COPY, before a migration completes, i.e.
+ *   before the destination's RESUMING->STOP accepts the stream: Jason Gunthorpe's answer
+ *   (Mar 2022, "must be read out eventually"). Cancelling breaks nothing; a user that
+ *   completes the destination early does, where the driver's destination does not reject a
+ *   truncated stream.
+ */
+const PRECOPY_4 = {
+  session: {
+    statement: 'The initial data set is mandatory: the user reads all of it out of the saving data_fd, in PRE_COPY or in STOP_COPY, before it gives up the session (PRE_COPY->RUNNING, reset, close, or leaving STOP_COPY).',
+    permission: 'The user may give up a saving session (e.g. PRE_COPY->RUNNING) without reading the initial data set: nothing obliges it to read anything.',
+    behaviour: 'the user gives up a saving session with initial data unread',
+    source: 'the sentence as Alex Williamson read it, kvm@vger, v7 07/10 thread (2-4 Mar 2022): then PRE_COPY->RUNNING, a legal arc, breaks it',
+    property: {
+      name: 'InitialDataReadBeforeSessionEnds',
+      step: () => (b: MigrationState, a: MigrationState) => {
+        if (!b.src.live || !b.src.held || unreadInitial(b.src) === 0) return true;
+        // No single step ends a session and opens another (COMB-2), so a live, held fd after the step is the same session.
+        return a.src.live && a.src.held;
+      },
+    },
+  },
+  migration: {
+    statement: 'The initial data set is mandatory for a migration: the user reads all of it out of the saving data_fd, in PRE_COPY or in STOP_COPY, before it completes the migration on the destination (RESUMING->STOP); giving up the session first is no breach.',
+    permission: 'The user may complete a migration on the destination with initial data still unread on the source: nothing obliges it to read it.',
+    behaviour: 'the user completes the destination (RESUMING->STOP succeeds) with initial data of the source session unread',
+    source: 'Jason Gunthorpe, kvm@vger, v7 07/10 thread (Mar 2022): the initial chunk must be read out eventually, in PRE_COPY or in STOP_COPY',
+    property: {
+      name: 'InitialDataReadBeforeMigrationCompletes',
+      // A SET that takes the destination out of RESUMING other than to ERROR went through
+      // RESUMING->STOP, which accepted the stream (a RESET is no completion). Judged while the
+      // source session that fed the destination (link.paired) is live: once it ended, its
+      // buffers are gone and what was left unread cannot be told.
+      step: (ctx: ClauseContext) => (b: MigrationState, a: MigrationState, st: Step) =>
+        !calls(ctx, st, 'dst.set') || !loadedStream(b, a) || !b.link.paired || !b.src.live || unreadInitial(b.src) === 0,
+    },
+  },
+} satisfies Record<string, Reading>;
+
+/**
+ * The clauses with every reading as a clause of its own (`PRECOPY-4/session`,
+ * `PRECOPY-4/migration`), at the clause's level: what `matrix --readings` checks. Clauses
+ * without readings are unchanged.
+ */
+export function withReadings<C extends Clause>(clauses: readonly C[]): C[] {
+  return clauses.flatMap((c) => {
+    if (!c.readings) return [c];
+    return Object.entries(c.readings).map(([name, r]) => {
+      const def = { ...c, statement: r.statement, permission: r.permission, behaviour: r.behaviour, property: r.property, readings: undefined, reading: name };
+      return { ...def, key: `${c.key}/${name}`, text: clauseText(def, c.level) };
+    });
+  });
+}
 
 export const CLAUSES = {
   'DATA-9': {
@@ -249,22 +326,7 @@ export const CLAUSES = {
     behaviour: 'the user switches to STOP_COPY with initial data still unread',
     property: { name: 'SwitchAfterInitialData', state: () => (s) => s.src.switchInitial <= 0 },
   },
-  'PRECOPY-4': {
-    id: 'PRECOPY-4',
-    party: 'userspace',
-    level: 'MAY',
-    statement: 'The initial data set is mandatory: the user reads all of it out of the saving data_fd, in PRE_COPY or in STOP_COPY, before it gives up the session (PRE_COPY->RUNNING, reset, close, or leaving STOP_COPY).',
-    permission: 'The user may give up a saving session (e.g. PRE_COPY->RUNNING) without reading the initial data set: nothing obliges it to read anything.',
-    behaviour: 'the user gives up a saving session with initial data unread',
-    property: {
-      name: 'InitialDataReadBeforeSessionEnds',
-      step: () => (b, a) => {
-        if (!b.src.live || !b.src.held || unreadInitial(b.src) === 0) return true;
-        // No single step ends a session and opens another (COMB-2), so a live, held fd after the step is the same session.
-        return a.src.live && a.src.held;
-      },
-    },
-  },
+  'PRECOPY-4': { id: 'PRECOPY-4', party: 'userspace', level: 'MAY', ...PRECOPY_4.session, readings: PRECOPY_4, reading: 'session' },
   'REINIT-3': {
     id: 'REINIT-3',
     party: 'kernel/driver',

@@ -162,6 +162,11 @@ export function planFor(cfg: ControlConfig, cur: MigState, target: MigState): Wa
  * injected failure beyond the walk's arcs, or no fd slot left for a new data_fd).
  */
 export function applySet(s: ControlState, p: SetParam, cfg: ControlConfig): ControlState | null {
+  return runSet(s, p, cfg)?.state ?? null;
+}
+
+/** applySet, with the index of the arc whose fd came back in data_fd (-1: none) and of every arc that opened a session, for the step's label. */
+function runSet(s: ControlState, p: SetParam, cfg: ControlConfig): { state: ControlState; fdArc: number; openedAt: readonly number[] } | null {
   const plan = planFor(cfg, s.device, p.target);
   if (p.fail >= plan.arcs.length) return null;
   const n = clone(s);
@@ -201,7 +206,7 @@ export function applySet(s: ControlState, p: SetParam, cfg: ControlConfig): Cont
   if (fd >= 0) n.files[fd].held = true;
   if (out.ret === 'HANG') n.hung = true;
   n.lastSet = { ret: out.ret, fd, done: out.done, openedAt: out.openedAt[0] ?? -1, toError: failed && p.toError };
-  return n;
+  return { state: n, fdArc: out.fdFromArc, openedAt: out.openedAt };
 }
 
 /** The parameters of SET: every target, and with ARC_FAILURES every arc index that may fail. */
@@ -221,14 +226,23 @@ export function setParams(cfg: Pick<ControlConfig, 'arcFailures' | 'failToError'
 const fdName = (slot: number): number => FIRST_FD + slot;
 
 
-/** `SET_STATE(STOP_COPY) = 0, data_fd=3`, `SET_STATE(PRE_COPY) = -1 EINVAL`, … */
-export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState): string {
+/**
+ * `SET_STATE(STOP_COPY) = 0, data_fd=3`, `SET_STATE(PRE_COPY) = -1 EINVAL`, … `fd` says
+ * which arc's fd came back (driveSet's fdFromArc) and which arcs opened a session: an fd
+ * from an intermediate arc is named by that arc (not by the first arc that opened one), and
+ * an fd from the final arc is named too when an intermediate arc opened a session as well.
+ */
+export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState, fd: { readonly fdArc: number; readonly openedAt: readonly number[] } = { fdArc: -1, openedAt: [] }): string {
   const l = after.lastSet;
   const call = `SET_STATE(${p.target})`;
   const path = plan.path;
   switch (l.ret) {
     case 'OK': {
-      const early = l.fd >= 0 && l.openedAt >= 0 && l.openedAt < plan.arcs.length - 1 ? ` (from intermediate arc ${plan.arcs[l.openedAt]})` : '';
+      const last = plan.arcs.length - 1;
+      const others = fd.openedAt.filter((i) => i !== fd.fdArc && i < last).map((i) => plan.arcs[i]);
+      const early = l.fd < 0 || fd.fdArc < 0 ? ''
+        : fd.fdArc < last ? ` (from intermediate arc ${plan.arcs[fd.fdArc]})`
+        : others.length ? ` (from final arc ${plan.arcs[last]}; intermediate arc ${others.join(', ')} opened a session too)` : '';
       return `${call} = 0${l.fd >= 0 ? `, data_fd=${fdName(l.fd)}` : ''}${early}`;
     }
     case 'EINVAL': {
@@ -243,6 +257,17 @@ export function setLabel(p: SetParam, plan: WalkOutcome, after: ControlState): s
     case 'HANG':
       return `${call} never returns: ${hangText(plan)}`;
   }
+}
+
+/** `RESET = 0 (device in RUNNING; the saving session ended)`: the state it leaves, and what became of the live sessions. */
+export function resetLabel(before: ControlState, after: ControlState): string {
+  const kinds = (s: ControlState) => s.files.filter((f) => isLive(f.file)).map((f) => (f.file === 'SAVE' ? 'saving' : 'resuming'));
+  const live = kinds(before);
+  const still = kinds(after);
+  const sessions = live.length === 0 ? '' : still.length === 0
+    ? `; the ${live.join(' and ')} session ended`
+    : `; the ${still.join(' and ')} session stays live`;
+  return `RESET = 0 (device in ${after.device}${sessions})`;
 }
 
 export type PropertyDef = {
@@ -442,7 +467,7 @@ export function controlModel(c: ControlConstants, opts: ControlOptions = {}) {
         params: setParams(cfg),
         enabled: (s, p) => !s.hung && applySet(s as ControlState, p, cfg) !== null,
         next: (s, p) => applySet(s as ControlState, p, cfg) as never,
-        label: (p, b, a) => setLabel(p, planFor(cfg, (b as ControlState).device, p.target), a as ControlState),
+        label: (p, b, a) => setLabel(p, planFor(cfg, (b as ControlState).device, p.target), a as ControlState, runSet(b as ControlState, p, cfg) ?? undefined),
         doc: 'SET_STATE(target): the driver walks the table arc by arc',
       },
       /** The user reads the state (VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, GET); data_fd is always -1 (SET-8). */
@@ -459,7 +484,7 @@ export function controlModel(c: ControlConstants, opts: ControlOptions = {}) {
           s.device = driver.resetState;
           if (driver.resetEndsSessions) endSessions(s as ControlState);
         },
-        label: () => 'RESET',
+        label: (_p, b, a) => resetLabel(b as ControlState, a as ControlState),
         doc: 'VFIO_DEVICE_RESET',
       },
       /** The user closes an fd it holds; a live session lives on in the driver until its ending arc. */

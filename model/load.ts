@@ -3,18 +3,22 @@
 // One loader for every kind the commands accept from a file: wordings, kernels, drivers and
 // step functions. Every fault is a one-line ConfigError naming the file (exit 150).
 //
-// Only the commands import this module (fsm, matrix, the wording loader), never a spec's
-// model: a dynamic import of a computed name cannot go into the search workers' bundle.
+// The commands import this module (fsm, matrix, the wording loader); a migration spec's
+// DRIVER, USER and KERNEL constants reach it only through their `load` (loadConstant, a
+// dynamic import in model/migration.ts), which the CLI and each search worker await before
+// setup(). A search with such a file runs its workers through the TypeScript loader, not
+// the bundle (checker/explore/parallel.ts).
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../checker/index.js';
-import { prepareUserImport } from '../checker/cli/load.js';
+import { loadErrorLine, prepareUserImport } from '../checker/cli/load.js';
 import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 import type { StepFunction } from './fsm.js';
 import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
 import { driverProfile, profileProblem, type DriverProfile } from './drivers/index.js';
+import { userModel, userProblem, type UserModel } from './users/index.js';
 
 export { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 
@@ -43,7 +47,7 @@ export async function loadProfileValue(arg: string, kind: string, cwd = process.
     const msg = (e as Error)?.message ?? String(e);
     const cjs = /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE_ESM/.test(msg);
     const hint = cjs ? ` (${kind} modules are ES modules: name the file .mts, or add "type": "module" to the nearest package.json)` : '';
-    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${msg.split('\n')[0]}${hint}`);
+    throw new ConfigError(`${arg}: cannot load the ${kind} module: ${loadErrorLine(e, msg)}${hint}`);
   }
   const value = mod.default ?? mod[kind];
   if (value === undefined)
@@ -53,7 +57,7 @@ export async function loadProfileValue(arg: string, kind: string, cwd = process.
 
 /**
  * A kernel by built-in name, JSON file, or .ts/.js module exporting a KernelProfile (as
- * default or as `kernel`), for the commands that can load modules (`fsm`).
+ * default or as `kernel`), for `fsm`, `matrix` and the KERNEL constant of `check`.
  */
 export async function loadKernel(arg: string, cwd = process.cwd()): Promise<KernelProfile> {
   if (builtinKernel(arg) || !isKernelFile(arg) || extname(arg) === '.json') return kernelProfile(arg, cwd);
@@ -72,7 +76,7 @@ export async function loadStep(arg: string, cwd = process.cwd()): Promise<StepFu
 
 /**
  * A driver by built-in name, or a profile from a .ts/.js module (default export, or
- * `driver`) or .json file, for the commands that can load modules (`matrix --drivers`).
+ * `driver`) or .json file, for `matrix --drivers` and the DRIVER constant of `check`.
  */
 export async function loadDriver(arg: string, cwd = process.cwd()): Promise<DriverProfile> {
   if (!isProfileFile(arg)) return driverProfile(arg);
@@ -80,4 +84,26 @@ export async function loadDriver(arg: string, cwd = process.cwd()): Promise<Driv
   const bad = profileProblem(d);
   if (bad) throw new ConfigError(`${arg}: ${bad}`);
   return d as DriverProfile;
+}
+
+/** A user (VMM) model by built-in name, or from a .ts/.js module (default export, or `user`), for `--user ./vmm.ts`. */
+export async function loadUser(arg: string, cwd = process.cwd()): Promise<UserModel> {
+  if (!isProfileFile(arg)) return userModel(arg);
+  if (extname(arg) === '.json') throw new ConfigError(`${arg}: a user model has functions (its actions): write it as a .ts or .js module, not JSON`);
+  const u = await loadProfileValue(arg, 'user', cwd);
+  const bad = userProblem(u);
+  if (bad) throw new ConfigError(`${arg}: ${bad}`);
+  return u as UserModel;
+}
+
+/**
+ * The `load` of the migration constants DRIVER, USER and KERNEL (checker ConstDef.load): a
+ * value naming a file is loaded and checked as that kind of profile; a built-in name is
+ * left for setup() to look up (undefined).
+ */
+export async function loadConstant(kind: 'driver' | 'user' | 'kernel', value: string, cwd: string): Promise<DriverProfile | UserModel | KernelProfile | undefined> {
+  if (!isProfileFile(value)) return undefined;
+  if (kind === 'driver') return loadDriver(value, cwd);
+  if (kind === 'user') return loadUser(value, cwd);
+  return loadKernel(value, cwd);
 }

@@ -18,7 +18,7 @@ import {
   MATRIX_FORMATS, diffJson, formatDiffMarkdown, formatDiffText, formatMatrixMarkdown, formatMatrixText, matrixGithub,
   matrixJUnit, matrixJson, rowLabel, traceFileBase, traceFileItf, traceFileText, traceKey, type MatrixReportContext,
 } from './matrix-report.js';
-import { CLAUSE_CATALOGUE, clauseText } from './clauses.js';
+import { CLAUSE_CATALOGUE, clauseText, withReadings } from './clauses.js';
 import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from './wordings/index.js';
 import { DRIVER_NAMES } from './drivers/index.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES } from './kernels/index.js';
@@ -45,6 +45,7 @@ export interface MatrixCliOptions {
   list?: boolean;
   kernel?: string;
   kernels?: string;
+  readings?: boolean;
 }
 
 const DIFF_FORMATS = ['text', 'json', 'markdown'];
@@ -70,6 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-color', 'no colour in text output')
     .option('--list', 'list the built-in wordings and the clause catalogue, then exit')
     .option('--kernel <name|file>', `kernel profile around the drivers (${KERNEL_NAMES.join(', ')}, or a .json/.ts file; default ${DEFAULT_KERNEL})`)
+    .option('--readings', 'check each reading of an ambiguous clause (e.g. PRECOPY-4/session, PRECOPY-4/migration) as a column of its own')
     .option('--kernels <list>', 'run the matrix once per kernel, comma-separated, and show them one after the other')
     .addHelpText('after', '\nExit codes: 0 no MUST-level violation; 10 SHOULD/REC or vacuous findings with --strict; 12 a MUST-level violation;\n14 a search stopped at a bound; 74 the report or a trace file could not be written; 150 bad wording, driver, user or path; 2 usage. See docs/wording-lab.md.')
     .action(async (opts: MatrixCliOptions) => {
@@ -124,12 +126,18 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
   const base = [...invocation(io.cwd), 'matrix'];
   const tail = ['--drivers', drivers.join(','), '--users', users.join(','), '--units', String(model.units), '--max-version', String(model.maxVersion), '--features', String(model.features), ...(model.reinit ? [] : ['--no-reinit'])];
   if (o.kernel !== undefined) tail.push('--kernel', o.kernel);
+  if (o.readings) tail.push('--readings');
+  // With --readings, each reading of a clause is a clause (a column) of its own.
+  const loadWordingAs = async (w: string) => {
+    const loaded = await loadWording(w, io.cwd);
+    return o.readings ? { ...loaded, clauses: withReadings(loaded.clauses) } : loaded;
+  };
   if (maxStates) tail.push('--max-states', String(maxStates));
   if (maxDepth) tail.push('--max-depth', String(maxDepth));
   const cmd = commandLine;
 
   const run = async (w: string) => {
-    const wording = await loadWording(w, io.cwd);
+    const wording = await loadWordingAs(w);
     const progress = progressDisplay(io, `matrix ${wording.name}`);
     progress.show(`${drivers.length * users.length} pairs`);
     try {
@@ -173,7 +181,7 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     const parts: string[] = [];
     let worst: number = MATRIX_EXIT.OK;
     for (const k of kernels) {
-      const wordingK = await loadWording(o.wording, io.cwd);
+      const wordingK = await loadWordingAs(o.wording);
       const mk = runMatrix({ wording: wordingK, drivers: driverProfiles, users, model: { ...model, kernel: await loadKernel(k, io.cwd) }, maxStates, maxDepth });
       const codeK = matrixExitCode(mk, o.strict);
       worst = Math.max(worst, codeK);

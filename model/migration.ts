@@ -48,10 +48,19 @@ export interface MigrationOptions {
   readonly history?: boolean;
 }
 
+/**
+ * A constant's `load` (checker ConstDef.load): a file value is imported before setup() and
+ * setup() gets the profile. The loader is imported on first use, so that a run with
+ * built-in names only never loads it.
+ */
+function loadFrom(kind: 'driver' | 'user' | 'kernel') {
+  return async (value: string, cwd: string): Promise<unknown> => (await import('./load.js')).loadConstant(kind, value, cwd);
+}
+
 /** The spec constants a migration spec exposes; the CLI sets them (`--driver mlx5-like --units 3`). */
 export const MIGRATION_CONSTANTS = {
-  DRIVER: { default: 'reference', doc: 'driver profile of both devices (model/drivers/)' },
-  USER: { default: 'adversarial', doc: 'user (VMM) model (model/users/)' },
+  DRIVER: { default: 'reference', doc: 'driver profile of both devices (model/drivers/, or a .ts/.js/.json file exporting one)', load: loadFrom('driver') },
+  USER: { default: 'adversarial', doc: 'user (VMM) model (model/users/, or a .ts/.js file exporting one)', load: loadFrom('user') },
   FEATURES: { default: 'all', doc: 'migration flags asked of the devices, e.g. P2P,PRE_COPY (STOP_COPY implied); the driver\'s own flags limit them' },
   UNITS: { default: 2, min: 1, max: 4, doc: 'units of device state' },
   MAX_VERSION: { default: 1, min: 1, max: 3, doc: 'how often each unit may change in all (bounds the device\'s running)' },
@@ -59,11 +68,12 @@ export const MIGRATION_CONSTANTS = {
   DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
   REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
-  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .ts/.js/.json file; model/kernels/)`, load: loadFrom('kernel') },
 } as const;
 
 export type MigrationConstants = {
-  DRIVER: string; USER: string; KERNEL: string; FEATURES: string; UNITS: number; MAX_VERSION: number;
+  /** A name, or the profile a file value was loaded into (ConstDef.load). */
+  DRIVER: string | DriverProfile; USER: string | UserModel; KERNEL: string | KernelProfile; FEATURES: string; UNITS: number; MAX_VERSION: number;
   SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean;
 };
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Io, CliContext } from './main.js';
 import { loadSpec, packageVersion, typecheckWanted, type LoadedSpec } from './load.js';
-import { instantiate, describeConstants, showFairness, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
+import { instantiate, loadConstants, describeConstants, showFairness, type ConstValue, type Level, type Meta, type Spec } from '../spec.js';
 import { checkAsync } from '../explore/check.js';
 import { CheckpointKeeper } from '../explore/checkpoints.js';
 import { checkWritable } from '../store/checkpoint.js';
@@ -68,10 +68,13 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
 
 export { parseCount, parseSize } from './kit.js';
 
-/** instantiate(), with the file named in a bad-spec message (the spec's name alone may not say where it is). */
-function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>) {
+/**
+ * instantiate(), after the constants that name something to load (ConstDef.load) are
+ * loaded, with the file named in a bad-spec message (the spec's name alone may not say where it is).
+ */
+async function instantiateIn(loaded: LoadedSpec, overrides: Record<string, ConstValue>, cwd: string) {
   try {
-    return instantiate(loaded.spec, overrides);
+    return instantiate(loaded.spec, overrides, await loadConstants(loaded.spec, overrides, cwd));
   } catch (e) {
     if (e instanceof SpecError && !e.message.startsWith(loaded.display)) throw new SpecError(e.message, loaded.display);
     throw e;
@@ -114,7 +117,7 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const timeLimit = parseDuration('--time-limit', opts.timeLimit);
   const checkpointEvery = parseDuration('--checkpoint-every', opts.checkpointEvery);
   if (checkpointEvery !== undefined && opts.checkpoint === undefined && opts.resume === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR (or --resume DIR)');
-  const inst = instantiateIn(loaded, overrides);
+  const inst = await instantiateIn(loaded, overrides, io.cwd);
   const strategy = parseStrategyOptions(opts);
   if (strategy.simulate && (opts.checkpoint !== undefined || opts.resume !== undefined)) throw new UsageError('--checkpoint and --resume keep an exhaustive search; a simulation (--simulate) has none to keep (rerun it with its --seed)');
   const dumpPath = strategy.dump ? checkOutFile('--dump', strategy.dump.file, io.cwd) : undefined;
@@ -212,7 +215,7 @@ export function checkedItems(inst: { readonly invariants: readonly (Meta & { nam
 export async function listCommand(ctx: CliContext, specArg: string | undefined, opts: { const: string[]; typecheck?: boolean }): Promise<number> {
   const { io } = ctx;
   const loaded = await loadSpec(specArg, io.cwd, { typecheck: typecheckWanted(opts.typecheck) });
-  const inst = instantiateIn(loaded, parseConstOptions(loaded.spec, opts.const));
+  const inst = await instantiateIn(loaded, parseConstOptions(loaded.spec, opts.const), io.cwd);
   const lines: string[] = [];
   lines.push(`${inst.name} (${loaded.display})`);
   if (loaded.spec.doc) lines.push(`  ${loaded.spec.doc}`);

@@ -122,7 +122,7 @@ export async function loadSpec(file: string | undefined, cwd = process.cwd(), op
 }
 
 /** The line of a load failure that says what is wrong: for a syntax error, its position and text. */
-function loadErrorLine(e: unknown, msg: string): string {
+export function loadErrorLine(e: unknown, msg: string): string {
   // esbuild (the TypeScript loader) puts the real error after a 'Transform failed' line.
   const first = (e as { errors?: { text?: string; location?: { line?: number; column?: number } | null }[] })?.errors?.[0];
   if (first?.text) return `${first.location ? `line ${first.location.line}:${first.location.column}: ` : ''}${first.text}`;

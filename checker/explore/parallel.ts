@@ -86,7 +86,9 @@ class Pool {
     // The bundle of worker.ts and the spec (worker-entry.mjs): taken from the cache when
     // fresh, else made by the first worker.
     let plan: { file: string; meta: string; fresh: boolean } | undefined;
-    if (process.env.MIGCHECK_WORKER_LOADER !== 'tsx') {
+    // Constants loaded from files (ConstDef.load) are loaded again by each worker, through the
+    // TypeScript loader: a file named at run time is not in the bundle.
+    if (process.env.MIGCHECK_WORKER_LOADER !== 'tsx' && init.loadCwd === undefined) {
       try {
         plan = planBundle(init.module);
       } catch (e) {
@@ -211,6 +213,7 @@ export function* checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worke
   const pool = new Pool(workers, {
     module,
     constants: { ...inst.constants },
+    loadCwd: inst.loaded?.cwd,
     options: { engine: opts.engine, invariants: opts.invariants, deadlock: opts.deadlock },
     shards: seen.buffers(),
     shape: { words: succ.W, choices: inst.choices.length },

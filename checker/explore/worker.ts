@@ -9,7 +9,7 @@
 
 import { workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { instantiate, isSpec, type ConstValue } from '../spec.js';
+import { instantiate, isSpec, loadConstants, type ConstValue } from '../spec.js';
 import type { CheckOptions } from './options.js';
 import { Successors } from './successors.js';
 import { deadlockSetting } from './search.js';
@@ -27,6 +27,8 @@ export interface WorkerInit {
   port: MessagePort;
   module: string;
   constants: Record<string, ConstValue>;
+  /** Where the coordinator's constants with a `load` were named from: the worker loads them again (spec.ts loadConstants). */
+  loadCwd?: string;
   options: Pick<CheckOptions, 'engine' | 'invariants' | 'deadlock'>;
   shards: ShardedBuffers;
   /** What the coordinator's instance looks like, to catch a module that builds another. */
@@ -132,7 +134,7 @@ async function start(load: () => Promise<Record<string, unknown>>, loader: Loade
     // The model's functions cannot cross threads, so each worker runs the spec's setup()
     // once for its own instance (with the coordinator's constants); the shape check below
     // and the differential worker tests pin that it builds the same model.
-    const inst = instantiate(spec, init.constants);
+    const inst = instantiate(spec, init.constants, init.loadCwd === undefined ? undefined : await loadConstants(spec, init.constants, init.loadCwd));
     const seen = new ShardedSet(init.shards.tables.length, init.shards.compact, 0, undefined, init.shards);
     const succ = new Successors(inst, init.options);
     if (succ.W !== init.shape.words || inst.choices.length !== init.shape.choices)

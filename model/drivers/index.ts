@@ -1,6 +1,6 @@
 // The driver profiles by name: the values of the DRIVER constant (`--driver mlx5-like`).
 
-import { ConfigError } from '../../checker/index.js';
+import { ConfigError, suggest } from '../../checker/index.js';
 import type { DriverProfile } from './profile.js';
 import { profileProblem } from './profile.js';
 import { reference } from './reference.js';
@@ -8,6 +8,9 @@ import { mlx5Like } from './mlx5-like.js';
 import { staticHeaderLike } from './static-header-like.js';
 import { noPrecopy } from './no-precopy.js';
 import { vgpuFramebuffer } from './vgpu-framebuffer.js';
+import { virtio } from './virtio.js';
+import { pds } from './pds.js';
+import { xe } from './xe.js';
 import {
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 } from './broken.js';
@@ -19,13 +22,13 @@ export { profileProblem, KERNEL_RESET, staleInfoStateFirst, resumeCheckOf, initi
 // The bug-history twins (specs/vfio/history/); not in the registry.
 export * from './history.js';
 export {
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 };
 
 /** Every built-in profile, conforming ones first. */
 export const DRIVERS: readonly DriverProfile[] = [
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 ];
 
@@ -40,6 +43,6 @@ export function driverProfile(d: string | DriverProfile): DriverProfile {
     return d;
   }
   const hit = DRIVERS.find((x) => x.name === d.trim());
-  if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}`);
+  if (!hit) throw new ConfigError(`unknown driver '${d}'; known drivers: ${DRIVER_NAMES.join(', ')}, or a .ts/.js/.json file exporting a driver profile${suggest(d.trim(), DRIVER_NAMES)}`);
   return hit;
 }

@@ -56,7 +56,8 @@ function parseCall(text: string): Parsed {
     if (!isMigState(m[1])) return { kind: 'bad', why: `unknown state '${m[1]}'` };
     return ev({ call: 'get_state', state: m[1] });
   }
-  if (text === 'RESET') return ev({ call: 'reset' });
+  // `RESET`, or `RESET = 0 (device in RUNNING; …)` as the models label it now.
+  if (text === 'RESET' || /^RESET = 0\b/.test(text)) return ev({ call: 'reset' });
   if ((m = /^close\((?:fd)?(\d+)\)$/.exec(text))) return ev({ call: 'close', fd: Number(m[1]) });
   if ((m = /^read\((\d+)\) = (.*)$/.exec(text))) {
     const fd = Number(m[1]);

@@ -18,7 +18,7 @@ import {
   srcSet, dstSet, srcRead, srcReadResult, showSrcRead, srcPrecopyInfo, showSrcPrecopyInfo, srcOptIn, srcReset,
   dstWrite, showDstWrite, dstReset, mayForward, showSet, onCopy,
 } from '../uapi.js';
-import { action, type UserModel } from './profile.js';
+import { action, showReset, type UserModel } from './profile.js';
 
 export const adversarial: UserModel = {
   name: 'adversarial',
@@ -58,7 +58,7 @@ export const adversarial: UserModel = {
     SrcReset: action({
       call: 'src.reset',
       next: (s) => { srcReset(s, cfg); },
-      label: () => 'src: RESET',
+      label: (_p, b) => `src: ${showReset(b, 'src', (c) => srcReset(c, cfg))}`,
       doc: 'VFIO_DEVICE_RESET on the source: RUNNING, the session ends (ERR-4, ERR-6)',
     }),
     DstSetState: action({
@@ -78,7 +78,7 @@ export const adversarial: UserModel = {
     DstReset: action({
       call: 'dst.reset',
       next: (s) => { dstReset(s); },
-      label: () => 'dst: RESET',
+      label: (_p, b) => `dst: ${showReset(b, 'dst', dstReset)}`,
       doc: 'VFIO_DEVICE_RESET on the destination: the only abort of a resuming session (DATA-6)',
     }),
   }),

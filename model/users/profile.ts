@@ -4,7 +4,7 @@
 // may answer) judge every user's calls alike.
 
 import type { ActionDef, RecordType, Schema } from '../../checker/index.js';
-import type { MigrationConfig, MigrationState } from '../uapi.js';
+import { onCopy, type MigrationConfig, type MigrationState } from '../uapi.js';
 
 /** The uAPI call an action makes first; `device` for the device's own steps, `user` for a step that makes none. */
 export type UapiCall =
@@ -32,4 +32,18 @@ export interface UserModel {
   readonly actions: (cfg: MigrationConfig) => Readonly<Record<string, UserAction<any>>>;
   /** States in which the user is done (not deadlocks). */
   readonly terminal?: (s: Readonly<MigrationState>, cfg: MigrationConfig) => boolean;
+}
+
+/**
+ * `RESET = 0 (device in RUNNING; the saving session ended)`: VFIO_DEVICE_RESET on one device,
+ * with the state the reset leaves it in and what became of its session, as `reset` does it.
+ */
+export function showReset(b: Readonly<MigrationState>, side: 'src' | 'dst', reset: (s: MigrationState) => void): string {
+  const after = onCopy(b, (c) => {
+    reset(c);
+    return c[side];
+  });
+  const kind = side === 'src' ? 'saving' : 'resuming';
+  const session = !b[side].live ? '' : after.live ? `; the ${kind} session stays live` : `; the ${kind} session ended`;
+  return `RESET = 0 (device in ${after.state}${session})`;
 }

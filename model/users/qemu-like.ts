@@ -36,7 +36,7 @@ import {
 } from '../uapi.js';
 import { sourceFd } from '../source.js';
 import { destinationFd } from '../destination.js';
-import { action, type UserModel } from './profile.js';
+import { action, showReset, type UserModel } from './profile.js';
 
 /** Where QEMU's migration is; the source's thread of control, in order. */
 export const QEMU_PHASES = [
@@ -350,7 +350,7 @@ export const qemuLike: UserModel = {
           dstReset(s);
           set(U(s), 'failed');
         },
-        label: () => 'dst: RESET  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)',
+        label: (_p, b) => `dst: ${showReset(b, 'dst', dstReset)}  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)`,
       }),
       QemuVmStartMain: action({
         call: 'dst.set',

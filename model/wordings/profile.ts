@@ -5,7 +5,7 @@
 // also define a clause of its own, with its own check; a JSON profile can only use the
 // catalogue. See docs/wording-lab.md.
 
-import { ConfigError } from '../../checker/index.js';
+import { ConfigError, suggest } from '../../checker/index.js';
 import {
   CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, clauseText,
   type Clause, type ClauseDef, type ClauseLevel, type ClauseProperty, type Party,
@@ -19,6 +19,8 @@ export type WordingEntry =
       readonly level: ClauseLevel;
       /** This wording's statement (replaces the catalogue's). */
       readonly statement?: string;
+      /** For a clause with readings (PRECOPY-4): the one this wording means (its statement and check). */
+      readonly reading?: string;
       // A clause that is not in the catalogue needs all of these:
       readonly id?: string;
       readonly party?: Party;
@@ -68,6 +70,8 @@ function propertyProblem(p: unknown): string | null {
   return null;
 }
 
+const ENTRY_KEYS = ['level', 'statement', 'reading', 'id', 'party', 'behaviour', 'permission', 'property'] as const;
+
 /** One entry as a clause, or a message saying what is wrong with it. */
 function entryClause(profile: string, key: string, e: Exclude<WordingEntry, null>): Clause {
   const where = `wording ${profile}: clause ${key}`;
@@ -78,7 +82,17 @@ function entryClause(profile: string, key: string, e: Exclude<WordingEntry, null
     if (!known) throw new ConfigError(`${where}: not in the clause catalogue (known: ${Object.keys(CLAUSE_CATALOGUE).join(', ')}); a new clause needs id, party, statement, behaviour and property`);
     return { ...known, key, level, text: clauseText(known, level) };
   }
+  for (const k of Object.keys(e))
+    if (!(ENTRY_KEYS as readonly string[]).includes(k)) throw new ConfigError(`${where}: unknown key '${k}'${suggest(k, ENTRY_KEYS)} (an entry has ${ENTRY_KEYS.join(', ')})`);
   if (e.statement !== undefined && (typeof e.statement !== 'string' || e.statement.trim() === '')) throw new ConfigError(`${where}: statement must be a non-empty string`);
+  if (e.reading !== undefined) {
+    const readings = Object.keys(known?.readings ?? {});
+    if (!known || !known.readings) throw new ConfigError(`${where}: has no readings to choose from`);
+    const r = known.readings[e.reading];
+    if (!r) throw new ConfigError(`${where}: unknown reading '${e.reading}'${suggest(e.reading, readings)} (readings: ${readings.join(', ')})`);
+    const def: ClauseDef = { ...known, statement: r.statement, permission: r.permission, behaviour: r.behaviour, property: r.property, reading: e.reading, ...(e.statement !== undefined ? { statement: e.statement, permission: e.statement } : {}) };
+    return { ...def, key, level, text: clauseText(def, level) };
+  }
   if (known) {
     for (const k of ['id', 'party', 'behaviour', 'property'] as const)
       if (e[k] !== undefined) throw new ConfigError(`${where}: '${k}' cannot be changed for a catalogue clause (give the new clause another key)`);

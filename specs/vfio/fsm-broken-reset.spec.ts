@@ -13,13 +13,13 @@ export default controlSpec({
     {
       status: 'violation',
       violation: { kind: 'action-property', name: 'ResetEndsEverySession' },
-      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET'],
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET = 0 (device in RUNNING; the saving session stays live)'],
     },
     {
       constants: { FEATURES: 'STOP_COPY' },
       status: 'violation',
       violation: { kind: 'action-property', name: 'ResetEndsEverySession' },
-      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET'],
+      trace: ['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET = 0 (device in RUNNING; the saving session stays live)'],
     },
   ],
 });

@@ -101,12 +101,12 @@ describe('every property of the control model can fail', () => {
   });
 
   it('ResetReturnsToRunning (ERR-4): a reset that leaves the device in STOP', () => {
-    expect(expectViolation(checkOne('ResetReturnsToRunning', { driver: { resetState: 'STOP' } }), 'ResetReturnsToRunning')).toEqual(['Init', 'RESET']);
+    expect(expectViolation(checkOne('ResetReturnsToRunning', { driver: { resetState: 'STOP' } }), 'ResetReturnsToRunning')).toEqual(['Init', 'RESET = 0 (device in STOP)']);
   });
 
   it('ResetEndsEverySession (ERR-6): a reset that leaves the session alive', () => {
     expect(expectViolation(checkOne('ResetEndsEverySession', { driver: { resetEndsSessions: false } }), 'ResetEndsEverySession'))
-      .toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET']);
+      .toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET = 0 (device in RUNNING; the saving session stays live)']);
   });
 
   it('StopCopyToPreCopyRefused (FSM-11): a table that routes STOP_COPY->PRE_COPY through STOP', () => {
