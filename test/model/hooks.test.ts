@@ -51,7 +51,7 @@ describe('reset', () => {
     const stays: DriverProfile = { ...reference, name: 'stays', reset: () => ({ state: 'keep', endsSession: false }) };
     const r = run({ driver: stays, units: 1, reinit: false });
     expect(r.status === 'violation' && r.violation.name).toBe('ResetReturnsToRunning');
-    expect(r.status === 'violation' && r.violation.trace.map((t) => t.label)).toEqual(['Init', 'src: SET_STATE(PRE_COPY) = 0, data_fd=3', 'src: RESET']);
+    expect(r.status === 'violation' && r.violation.trace.map((t) => t.label)).toEqual(['Init', 'src: SET_STATE(PRE_COPY) = 0, data_fd=3', 'src: RESET = 0 (device in PRE_COPY; the saving session stays live)']);
   });
 
   it('KERNEL_RESET is what an absent hook means: the same state space', () => {

@@ -24,7 +24,7 @@ export default historySpec({
       trace: [
         'Init',
         'src: SET_STATE(PRE_COPY) = 0, data_fd=3',
-        'src: RESET',
+        'src: RESET = 0 (device in PRE_COPY; the saving session stays live)',
       ],
     },
     { constants: { TWIN: 'fixed' }, status: 'ok', distinct: 660, depth: 16 },
