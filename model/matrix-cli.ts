@@ -4,6 +4,7 @@
 // Declarations and the procedure live here; the search is model/matrix.ts, the rendering
 // model/matrix-report.ts; the exit code goes back through ctx.setExit.
 
+import { withStopSignals } from '../checker/cli/stopping.js';
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import {
@@ -11,7 +12,7 @@ import {
   progressDisplay, writeReportFile, type CliContext,
 } from '../checker/index.js';
 import {
-  MATRIX_EXIT, MATRIX_MODEL_DEFAULTS, defaultDrivers, defaultUsers, diffMatrices, matrixExitCode, runMatrix,
+  MATRIX_EXIT, MATRIX_MODEL_DEFAULTS, defaultDrivers, defaultUsers, diffMatrices, matrixExitCode, runMatrixAsync,
   type MatrixResult, type Row,
 } from './matrix.js';
 import {
@@ -97,6 +98,11 @@ export function listText(): string {
 }
 
 export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promise<number> {
+  // SIGINT/SIGTERM stop the matrix at the next pair, with the report of the pairs checked (130/143).
+  return withStopSignals((s) => ctx.io.err(s), (signal) => matrixRun(ctx, o, signal));
+}
+
+async function matrixRun(ctx: CliContext, o: MatrixCliOptions, signal: AbortSignal): Promise<number> {
   const { io } = ctx;
   if (o.list) {
     io.out(listText());
@@ -141,10 +147,10 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     const progress = progressDisplay(io, `matrix ${wording.name}`);
     progress.show(`${drivers.length * users.length} pairs`);
     try {
-      return runMatrix({
+      return await runMatrixAsync({
         wording, drivers: driverProfiles, users, model, maxStates, maxDepth,
         onRow: (r: Row, i: number, n: number) => progress.show(`${i + 1}/${n} ${rowLabel(r)} (${r.runs} searches)`),
-      });
+      }, signal);
     } finally {
       progress.done();
     }
@@ -159,7 +165,8 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     const [a, b] = [await run(o.diff[0]), await run(o.diff[1])];
     const diffs = diffMatrices(a, b);
     const rows = [...a.rows, ...b.rows];
-    const code = rows.some((r) => r.status === 'error') ? MATRIX_EXIT.EVAL_ERROR : rows.some((r) => r.status === 'incomplete') ? MATRIX_EXIT.INCOMPLETE : MATRIX_EXIT.OK;
+    const stopped = a.stopped ? a : b.stopped ? b : undefined;
+    const code = stopped ? matrixExitCode(stopped) : rows.some((r) => r.status === 'error') ? MATRIX_EXIT.EVAL_ERROR : rows.some((r) => r.status === 'incomplete') ? MATRIX_EXIT.INCOMPLETE : MATRIX_EXIT.OK;
     const reproduce = cmd([...base, '--diff', o.diff[0], o.diff[1], ...tail]);
     if (traceDir) {
       const dir = traceDir;
@@ -182,11 +189,12 @@ export async function matrixCommand(ctx: CliContext, o: MatrixCliOptions): Promi
     let worst: number = MATRIX_EXIT.OK;
     for (const k of kernels) {
       const wordingK = await loadWordingAs(o.wording);
-      const mk = runMatrix({ wording: wordingK, drivers: driverProfiles, users, model: { ...model, kernel: await loadKernel(k, io.cwd) }, maxStates, maxDepth });
+      const mk = await runMatrixAsync({ wording: wordingK, drivers: driverProfiles, users, model: { ...model, kernel: await loadKernel(k, io.cwd) }, maxStates, maxDepth }, signal);
       const codeK = matrixExitCode(mk, o.strict);
       worst = Math.max(worst, codeK);
       const reproduceK = cmd([...base, '--wording', o.wording, ...tail, '--kernel', k, ...(o.strict ? ['--strict'] : [])]);
       parts.push(`kernel ${k}\n\n${formatMatrixText(mk, { exitCode: codeK, strict: Boolean(o.strict), reproduce: reproduceK, files: new Map() }, color)}`);
+      if (mk.stopped) break;
     }
     finish(parts.join('\n'));
     return worst;

@@ -89,6 +89,8 @@ function exitMeaning(code: number, strict: boolean): string {
     case 12: return 'exit 12: a MUST-level clause is violated';
     case 14: return 'exit 14: a search stopped at a bound; some clauses are undecided';
     case 75: return 'exit 75: the model could not be evaluated for some pair';
+    case 130: return 'exit 130: stopped by SIGINT before every pair was checked';
+    case 143: return 'exit 143: stopped by SIGTERM before every pair was checked';
     default: return `exit ${code}`;
   }
 }
@@ -133,6 +135,7 @@ export function formatMatrixText(m: MatrixResult, ctx: MatrixReportContext, colo
   const lines: string[] = [];
   lines.push(`${b('migcheck matrix')}  wording ${b(m.wording.name)}${m.wording.file ? ` (${m.wording.file})` : ''}  ${modelLine(m)}`);
   lines.push(`  ${m.wording.doc}`);
+  if (m.stopped) lines.push(`  stopped (${m.stopped.reason}) after ${m.rows.length} of ${m.stopped.total} pairs: the table shows the pairs checked before the signal`);
   lines.push('');
   lines.push(...matrixTable(m, color));
   lines.push('');
@@ -233,6 +236,7 @@ export function matrixJson(m: MatrixResult, ctx: MatrixReportContext): Record<st
       })),
     })),
     summary: summary(m),
+    ...(m.stopped ? { stopped: { reason: m.stopped.reason, pairs: m.rows.length, of: m.stopped.total } } : {}),
     exitCode: ctx.exitCode,
     strict: ctx.strict,
     reproduce: ctx.reproduce,

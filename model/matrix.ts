@@ -76,6 +76,8 @@ export interface MatrixResult {
   readonly clauses: readonly Clause[];
   readonly rows: readonly Row[];
   readonly model: Omit<MigrationOptions, 'driver' | 'user'>;
+  /** Set when a signal stopped the matrix between two pairs: `rows` are the pairs checked before it. */
+  readonly stopped?: { readonly reason: 'interrupted' | 'terminated'; readonly total: number };
 }
 
 /** Model options for the matrix when none are given: one unit of state, changed at most once, every feature. */
@@ -221,19 +223,46 @@ export function checkPair(o: Omit<MatrixOptions, 'drivers' | 'users' | 'onRow'>,
   return { driver: driverName, user: userText, cells, status, note, runs, distinct, generated, seconds, schema: inst.schema, constants };
 }
 
-/** The whole matrix. */
-export function runMatrix(o: MatrixOptions): MatrixResult {
+/** The pairs of the matrix in table order, checked one at a time as the generator is pulled. */
+function* matrixRows(o: MatrixOptions): Generator<Row, void, undefined> {
   const drivers = o.drivers.map((d) => driverProfile(d));
   for (const u of o.users) parseUserVariant(u);
   const total = drivers.length * o.users.length;
-  const rows: Row[] = [];
+  let i = 0;
   for (const d of drivers)
     for (const u of o.users) {
       const row = checkPair(o, d, u);
-      rows.push(row);
-      o.onRow?.(row, rows.length - 1, total);
+      o.onRow?.(row, i++, total);
+      yield row;
     }
-  return { wording: o.wording, clauses: o.wording.clauses, rows, model: o.model ?? MATRIX_MODEL_DEFAULTS };
+}
+
+/** The whole matrix. */
+export function runMatrix(o: MatrixOptions): MatrixResult {
+  return { wording: o.wording, clauses: o.wording.clauses, rows: [...matrixRows(o)], model: o.model ?? MATRIX_MODEL_DEFAULTS };
+}
+
+/**
+ * The whole matrix, letting the event loop run between pairs so that a signal (`signal`
+ * aborted with reason 'SIGINT' or 'SIGTERM', as checker/cli/stopping.ts does) stops it at
+ * the next pair: the result then holds the pairs checked so far and says it was stopped.
+ */
+export async function runMatrixAsync(o: MatrixOptions, signal?: AbortSignal): Promise<MatrixResult> {
+  const total = o.drivers.length * o.users.length;
+  const rows: Row[] = [];
+  let stopped: MatrixResult['stopped'];
+  const it = matrixRows(o);
+  for (;;) {
+    await new Promise<void>((r) => setImmediate(r));
+    if (signal?.aborted) {
+      stopped = { reason: signal.reason === 'SIGTERM' ? 'terminated' : 'interrupted', total };
+      break;
+    }
+    const next = it.next();
+    if (next.done) break;
+    rows.push(next.value);
+  }
+  return { wording: o.wording, clauses: o.wording.clauses, rows, model: o.model ?? MATRIX_MODEL_DEFAULTS, ...(stopped ? { stopped } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -262,7 +291,7 @@ export function findings(m: MatrixResult): Finding[] {
 }
 
 /** The matrix's outcomes, in the CLI's one exit-code table (checker/cli/exit.ts). */
-export const MATRIX_EXIT = { OK: EXIT.OK, SOFT: EXIT.SOFT, VIOLATION: EXIT.VIOLATION, INCOMPLETE: EXIT.INCOMPLETE, EVAL_ERROR: EXIT.EVAL_ERROR } as const;
+export const MATRIX_EXIT = { OK: EXIT.OK, SOFT: EXIT.SOFT, VIOLATION: EXIT.VIOLATION, INCOMPLETE: EXIT.INCOMPLETE, EVAL_ERROR: EXIT.EVAL_ERROR, SIGINT: EXIT.SIGINT, SIGTERM: EXIT.SIGTERM } as const;
 
 /**
  * The exit code of a matrix: an evaluation error 75; a MUST-level violation 12; an
@@ -270,6 +299,8 @@ export const MATRIX_EXIT = { OK: EXIT.OK, SOFT: EXIT.SOFT, VIOLATION: EXIT.VIOLA
  * clauses 10 with `strict`, else 0.
  */
 export function matrixExitCode(m: MatrixResult, strict = false): number {
+  // A matrix stopped by a signal proved nothing about the pairs it did not reach.
+  if (m.stopped) return m.stopped.reason === 'terminated' ? MATRIX_EXIT.SIGTERM : MATRIX_EXIT.SIGINT;
   const f = findings(m);
   if (f.some((x) => x.kind === 'error')) return MATRIX_EXIT.EVAL_ERROR;
   if (f.some((x) => x.kind === 'hard')) return MATRIX_EXIT.VIOLATION;

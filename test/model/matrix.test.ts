@@ -2,7 +2,7 @@
 // (../shared/vfio/wording-history.md, disputed points 1-3; docs/wording-lab.md).
 import { describe, it, expect } from 'vitest';
 import { check } from '../../checker/index.js';
-import { checkPair, diffMatrices, findings, matrixExitCode, pairInstance, parseUserVariant, runMatrix, type MatrixResult, type Row } from '../../model/matrix.js';
+import { checkPair, diffMatrices, findings, matrixExitCode, pairInstance, parseUserVariant, runMatrix, runMatrixAsync, type MatrixResult, type Row } from '../../model/matrix.js';
 import { wording } from '../../model/wordings/index.js';
 
 const DEBATE_DRIVERS = ['vgpu-framebuffer', 'static-header-like', 'mlx5-like'];
@@ -131,5 +131,23 @@ describe('how the matrix decides a pair', () => {
     expect(parseUserVariant('qemu-like+ack')).toEqual({ name: 'qemu-like', switchoverAck: true });
     expect(() => parseUserVariant('qemu-like+fast')).toThrow(/unknown option '\+fast'/);
     expect(() => parseUserVariant('libvirt')).toThrow(/unknown user 'libvirt'/);
+  });
+});
+
+describe('a matrix stopped by a signal', () => {
+  it('keeps the pairs checked before the signal, says so, and exits 130 / 143 rather than passing', async () => {
+    const ctl = new AbortController();
+    const o = { wording: wording('v6.2'), drivers: DEBATE_DRIVERS, users: ['qemu-like'], model: MODEL };
+    const m = await runMatrixAsync({ ...o, onRow: () => ctl.abort('SIGINT') }, ctl.signal);
+    expect(m.rows.length).toBe(1);
+    expect(m.stopped).toEqual({ reason: 'interrupted', total: DEBATE_DRIVERS.length });
+    expect(matrixExitCode(m)).toBe(130);
+    const t = new AbortController();
+    const n = await runMatrixAsync({ ...o, onRow: () => t.abort('SIGTERM') }, t.signal);
+    expect(matrixExitCode(n)).toBe(143);
+    // Not stopped: the same rows as the synchronous matrix.
+    const full = await runMatrixAsync(o, new AbortController().signal);
+    expect(full.stopped).toBeUndefined();
+    expect(full.rows.map((r) => r.cells.map((c) => c.verdict))).toEqual(runMatrix(o).rows.map((r) => r.cells.map((c) => c.verdict)));
   });
 });
