@@ -281,6 +281,21 @@ describe('ENABLED A counts a step to the same state (TLA+: any successor, the st
     }
   });
 
+  it('counts a step to the same view too (Tick changes only b, which the view leaves out)', () => {
+    const viewSpec = (temporal: Record<string, unknown>) => defineSpec({
+      name: 'SelfLoopView',
+      setup: () => model({
+        state: t.record({ a: t.int(0, 1), b: t.int(0, 1) }),
+        init: { a: 0, b: 0 },
+        view: { state: t.int(0, 1), of: (s: AB) => s.a },
+        actions: { Tick: { next: (s: AB) => { s.b = 1 - s.b; } } },
+        temporal: temporal as never,
+      }),
+    });
+    expect(check(instantiate(viewSpec({ P: always(enabled<AB>('Tick')) })), { deadlock: false }).status).toBe('ok');
+    expect(check(instantiate(viewSpec({ P: always(enabled<AB>(angle<AB>('Tick', (s) => s.a))) })), { deadlock: false }).status).toBe('violation');
+  });
+
   it('does not count the self-loop for fairness: WF(Done) and SF(Done) do not rule out stuttering', () => {
     for (const fair of [wf('Done'), sf('Done')]) {
       const r = check(instantiate(doneSpec({ P: eventually(not(X0)) }, [fair])), { deadlock: false });
