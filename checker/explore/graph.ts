@@ -8,7 +8,9 @@
 // States are numbered in discovery order, so a state's number orders it by depth and the
 // BFS tree (parent, choice) gives a shortest path to it. Edges that lead back to the same
 // state (or the same view) are not stored: such a step is a stuttering step for temporal
-// logic, it neither takes an action nor enables it (TLA+'s <<A>>_vars).
+// logic, it neither takes an action nor enables it (TLA+'s <<A>>_vars). Only when asked
+// (`GraphTests.selfLoops`, for ENABLED A, which a step to the same state satisfies) the
+// tests' bits of those steps are kept, ORed per state.
 
 import type { EvalError, IncompleteReason, Progress } from '../result.js';
 import { StateBuffer } from '../store/parents.js';
@@ -28,6 +30,8 @@ export interface GraphTests<S> {
   readonly words: number;
   readonly byChoice: boolean;
   readonly eval: (before: S | undefined, after: S | undefined, choice: number, out: Uint32Array) => void;
+  /** Also record, per state, the OR of the bits of its steps back to the same state (or view). */
+  readonly selfLoops?: boolean;
 }
 
 /** A failure inside a test, naming its temporal property. */
@@ -64,6 +68,8 @@ export interface StateGraph {
   readonly edgeBits?: Uint32Array;
   readonly leaveBits?: Uint32Array;
   readonly stutterBits?: Uint32Array;
+  /** With `GraphTests.selfLoops`: per state, the OR of the bits of its self-loop steps ([s * words + w]). */
+  readonly selfBits?: Uint32Array;
   /** Bytes held by the arrays above. */
   readonly bytes: number;
 }
@@ -190,6 +196,9 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
   const edgeBits = new Grow(new Uint32Array(TW > 0 ? 4096 : 1), (n) => new Uint32Array(n));
   const leaveBits = new Grow(new Uint32Array(TW > 0 ? 256 : 1), (n) => new Uint32Array(n));
   const stutterBits = new Grow(new Uint32Array(TW > 0 ? 1024 : 1), (n) => new Uint32Array(n));
+  const SW = tests?.selfLoops ? TW : 0;
+  const selfBits = new Grow(new Uint32Array(SW > 0 ? 1024 : 1), (n) => new Uint32Array(n));
+  const selfAcc = new Uint32Array(Math.max(1, SW));
   const bits = new Uint32Array(Math.max(1, TW));
   /** The bits of the choice-only tests, per choice, computed on first use. */
   const choiceBits = tests?.byChoice ? new Map<number, Uint32Array>() : undefined;
@@ -199,7 +208,7 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
   const bytes = () =>
     index.bytes + cur.bytes + nxt.bytes + parent.data.byteLength + parentChoice.data.byteLength + edgeStart.data.byteLength +
     edgeTarget.data.byteLength + edgeChoice.data.byteLength + leaveStart.data.byteLength + leaveChoice.data.byteLength +
-    preds.reduce((a, p) => a + p.data.byteLength, 0) + edgeBits.data.byteLength + leaveBits.data.byteLength + stutterBits.data.byteLength;
+    preds.reduce((a, p) => a + p.data.byteLength, 0) + edgeBits.data.byteLength + leaveBits.data.byteLength + stutterBits.data.byteLength + selfBits.data.byteLength;
 
   let n = 0;
   let failure: GraphFailure | undefined;
@@ -226,8 +235,8 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
     return id;
   };
 
-  /** Appends the tests' bits of a step from `before` (stuttering when choice < 0); false after a failure. */
-  const record = (into: Grow<Uint32Array>, v: number, before: S | undefined, words: Uint32Array | undefined, k: number, choice: number): boolean => {
+  /** The tests' bits of a step from `before` (stuttering when choice < 0); undefined after a failure. */
+  const stepBits = (v: number, before: S | undefined, words: Uint32Array | undefined, k: number, choice: number): Uint32Array | undefined => {
     try {
       if (choice >= 0 && choiceBits) {
         let b = choiceBits.get(choice);
@@ -236,18 +245,23 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
           tests!.eval(undefined, undefined, choice, b);
           choiceBits.set(choice, b);
         }
-        for (let j = 0; j < TW; j++) into.push(b[j]);
-        return true;
+        return b;
       }
       bits.fill(0);
       tests!.eval(before, choice >= 0 ? succ.decode(words!, k * W) : undefined, choice, bits);
-      for (let j = 0; j < TW; j++) into.push(bits[j]);
-      return true;
+      return bits;
     } catch (e) {
       const t = e instanceof TestError ? e : new TestError('', e);
       failure = { phase: 'temporal', error: t.error, name: t.property, at: v, choice: choice >= 0 ? choice : undefined };
-      return false;
+      return undefined;
     }
+  };
+  /** Appends the tests' bits of a step from `before` (stuttering when choice < 0); false after a failure. */
+  const record = (into: Grow<Uint32Array>, v: number, before: S | undefined, words: Uint32Array | undefined, k: number, choice: number): boolean => {
+    const b = stepBits(v, before, words, k, choice);
+    if (!b) return false;
+    for (let j = 0; j < TW; j++) into.push(b[j]);
+    return true;
   };
 
   // Initial states, then level by level; `nxt` collects each new level.
@@ -277,6 +291,7 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
       edgeStart.push(edgeTarget.length);
       leaveStart.push(leaveChoice.length);
       const before = TW > 0 ? succ.decode(data, i * W) : undefined;
+      if (SW > 0) selfAcc.fill(0);
       succ.expand(data, i * W, false);
       for (let k = 0; k < batch.n; k++) {
         const c = batch.choice[k];
@@ -298,9 +313,14 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
           edgeTarget.push(w);
           edgeChoice.push(c);
           if (TW > 0 && !record(edgeBits, v, before, batch.words, k, c)) break;
+        } else if (SW > 0) {
+          const b = stepBits(v, before, batch.words, k, c);
+          if (!b) break;
+          for (let j = 0; j < SW; j++) selfAcc[j] |= b[j];
         }
       }
       if (TW > 0 && !failure) record(stutterBits, v, before, undefined, 0, -1);
+      if (SW > 0 && !failure) for (let j = 0; j < SW; j++) selfBits.push(selfAcc[j]);
       const stop = batch.stop;
       // A TypeOK stop is reported by the safety search, which runs first.
       if (!failure && !incomplete && stop !== undefined && stop.kind === 'error') failure = { phase: stop.phase, error: stop.error, at: v, choice: stop.choice };
@@ -333,10 +353,11 @@ export function buildGraph<S>(succ: Successors<S>, predicates: readonly GraphPre
     parentChoice: parentChoice.done(),
     preds: preds.map((p) => p.done()),
     ...(TW > 0 ? { edgeBits: edgeBits.done(), leaveBits: leaveBits.done(), stutterBits: stutterBits.done() } : {}),
+    ...(SW > 0 ? { selfBits: selfBits.done() } : {}),
     bytes: 0,
   };
   (graph as { bytes: number }).bytes = (n + 1) * 4 + n * 8 + graph.edges * 8 + (n + 1) * 4 + graph.leaveChoice.length * 4 + n * predicates.length +
-    (graph.edges + graph.leaveChoice.length + n) * TW * 4;
+    (graph.edges + graph.leaveChoice.length + n) * TW * 4 + n * SW * 4;
   return { status: 'ok', graph };
 }
 

@@ -13,8 +13,10 @@
 //
 // The values the product reads are computed while the graph is built (graph.ts): state
 // predicates as bytes per state, action atoms, ENABLED arguments and fairness conditions as
-// bits per step (stored edges, steps leaving the constraint, stuttering steps); ENABLED A
-// at s is then the OR of A's bit over s's steps. Every value goes through ltl.ts's
+// bits per step (stored edges, steps leaving the constraint, stuttering steps, and, when
+// there are ENABLED atoms, s's steps back to s); ENABLED A at s is then the OR of A's bit
+// over all of s's steps, self-loops included (TLA+: a successor equal to s is a successor),
+// while fairness's <<A>>_v enabledness leaves self-loops out (they leave v unchanged). Every value goes through ltl.ts's
 // `actionAtomHolds`/`actionFormulaHolds`, the one definition of what an atom means.
 //
 // The counterexample is a lasso: the product BFS path to the fair SCC's first node, then a
@@ -157,6 +159,7 @@ export function graphTests<S>(inst: Instance<S>, plan: LtlPlan<S>): GraphTests<S
   return {
     words: (T + 31) >>> 5,
     byChoice: plan.tests.every((t) => t.choiceOnly),
+    selfLoops: plan.enabled.length > 0,
     eval: (before, after, choice, out) => {
       const x: StepContext<S> = choice < 0
         ? { before: before as S, after: before as S, step: STUTTER, label: '', stutter: true }
@@ -183,10 +186,11 @@ export class Values {
   readonly fairEnabled: Uint8Array[];
   constructor(readonly g: StateGraph, readonly plan: LtlPlan<unknown>) {
     this.words = (plan.tests.length + 31) >>> 5;
-    const any = (test: number, stutter: boolean): Uint8Array => {
+    /** Some step of s has the bit: stored edges and leaving steps, plus the stuttering step and self-loops when `all`. */
+    const any = (test: number, all: boolean): Uint8Array => {
       const out = new Uint8Array(g.n);
       for (let s = 0; s < g.n; s++) {
-        let v = stutter && this.bit(g.stutterBits, s, test);
+        let v = all && (this.bit(g.stutterBits, s, test) || this.bit(g.selfBits, s, test));
         for (let e = g.edgeStart[s]; e < g.edgeStart[s + 1] && !v; e++) v = this.bit(g.edgeBits, e, test);
         if (plan.leaves) for (let e = g.leaveStart[s]; e < g.leaveStart[s + 1] && !v; e++) v = this.bit(g.leaveBits, e, test);
         out[s] = v ? 1 : 0;
@@ -459,12 +463,16 @@ export function formulaViolation<S>(succ: Successors<S>, g: StateGraph, plan: Lt
     const a = inst.actions[ch.action];
     return { before: states[i], after: states[i + 1], step: { action: a.name, param: ch.param }, label: defaultLabel(a.name, a.hasParams, ch.param), stutter: false };
   };
-  /** Some step from s satisfies `test` (the stuttering step too when `stutter`), found by trying every choice on the replayed state. */
-  const someStep = (s: S, stutter: boolean, test: (x: StepContext<S>, c: number) => boolean): boolean => {
-    if (stutter && test({ before: s, after: s, step: STUTTER, label: '', stutter: true }, -1)) return true;
+  /**
+   * Some step from s satisfies `test`, found by trying every choice on the replayed state; with
+   * `all` (ENABLED A) the stuttering step and steps to the same state (or view) count too,
+   * without it (fairness's <<A>>_v) only state-changing steps do.
+   */
+  const someStep = (s: S, all: boolean, test: (x: StepContext<S>, c: number) => boolean): boolean => {
+    if (all && test({ before: s, after: s, step: STUTTER, label: '', stutter: true }, -1)) return true;
     for (let c = 0; c < inst.choices.length; c++) {
       const t = succ.step(s, c);
-      if (t === undefined || succ.same(s, t) || (!plan.leaves && !succ.inConstraint(t))) continue;
+      if (t === undefined || (!plan.leaves && !succ.inConstraint(t)) || (!all && succ.same(s, t))) continue;
       const ch = inst.choices[c];
       const a = inst.actions[ch.action];
       if (test({ before: s, after: t, step: { action: a.name, param: ch.param }, label: defaultLabel(a.name, a.hasParams, ch.param), stutter: false }, c)) return true;

@@ -28,6 +28,8 @@ export interface OracleGraph<S> {
   readonly states: readonly S[];
   /** Out-steps of each state, stuttering step last. */
   readonly out: readonly (readonly Edge[])[];
+  /** Steps of each state back to itself (not behaviour steps: they count for ENABLED A only). */
+  readonly self: readonly (readonly Edge[])[];
   readonly initial: readonly number[];
   readonly context: (from: number, e: Edge) => StepContext<S>;
 }
@@ -36,12 +38,14 @@ export interface OracleGraph<S> {
 export function exploreGraph<S>(inst: Instance<S>): OracleGraph<S> {
   const states: S[] = [];
   const out: Edge[][] = [];
+  const self: Edge[][] = [];
   const find = (s: S) => states.findIndex((x) => isDeepStrictEqual(x, s));
   const add = (s: S) => {
     const i = find(s);
     if (i >= 0) return i;
     states.push(s);
     out.push([]);
+    self.push([]);
     return states.length - 1;
   };
   const initial = [...new Set(inst.init.map(add))];
@@ -54,7 +58,10 @@ export function exploreGraph<S>(inst: Instance<S>): OracleGraph<S> {
       const r = a.def.next(d, c.param);
       const t = (r === undefined ? d : r) as S;
       if (inst.constraint && !inst.constraint(t)) return;
-      if (isDeepStrictEqual(t, s)) return;
+      if (isDeepStrictEqual(t, s)) {
+        self[i].push({ choice: k, to: i });
+        return;
+      }
       out[i].push({ choice: k, to: add(t) });
     });
     out[i].push({ choice: -1, to: i });
@@ -65,7 +72,7 @@ export function exploreGraph<S>(inst: Instance<S>): OracleGraph<S> {
     const a = inst.actions[c.action];
     return { before: states[from], after: states[e.to], step: { action: a.name, param: c.param }, label: defaultLabel(a.name, a.hasParams, c.param), stutter: false };
   };
-  return { states, out, initial, context };
+  return { states, out, self, initial, context };
 }
 
 /** The instance's fairness conditions (choice sets, or WF/SF_v(A) of a formula A) as oracle conditions. */
@@ -81,7 +88,8 @@ export function legacyConditions<S>(inst: Instance<S>, g: OracleGraph<S>): Oracl
 export function judgeLasso<S>(g: OracleGraph<S>, f: Formula<S>, conditions: readonly OracleCondition[], lasso: OracleLasso): boolean {
   const { path, steps, loop } = lasso;
   const n = steps.length;
-  const enabledAtom = (a: Atom<S>, x: number) => a.kind === 'enabled' && g.out[x].some((e) => actionFormulaHolds(a.action, g.context(x, e)));
+  // TLA+'s ENABLED A: some successor, the same state included, satisfies A.
+  const enabledAtom = (a: Atom<S>, x: number) => a.kind === 'enabled' && [...g.out[x], ...g.self[x]].some((e) => actionFormulaHolds(a.action, g.context(x, e)));
   const value = (a: Atom<S>, i: number): boolean =>
     a.kind === 'state' ? a.fn(g.states[path[i]]) === true
       : a.kind === 'enabled' ? enabledAtom(a, path[i])

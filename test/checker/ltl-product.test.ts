@@ -243,3 +243,63 @@ describe('fairness options', () => {
     expect(() => sf('A', { vars: 3 } as never)).toThrow(/'vars' must be a function/);
   });
 });
+
+describe('ENABLED A counts a step to the same state (TLA+: any successor, the state itself included)', () => {
+  const doneSpec = (temporal: Record<string, unknown>, fairness: unknown = []) => defineSpec({
+    name: 'SelfLoop',
+    setup: () => model({
+      state: t.record({ x: t.int(0, 1) }),
+      init: { x: 0 },
+      actions: { Done: { next: () => {} } },
+      temporal: temporal as never,
+      fairness: fairness as never,
+    }),
+  });
+  const X0 = pred<St>('x = 0', (s) => s.x === 0), X1 = pred<St>('x = 1', (s) => s.x === 1);
+
+  it('holds for []ENABLED Done when Done only leaves the state unchanged', () => {
+    const r = check(instantiate(doneSpec({ P: always(enabled<St>('Done')) })), { deadlock: false });
+    expect(r.status).toBe('ok');
+  });
+
+  it('is violated for []ENABLED <<Done>>_x: the self-loop leaves x unchanged', () => {
+    const r = check(instantiate(doneSpec({ P: always(enabled<St>(angle<St>('Done', (s) => s.x))) })), { deadlock: false });
+    expect(r.status).toBe('violation');
+    if (r.status === 'violation') expect([r.violation.kind, r.violation.name]).toEqual(['liveness', 'P']);
+  });
+
+  it('uses the self-loop in the counterexample re-check ([]ENABLED Done => <>(x = 1) fails only if ENABLED Done holds)', () => {
+    const inst = instantiate(doneSpec({ P: implies(always(enabled<St>('Done')), eventually(X1)) }));
+    const r = check(inst, { deadlock: false });
+    expect(r.status).toBe('violation');
+    if (r.status === 'violation') {
+      expect(r.violation.kind).toBe('liveness');
+      const g = exploreGraph(inst);
+      const lasso = lassoOfViolation(inst, g, r.violation);
+      expect(typeof lasso).toBe('object');
+      if (typeof lasso === 'object') expect(judgeLasso(g, implies(always(enabled<St>('Done')), eventually(X1)), legacyConditions(inst, g), lasso)).toBe(true);
+    }
+  });
+
+  it('counts a step to the same view too (Tick changes only b, which the view leaves out)', () => {
+    const viewSpec = (temporal: Record<string, unknown>) => defineSpec({
+      name: 'SelfLoopView',
+      setup: () => model({
+        state: t.record({ a: t.int(0, 1), b: t.int(0, 1) }),
+        init: { a: 0, b: 0 },
+        view: { state: t.int(0, 1), of: (s: AB) => s.a },
+        actions: { Tick: { next: (s: AB) => { s.b = 1 - s.b; } } },
+        temporal: temporal as never,
+      }),
+    });
+    expect(check(instantiate(viewSpec({ P: always(enabled<AB>('Tick')) })), { deadlock: false }).status).toBe('ok');
+    expect(check(instantiate(viewSpec({ P: always(enabled<AB>(angle<AB>('Tick', (s) => s.a))) })), { deadlock: false }).status).toBe('violation');
+  });
+
+  it('does not count the self-loop for fairness: WF(Done) and SF(Done) do not rule out stuttering', () => {
+    for (const fair of [wf('Done'), sf('Done')]) {
+      const r = check(instantiate(doneSpec({ P: eventually(not(X0)) }, [fair])), { deadlock: false });
+      expect(r.status).toBe('violation');
+    }
+  });
+});
