@@ -248,7 +248,14 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
   };
 }
 
-/** The device's own steps, in the order the checker tries them after the user's. */
+/**
+ * The device's own steps, in the order the checker tries them after the user's. A step only
+ * some drivers can take is an action only for them: re-initialising (the driver's `reinit`
+ * hook, and REINIT), completing an asynchronous save (`saveDone`), the driver's own `event`.
+ * Offered to a driver that cannot take it, its guard would be false in every state and the
+ * run would warn that it never fired (the warning meant for a misspelt guard); leaving it
+ * out adds and removes no state, as its guard is never true there.
+ */
 function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
   const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
   const ev = cfg.driver.event;
@@ -263,6 +270,28 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       },
     }
     : {};
+  const reinit: Record<string, UserAction<any>> = cfg.reinit && cfg.driver.reinit !== undefined
+    ? {
+      DeviceReinit: {
+        call: 'device',
+        enabled: (s) => canReinit(s.src, cfg.driver),
+        next: (s) => { deviceReinit(s.src, cfg.driver); },
+        label: (_p, b, a) => `src: device re-initialises its migration data (precopy_info would answer ${showInfo(srcPrecopyInfoResult(b, cfg))} before, ${showInfo(srcPrecopyInfoResult(a, cfg))} now)`,
+        doc: 'the device starts its migration data over (REINIT-5)',
+      },
+    }
+    : {};
+  const save: Record<string, UserAction<any>> = cfg.driver.saveDone !== undefined
+    ? {
+      DriverSaveDone: {
+        call: 'device',
+        enabled: (s) => canSaveDone(s.src, cfg.driver),
+        next: (s) => { saveDone(s.src, cfg.driver, cfg.history); },
+        label: (_p, b) => `src: driver completes the asynchronous ${b.src.state === 'STOP_COPY' ? 'STOP_COPY' : 'pre-copy'} save`,
+        doc: 'an asynchronous save produces its data (DATA-10; mlx5\'s pre-copy SAVE issued by precopy_info too)',
+      },
+    }
+    : {};
   return {
     DeviceDirty: {
       call: 'device',
@@ -272,20 +301,8 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       label: (u: number, _b, a) => `src: device dirties unit ${u} (now v${a.src.units[u]})`,
       doc: 'the running device changes a unit of its state (FSM-1)',
     },
-    DeviceReinit: {
-      call: 'device',
-      enabled: (s) => cfg.reinit && canReinit(s.src, cfg.driver),
-      next: (s) => { deviceReinit(s.src, cfg.driver); },
-      label: (_p, b, a) => `src: device re-initialises its migration data (precopy_info would answer ${showInfo(srcPrecopyInfoResult(b, cfg))} before, ${showInfo(srcPrecopyInfoResult(a, cfg))} now)`,
-      doc: 'the device starts its migration data over (REINIT-5)',
-    },
-    DriverSaveDone: {
-      call: 'device',
-      enabled: (s) => canSaveDone(s.src, cfg.driver),
-      next: (s) => { saveDone(s.src, cfg.driver, cfg.history); },
-      label: (_p, b) => `src: driver completes the asynchronous ${b.src.state === 'STOP_COPY' ? 'STOP_COPY' : 'pre-copy'} save`,
-      doc: 'an asynchronous save produces its data (DATA-10; mlx5\'s pre-copy SAVE issued by precopy_info too)',
-    },
+    ...reinit,
+    ...save,
     ...event,
   };
 }
