@@ -23,22 +23,13 @@
 // handling that clears the save/restore files (pds_vfio_reset), and a write past the
 // buffer's end answering EINVAL (a length check at write time, not at RESUMING->STOP).
 
-import { captureImage } from '../stream.js';
 import type { DriverProfile } from './profile.js';
+import { noPrecopy } from './no-precopy.js';
 
 export const pds: DriverProfile = {
+  // The no-PRE_COPY family's behaviour (no-precopy.ts), with what this driver's source shows on top.
+  ...noPrecopy,
   name: 'pds',
   doc: 'AMD/Pensando pds (drivers/vfio/pci/pds/lm.c): no PRE_COPY (precopy_info ENOTTY), whole state saved synchronously at STOP->STOP_COPY, read until 0, destination checks nothing (DRV-5, DATA-5)',
-  flags: ['P2P'],
-  onArc(dev, _from, to) {
-    if (to === 'STOP_COPY') {
-      captureImage(dev, 'final');
-      dev.end = true;
-    }
-  },
-  onDirty() {},
-  readEmpty: () => 'EOF',
-  precopyInfo: () => ({ ok: false, errno: 'ENOTTY' }),
-  dataSize: (dev) => dev.units.length,
   detectsIncomplete: false,
 };

@@ -21,22 +21,13 @@
 // (xe_sriov_vfio_error) as a side effect of a refused SET; reset is deferred while the state
 // mutex is held (xe_vfio_pci_reset_done, deferred_reset).
 
-import { captureImage } from '../stream.js';
 import type { DriverProfile } from './profile.js';
+import { noPrecopy } from './no-precopy.js';
 
 export const xe: DriverProfile = {
+  // The no-PRE_COPY family's behaviour (no-precopy.ts), with what this driver's source shows on top.
+  ...noPrecopy,
   name: 'xe',
   doc: 'Intel Xe VF (drivers/vfio/pci/xe/main.c): no PRE_COPY (precopy_info ENOTTY), the PF streams the state in STOP_COPY, read until 0, destination checks left to the PF (DRV-5)',
-  flags: ['P2P'],
-  onArc(dev, _from, to) {
-    if (to === 'STOP_COPY') {
-      captureImage(dev, 'final');
-      dev.end = true;
-    }
-  },
-  onDirty() {},
-  readEmpty: () => 'EOF',
-  precopyInfo: () => ({ ok: false, errno: 'ENOTTY' }),
-  dataSize: (dev) => dev.units.length,
   detectsIncomplete: false,
 };
