@@ -22,6 +22,7 @@
 // fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
 // return constants or plain data: none allocates a closure per step.
 
+import { nearest } from '../../checker/names.js';
 import type { MigState } from '../states.js';
 import type { SourceDevice } from '../stream.js';
 
@@ -183,21 +184,8 @@ const PROFILE_KEYS = [
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
 function nearKey(k: string): string {
-  const d = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length];
-  };
-  const best = PROFILE_KEYS.reduce((x, y) => (d(k, y) < d(k, x) ? y : x));
-  return d(k, best) <= 2 ? ` (did you mean ${best}?)` : '';
+  const best = nearest(k, PROFILE_KEYS, 2);
+  return best !== undefined ? ` (did you mean ${best}?)` : '';
 }
 
 /** Checks a profile supplied by a user of migcheck; returns what is wrong, or null. */

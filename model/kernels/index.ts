@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
+import { nearest } from '../../checker/names.js';
 import { isProfileFile } from '../files.js';
 import { KERNEL_TABLE, loadTable, tableFromJson } from '../fsm.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
@@ -33,23 +34,7 @@ export const DEFAULT_KERNEL = v7_1.name;
 export const KERNEL_NAMES: readonly string[] = KERNELS.map((k) => k.name);
 
 /** The nearest known name, for did-you-mean (edit distance at most 2). */
-function nearest(name: string, known: readonly string[]): string | undefined {
-  const d = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length];
-  };
-  const best = [...known].sort((x, y) => d(name, x) - d(name, y))[0];
-  return best !== undefined && d(name, best) <= 2 ? best : undefined;
-}
+const nearestName = (name: string, known: readonly string[]): string | undefined => nearest(name, known, 2);
 
 const builtin = (name: string) => KERNELS.find((k) => k.name === name.trim());
 
@@ -57,7 +42,7 @@ const builtin = (name: string) => KERNELS.find((k) => k.name === name.trim());
 export const builtinKernel = builtin;
 
 function unknownKernel(name: string): never {
-  const hint = nearest(name.trim(), KERNEL_NAMES);
+  const hint = nearestName(name.trim(), KERNEL_NAMES);
   throw new ConfigError(`unknown kernel '${name}'${hint ? ` (did you mean ${hint}?)` : ''}; known kernels: ${KERNEL_NAMES.join(', ')} (or give a .json file)`);
 }
 
@@ -79,13 +64,13 @@ export function loadKernelFile(arg: string, cwd = process.cwd()): KernelProfile 
   }
   if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new ConfigError(`${arg}: expected a JSON object (a kernel profile)`);
   for (const k of Object.keys(j)) if (!JSON_KEYS.includes(k)) {
-    const hint = nearest(k, JSON_KEYS);
+    const hint = nearestName(k, JSON_KEYS);
     throw new ConfigError(`${arg}: unknown key '${k}'${hint ? ` (did you mean ${hint}?)` : ''}; known keys: ${JSON_KEYS.join(', ')}`);
   }
   const baseName = typeof j.extends === 'string' ? j.extends : DEFAULT_KERNEL;
   const base = builtin(baseName);
   if (!base) {
-    const hint = nearest(baseName, KERNEL_NAMES);
+    const hint = nearestName(baseName, KERNEL_NAMES);
     throw new ConfigError(`${arg}: extends: unknown kernel '${baseName}'${hint ? ` (did you mean ${hint}?)` : ''}; known kernels: ${KERNEL_NAMES.join(', ')}`);
   }
   let table = base.table;

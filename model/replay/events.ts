@@ -15,6 +15,7 @@
 // PRECOPY-1..7 (VFIO_MIG_GET_PRECOPY_INFO), SIZE-1..2 (MIG_DATA_SIZE), REINIT-3/4 (opt-in),
 // ERR-4/6 (reset).
 
+import { nearest } from '../../checker/names.js';
 import { STATES, type MigState } from '../states.js';
 
 /** Which end of the migration a device is on. */
@@ -146,29 +147,10 @@ export const CALL_FIELDS: Readonly<Record<Call, Readonly<Record<string, FieldKin
 /** Fields that state a successful result: none of them may appear with `errno`. */
 const RESULT_FIELDS = new Set(['data_fd', 'state', 'stop_copy_length', 'bytes', 'empty', 'initial_bytes', 'dirty_bytes', 'reinit']);
 
-/** Levenshtein distance, for did-you-mean hints. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-/** `; did you mean 'x'?` for the nearest candidate within a third of the word's length, else ''. */
+/** `; did you mean 'x'?` for the nearest candidate within a third of the word's length (at least 2), else ''. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best && bestD <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean '${best}'?` : '';
+  const best = nearest(word, candidates, Math.max(2, Math.floor(word.length / 3)));
+  return best !== undefined ? `; did you mean '${best}'?` : '';
 }
 
 const oneOf = (what: string, v: string, known: readonly string[]) =>
