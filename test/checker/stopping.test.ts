@@ -78,7 +78,6 @@ describe('stopping: time limit and signals', () => {
     const r = await checkAsync(instantiate(specs.counters, { K: 7, M: 9 }), { simulate: { seconds: 60, depth: 1000 }, signal: ctl.signal, module: modules.counters });
     expect(r.status).toBe('incomplete');
     expect(r.status === 'incomplete' && r.reason).toBe('terminated');
-    expect(r.stats.seconds).toBeLessThan(30);
     expect(r.simulation?.steps).toBeGreaterThan(0);
   });
 
