@@ -67,6 +67,13 @@ const DEFAULTS = {
 const DEAD = -1;
 /** How long a worker may take to load the spec before the run gives up. */
 const START_TIMEOUT_MS = 120_000;
+/**
+ * How long a worker may take to answer one command (a chunk of a level: seconds at the
+ * default chunk size). Seen a few times in test runs on a loaded machine: a worker that never
+ * answered while no thread used any CPU, which left the coordinator waiting for ever
+ * (cause not found yet); the run now fails with a message instead of hanging.
+ */
+const REPLY_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
 
 class Pool {
@@ -144,14 +151,14 @@ class Pool {
     commands.forEach((c, i) => this.ports[i].postMessage(c));
     Atomics.store(this.ctrl, 0, this.seq);
     Atomics.notify(this.ctrl, 0);
-    const replies = this.wait();
+    const replies = this.wait(REPLY_TIMEOUT_MS, 'answer a command');
     this.waited += performance.now() - t0;
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') throw new Error(`worker failed: ${bad.message}`);
     return replies;
   }
 
-  private wait(timeout = Number.POSITIVE_INFINITY): Reply[] {
+  private wait(timeout: number, what = 'start'): Reply[] {
     // performance.now(), not Date.now(): the latter is trapped while the spec runs (determinism.ts).
     const t0 = performance.now();
     const out: Reply[] = [];
@@ -168,7 +175,7 @@ class Pool {
         }
         if (performance.now() - t0 > timeout) {
           this.close();
-          throw new ConfigError(`--workers: worker ${i} did not start within ${timeout / 1000} s`);
+          throw new ConfigError(`--workers: worker ${i} did not ${what} within ${timeout / 1000} s`);
         }
         Atomics.wait(this.ctrl, 1 + i, v, 1000);
       }
