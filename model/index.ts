@@ -8,34 +8,34 @@ export {
   arc, arcEnds, isSupported, mandatoryArcs, opensSession, endsSession, nextStep, walk, driveSet,
   sessionOpenings, sessionEndings, savingGroupChanges, interiorSavingStates, shortestDistance,
   tableFromJson, loadTable, tableFor, withNextSteps, describePair, describeFeatureSet, newFdFrom, checkTable,
-} from './fsm.js';
+} from './kernel/fsm.js';
 export type {
   Arc, FsmTable, SessionKind, EinvalReason, StepResult, StepFunction, WalkOutcome, WalkFunction,
   ArcResult, SetReturn, SetRequest, SetOutcome, PairOutcome, Rule, RuleInfo, Finding, CheckTableOptions,
-} from './fsm.js';
+} from './kernel/fsm.js';
 export {
   FIRST_FD, PATH_SLOTS, FILE_STATES, SET_RETURNS, CONTROL_CONSTANTS, KERNEL_DRIVER,
   applySet, planFor, setParams, setLabel, controlConfig, controlProperties, controlModel, controlSpec,
-} from './control.js';
-export type { FileState, ControlDriver, ControlOptions, ControlConstants, ControlConfig, ControlState, SetParam, PropertyDef } from './control.js';
-export { register as registerFsmCommand, fsmReport, fsmJson, fsmText, fsmDot, fsmCommand, FSM_FORMATS } from './cli.js';
-export type { FsmReport, FsmOptions, FsmFormat } from './cli.js';
+} from './datapath/control.js';
+export type { FileState, ControlDriver, ControlOptions, ControlConstants, ControlConfig, ControlState, SetParam, PropertyDef } from './datapath/control.js';
+export { register as registerFsmCommand, fsmReport, fsmJson, fsmText, fsmDot, fsmCommand, FSM_FORMATS } from './commands/fsm.js';
+export type { FsmReport, FsmOptions, FsmFormat } from './commands/fsm.js';
 // Clauses, wording profiles and the wording matrix (docs/wording-lab.md).
-export { CLAUSES, CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, compileClause, clauseText, severity, strength, smallTrailer } from './clauses.js';
-export type { Clause, ClauseDef, ClauseLevel, ClauseProperty, ClauseContext, Party, CompiledCheck } from './clauses.js';
-export { WORDINGS, WORDING_NAMES, DEFAULT_WORDING, defineWording, resolveWording, wordingProblem, wording, loadWording } from './wordings/index.js';
-export type { Wording, WordingProfile, WordingEntry } from './wordings/index.js';
-export { runMatrix, checkPair, pairInstance, diffMatrices, findings as matrixFindings, matrixExitCode, parseUserVariant, defaultDrivers, defaultUsers } from './matrix.js';
-export type { MatrixResult, MatrixOptions, Row as MatrixRow, Cell as MatrixCell, Verdict, Difference as WordingDifference } from './matrix.js';
+export { CLAUSES, CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, compileClause, clauseText, severity, strength, smallTrailer } from './wording/clauses.js';
+export type { Clause, ClauseDef, ClauseLevel, ClauseProperty, ClauseContext, Party, CompiledCheck } from './wording/clauses.js';
+export { WORDINGS, WORDING_NAMES, DEFAULT_WORDING, defineWording, resolveWording, wordingProblem, wording, loadWording } from './wording/index.js';
+export type { Wording, WordingProfile, WordingEntry } from './wording/index.js';
+export { runMatrix, checkPair, pairInstance, diffMatrices, findings as matrixFindings, matrixExitCode, parseUserVariant, defaultDrivers, defaultUsers } from './wording/matrix.js';
+export type { MatrixResult, MatrixOptions, Row as MatrixRow, Cell as MatrixCell, Verdict, Difference as WordingDifference } from './wording/matrix.js';
 // The data path: the whole-migration model, the record stream, driver profiles, user models
 // and the uAPI calls users are built from (docs/vfio-model.md, "Data path").
-export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, MIGRATION_CONSTANTS, historySpec } from './migration.js';
-export type { MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationState, MigrationConfig, Link, KernelBug, HistorySpecOptions } from './migration.js';
+export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, MIGRATION_CONSTANTS, historySpec } from './datapath/migration.js';
+export type { MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationState, MigrationConfig, Link, KernelBug, HistorySpecOptions } from './datapath/migration.js';
 export {
   RECORD_KINDS, UNIT_KINDS, NONE, maxRecords, capture, captureImage, captureTracked, trackAll, discard, unread, unreadInitial,
   trackedCount, hasBuffered, nextRecord, popRecord, clearStream, showRecord,
-} from './stream.js';
-export type { RecordKind, UnitKind, StreamRecord, SourceDevice, StreamBounds } from './stream.js';
+} from './datapath/stream.js';
+export type { RecordKind, UnitKind, StreamRecord, SourceDevice, StreamBounds } from './datapath/stream.js';
 export {
   DRIVERS, DRIVER_NAMES, driverProfile, profileProblem, reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
@@ -50,14 +50,14 @@ export type { UserModel, UserAction, UapiCall } from './users/index.js';
 export {
   srcSet, dstSet, srcRead, srcReadResult, srcPrecopyInfo, srcPrecopyInfoResult, srcOptIn, srcDataSize, srcClose, srcReset,
   dstWrite, dstClose, dstReset, mayForward, userCompleted, loadedStream, showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite, onCopy, inFlagsOf,
-} from './uapi.js';
-export type { SetReport, PrecopyInFlags } from './uapi.js';
-export type { ReadResult, InfoResult } from './source.js';
-export type { DestinationDevice, WriteResult } from './destination.js';
+} from './datapath/uapi.js';
+export type { SetReport, PrecopyInFlags } from './datapath/uapi.js';
+export type { ReadResult, InfoResult } from './datapath/source.js';
+export type { DestinationDevice, WriteResult } from './datapath/destination.js';
 export {
   KERNELS, KERNEL_NAMES, DEFAULT_KERNEL, kernelProfile, kernelProblem, kernelFeatureSets, loadKernelFile, isKernelFile,
   skipLoopWithoutErrorTest, skipLoopWithErrorTest, STEP_LOOPS, v5_18, v6_2, v7_1,
-} from './kernels/index.js';
-export type { KernelProfile } from './kernels/index.js';
-export { boundedStep, STEP_LOOKUP_BOUND, hangText } from './fsm.js';
-export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS, loadKernel, loadStep, loadDriver } from './load.js';
+} from './kernel/index.js';
+export type { KernelProfile } from './kernel/index.js';
+export { boundedStep, STEP_LOOKUP_BOUND, hangText } from './kernel/fsm.js';
+export { loadProfileValue, isProfileFile, PROFILE_FILE_EXTENSIONS, loadKernel, loadStep, loadDriver } from './commands/load.js';

@@ -2,7 +2,7 @@
 // is caught by one named property with a pinned shortest trace (specs/vfio/broken-*.spec.ts).
 
 import { inPreCopy, inSavingGroup } from '../states.js';
-import { captureImage, capture, discard, unread, unreadInitial, trackedCount } from '../stream.js';
+import { captureImage, capture, discard, unread, unreadInitial, trackedCount } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 import { reference } from './reference.js';
 import { mlx5Like } from './mlx5-like.js';

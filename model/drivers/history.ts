@@ -8,7 +8,7 @@
 // They are not in the `--driver` registry: they are history, not drivers to check a VMM against.
 
 import { inPreCopy } from '../states.js';
-import { captureTracked, hasBuffered, trackedCount, unread, unreadInitial } from '../stream.js';
+import { captureTracked, hasBuffered, trackedCount, unread, unreadInitial } from '../datapath/stream.js';
 import { KERNEL_RESET, type DriverProfile, type ResetEffect } from './profile.js';
 import { mlx5Like } from './mlx5-like.js';
 import { noPrecopy } from './no-precopy.js';

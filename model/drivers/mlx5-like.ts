@@ -18,7 +18,7 @@
 import { inPreCopy, inSavingGroup } from '../states.js';
 import {
   captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
-} from '../stream.js';
+} from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const mlx5Like: DriverProfile = {

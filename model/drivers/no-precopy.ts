@@ -3,7 +3,7 @@
 // whole state is captured synchronously on STOP->STOP_COPY and read until 0. There is no
 // precopy ioctl on the save fd (ENOTTY).
 
-import { captureImage } from '../stream.js';
+import { captureImage } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const noPrecopy: DriverProfile = {

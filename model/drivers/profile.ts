@@ -1,5 +1,5 @@
 // What a driver profile is: the behaviour of a VFIO migration driver on the data path, as
-// a few hooks over the source device (model/stream.ts) plus one fact about its destination
+// a few hooks over the source device (model/datapath/stream.ts) plus one fact about its destination
 // side. The model does the rest: the kernel's walk over the next-step table, sessions and
 // data_fds (SAVE-1..5), handing records to the user in order, ENODEV on an ended session
 // (SAVE-4), and the history that properties and clauses speak about.
@@ -24,7 +24,7 @@
 
 import { nearest } from '../../checker/names.js';
 import type { MigState } from '../states.js';
-import type { SourceDevice } from '../stream.js';
+import type { SourceDevice } from '../datapath/stream.js';
 
 /** What read() returns on a live session when nothing is buffered. */
 export type EmptyRead =

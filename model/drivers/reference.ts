@@ -19,7 +19,7 @@
 import { inPreCopy, inSavingGroup } from '../states.js';
 import {
   capture, captureImage, captureTracked, discard, unread, unreadInitial, trackedCount,
-} from '../stream.js';
+} from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const reference: DriverProfile = {

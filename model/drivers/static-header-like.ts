@@ -9,7 +9,7 @@
 // it does not detect an incomplete stream. hisi_acc has no P2P: use `--features PRE_COPY`.
 
 import { inPreCopy, inSavingGroup } from '../states.js';
-import { captureImage } from '../stream.js';
+import { captureImage } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const staticHeaderLike: DriverProfile = {

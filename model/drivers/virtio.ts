@@ -33,7 +33,7 @@
 // neither PRECOPY nor COMPLETE (after an error) needs the stale/ended-fd answers.
 
 import { inPreCopy, inSavingGroup } from '../states.js';
-import { captureImage, hasBuffered, unread, unreadInitial } from '../stream.js';
+import { captureImage, hasBuffered, unread, unreadInitial } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const virtio: DriverProfile = {

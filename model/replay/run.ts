@@ -5,9 +5,9 @@
 // is validate.ts.
 
 import { Successors, replayLog, type Instance, type ReplayVerdict, type ValidateOptions } from '../../checker/index.js';
-import { CLAUSE_CATALOGUE, clauseText, type Party } from '../clauses.js';
+import { CLAUSE_CATALOGUE, clauseText, type Party } from '../wording/clauses.js';
 import { inPreCopy, inSavingGroup } from '../states.js';
-import type { MigrationState } from '../uapi.js';
+import type { MigrationState } from '../datapath/uapi.js';
 import type { ReplayEvent, Side } from './events.js';
 import type { WitnessStep } from '../../checker/index.js';
 import { modelKind, vfioObserver } from './validate.js';
@@ -47,7 +47,7 @@ export interface Explanation {
   readonly property?: string;
   readonly clause?: string;
   readonly level?: string;
-  /** The clause's statement (model/clauses.ts), or the property's doc. */
+  /** The clause's statement (model/wording/clauses.ts), or the property's doc. */
   readonly text?: string;
   readonly party: Party | 'unknown';
   /** One sentence: why this party. */
@@ -87,7 +87,7 @@ export function replayDevice(inst: Instance<unknown>, dev: DeviceLog, o: ReplayD
 
 /**
  * Which of the migration model's properties a witness put to the test: a step of the kind each
- * property is about (model/migration.ts: the call or the states its check looks at), so that a
+ * property is about (model/datapath/migration.ts: the call or the states its check looks at), so that a
  * conforming log says what it showed, not only that nothing failed.
  */
 const EXERCISED_BY: Readonly<Record<string, (b: MigrationState, a: MigrationState, action: string, call: string | undefined) => boolean>> = {

@@ -1,7 +1,7 @@
 // migcheck's own traces as logs: the JSON report (`check --format json`, checker/report/json.ts)
 // and the ITF trace (`--format itf`, checker/report/itf.ts). Both carry, for each step, the
 // action and its label; the VFIO models label every uAPI call with the ioctl-log line that
-// model/uapi.ts renders (showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite) or that the
+// model/datapath/uapi.ts renders (showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite) or that the
 // user models write (DEVICE_FEATURE(...), RESET, close(N)), prefixed with `src: ` or `dst: `.
 // This file reads those lines back into events. Steps that are not uAPI calls — the device's
 // own steps (DeviceDirty, DeviceReinit, DriverSaveDone), QEMU's internal decisions (`qemu: ...`,
@@ -9,7 +9,7 @@
 // informational by action name.
 //
 // Devices: the migration model has one source and one destination, named `src` and `dst`;
-// the control-only model (model/control.ts) has one device, named `dev`, taken as the source.
+// the control-only model (model/datapath/control.ts) has one device, named `dev`, taken as the source.
 // A SET_STATE that "never returns" (a walk that loops) ends the observable log there: the
 // parser stops and notes it.
 

@@ -1,12 +1,12 @@
 // The VFIO side of log replay: how a recorded event is matched against a step of the model
-// (the migration model of model/migration.ts, or the control-only model of
-// model/control.ts), which of the model's steps a log never shows, what a migration that
+// (the migration model of model/datapath/migration.ts, or the control-only model of
+// model/datapath/control.ts), which of the model's steps a log never shows, what a migration that
 // stops mid-way still owes, and why a departure happened (which clause, which party). The
 // search itself is the checker's (checker/explore/validate.ts, replayLog); nothing here
 // computes successors.
 //
 // A step's events are read from its label, the ioctl-log line the model renders for the call
-// (model/uapi.ts showSet/showSrcRead/…, the user models' DEVICE_FEATURE(...) lines), with the
+// (model/datapath/uapi.ts showSet/showSrcRead/…, the user models' DEVICE_FEATURE(...) lines), with the
 // same reader that turns migcheck's own traces into events (trace.ts eventsFromSteps): one
 // rendering of each call, read back one way. A label that gives two events (QEMU-like
 // QemuSaveSetup: MIG_DATA_SIZE then SET PRE_COPY) is a compound step that must match two
@@ -25,7 +25,7 @@
 //    internal decisions (call 'user').
 
 import type { Event, Instance, Observer } from '../../checker/index.js';
-import type { MigrationState } from '../uapi.js';
+import type { MigrationState } from '../datapath/uapi.js';
 import { inPreCopy, inSavingGroup } from '../states.js';
 import { eventsFromSteps } from './trace.js';
 import { UNOBSERVED_CALLS } from './calls.js';

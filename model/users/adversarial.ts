@@ -13,11 +13,11 @@
 // (a device used both ways is two specs). The buffer holds one record: the user reads again
 // once it has written (or the source session is replaced).
 
-import { isSupported } from '../fsm.js';
+import { isSupported } from '../kernel/fsm.js';
 import {
   srcSet, dstSet, srcRead, srcReadResult, showSrcRead, srcPrecopyInfo, showSrcPrecopyInfo, srcOptIn, srcReset,
   dstWrite, showDstWrite, dstReset, mayForward, showSet, onCopy,
-} from '../uapi.js';
+} from '../datapath/uapi.js';
 import { action, showReset, type UserModel } from './profile.js';
 
 export const adversarial: UserModel = {

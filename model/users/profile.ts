@@ -1,10 +1,10 @@
 // What a user (VMM) model is: its own variables and its actions over the whole migration,
-// each built from the uAPI calls in model/uapi.ts. An action names the uAPI call it makes,
+// each built from the uAPI calls in model/datapath/uapi.ts. An action names the uAPI call it makes,
 // so that properties about a call (what read() may return in STOP_COPY, when precopy_info
 // may answer) judge every user's calls alike.
 
 import type { ActionDef, RecordType, Schema } from '../../checker/index.js';
-import { onCopy, type MigrationConfig, type MigrationState } from '../uapi.js';
+import { onCopy, type MigrationConfig, type MigrationState } from '../datapath/uapi.js';
 
 /** The uAPI call an action makes first; `device` for the device's own steps, `user` for a step that makes none. */
 export type UapiCall =

@@ -29,13 +29,13 @@
 
 import { t } from '../../checker/index.js';
 import { inPreCopy, type MigState } from '../states.js';
-import { isSupported } from '../fsm.js';
+import { isSupported } from '../kernel/fsm.js';
 import {
   srcSet, dstSet, srcRead, srcReadResult, showSrcRead, srcPrecopyInfo, showSrcPrecopyInfo, srcOptIn, srcDataSize, srcClose,
   dstWrite, showDstWrite, dstClose, dstReset, mayForward, showSet, onCopy, type MigrationConfig, type MigrationState,
-} from '../uapi.js';
-import { sourceFd } from '../source.js';
-import { destinationFd } from '../destination.js';
+} from '../datapath/uapi.js';
+import { sourceFd } from '../datapath/source.js';
+import { destinationFd } from '../datapath/destination.js';
 import { action, showReset, type UserModel } from './profile.js';
 
 /** Where QEMU's migration is; the source's thread of control, in order. */

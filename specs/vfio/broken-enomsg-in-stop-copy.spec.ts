@@ -7,7 +7,7 @@
 // - qemu-like user: QEMU's final drain stops at ENOMSG as at 0 (QEMU-3), sends END_OF_STATE
 //   and starts the destination on a stream that lacks the trailer: NoLostMandatoryData fails.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationBrokenEnomsgInStopCopy',

@@ -11,7 +11,7 @@
 //   the device can re-initialise in PRE_COPY_P2P, after QEMU's final REINIT check, and the
 //   new initial data is dropped again.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationBrokenForgetsInitial',

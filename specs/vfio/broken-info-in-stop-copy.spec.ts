@@ -2,7 +2,7 @@
 // EINVAL outside PRE_COPY states; wording-history point 5). The adversarial user sees it at
 // once; QEMU never asks in STOP_COPY, so under the qemu-like user every property holds.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationBrokenInfoInStopCopy',

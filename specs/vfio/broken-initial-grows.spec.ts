@@ -8,7 +8,7 @@
 // - qemu-like user: QEMU (2026) opts in at realize, so the REINIT is announced and every
 //   property holds.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationBrokenInitialGrows',

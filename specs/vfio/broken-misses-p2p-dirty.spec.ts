@@ -4,7 +4,7 @@
 // users: the device still runs in PRE_COPY_P2P (FSM-8), and QEMU passes through it at every
 // switchover (QEMU-1).
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationBrokenMissesP2pDirty',

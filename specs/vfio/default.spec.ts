@@ -8,7 +8,7 @@
 //   npx migcheck check                                  (this spec)
 //   npx migcheck check --driver mlx5-like --user qemu-like --features P2P,PRE_COPY --const UNITS=3
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigration',

@@ -4,8 +4,8 @@
 // EINVAL), so the user receives an fd that came from an intermediate arc (against COMB-4).
 // A direct STOP->STOP_COPY request behaves correctly; only combinations show the bug.
 
-import { controlSpec } from '../../model/control.js';
-import { opensSession, endsSession } from '../../model/fsm.js';
+import { controlSpec } from '../../model/datapath/control.js';
+import { opensSession, endsSession } from '../../model/kernel/fsm.js';
 
 export default controlSpec({
   name: 'VfioFsmBrokenEarlyFd',

@@ -3,7 +3,7 @@
 // QEMU would later see a second fd while it still holds one (SAVE-7). Expected: the
 // shortest trace opens a session and resets.
 
-import { controlSpec } from '../../model/control.js';
+import { controlSpec } from '../../model/datapath/control.js';
 
 export default controlSpec({
   name: 'VfioFsmBrokenReset',

@@ -9,8 +9,8 @@
 // the saving group is never a shortest one, so a table cannot break COMB-2 alone.
 
 import { fileURLToPath } from 'node:url';
-import { controlSpec } from '../../model/control.js';
-import { loadTable } from '../../model/fsm.js';
+import { controlSpec } from '../../model/datapath/control.js';
+import { loadTable } from '../../model/kernel/fsm.js';
 
 const table = loadTable(fileURLToPath(new URL('./tables/through-saving-group.json', import.meta.url)));
 

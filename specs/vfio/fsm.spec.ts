@@ -7,7 +7,7 @@
 // also leave the device in ERROR (ERR-2). Abstracted: the data stream, P2P, DMA (see
 // docs/vfio-model.md). Every property holds for each feature set, with and without failures.
 
-import { controlSpec } from '../../model/control.js';
+import { controlSpec } from '../../model/datapath/control.js';
 
 export default controlSpec({
   name: 'VfioFsm',

@@ -2,7 +2,7 @@
 // precopy_info (PRECOPY-15), an asynchronous STOP_COPY save (DATA-10), REINIT after the
 // opt-in (REINIT-5). Every property holds, for the adversarial user and for QEMU.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationMlx5Like',

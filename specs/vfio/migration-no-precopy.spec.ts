@@ -1,7 +1,7 @@
 // no-precopy driver (pds, xe; model/drivers/no-precopy.ts): STOP_COPY and P2P only; the
 // whole state is captured on STOP->STOP_COPY. Every property holds.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationNoPrecopy',

@@ -3,7 +3,7 @@
 // property holds, for the adversarial user and for QEMU; what pds does on an ended fd, on
 // reset and on firmware recovery needs hooks the model does not have yet (see the profile).
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationPds',

@@ -3,7 +3,7 @@
 // unit; here: one change per unit, each feature set, and QEMU with and without
 // switchover-ack. Every property holds.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationReference',

@@ -4,7 +4,7 @@
 // that holds only the header. The 0 in PRE_COPY is against a SHOULD (PRECOPY-11) that no
 // headline property judges; every property holds. hisi_acc has no P2P: FEATURES=PRE_COPY.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationStaticHeaderLike',

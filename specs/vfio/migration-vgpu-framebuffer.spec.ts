@@ -4,7 +4,7 @@
 // a reading of precopy_info as a promise about the STOP_COPY size (PRECOPY-8), which the
 // wording clauses (with HISTORY on) speak about.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 export default migrationSpec({
   name: 'VfioMigrationVgpuFramebuffer',

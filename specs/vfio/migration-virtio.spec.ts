@@ -6,7 +6,7 @@
 // INFO-level DirtyBytesStartAtZero (PRECOPY-7) fails in six steps (seven states). Every other property
 // holds, for the adversarial user and for QEMU.
 
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 
 const OTHERS = [
   'DataSizeAnsweredInEveryState', 'EverySetReturns', 'NoLostMandatoryData', 'PrecopyInfoOnlyInPreCopy', 'NoEnomsgInStopCopy',

@@ -2,9 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { check, defineSpec, instantiate, model } from '../../checker/index.js';
 import {
   CLAUSES, CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, compileClause, severity, strength, clauseText, type ClauseContext,
-} from '../../model/clauses.js';
-import { migrationConfig, migrationModel, migrationProperties } from '../../model/migration.js';
-import { WORDINGS, WORDING_NAMES, loadWording, resolveWording, wording, type WordingProfile } from '../../model/wordings/index.js';
+} from '../../model/wording/clauses.js';
+import { migrationConfig, migrationModel, migrationProperties } from '../../model/datapath/migration.js';
+import { WORDINGS, WORDING_NAMES, loadWording, resolveWording, wording, type WordingProfile } from '../../model/wording/index.js';
 import type { UapiCall } from '../../model/users/index.js';
 
 const FIXTURES = 'test/model/fixtures/wordings';

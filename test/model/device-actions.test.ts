@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { check, defineSpec, instantiate } from '../../checker/index.js';
-import { migrationModel } from '../../model/migration.js';
+import { migrationModel } from '../../model/datapath/migration.js';
 import { mlx5Like, reference, type DriverProfile } from '../../model/drivers/index.js';
 import defaultSpec from '../../specs/vfio/default.spec.js';
 

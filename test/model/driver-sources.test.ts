@@ -4,8 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { check, instantiate } from '../../checker/index.js';
 import { driverProfile, migrationSpec } from '../../model/index.js';
-import { initialSource } from '../../model/source.js';
-import { unread, unreadInitial } from '../../model/stream.js';
+import { initialSource } from '../../model/datapath/source.js';
+import { unread, unreadInitial } from '../../model/datapath/stream.js';
 
 const bounds = { units: 2, maxVersion: 1 };
 

@@ -4,15 +4,15 @@
 
 import { describe, expect, it } from 'vitest';
 import { check, defineSpec, instantiate, ConfigError, type CheckResult } from '../../checker/index.js';
-import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/migration.js';
+import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import {
   DRIVERS, DRIVER_NAMES, driverProfile, profileProblem, reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer,
   type DriverProfile,
 } from '../../model/drivers/index.js';
-import { initialSource, readResult } from '../../model/source.js';
-import { initialDestination } from '../../model/destination.js';
-import { initialLink, srcSet, srcRead, srcPrecopyInfo } from '../../model/uapi.js';
-import { unread } from '../../model/stream.js';
+import { initialSource, readResult } from '../../model/datapath/source.js';
+import { initialDestination } from '../../model/datapath/destination.js';
+import { initialLink, srcSet, srcRead, srcPrecopyInfo } from '../../model/datapath/uapi.js';
+import { unread } from '../../model/datapath/stream.js';
 
 function run(o: MigrationOptions, invariants?: string[]): CheckResult<MigrationState> {
   const spec = defineSpec({ name: 'test', setup: () => migrationModel(o) });

@@ -87,7 +87,7 @@ describe('migcheck fsm', () => {
 
   it('reports a walk that never ends as does-not-terminate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'migcheck-fsm-cli-'));
-    const t = JSON.parse(readFileSync(join(root, 'model/data/kernel-table.json'), 'utf8'));
+    const t = JSON.parse(readFileSync(join(root, 'model/kernel/kernel-table.json'), 'utf8'));
     t.nextStep.RUNNING_P2P.STOP = 'RUNNING';
     writeFileSync(join(dir, 'cycle.json'), JSON.stringify(t));
     const r = await fsm('--table', join(dir, 'cycle.json'), '--features', 'P2P', '--format', 'json');

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, instantiate } from '../../checker/index.js';
 import { main } from '../../checker/cli/main.js';
-import type { KernelBug } from '../../model/migration.js';
+import type { KernelBug } from '../../model/datapath/migration.js';
 import { findSpecFiles, repoRoot, type AnySpec } from '../specs/discover.js';
 
 const files = findSpecFiles('specs/vfio/history');

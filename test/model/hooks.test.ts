@@ -5,13 +5,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { check, defineSpec, instantiate, ConfigError, type CheckResult } from '../../checker/index.js';
-import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/migration.js';
+import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import { driverProfile, profileProblem, reference, noPrecopy, staticHeaderLike, type DriverProfile } from '../../model/drivers/index.js';
 import { KERNEL_RESET, staleInfoStateFirst } from '../../model/drivers/profile.js';
-import { initialSource, readResult, precopyInfoResult, resetSource, sourceSchema } from '../../model/source.js';
-import { initialDestination, streamAccepted } from '../../model/destination.js';
-import { initialLink, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/uapi.js';
-import { NONE } from '../../model/stream.js';
+import { initialSource, readResult, precopyInfoResult, resetSource, sourceSchema } from '../../model/datapath/source.js';
+import { initialDestination, streamAccepted } from '../../model/datapath/destination.js';
+import { initialLink, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/datapath/uapi.js';
+import { NONE } from '../../model/datapath/stream.js';
 
 function run(o: MigrationOptions): CheckResult<MigrationState> {
   const spec = defineSpec({ name: 'test', setup: () => migrationModel(o) });

@@ -1,4 +1,4 @@
-// Kernel profiles (model/kernels/): each release's next-step loop walked literally, the
+// Kernel profiles (model/kernel/): each release's next-step loop walked literally, the
 // deployed-kernel hang (KERN-1) found with a short trace on the control model and on the data
 // path, and gone on the fixed kernel; a step function that loops over the table for ever is
 // bounded, never hangs migcheck; kernel JSON files and their errors.
@@ -15,10 +15,10 @@ import {
   controlSpec, migrationSpec, STEP_LOOKUP_BOUND, isSupported, FEATURE_SETS,
   type StepFunction, type MigState,
 } from '../../model/index.js';
-import { migrationConfig } from '../../model/migration.js';
-import { initialSource } from '../../model/source.js';
-import { initialDestination } from '../../model/destination.js';
-import { initialLink, srcSet, srcOptIn, type MigrationState } from '../../model/uapi.js';
+import { migrationConfig } from '../../model/datapath/migration.js';
+import { initialSource } from '../../model/datapath/source.js';
+import { initialDestination } from '../../model/datapath/destination.js';
+import { initialLink, srcSet, srcOptIn, type MigrationState } from '../../model/datapath/uapi.js';
 
 const ALL = 'STOP_COPY|P2P|PRE_COPY';
 

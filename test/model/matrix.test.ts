@@ -2,8 +2,8 @@
 // (../shared/vfio/wording-history.md, disputed points 1-3; docs/wording-lab.md).
 import { describe, it, expect } from 'vitest';
 import { check } from '../../checker/index.js';
-import { checkPair, diffMatrices, findings, matrixExitCode, pairInstance, parseUserVariant, runMatrix, runMatrixAsync, type MatrixResult, type Row } from '../../model/matrix.js';
-import { wording } from '../../model/wordings/index.js';
+import { checkPair, diffMatrices, findings, matrixExitCode, pairInstance, parseUserVariant, runMatrix, runMatrixAsync, type MatrixResult, type Row } from '../../model/wording/matrix.js';
+import { wording } from '../../model/wording/index.js';
 
 const DEBATE_DRIVERS = ['vgpu-framebuffer', 'static-header-like', 'mlx5-like'];
 const MODEL = { units: 1, maxVersion: 1, features: 'all', reinit: false };

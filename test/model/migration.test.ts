@@ -7,9 +7,9 @@ import { check, defineSpec, instantiate, type CheckResult, type Step } from '../
 import { main } from '../../checker/cli/main.js';
 import { packageConfig } from '../../checker/cli/load.js';
 import { repoRoot } from '../specs/discover.js';
-import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/migration.js';
-import { srcPrecopyInfoResult, userCompleted, loadedStream } from '../../model/uapi.js';
-import { NONE } from '../../model/stream.js';
+import { migrationModel, migrationConfig, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
+import { srcPrecopyInfoResult, userCompleted, loadedStream } from '../../model/datapath/uapi.js';
+import { NONE } from '../../model/datapath/stream.js';
 import defaultSpec from '../../specs/vfio/default.spec.js';
 
 type Goal = (b: MigrationState, a: MigrationState, st: Step) => boolean;

@@ -4,10 +4,10 @@
 
 import { describe, it, expect } from 'vitest';
 import { main } from '../../checker/cli/main.js';
-import { withReadings, CLAUSE_CATALOGUE } from '../../model/clauses.js';
-import { runMatrix, type MatrixResult } from '../../model/matrix.js';
-import { wording } from '../../model/wordings/index.js';
-import { defineWording, resolveWording } from '../../model/wordings/profile.js';
+import { withReadings, CLAUSE_CATALOGUE } from '../../model/wording/clauses.js';
+import { runMatrix, type MatrixResult } from '../../model/wording/matrix.js';
+import { wording } from '../../model/wording/index.js';
+import { defineWording, resolveWording } from '../../model/wording/profile.js';
 import { repoRoot } from '../specs/discover.js';
 
 const cell = (m: MatrixResult, driver: string, user: string, key: string) => {

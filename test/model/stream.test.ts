@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import {
   NONE, capture, captureImage, captureTracked, nextRecord, popRecord, unread, unreadInitial, hasBuffered, showRecord,
   type SourceDevice,
-} from '../../model/stream.js';
-import { initialSource, readResult, precopyInfoResult, canDirty, deviceDirty, canReinit, deviceReinit } from '../../model/source.js';
-import { migrationConfig, type MigrationState } from '../../model/migration.js';
+} from '../../model/datapath/stream.js';
+import { initialSource, readResult, precopyInfoResult, canDirty, deviceDirty, canReinit, deviceReinit } from '../../model/datapath/source.js';
+import { migrationConfig, type MigrationState } from '../../model/datapath/migration.js';
 import {
   initialLink, srcSet, dstSet, srcRead, srcPrecopyInfo, srcOptIn, srcReset, dstWrite, mayForward, userCompleted, showSet,
-} from '../../model/uapi.js';
-import { initialDestination, streamAccepted } from '../../model/destination.js';
+} from '../../model/datapath/uapi.js';
+import { initialDestination, streamAccepted } from '../../model/datapath/destination.js';
 import { reference, mlx5Like } from '../../model/drivers/index.js';
 
 const bounds = { units: 2, maxVersion: 2 };

@@ -4,9 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { check, defineSpec, instantiate, ConfigError, type CheckResult } from '../../checker/index.js';
-import { migrationModel, type MigrationOptions, type MigrationState } from '../../model/migration.js';
+import { migrationModel, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import { USERS, userModel, userNames, adversarial } from '../../model/users/index.js';
-import { migrationConfig } from '../../model/migration.js';
+import { migrationConfig } from '../../model/datapath/migration.js';
 
 /** The shortest trace to a state where `goal` holds, or null when none is reachable. */
 function reach(o: MigrationOptions, goal: (s: MigrationState) => boolean): string[] | null {

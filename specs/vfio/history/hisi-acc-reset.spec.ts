@@ -4,7 +4,7 @@
 // it always returned, so a reset left the cached device_state and the save file as they were
 // (ERR-4, ERR-6). hisi_acc has no P2P: FEATURES=PRE_COPY. Profiles model/drivers/history.ts.
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 import { hisiResetBroken, hisiResetFixed } from '../../../model/drivers/history.js';
 
 /** The bug, its fix and the property the broken twin fails (docs/vfio-model.md, "Bug history"). */

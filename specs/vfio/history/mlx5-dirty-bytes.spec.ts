@@ -3,7 +3,7 @@
 // the data the driver had already saved into the migration file and the user had not read
 // (mlx5vf_precopy_ioctl(), drivers/vfio/pci/mlx5/main.c). Profiles model/drivers/history.ts.
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 import { mlx5DirtyBytesV6_2, mlx5DirtyBytesV6_3 } from '../../../model/drivers/history.js';
 
 /** The bug, its fix and the property the broken twin fails (docs/vfio-model.md, "Bug history"). */

@@ -4,7 +4,7 @@
 // of the pre-copy stream, although data was on its way (mlx5vf_save_read(),
 // drivers/vfio/pci/mlx5/main.c). Profiles model/drivers/history.ts.
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 import { mlx5InflightSaveBroken, mlx5InflightSaveFixed } from '../../../model/drivers/history.js';
 
 /** The bug, its fix and the property the broken twin fails (docs/vfio-model.md, "Bug history"). */

@@ -4,7 +4,7 @@
 // from STOP_COPY the old data_fd still handed out the device state (ERR-6, SAVE-4).
 // Profiles model/drivers/history.ts (pds has no PRE_COPY: spread from no-precopy).
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 import { pdsResetV6_8, pdsResetV6_9 } from '../../../model/drivers/history.js';
 
 /** The bug, its fix and the property the broken twin fails (docs/vfio-model.md, "Bug history"). */

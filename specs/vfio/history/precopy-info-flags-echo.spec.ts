@@ -9,9 +9,9 @@
 // (`precopyInfoFlags`); the user is the adversarial user whose precopy_info passes either 0
 // or the REINIT bit in `flags` (the action's parameter).
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 import { adversarial, action, type UserModel } from '../../../model/users/index.js';
-import { srcPrecopyInfo, showSrcPrecopyInfo, onCopy, type PrecopyInFlags } from '../../../model/uapi.js';
+import { srcPrecopyInfo, showSrcPrecopyInfo, onCopy, type PrecopyInFlags } from '../../../model/datapath/uapi.js';
 
 const IN_FLAGS: readonly PrecopyInFlags[] = [0, 'REINIT'];
 

@@ -3,9 +3,9 @@
 // state, and the STOP_COPY->PRE_COPY(_P2P) rows lead to ERROR, which no device supports: a
 // SET_STATE(PRE_COPY) from STOP_COPY never returns, holding the driver's state mutex.
 // Fixed in v7.1 by a26b499b757c, which also stops the loop at ERROR, so the SET fails
-// with EINVAL (FSM-11). Kernel profiles v6.2 and v7.1 (model/kernels/), reference driver.
+// with EINVAL (FSM-11). Kernel profiles v6.2 and v7.1 (model/kernel/), reference driver.
 
-import { historySpec, type KernelBug } from '../../../model/migration.js';
+import { historySpec, type KernelBug } from '../../../model/datapath/migration.js';
 
 /** The bug, its fix and the property the broken twin fails (docs/vfio-model.md, "Bug history"). */
 export const bug: KernelBug = { title: 'vfio: prevent infinite loop in vfio_mig_get_next_state() on blocked arc', commit: 'a26b499b757c', release: 'v7.1', property: 'EverySetReturns' };

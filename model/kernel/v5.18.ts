@@ -9,7 +9,7 @@
 // device cannot claim PRE_COPY, and a PRE_COPY state or target is refused with EINVAL as
 // v5.18 refuses a state number beyond its table (KERN-2).
 
-import { KERNEL_TABLE } from '../fsm.js';
+import { KERNEL_TABLE } from './fsm.js';
 import { skipLoopWithoutErrorTest } from './steps.js';
 import type { KernelProfile } from './profile.js';
 

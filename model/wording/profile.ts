@@ -1,5 +1,5 @@
 // What a wording profile is: a named reading of the uAPI text, as the set of clauses it
-// contains and the level it gives each (model/clauses.ts). Profiles are data: a few lines
+// contains and the level it gives each (model/wording/clauses.ts). Profiles are data: a few lines
 // that pick clauses from the catalogue by key and give them a level, optionally starting
 // from another profile (`extends`) and dropping clauses (`null`). A TypeScript profile may
 // also define a clause of its own, with its own check; a JSON profile can only use the
@@ -9,7 +9,7 @@ import { ConfigError, suggest } from '../../checker/index.js';
 import {
   CLAUSE_CATALOGUE, CLAUSE_LEVELS, PARTIES, clauseText,
   type Clause, type ClauseDef, type ClauseLevel, type ClauseProperty, type Party,
-} from '../clauses.js';
+} from './clauses.js';
 
 /** How a profile lists one clause: its level, or the level with its own statement, or (TypeScript only) a whole new clause. */
 export type WordingEntry =

@@ -3,19 +3,19 @@
 // result, FSM-12, COMB-1, COMB-2, COMB-4, FSM-11, FSM-13, ERR-1, ERR-5). The JSON output uses
 // kernel-fsm.json's keys and words, so the two can be diffed directly.
 //
-// Compute (model/fsm.ts), render (the functions below) and exit (the returned code) are kept
+// Compute (model/kernel/fsm.ts), render (the functions below) and exit (the returned code) are kept
 // apart; only the checker's CLI touches process.exitCode.
 
 import type { Command } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, UsageError, EXIT, type CliContext } from '../checker/index.js';
-import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from './states.js';
+import { ConfigError, UsageError, EXIT, type CliContext } from '../../checker/index.js';
+import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from '../states.js';
 import {
   RULES, checkTable, describeFeatureSet, isSupported, mandatoryArcs, arcEnds, opensSession, endsSession, tableFor,
   type Arc, type Finding, type FsmTable, type PairOutcome, type StepFunction,
   nextStep,
-} from './fsm.js';
-import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from './kernels/index.js';
+} from '../kernel/fsm.js';
+import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
 import { loadKernel, loadStep } from './load.js';
 
 export const FSM_FORMATS = ['text', 'json', 'dot'] as const;
@@ -24,7 +24,7 @@ export type FsmFormat = (typeof FSM_FORMATS)[number];
 export interface FsmOptions {
   features?: string;
   table?: string;
-  /** A kernel profile (`v6.2`, or a JSON file): its table and next-step function (model/kernels/). */
+  /** A kernel profile (`v6.2`, or a JSON file): its table and next-step function (model/kernel/). */
   kernel?: string;
   /** A .ts/.js module exporting a step function (default or `step`); overrides the kernel's. */
   step?: string;

@@ -6,10 +6,10 @@
 // vfio_check_precopy_ioctl()): after the opt-in the core zeroes the output `flags` and a
 // driver may report VFIO_PRECOPY_INFO_REINIT (REINIT-1..4). The newest profile: the default.
 //
-// The step function is model/fsm.ts's nextStep, which is this loop (it also reports a table
+// The step function is model/kernel/fsm.ts's nextStep, which is this loop (it also reports a table
 // whose unsupported states lead to each other as a loop that does not end).
 
-import { KERNEL_TABLE, nextStep } from '../fsm.js';
+import { KERNEL_TABLE, nextStep } from './fsm.js';
 import type { KernelProfile } from './profile.js';
 
 export const v7_1: KernelProfile = {

@@ -2,7 +2,7 @@
 // profile from a .ts, .js or .json file (`--wording ./mine.json`).
 
 import { ConfigError } from '../../checker/index.js';
-import { isProfileFile, loadProfileValue } from '../load.js';
+import { isProfileFile, loadProfileValue } from '../commands/load.js';
 import { resolveWording, wordingProblem, type Wording, type WordingProfile } from './profile.js';
 import v7Draft from './v7-draft-2022-03.js';
 import v1Nov from './v1-2022-11.js';

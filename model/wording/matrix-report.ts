@@ -1,4 +1,4 @@
-// Rendering a wording matrix (model/matrix.ts): a text table for terminals, Markdown for
+// Rendering a wording matrix (model/wording/matrix.ts): a text table for terminals, Markdown for
 // reviews and docs, JSON for tools, JUnit (one test case per clause and pair) and GitHub
 // annotations for CI, and the per-cell trace files of `--traces DIR` (plain text within 72
 // columns, and ITF). Rendering only: nothing here runs a search or decides an exit code.
@@ -7,7 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import {
   junitClassname, annotation, plainTrace, renderJUnit, toItf, wrapCommand, plainLines,
   type AnnotationLevel, type JUnitCase, type JUnitSuite, type TraceStep,
-} from '../checker/index.js';
+} from '../../checker/index.js';
 import { severity, strength, type Clause, type ClauseLevel, type Party } from './clauses.js';
 import { findings, type Cell, type Difference, type MatrixResult, type Row } from './matrix.js';
 

@@ -18,7 +18,7 @@
 // records in the order it receives them never goes back to an older version. Drivers are free
 // to choose what they send when (PRECOPY-9); this order is one such choice.
 
-import type { MigState } from './states.js';
+import type { MigState } from '../states.js';
 
 /** What a record carries. */
 export const RECORD_KINDS = ['header', 'initial', 'dirty', 'final', 'end'] as const;

@@ -5,14 +5,14 @@
 //   { "name": "my-kernel", "extends": "v6.2", "step": "with-error-test",
 //     "table": "./my-table.json", "precopyInfoV2": true }
 // `table` is a next-step table file in the kernel's form (see `migcheck fsm --table`) or the
-// table object itself; `step` names one of the two skip loops (model/kernels/steps.ts).
+// table object itself; `step` names one of the two skip loops (model/kernel/steps.ts).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../checker/index.js';
 import { nearest } from '../../checker/names.js';
-import { isProfileFile } from '../files.js';
-import { KERNEL_TABLE, loadTable, tableFromJson } from '../fsm.js';
+import { isProfileFile } from '../commands/files.js';
+import { KERNEL_TABLE, loadTable, tableFromJson } from './fsm.js';
 import { FEATURE_SETS, FLAG_BIT, featureBits, type FeatureSet } from '../states.js';
 import { kernelProblem, type KernelProfile } from './profile.js';
 import { STEP_LOOPS } from './steps.js';

@@ -5,20 +5,20 @@
 //
 // The commands import this module (fsm, matrix, the wording loader); a migration spec's
 // DRIVER, USER and KERNEL constants reach it only through their `load` (loadConstant, a
-// dynamic import in model/migration.ts), which the CLI and each search worker await before
+// dynamic import in model/datapath/migration.ts), which the CLI and each search worker await before
 // setup(). A search with such a file runs its workers through the TypeScript loader, not
 // the bundle (checker/explore/parallel.ts).
 
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../checker/index.js';
-import { loadErrorLine, prepareUserImport } from '../checker/cli/load.js';
+import { ConfigError } from '../../checker/index.js';
+import { loadErrorLine, prepareUserImport } from '../../checker/cli/load.js';
 import { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
-import type { StepFunction } from './fsm.js';
-import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from './kernels/index.js';
-import { driverProfile, profileProblem, type DriverProfile } from './drivers/index.js';
-import { userModel, userProblem, type UserModel } from './users/index.js';
+import type { StepFunction } from '../kernel/fsm.js';
+import { builtinKernel, isKernelFile, kernelProblem, kernelProfile, type KernelProfile } from '../kernel/index.js';
+import { driverProfile, profileProblem, type DriverProfile } from '../drivers/index.js';
+import { userModel, userProblem, type UserModel } from '../users/index.js';
 
 export { PROFILE_FILE_EXTENSIONS, isProfileFile, profilePath } from './files.js';
 

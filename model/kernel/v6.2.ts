@@ -10,7 +10,7 @@
 // this loop (stable trees got the fix as a backport). The precopy_info `flags` echo what the
 // caller passed in (PRECOPY-14); there is no MIG_PRECOPY_INFOv2 opt-in, so no REINIT.
 
-import { KERNEL_TABLE } from '../fsm.js';
+import { KERNEL_TABLE } from './fsm.js';
 import { skipLoopWithoutErrorTest } from './steps.js';
 import type { KernelProfile } from './profile.js';
 

@@ -15,7 +15,7 @@
 // wording and a MAY in another (PRECOPY-8, the STOP_COPY trailer): that is what makes two
 // wordings comparable (`migcheck matrix --diff`).
 //
-// Quantities come from the model (model/source.ts keeps the history: records read per
+// Quantities come from the model (model/datapath/source.ts keeps the history: records read per
 // phase, the last precopy_info answer, unread initial data at the switch), never from the
 // clause. Clauses that the model already checks as a headline property refer to it by name,
 // so there is one definition of each claim.
@@ -23,11 +23,11 @@
 // INFO and IMPL facts are not clauses (the text describes, it does not require): e.g.
 // PRECOPY-7 (dirty_bytes starts at zero) stays a model property of level INFO.
 
-import type { Step } from '../checker/index.js';
-import { inPreCopy } from './states.js';
-import { NONE, unreadInitial } from './stream.js';
-import { loadedStream, srcPrecopyInfoResult, srcReadResult, type MigrationConfig, type MigrationState } from './uapi.js';
-import type { UapiCall } from './users/index.js';
+import type { Step } from '../../checker/index.js';
+import { inPreCopy } from '../states.js';
+import { NONE, unreadInitial } from '../datapath/stream.js';
+import { loadedStream, srcPrecopyInfoResult, srcReadResult, type MigrationConfig, type MigrationState } from '../datapath/uapi.js';
+import type { UapiCall } from '../users/index.js';
 
 /** The levels a wording gives a clause (RFC 2119 words, and REC for "it is recommended"). */
 export const CLAUSE_LEVELS = ['MUST', 'MUST NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'REC'] as const;
@@ -75,7 +75,7 @@ export function strength(level: ClauseLevel | undefined): number {
 export interface ClauseContext {
   readonly cfg: MigrationConfig;
   readonly callOf: (action: string) => UapiCall | undefined;
-  /** The migration model's headline properties by name (model/migration.ts). */
+  /** The migration model's headline properties by name (model/datapath/migration.ts). */
   readonly modelProperties: Readonly<Record<string, { readonly check: (b: MigrationState, a: MigrationState, step: Step) => boolean }>>;
 }
 

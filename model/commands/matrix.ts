@@ -1,31 +1,31 @@
 // `migcheck matrix`: checks driver x user pairs of the VFIO migration model against the
 // clauses of a uAPI wording profile, or (`--diff A B`) shows which behaviours two wordings
 // judge differently. Registered as a plugin command (package.json "migcheck.commands").
-// Declarations and the procedure live here; the search is model/matrix.ts, the rendering
-// model/matrix-report.ts; the exit code goes back through ctx.setExit.
+// Declarations and the procedure live here; the search is model/wording/matrix.ts, the rendering
+// model/wording/matrix-report.ts; the exit code goes back through ctx.setExit.
 
-import { withStopSignals } from '../checker/cli/stopping.js';
+import { withStopSignals } from '../../checker/cli/stopping.js';
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import {
   OutputError, UsageError, checkOutFile, errnoText, commandLine, invocation, parseCount as count, parseList as list, prepareOutDir,
   progressDisplay, writeReportFile, type CliContext,
-} from '../checker/index.js';
+} from '../../checker/index.js';
 import {
   MATRIX_EXIT, MATRIX_MODEL_DEFAULTS, defaultDrivers, defaultUsers, diffMatrices, matrixExitCode, runMatrixAsync,
   type MatrixResult, type Row,
-} from './matrix.js';
+} from '../wording/matrix.js';
 import {
   MATRIX_FORMATS, diffJson, formatDiffMarkdown, formatDiffText, formatMatrixMarkdown, formatMatrixText, matrixGithub,
   matrixJUnit, matrixJson, rowLabel, traceFileBase, traceFileItf, traceFileText, traceKey, type MatrixReportContext,
-} from './matrix-report.js';
-import { CLAUSE_CATALOGUE, clauseText, withReadings } from './clauses.js';
-import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from './wordings/index.js';
-import { DRIVER_NAMES } from './drivers/index.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES } from './kernels/index.js';
+} from '../wording/matrix-report.js';
+import { CLAUSE_CATALOGUE, clauseText, withReadings } from '../wording/clauses.js';
+import { DEFAULT_WORDING, WORDINGS, loadWording, wording as builtinWording } from '../wording/index.js';
+import { DRIVER_NAMES } from '../drivers/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES } from '../kernel/index.js';
 import { loadDriver, loadKernel } from './load.js';
-import { userNames } from './users/index.js';
-import type { MigrationOptions } from './migration.js';
+import { userNames } from '../users/index.js';
+import type { MigrationOptions } from '../datapath/migration.js';
 
 export interface MatrixCliOptions {
   wording: string;
@@ -88,7 +88,7 @@ export function listText(): string {
     lines.push(`  ${p.name}${p.name === DEFAULT_WORDING ? ' (default)' : ''}  ${p.doc}`);
     lines.push(`      ${w.clauses.map((c) => `${c.key} ${c.level}`).join(', ')}`);
   }
-  lines.push('', 'Clause catalogue (model/clauses.ts):');
+  lines.push('', 'Clause catalogue (model/wording/clauses.ts):');
   for (const [key, c] of Object.entries(CLAUSE_CATALOGUE)) {
     lines.push(`  ${key}  ${c.party}; merged text: ${c.level}; checked by ${c.property.name}`);
     lines.push(`      ${clauseText(c, c.level)}`);

@@ -16,11 +16,11 @@
 // DATA-2 could produce; the destination device's own running after the migration (it does
 // not change its units: what it does as the new VM's device is outside the migration).
 
-import { t } from '../checker/index.js';
-import { STATES, type MigState } from './states.js';
-import { opensSession, endsSession } from './fsm.js';
+import { t } from '../../checker/index.js';
+import { STATES, type MigState } from '../states.js';
+import { opensSession, endsSession } from '../kernel/fsm.js';
 import { NONE, type StreamBounds, type StreamRecord } from './stream.js';
-import type { ResumeCheck } from './drivers/profile.js';
+import type { ResumeCheck } from '../drivers/profile.js';
 
 /** The destination device as the model keeps it. */
 export interface DestinationDevice {

@@ -1,6 +1,6 @@
 // The uAPI calls a user (VMM) makes during a migration, on the whole migration state:
 // SET_STATE on either device (walked arc by arc through the kernel's next-step table,
-// model/fsm.ts), read() on the source's data_fd, VFIO_MIG_GET_PRECOPY_INFO, the
+// model/kernel/fsm.ts), read() on the source's data_fd, VFIO_MIG_GET_PRECOPY_INFO, the
 // MIG_PRECOPY_INFOv2 opt-in, write() on the destination's data_fd, close() and RESET. User
 // models (model/users/) are built from these; each returns what the call returned, and a
 // label function renders it as a line of an ioctl log.
@@ -13,10 +13,10 @@
 // DATA-9). A user that breaks an obligation is not stopped; the end-to-end property just
 // does not judge a migration it did not complete.
 
-import { t } from '../checker/index.js';
-import { inPreCopy, isRunning, type FeatureSet, type MigState } from './states.js';
-import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from './fsm.js';
-import type { KernelProfile } from './kernels/profile.js';
+import { t } from '../../checker/index.js';
+import { inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
+import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from '../kernel/fsm.js';
+import type { KernelProfile } from '../kernel/profile.js';
 import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
@@ -26,7 +26,7 @@ import {
   destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
   type DestinationDevice, type WriteResult,
 } from './destination.js';
-import type { DriverProfile, ResumeCheck } from './drivers/profile.js';
+import type { DriverProfile, ResumeCheck } from '../drivers/profile.js';
 
 /** The stream between the devices and the user's obligations about it. */
 export interface Link {
@@ -88,7 +88,7 @@ export interface MigrationConfig {
   /** Keep the source's history fields (records read per phase, last precopy_info answer, …). */
   readonly history: boolean;
   readonly table: FsmTable;
-  /** The kernel around the driver: its next-step function and table, its features (model/kernels/). */
+  /** The kernel around the driver: its next-step function and table, its features (model/kernel/). */
   readonly kernel: KernelProfile;
   /** The states the user may ask of each device: the source never resumes, the destination never saves. */
   readonly srcTargets: readonly MigState[];

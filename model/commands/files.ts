@@ -1,9 +1,9 @@
 // Which command-line values name a profile file, and where it is: shared by the registries
-// (model/kernels/, model/drivers/) and the loader (model/load.ts), without loading anything.
+// (model/kernel/, model/drivers/) and the loader (model/commands/load.ts), without loading anything.
 
 import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../checker/index.js';
+import { ConfigError } from '../../checker/index.js';
 
 export const PROFILE_FILE_EXTENSIONS = ['.json', '.ts', '.mts', '.js', '.mjs'] as const;
 

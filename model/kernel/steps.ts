@@ -3,11 +3,11 @@
 // looking up table[next][new] while `next` is not supported by the device's flags.
 //
 // They are deliberately literal: the loop without the ERROR test really does not end for
-// STOP_COPY->PRE_COPY(_P2P) on a device with PRE_COPY, and migcheck's walk (model/fsm.ts) is
+// STOP_COPY->PRE_COPY(_P2P) on a device with PRE_COPY, and migcheck's walk (model/kernel/fsm.ts) is
 // what bounds it and reports the cycle (KERN-1). Both refuse an unsupported current state
 // (with WARN_ON) and an unsupported or ERROR target before the loop (KERN-2).
 
-import { isSupported, type StepFunction, type StepResult } from '../fsm.js';
+import { isSupported, type StepFunction, type StepResult } from './fsm.js';
 import type { MigState } from '../states.js';
 
 const refuse = (reason: 'cur-unsupported' | 'target-unsupported' | 'error-step'): StepResult =>

@@ -15,11 +15,11 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../checker/index.js';
+import { ConfigError } from '../../checker/index.js';
 import {
   STATES, STATE_NUMBER, FLAGS, FLAG_BIT, FEATURE_SETS, SAVING_GROUP, featureBits,
   type MigState, type FeatureSet,
-} from './states.js';
+} from '../states.js';
 
 // ---------------------------------------------------------------------------------------
 // The table
@@ -508,9 +508,9 @@ export function loadTable(path: string): FsmTable {
   return tableFromJson(json, path, KERNEL_TABLE);
 }
 
-/** The current kernel's table (v6.2 and later), kept as data in model/data/kernel-table.json. */
+/** The current kernel's table (v6.2 and later), kept as data in model/kernel/kernel-table.json. */
 export const KERNEL_TABLE: FsmTable = (() => {
-  const url = new URL('./data/kernel-table.json', import.meta.url);
+  const url = new URL('./kernel-table.json', import.meta.url);
   const t = tableFromJson(JSON.parse(readFileSync(fileURLToPath(url), 'utf8')), 'kernel');
   return t;
 })();

@@ -1,5 +1,5 @@
 // The wording matrix: every chosen driver x user pair of the migration model, checked
-// against the clauses of one wording profile (model/wordings/). Rows are pairs, columns
+// against the clauses of one wording profile (model/wording/). Rows are pairs, columns
 // are clauses, and each cell says whether the clause holds, is violated (with the level
 // and the party it binds), is exercised (a MAY whose permitted behaviour shows up) or is
 // vacuous (a MAY that no explored state uses), each finding with its shortest trace.
@@ -11,18 +11,18 @@
 // nothing (every remaining clause holds) or stops on a bound (they stay undecided). A pair
 // with k findings costs k + 1 runs; the count is reported.
 //
-// Compute only: rendering is model/matrix-report.ts, the command model/matrix-cli.ts.
+// Compute only: rendering is model/wording/matrix-report.ts, the command model/commands/matrix.ts.
 
 import {
   check, defineSpec, instantiate, model, ConfigError, EXIT,
   type CheckResult, type ConstValue, type Instance, type Schema, type Step, type TraceStep,
-} from '../checker/index.js';
+} from '../../checker/index.js';
 import { compileClause, severity, strength, type Clause, type ClauseContext, type ClauseLevel, type Party } from './clauses.js';
-import { DEFAULT_KERNEL } from './kernels/index.js';
-import { migrationConfig, migrationModel, migrationProperties, type MigrationOptions, type MigrationState } from './migration.js';
-import { DRIVERS, driverProfile, type DriverProfile } from './drivers/index.js';
-import { USERS, userModel, type UapiCall } from './users/index.js';
-import type { Wording } from './wordings/index.js';
+import { DEFAULT_KERNEL } from '../kernel/index.js';
+import { migrationConfig, migrationModel, migrationProperties, type MigrationOptions, type MigrationState } from '../datapath/migration.js';
+import { DRIVERS, driverProfile, type DriverProfile } from '../drivers/index.js';
+import { USERS, userModel, type UapiCall } from '../users/index.js';
+import type { Wording } from './index.js';
 
 export type Verdict = 'holds' | 'violated' | 'exercised' | 'vacuous' | 'unknown';
 

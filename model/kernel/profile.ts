@@ -9,11 +9,11 @@
 //   const mine: KernelProfile = { ...v7_1, name: 'my-kernel', step: myStep };
 //
 // A step function may be a literal transcription of the kernel's C loop: the walk that calls
-// it is bounded (model/fsm.ts, walk), so a loop that never ends is reported with its cycle
+// it is bounded (model/kernel/fsm.ts, walk), so a loop that never ends is reported with its cycle
 // instead of hanging migcheck.
 
 import type { MigFlag } from '../states.js';
-import type { FsmTable, StepFunction } from '../fsm.js';
+import type { FsmTable, StepFunction } from './fsm.js';
 
 export interface KernelProfile {
   /** Registry name: the release whose behaviour this is, e.g. `v6.2` (the KERNEL constant, `--kernel`). */

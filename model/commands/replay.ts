@@ -7,7 +7,7 @@
 // Compute (model/replay/run.ts over checker/explore/validate.ts), render (the functions
 // below) and exit (the returned code, from checker/cli/exit.ts's replayExitCode) are apart.
 
-import { DEFAULT_KERNEL, KERNEL_NAMES } from './kernels/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES } from '../kernel/index.js';
 import { Option, type Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -15,25 +15,25 @@ import {
   ConfigError, UsageError, Successors, instantiate, labelObserver, replayExitCode, replayLog,
   renderJUnit, annotation, suggest,
   type CliContext, type Instance, type LabelledStep, type ReplayOutcome, type ReplayVerdict, type Spec, type WitnessStep,
-} from '../checker/index.js';
+} from '../../checker/index.js';
 import {
   LOG_FORMATS, detectFormat, logFormatProblem, parseLog, readTrace, showEvent, showProblem, SIDES,
   type LogFormat, type ReplayEvent, type Side,
-} from './replay/index.js';
-import { splitDevices, replayDevice, explainDeparture, type DeviceLog, type Explanation } from './replay/run.js';
-import { vfioObserver, QEMU_UNTRACED } from './replay/validate.js';
+} from '../replay/index.js';
+import { splitDevices, replayDevice, explainDeparture, type DeviceLog, type Explanation } from '../replay/run.js';
+import { vfioObserver, QEMU_UNTRACED } from '../replay/validate.js';
 // Spec files loaded, and `--const` / `--name VALUE` resolved, as `check` does. Not re-exported
 // from the checker's index: that would pull the CLI's loader and the check command (and its
 // worker pool) into the bundle every parallel worker loads a spec through.
-import { loadSpec, packageRoot } from '../checker/cli/load.js';
-import { parseConstOptions } from '../checker/cli/commands.js';
-import { DRIVER_NAMES } from './drivers/index.js';
-import { userNames } from './users/index.js';
+import { loadSpec, packageRoot } from '../../checker/cli/load.js';
+import { parseConstOptions } from '../../checker/cli/commands.js';
+import { DRIVER_NAMES } from '../drivers/index.js';
+import { userNames } from '../users/index.js';
 
 export const REPLAY_FORMATS = ['text', 'json', 'junit', 'github'] as const;
 export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
 
-/** The kernel profiles the model has (model/kernels/: the releases where the next-step walk and features changed). */
+/** The kernel profiles the model has (model/kernel/: the releases where the next-step walk and features changed). */
 export const KERNEL_PROFILES: readonly string[] = KERNEL_NAMES;
 
 export interface ReplayCliOptions {
@@ -116,7 +116,7 @@ export async function replayCommand(ctx: CliContext, files: readonly string[], o
   }
   if (opts.side !== undefined && !(SIDES as readonly string[]).includes(opts.side)) throw new UsageError(`--side: '${opts.side}' is not one of ${SIDES.join(', ')}${suggest(opts.side, SIDES)}`);
   if (opts.kernel !== undefined && !(KERNEL_PROFILES as readonly string[]).includes(opts.kernel))
-    throw new UsageError(`--kernel: unknown kernel profile '${opts.kernel}' (known: ${KERNEL_PROFILES.join(', ')}; model/kernels/)${suggest(opts.kernel, KERNEL_PROFILES)}`);
+    throw new UsageError(`--kernel: unknown kernel profile '${opts.kernel}' (known: ${KERNEL_PROFILES.join(', ')}; model/kernel/)${suggest(opts.kernel, KERNEL_PROFILES)}`);
   const maxHidden = opts.maxHidden === undefined ? 8 : Number(opts.maxHidden);
   if (!Number.isSafeInteger(maxHidden) || maxHidden < 0) throw new UsageError(`--max-hidden: '${opts.maxHidden}' is not a count (an integer >= 0)`);
   const drivers = nameList('--driver', opts.driver, DRIVER_NAMES);

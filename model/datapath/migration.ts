@@ -1,7 +1,7 @@
-// A whole VFIO migration as a checkable model: a source device (model/source.ts) with a
+// A whole VFIO migration as a checkable model: a source device (model/datapath/source.ts) with a
 // driver profile (model/drivers/), a destination device of the same kind
-// (model/destination.ts), and a user (VMM) model (model/users/) that drives both through
-// the uAPI (model/uapi.ts). The checker enumerates every interleaving of the user's calls
+// (model/datapath/destination.ts), and a user (VMM) model (model/users/) that drives both through
+// the uAPI (model/datapath/uapi.ts). The checker enumerates every interleaving of the user's calls
 // with the device's own steps — it changes units while running, re-initialises its
 // migration data, finishes an asynchronous save — and judges the properties below.
 //
@@ -11,10 +11,10 @@
 // session; a user buffer of one record. Nothing else is bounded: the user may abort and
 // restart pre-copy, reset either device and start over, as often as it likes.
 
-import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../checker/index.js';
-import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from './states.js';
-import { isSupported } from './fsm.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from './kernels/index.js';
+import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../../checker/index.js';
+import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
+import { isSupported } from '../kernel/fsm.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
 import { NONE, unread, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
@@ -24,8 +24,8 @@ import {
   linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
-import { driverProfile, type DriverProfile } from './drivers/index.js';
-import { userModel, type UserModel, type UapiCall, type UserAction } from './users/index.js';
+import { driverProfile, type DriverProfile } from '../drivers/index.js';
+import { userModel, type UserModel, type UapiCall, type UserAction } from '../users/index.js';
 
 export type { MigrationState, MigrationConfig, Link } from './uapi.js';
 
@@ -33,7 +33,7 @@ export type { MigrationState, MigrationConfig, Link } from './uapi.js';
 export interface MigrationOptions {
   readonly driver?: DriverProfile | string;
   readonly user?: UserModel | string;
-  /** The kernel around the driver (model/kernels/): a profile, a release name or a .json file; default the newest. */
+  /** The kernel around the driver (model/kernel/): a profile, a release name or a .json file; default the newest. */
   readonly kernel?: KernelProfile | string;
   /** Flags asked of the devices (`all`, `P2P,PRE_COPY`, …); the devices report those of them the driver has. */
   readonly features?: string;
@@ -54,7 +54,7 @@ export interface MigrationOptions {
  * built-in names only never loads it.
  */
 function loadFrom(kind: 'driver' | 'user' | 'kernel') {
-  return async (value: string, cwd: string): Promise<unknown> => (await import('./load.js')).loadConstant(kind, value, cwd);
+  return async (value: string, cwd: string): Promise<unknown> => (await import('../commands/load.js')).loadConstant(kind, value, cwd);
 }
 
 /** The spec constants a migration spec exposes; the CLI sets them (`--driver mlx5-like --units 3`). */
@@ -68,7 +68,7 @@ export const MIGRATION_CONSTANTS = {
   DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
   REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
-  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .ts/.js/.json file; model/kernels/)`, load: loadFrom('kernel') },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .ts/.js/.json file; model/kernel/)`, load: loadFrom('kernel') },
 } as const;
 
 export type MigrationConstants = {

@@ -16,15 +16,15 @@
 // beyond MAX_FDS: the user never holds more fds than that (a SET that would need one more is
 // not taken; a bound of the model, not of the uAPI).
 
-import { defineSpec, model, t, ConfigError, type Expectation, type Level, type Spec } from '../checker/index.js';
-import { STATES, parseFeatures, type MigState, type FeatureSet } from './states.js';
+import { defineSpec, model, t, ConfigError, type Expectation, type Level, type Spec } from '../../checker/index.js';
+import { STATES, parseFeatures, type MigState, type FeatureSet } from '../states.js';
 import {
   KERNEL_TABLE, driveSet, walk, nextStep, tableFor, opensSession, endsSession, arcEnds, savingGroupChanges,
   shortestDistance, mandatoryArcs,
   type Arc, type ArcResult, type FsmTable, type SessionKind, type StepFunction, type WalkFunction, type WalkOutcome,
-} from './fsm.js';
-import { hangText } from './fsm.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, kernelFeatureSets, kernelProfile } from './kernels/index.js';
+} from '../kernel/fsm.js';
+import { hangText } from '../kernel/fsm.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelFeatureSets, kernelProfile } from '../kernel/index.js';
 
 /** fds 0..2 are the process's standard streams; the kernel hands out the lowest free number. */
 export const FIRST_FD = 3;
@@ -80,7 +80,7 @@ export const CONTROL_CONSTANTS = {
   ARC_FAILURES: { default: false, doc: 'any arc of a SET may fail (SET-3, COMB-5)' },
   FAIL_TO_ERROR: { default: false, doc: 'a failed arc may also move the device to ERROR (ERR-2)' },
   TABLE: { default: 'kernel', doc: 'next-step table: kernel, or a JSON file in the kernel\'s form' },
-  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile: its next-step function and table (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernels/)` },
+  KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile: its next-step function and table (${KERNEL_NAMES.join(', ')}, or a .json file; model/kernel/)` },
   MAX_FDS: { default: 2, min: 1, max: 8, doc: 'fds the user can hold at once (bounds the state space)' },
 } as const;
 
@@ -295,7 +295,7 @@ export function controlConfig(c: ControlConstants, opts: ControlOptions = {}): C
   if (!kernelFeatureSets(kernel).includes(features))
     throw new ConfigError(`FEATURES: kernel ${kernel.name} knows no ${features.split('|').filter((f) => f !== 'STOP_COPY' && !(kernel.flags as readonly string[]).includes(f)).join(', ')} flag (it knows ${kernelFeatureSets(kernel).join(', ')})`);
   const table = c.TABLE.trim() !== '' && c.TABLE.trim() !== 'kernel' ? tableFor(c.TABLE) : (opts.table ?? kernel.table);
-  // Walks are pure (model/fsm.ts): one per (current, target) pair is enough for the whole run.
+  // Walks are pure (model/kernel/fsm.ts): one per (current, target) pair is enough for the whole run.
   const walkFn = opts.walk ?? walk;
   const cache = new Map<string, WalkOutcome>();
   const cachedWalk: WalkFunction = (t, f, cur, target, step) => {

@@ -1,5 +1,5 @@
 // The source device of a migration: its state, its internal state (units with versions),
-// its saving sessions and the data its driver buffers for them (model/stream.ts).
+// its saving sessions and the data its driver buffers for them (model/datapath/stream.ts).
 //
 // Modelled here, for every driver profile alike:
 // - sessions: an arc that enters the saving group from outside opens a saving session with a
@@ -22,14 +22,14 @@
 // file's own life after close() (the driver keeps the session until an ending arc; the user
 // just cannot read it any more), and everything the device does besides its migration data.
 
-import { t } from '../checker/index.js';
-import { STATES, inPreCopy, isRunning, type MigState } from './states.js';
-import { opensSession, endsSession } from './fsm.js';
+import { t } from '../../checker/index.js';
+import { STATES, inPreCopy, isRunning, type MigState } from '../states.js';
+import { opensSession, endsSession } from '../kernel/fsm.js';
 import {
   NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
 } from './stream.js';
-import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField } from './drivers/profile.js';
+import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField } from '../drivers/profile.js';
 
 /** The schema of a driver's private state (`dev.drv`). */
 function privateSchema(driver?: DriverProfile) {
