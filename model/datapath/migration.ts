@@ -15,13 +15,13 @@ import { defineSpec, model, t, ConfigError, type Expectation, type Level } from 
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import { isSupported } from '../kernel/fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
-import { NONE, unread, type StreamBounds } from './stream.js';
+import { NONE, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
 import { destinationSchema, initialDestination } from './destination.js';
 import {
-  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted,
+  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from '../drivers/index.js';
@@ -172,11 +172,11 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       check: (b, _a, st) => !calls(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
     },
     StoppedDeviceDoesNotChange: {
-      doc: 'a device in STOP or STOP_COPY does not change its internal state',
+      doc: 'a device in STOP or STOP_COPY does not change its internal state, on the arc into STOP or STOP_COPY as well (the destination\'s RESUMING->STOP loads the stream, DATA-4)',
       clause: 'FSM-2', level: 'MUST',
       check: (b, a) =>
-        !(STOPPED.includes(b.src.state) && STOPPED.includes(a.src.state) && !sameUnits(b.src.units, a.src.units)) &&
-        !(b.dst.state === 'STOP' && a.dst.state === 'STOP' && !sameUnits(b.dst.units, a.dst.units)),
+        !(STOPPED.includes(a.src.state) && !sameUnits(b.src.units, a.src.units)) &&
+        !(a.dst.state === 'STOP' && b.dst.state !== 'RESUMING' && !sameUnits(b.dst.units, a.dst.units)),
     },
     InitialBytesNeverGrowWithoutReinit: {
       doc: 'within a session, the initial_bytes precopy_info would answer never grows from one state to the next unless the answer reports REINIT',
@@ -244,6 +244,48 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
         const r = srcReadResult(b, cfg);
         return !(r.kind === 'errno' && r.errno === 'ENOMSG');
       },
+    },
+    InitialBytesZeroOnlyWhenRead: {
+      doc: 'precopy_info answers initial_bytes 0 only once the initial data set has been read: QEMU\'s switchover-ack sends "initial data sent" when the count reaches 0 (QEMU-5)',
+      clause: 'PRECOPY-5', level: 'SHOULD',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
+        const r = srcPrecopyInfoResult(b, cfg);
+        return !r.ok || r.initial > 0 || unreadInitial(b.src) === 0;
+      },
+    },
+    EndedSessionFdFails: {
+      doc: 'read() and precopy_info on the fd of an ended session (a SET, a failed arc or a reset ended it) fail with an errno: no data, and no 0 that a user would take for the end of the stream',
+      clause: 'SAVE-4', level: 'IMPL',
+      check: (b, _a, st) => {
+        if (b.src.live || !b.src.held) return true;
+        if (calls(st, 'src.read')) return srcReadResult(b, cfg).kind === 'errno';
+        if (calls(st, 'src.precopy_info')) return !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok;
+        return true;
+      },
+    },
+    EofOnlyWhenNothingLeft: {
+      doc: 'read() returns 0 in STOP_COPY only when the driver holds nothing more of the device\'s state: no change it tracked but did not capture, no save in flight (FSM-6: the end means the whole state was delivered)',
+      clause: 'FSM-6', level: 'MUST',
+      check: (b, _a, st) => {
+        if (!calls(st, 'src.read') || !b.src.live || b.src.state !== 'STOP_COPY') return true;
+        return srcReadResult(b, cfg).kind !== 'eof' || (!b.src.pending && trackedCount(b.src) === 0);
+      },
+    },
+    StreamInOrder: {
+      doc: 'the destination receives each unit\'s records in the order of their versions and nothing after the end record (DATA-2); the user forwards records in the order it read them, so a violation is the source driver\'s',
+      clause: 'DATA-2', level: 'MUST',
+      check: (b, _a, st) => {
+        if (!calls(st, 'dst.write') || b.link.kind === 'none' || b.dst.state !== 'RESUMING' || !b.dst.live) return true;
+        if (b.dst.complete) return false;
+        const k = b.link.kind;
+        return k === 'header' || k === 'end' || b.link.version >= b.dst.units[b.link.unit];
+      },
+    },
+    UserForwardsOneSession: {
+      doc: 'the user writes to the destination only records of one source session, from its first record (SET-6, DATA-2): a violation is the user\'s',
+      clause: 'DATA-2', level: 'USER-SHOULD',
+      check: (b, _a, st) => !calls(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
     },
   };
 }
