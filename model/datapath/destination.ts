@@ -61,15 +61,17 @@ export const destinationFd = (_dev?: unknown): number => 4;
 
 /**
  * Whether RESUMING->STOP accepts what was written (DATA-5): with the driver's check
- * (`nothing`, the `end` record, or the `length`: every unit arrived), or `true`/`false` for
+ * (`nothing`, the `end` record, the `length`: every unit arrived, or `header-or-whole`:
+ * every unit or none), or `true`/`false` for
  * `end`/`nothing`.
  */
 export function streamAccepted(dev: Readonly<DestinationDevice>, check: boolean | ResumeCheck): boolean {
   const c = check === true ? 'end' : check === false ? 'nothing' : check;
   if (c === 'nothing') return true;
   if (c === 'end') return dev.complete;
-  for (const v of dev.units) if (v === NONE) return false;
-  return true;
+  let arrived = 0;
+  for (const v of dev.units) if (v !== NONE) arrived++;
+  return arrived === dev.units.length || (c === 'header-or-whole' && arrived === 0);
 }
 
 /** What one arc does to the destination's session and units. */

@@ -338,7 +338,7 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
     DeviceDirty: {
       call: 'device',
       params: units,
-      enabled: (s, u: number) => canDirty(s.src, u, cfg.bounds.maxVersion),
+      enabled: (s, u: number) => canDirty(s.src, u, cfg.bounds.maxVersion, cfg.driver),
       next: (s, u: number) => { deviceDirty(s.src, u, cfg.driver); },
       label: (u: number, _b, a) => `src: device dirties unit ${u} (now v${a.src.units[u]})`,
       doc: 'the running device changes a unit of its state (FSM-1)',

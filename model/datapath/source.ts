@@ -254,9 +254,9 @@ export function showInfo(a: InfoResult): string {
 // ---------------------------------------------------------------------------------------
 // The device's own steps
 
-/** The device may change unit `u`: it runs, and the unit has not reached its last version (no wrap-around). */
-export function canDirty(dev: Readonly<SourceDevice>, u: number, maxVersion: number): boolean {
-  return isRunning(dev.state) && dev.units[u] < maxVersion;
+/** The device may change unit `u`: it runs (in a state its driver runs it in), and the unit has not reached its last version (no wrap-around). */
+export function canDirty(dev: Readonly<SourceDevice>, u: number, maxVersion: number, driver?: DriverProfile): boolean {
+  return isRunning(dev.state) && dev.units[u] < maxVersion && (driver?.runsIn === undefined || driver.runsIn(dev.state));
 }
 
 /** The device changes unit `u` (FSM-1); a running driver may track or capture it (FSM-9). */
@@ -284,9 +284,10 @@ export function canSaveDone(dev: Readonly<SourceDevice>, driver: DriverProfile):
   return dev.pending && driver.saveDone !== undefined;
 }
 
-/** The asynchronous save completes: its data is buffered (DATA-10). */
+/** The asynchronous save (or one chunk of it) completes: its data is buffered (DATA-10). */
 export function saveDone(dev: SourceDevice, driver: DriverProfile, history: boolean): void {
-  withTrailer(dev, history, () => driver.saveDone!(dev));
+  // The save in flight is done; a driver that saves in chunks sets `pending` again for the next one.
   dev.pending = false;
+  withTrailer(dev, history, () => driver.saveDone!(dev));
 }
 

@@ -8,11 +8,11 @@
 // They are not in the `--driver` registry: they are history, not drivers to check a VMM against.
 
 import { inPreCopy } from '../states.js';
-import { captureTracked, hasBuffered, trackedCount, unread, unreadInitial } from '../datapath/stream.js';
+import { trackedCount, unreadInitial } from '../datapath/stream.js';
 import { KERNEL_RESET, type DriverProfile, type ResetEffect } from './profile.js';
 import { mlx5Like } from './mlx5-like.js';
 import { noPrecopy } from './no-precopy.js';
-import { staticHeaderLike } from './static-header-like.js';
+import { hisiAcc } from './hisi-acc.js';
 
 // ---------------------------------------------------------------------------------------
 // mlx5: dirty_bytes (commit 4928f67bc911, v6.3-rc4; Fixes: 0dce165b1adf, v6.2)
@@ -48,26 +48,13 @@ export const mlx5DirtyBytesV6_3: DriverProfile = { ...mlx5Like, name: 'mlx5-dirt
  * a SAVE command (mlx5vf_cmd_save_vhca_state(), drivers/vfio/pci/mlx5/cmd.c) whose data
  * arrives later (`pending`, the model's asynchronous-save flag, until DriverSaveDone); a
  * read() with nothing buffered while that SAVE is in flight waits (EAGAIN for a
- * non-blocking reader) instead of answering ENOMSG (mlx5vf_save_read(), main.c).
+ * non-blocking reader) instead of answering ENOMSG (mlx5vf_save_read(), main.c). This is
+ * mlx5-like, the driver as it is now.
  */
 export const mlx5InflightSaveFixed: DriverProfile = {
   ...mlx5Like,
   name: 'mlx5-inflight-save-v7.1',
   doc: 'mlx5 with the asynchronous pre-copy SAVE; read() waits while it is in flight (bd0da611312b)',
-  afterPrecopyInfo(dev) {
-    if (dev.state === 'PRE_COPY' && !dev.pending && !hasBuffered(dev) && trackedCount(dev) > 0) dev.pending = true;
-  },
-  saveDone(dev) {
-    if (inPreCopy(dev.state)) {
-      captureTracked(dev, 'dirty');
-    } else {
-      captureTracked(dev, 'final');
-      dev.end = true;
-    }
-    dev.pending = false;
-  },
-  readEmpty: (dev) => (dev.pending ? 'EAGAIN' : dev.state === 'STOP_COPY' ? 'EOF' : 'ENOMSG'),
-  dataSize: (dev) => (dev.live ? unreadInitial(dev) + unread(dev, 'dirty') + unread(dev, 'final') + trackedCount(dev) : dev.units.length),
 };
 
 /**
@@ -123,7 +110,7 @@ const HISI_RESET_SKIPPED: ResetEffect = { state: 'keep', endsSession: false };
  * save file stayed live. Fails ResetReturnsToRunning (and ResetEndsSession).
  */
 export const hisiResetBroken: DriverProfile = {
-  ...staticHeaderLike,
+  ...hisiAcc,
   name: 'hisi-acc-reset-v6.19',
   doc: 'hisi_acc with PRE_COPY, before 8be14dd48dfe: reset_done skips the migration reset',
   breaks: 'ResetReturnsToRunning',
@@ -132,7 +119,7 @@ export const hisiResetBroken: DriverProfile = {
 
 /** The fixed twin: the handler tests for migration ops, and the reset sets RUNNING and puts the files (v7.0). */
 export const hisiResetFixed: DriverProfile = {
-  ...staticHeaderLike,
+  ...hisiAcc,
   name: 'hisi-acc-reset-v7.0',
   doc: 'hisi_acc from v7.0: reset_done resets the migration state whenever migration is supported (8be14dd48dfe)',
   reset: () => KERNEL_RESET,

@@ -11,6 +11,8 @@ import { vgpuFramebuffer } from './vgpu-framebuffer.js';
 import { virtio } from './virtio.js';
 import { pds } from './pds.js';
 import { xe } from './xe.js';
+import { hisiAcc } from './hisi-acc.js';
+import { qat } from './qat.js';
 import {
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 } from './broken.js';
@@ -22,13 +24,13 @@ export { profileProblem, KERNEL_RESET, staleInfoStateFirst, resumeCheckOf, initi
 // The bug-history twins (specs/vfio/history/); not in the registry.
 export * from './history.js';
 export {
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe, hisiAcc, qat,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 };
 
 /** Every built-in profile, conforming ones first. */
 export const DRIVERS: readonly DriverProfile[] = [
-  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe,
+  reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe, hisiAcc, qat,
   brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
 ];
 

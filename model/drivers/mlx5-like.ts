@@ -4,12 +4,18 @@
 // - PRE_COPY entry buffers the initial image. Changes are only tracked (FW dirty state);
 //   new pre-copy data is created only from inside VFIO_MIG_GET_PRECOPY_INFO, in PRE_COPY
 //   (not PRE_COPY_P2P, where the device may be suspended), when everything buffered has been
-//   read (PRECOPY-15). A user that only reads sees ENOMSG after the initial image.
+//   read (PRECOPY-15): mlx5vf_precopy_ioctl() (drivers/vfio/pci/mlx5/main.c) then issues an
+//   asynchronous SAVE (mlx5vf_cmd_save_vhca_state(), cmd.c) whose data arrives later
+//   (`pending` until DriverSaveDone). A user that only reads sees ENOMSG after the initial
+//   image; a read() while that SAVE is in flight waits (EAGAIN for a non-blocking reader,
+//   mlx5vf_save_read(); since bd0da611312b, whose broken twin is in history.ts).
 // - precopy_info reports only initial_bytes while initial data is unread; after that,
 //   dirty_bytes = unread dirty data + the tracked changes (in PRE_COPY only).
-// - The arc into STOP_COPY starts an asynchronous save: until it completes, read() with
-//   nothing buffered answers EAGAIN (a blocking read waits) and EOF comes only after the
-//   final data (DATA-10, DRV-4).
+// - The arc into STOP_COPY starts the final save, in chunk mode (v6.7 on, the default with
+//   firmware that supports it: mlx5vf_start_page_tracker()/chunk_mode in cmd.c): each chunk
+//   (here one unit per DriverSaveDone) is produced asynchronously; between chunks read()
+//   with nothing buffered answers EAGAIN (a blocking read waits), and the end comes only
+//   after the last chunk (DATA-10, DRV-4).
 // - Destination: images are loaded during write(); RESUMING->STOP checks nothing, so a
 //   stream cut short is accepted (DATA-5, drivers.md).
 // - REINIT (2026): after the opt-in, when the firmware is back in its init phase, every
@@ -17,13 +23,13 @@
 
 import { inPreCopy, inSavingGroup } from '../states.js';
 import {
-  captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
+  capture, captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
 } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const mlx5Like: DriverProfile = {
   name: 'mlx5-like',
-  doc: 'mlx5/virtio: initial image, new dirty data only from inside precopy_info (PRECOPY-15), asynchronous STOP_COPY save (DATA-10), REINIT after opt-in (REINIT-5)',
+  doc: 'mlx5 (drivers/vfio/pci/mlx5): initial image, new dirty data only from an asynchronous SAVE issued inside precopy_info (PRECOPY-15), STOP_COPY saved asynchronously in chunks (DATA-10), REINIT after opt-in (REINIT-5), destination checks nothing (DATA-5)',
   flags: ['P2P', 'PRE_COPY'],
   onArc(dev, from, to) {
     if (inPreCopy(to) && !inSavingGroup(from)) captureImage(dev, 'initial');
@@ -36,7 +42,7 @@ export const mlx5Like: DriverProfile = {
   onDirty(dev, u) {
     if (dev.live && inPreCopy(dev.state)) dev.tracked[u] = true;
   },
-  readEmpty: (dev) => (dev.state === 'STOP_COPY' ? (dev.pending ? 'EAGAIN' : 'EOF') : 'ENOMSG'),
+  readEmpty: (dev) => (dev.pending ? 'EAGAIN' : dev.state === 'STOP_COPY' ? 'EOF' : 'ENOMSG'),
   precopyInfo(dev) {
     if (!inPreCopy(dev.state)) return { ok: false, errno: 'EINVAL' };
     const initial = unreadInitial(dev);
@@ -44,7 +50,8 @@ export const mlx5Like: DriverProfile = {
     return { ok: true, initial, dirty: initial > 0 ? 0 : unread(dev, 'dirty') + fw, reinit: dev.optIn && dev.reinitPending };
   },
   afterPrecopyInfo(dev) {
-    if (dev.state === 'PRE_COPY' && !hasBuffered(dev) && trackedCount(dev) > 0) captureTracked(dev, 'dirty');
+    // The SAVE is issued here and completes later (DriverSaveDone).
+    if (dev.state === 'PRE_COPY' && !dev.pending && !hasBuffered(dev) && trackedCount(dev) > 0) dev.pending = true;
   },
   reinit(dev) {
     if (dev.optIn) {
@@ -58,9 +65,18 @@ export const mlx5Like: DriverProfile = {
     }
   },
   saveDone(dev) {
-    captureTracked(dev, 'final');
-    dev.end = true;
-    dev.pending = false;
+    if (inPreCopy(dev.state)) {
+      captureTracked(dev, 'dirty');
+      return;
+    }
+    // STOP_COPY in chunk mode: one unit a chunk; the last one closes the stream.
+    const u = dev.tracked.indexOf(true);
+    if (u >= 0) {
+      capture(dev, 'final', u);
+      dev.tracked[u] = false;
+    }
+    if (dev.tracked.indexOf(true) >= 0) dev.pending = true;
+    else dev.end = true;
   },
   // The firmware's answer: what is still to be sent, or the whole device outside a session.
   dataSize: (dev) => (dev.live ? unreadInitial(dev) + unread(dev, 'dirty') + unread(dev, 'final') + trackedCount(dev) : dev.units.length),

@@ -14,7 +14,7 @@
 //   const mine: DriverProfile = { ...reference, name: 'mine', readEmpty: (dev) => 'EOF' };
 //
 // Optional hooks for what real drivers do differently from the kernel's default behaviour
-// (each absent hook means the default, written next to it): `reset` (the state a reset
+// (each absent hook means the default, written next to it): `runsIn` (the running states the device really runs in), `reset` (the state a reset
 // leaves and whether it ends the session), `staleRead` and `stalePrecopyInfo` (the answers
 // on the fd of an ended session), `resumeCheck` (what the destination's RESUMING->STOP
 // validates), `failArc` (an arc that fails after partial effects), `event` (a step the
@@ -74,8 +74,18 @@ export type ResumeCheck =
   | 'nothing'
   /** The stream's end record arrived. */
   | 'end'
-  /** Every unit of the device state arrived (a length check against the state's size, hisi_acc's RESUMING->STOP). */
-  | 'length';
+  /** Every unit of the device state arrived (a length check against the state's size). */
+  | 'length'
+  /**
+   * Only the compatibility header, or the whole state: hisi_acc's vf_qm_load_data() returns 0
+   * when exactly the match data arrived (it then loads nothing) and EINVAL when more than that
+   * but less than the whole struct did. The destination model does not keep whether the
+   * header arrived, so a stream with nothing at all is accepted too (the model accepts more
+   * streams than the driver: no violation is hidden by it).
+   */
+  | 'header-or-whole';
+
+export const RESUME_CHECKS: readonly ResumeCheck[] = ['nothing', 'end', 'length', 'header-or-whole'];
 
 /** How an arc the driver executes fails: it returns an error (EIO) after doing part of its work. */
 export interface ArcFailure {
@@ -154,6 +164,12 @@ export interface DriverProfile {
    * failure says so. Absent: the source's arcs never fail.
    */
   readonly failArc?: (dev: Readonly<SourceDevice>, from: MigState, to: MigState) => ArcFailure | null;
+  /**
+   * Whether the device runs, and so may change its state, in a running state (pure). Absent:
+   * in every running state, RUNNING_P2P and PRE_COPY_P2P included (FSM-1, FSM-8). qat
+   * suspends the whole device on the arcs into the P2P states.
+   */
+  readonly runsIn?: (state: MigState) => boolean;
   /** The driver's own asynchronous step (the model's device action DriverEvent). Absent: none. */
   readonly event?: DriverEvent;
   /** The driver's private variables (`dev.drv`), reset to `init` only when the device is opened (never by the model). */
@@ -179,7 +195,7 @@ export function initialPrivate(d: DriverProfile): Record<string, boolean | numbe
 /** Every key a profile may have. */
 const PROFILE_KEYS = [
   'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
-  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'event', 'state', 'breaks',
+  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'runsIn', 'event', 'state', 'breaks',
 ];
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
@@ -197,7 +213,7 @@ export function profileProblem(d: unknown): string | null {
     return `driver ${p.name}: flags must list 'P2P' and/or 'PRE_COPY'`;
   for (const k of ['onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'dataSize'])
     if (typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function`;
-  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc'])
+  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'runsIn'])
     if (p[k] !== undefined && typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function when given`;
   if (typeof p.detectsIncomplete !== 'boolean') return `driver ${p.name}: 'detectsIncomplete' must be true or false`;
   if (p.event !== undefined) {
@@ -207,8 +223,8 @@ export function profileProblem(d: unknown): string | null {
   }
   const unknown = Object.keys(p).find((k) => !PROFILE_KEYS.includes(k));
   if (unknown !== undefined) return `driver ${p.name}: unknown key '${unknown}'${nearKey(unknown)}; known keys: ${PROFILE_KEYS.join(', ')}`;
-  if (p.resumeCheck !== undefined && !['nothing', 'end', 'length'].includes(p.resumeCheck as string))
-    return `driver ${p.name}: 'resumeCheck' must be 'nothing', 'end' or 'length', got ${JSON.stringify(p.resumeCheck)}`;
+  if (p.resumeCheck !== undefined && !RESUME_CHECKS.includes(p.resumeCheck as ResumeCheck))
+    return `driver ${p.name}: 'resumeCheck' must be one of ${RESUME_CHECKS.join(', ')}, got ${JSON.stringify(p.resumeCheck)}`;
   if (p.state !== undefined) {
     if (typeof p.state !== 'object' || p.state === null) return `driver ${p.name}: 'state' must map field names to { type, init, doc }`;
     for (const [k, f] of Object.entries(p.state as Record<string, Record<string, unknown>>)) {

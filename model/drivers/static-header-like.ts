@@ -1,4 +1,6 @@
-// static-header-like: hisi_acc, qat and the mtty sample (drivers.md; DRV-2).
+// static-header-like: the static-header family (drivers.md; DRV-2), and exactly the mtty
+// sample (samples/vfio-mdev/mtty.c: mtty_precopy_ioctl(), mtty_save_read(); its P2P arcs
+// are no-ops). hisi-acc.ts and qat.ts spread it with their own differences.
 //
 // PRE_COPY carries only a compatibility header (device id, version, configuration), used
 // by the destination for an early compatibility check. Nothing is tracked: dirty_bytes is

@@ -43,7 +43,7 @@ export default defineSpec({
     } as never);
   },
   expect: [
-    { status: 'ok', distinct: 1274, depth: 17, note: 'mlx5-like under weak fairness of DriverSaveDone' },
+    { status: 'ok', distinct: 1314, depth: 17, note: 'mlx5-like under weak fairness of DriverSaveDone' },
     {
       constants: { FAIR: false },
       status: 'violation',

@@ -173,7 +173,7 @@ describe('private driver state', () => {
     expect(profileProblem({ ...reference, state: { x: { type: 'float', init: 0, doc: '' } } })).toMatch(/state\.x: type must be 'bool' or 'int'/);
     expect(profileProblem({ ...reference, state: { x: { type: 'int', min: 0, max: 1, init: 2, doc: 'd' } } })).toMatch(/init must be an integer in 0\.\.1/);
     expect(profileProblem({ ...reference, state: { x: { type: 'bool', init: true } } })).toMatch(/needs a doc string/);
-    expect(profileProblem({ ...reference, resumeCheck: 'all' })).toMatch(/'resumeCheck' must be 'nothing', 'end' or 'length'/);
+    expect(profileProblem({ ...reference, resumeCheck: 'all' })).toMatch(/'resumeCheck' must be one of nothing, end, length, header-or-whole/);
     expect(profileProblem({ ...reference, reset: 'RUNNING' })).toMatch(/'reset' must be a function/);
     expect(profileProblem({ ...reference, staleReed: () => 'EOF' })).toMatch(/unknown key 'staleReed' \(did you mean staleRead\?\)/);
     expect(() => driverProfile({ ...reference, stat: {} } as unknown as DriverProfile)).toThrow(ConfigError);

@@ -7,7 +7,7 @@ import {
   NONE, capture, captureImage, captureTracked, nextRecord, popRecord, unread, unreadInitial, hasBuffered, showRecord,
   type SourceDevice,
 } from '../../model/datapath/stream.js';
-import { initialSource, readResult, precopyInfoResult, canDirty, deviceDirty, canReinit, deviceReinit } from '../../model/datapath/source.js';
+import { initialSource, readResult, precopyInfoResult, canDirty, deviceDirty, canReinit, deviceReinit, saveDone } from '../../model/datapath/source.js';
 import { migrationConfig, type MigrationState } from '../../model/datapath/migration.js';
 import {
   initialLink, srcSet, dstSet, srcRead, srcPrecopyInfo, srcOptIn, srcReset, dstWrite, mayForward, userCompleted, showSet,
@@ -196,22 +196,30 @@ describe('the source under SET, read() and precopy_info', () => {
     expect(s.link.drained).toBe(false);
   });
 
-  it('makes new pre-copy data only inside precopy_info for mlx5-like (PRECOPY-15)', () => {
+  it('makes new pre-copy data only inside precopy_info for mlx5-like, through an asynchronous SAVE (PRECOPY-15, DATA-10)', () => {
     const { s, cfg } = fresh(mlx5Like);
     srcSet(s, 'PRE_COPY', cfg);
     expect(drain(s, cfg)).toEqual(['[initial unit 0 v0]', '[initial unit 1 v0]', 'ENOMSG']);
     deviceDirty(s.src, 1, mlx5Like);
     expect(drain(s, cfg)).toEqual(['ENOMSG']);
     expect(srcPrecopyInfo(s, cfg)).toEqual({ ok: true, initial: 0, dirty: 1, reinit: false });
+    // The SAVE the ioctl issued is in flight: a read waits for it.
+    expect(s.src.pending).toBe(true);
+    expect(drain(s, cfg)).toEqual(['EAGAIN']);
+    saveDone(s.src, mlx5Like, false);
     expect(drain(s, cfg)).toEqual(['[dirty unit 1 v1]', 'ENOMSG']);
   });
 
-  it('answers EAGAIN while mlx5-like\'s STOP_COPY save is in flight (DATA-10)', () => {
+  it('saves STOP_COPY in chunks for mlx5-like: EAGAIN between chunks, the end after the last (DATA-10)', () => {
     const { s, cfg } = fresh(mlx5Like);
     srcSet(s, 'STOP_COPY', cfg);
     expect(readResult(s.src, mlx5Like)).toEqual({ kind: 'errno', errno: 'EAGAIN' });
-    mlx5Like.saveDone!(s.src);
-    expect(drain(s, cfg)).toEqual(['[final unit 0 v0]', '[final unit 1 v0]', '[end]', '0']);
+    saveDone(s.src, mlx5Like, false);
+    expect(s.src.pending).toBe(true);
+    expect(drain(s, cfg)).toEqual(['[final unit 0 v0]', 'EAGAIN']);
+    saveDone(s.src, mlx5Like, false);
+    expect(s.src.pending).toBe(false);
+    expect(drain(s, cfg)).toEqual(['[final unit 1 v0]', '[end]', '0']);
   });
 });
 
