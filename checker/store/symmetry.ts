@@ -8,7 +8,10 @@
 // A permutation σ acts on a state by replacing every value x of a symmetric type by σ(x):
 // enum members and int values wherever the schema node is the symmetric type object (by
 // identity), set members, sequence and tuple elements, and the keys of functions whose
-// domain is the symmetric type ((σf)[σ(p)] = σ(f[p])).
+// domain is the symmetric type ((σf)[σ(p)] = σ(f[p])), the positions of arrays indexed by it
+// (`t.array(e, Unit)`: (σa)[σ(i)] = σ(a[i])), and the values of an int range declared to hold
+// its values (`t.int(-1, 2, { of: Unit })`; values outside Unit's range, such as a -1 for
+// "none", stay).
 
 import type { Schema, EnumType, IntType } from '../schema.js';
 import type { Layout } from './layout.js';
@@ -65,7 +68,7 @@ export class Symmetry<S> {
 
   /** A function applying the current permutation to a value of schema s, or undefined when s holds no symmetric value. */
   private compile(s: Schema): ((v: unknown) => unknown) | undefined {
-    const k = this.types.indexOf(s as SymType);
+    const k = this.types.indexOf((s.kind === 'int' && s.of ? s.of : s) as SymType);
     if (k >= 0) {
       const cur = this.cur;
       return (v) => cur[k](v);
@@ -80,7 +83,19 @@ export class Symmetry<S> {
           return o;
         };
       }
-      case 'array':
+      case 'array': {
+        const e = this.compile(s.element);
+        const ki = s.index ? this.types.indexOf(s.index) : -1;
+        if (ki < 0) return e && ((v) => (v as unknown[]).map(e));
+        // Positions are values of the symmetric type: (σa)[σ(i)] = σ(a[i]).
+        const cur = this.cur;
+        return (v) => {
+          const a = v as unknown[];
+          const o = new Array<unknown>(a.length);
+          for (let i = 0; i < a.length; i++) o[cur[ki](i) as number] = e ? e(a[i]) : a[i];
+          return o;
+        };
+      }
       case 'seq':
       case 'set': {
         const e = this.compile(s.element);
@@ -153,7 +168,22 @@ export class Symmetry<S> {
     return best;
   }
 
-  /** Applies permutation number p (0 = identity; the order of `canonical`'s loop) to a state. For tests. */
+  /** Permutation number p as text: each symmetric type's values that it moves (`0->1 1->0`), `identity` for none. */
+  describe(p: number): string {
+    const parts: string[] = [];
+    let r = p;
+    this.types.forEach((ty, k) => {
+      const np = this.maps[k].length;
+      const m = this.maps[k][r % np];
+      r = Math.floor(r / np);
+      const vals: unknown[] = ty.kind === 'enum' ? [...ty.values] : Array.from({ length: ty.max - ty.min + 1 }, (_, i) => ty.min + i);
+      const moved = vals.filter((v) => m(v) !== v).map((v) => `${String(v)}->${String(m(v))}`);
+      if (moved.length > 0) parts.push(moved.join(' '));
+    });
+    return parts.length === 0 ? 'identity' : parts.join('; ');
+  }
+
+  /** Applies permutation number p (0 = identity; the order of `canonical`'s loop) to a state. */
   permute(t: S, p: number): S {
     const n = this.maps.length;
     let r = p;
