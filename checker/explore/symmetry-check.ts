@@ -42,13 +42,16 @@ export type SymmetryCheckResult<S = unknown> =
 export const SYMMETRY_CHECK_STATES = 20_000;
 
 /** What of a state must not change under a permutation. */
-interface Signature {
+interface Signature<S> {
   /** Orbit fingerprint of the state itself. */
   readonly fp: string;
   /** Invariant verdict, constraint, terminal. */
   readonly verdicts: string;
-  /** Successor orbit (and its property and constraint verdicts) -> the label of one step reaching it. */
-  readonly next: Map<string, string>;
+  /** Successor orbit (and its property and constraint verdicts) -> the choice of one step reaching it. */
+  readonly next: Map<string, number>;
+  readonly state: S;
+  /** The successors inside the schema and the constraint (to go on breadth-first). */
+  readonly succs: S[];
 }
 
 /** Checks the symmetry of `inst` on its reachable orbits (see the file comment). */
@@ -76,33 +79,45 @@ export function checkSymmetry<S>(inst: Instance<S>, opts: SymmetryCheckOptions =
       return `throws ${(e as Error)?.message ?? String(e)}`;
     }
   };
-  const signature = (s: S): Signature => {
+  const signature = (s: S): Signature<S> => {
     const verdicts = [
       `invariant ${verdict(() => { const j = succ.invariantsOn(s); return j < 0 ? 'all hold' : `${succ.invariants[j].name} fails`; })}`,
       `constraint ${verdict(() => succ.inConstraint(s))}`,
       `terminal ${verdict(() => inst.terminal === undefined || inst.terminal(s))}`,
     ].join(', ');
-    const next = new Map<string, string>();
+    const next = new Map<string, number>();
+    const succs: S[] = [];
     for (let c = 0; c < inst.choices.length; c++) {
       let t: S | undefined;
       try {
         t = succ.step(s, c);
       } catch (e) {
-        next.set(`choice ${c} throws ${(e as Error)?.message ?? String(e)}`, `a step that throws`);
+        next.set(`choice ${c} throws ${(e as Error)?.message ?? String(e)}`, c);
         continue;
       }
       if (t === undefined) continue;
-      const ev = succ.event(c, s, t);
       const prop = verdict(() => { const j = succ.propertiesOn(s, t!, c); return j < 0 ? 'properties hold' : `${succ.properties[j].name} fails`; });
-      next.set(`${orbit(t)} (${prop}, constraint ${verdict(() => succ.inConstraint(t!))})`, ev.label);
+      const inside = verdict(() => succ.inConstraint(t!));
+      const k = orbit(t);
+      next.set(`${k} (${prop}, constraint ${inside})`, c);
+      if (inside === 'true' && !k.startsWith('TypeOK') && !k.startsWith('error')) succs.push(t);
     }
-    return { fp: orbit(s), verdicts, next };
+    return { fp: orbit(s), verdicts, next, state: s, succs };
   };
-  const differs = (a: Signature, b: Signature): string | undefined => {
+  /** The label of step c from s (computed only for a report). */
+  const label = (s: S, c: number): string => {
+    try {
+      const t = succ.step(s, c);
+      return t === undefined ? `choice ${c}` : succ.event(c, s, t).label;
+    } catch {
+      return `${inst.actions[inst.choices[c].action].name} (which throws)`;
+    }
+  };
+  const differs = (a: Signature<S>, b: Signature<S>): string | undefined => {
     if (a.fp !== b.fp) return 'the permuted state is not in the same orbit (the view does not commute with the permutation)';
     if (a.verdicts !== b.verdicts) return `the state has ${a.verdicts}; the permuted state has ${b.verdicts}`;
-    for (const [k, label] of a.next) if (!b.next.has(k)) return `the step ${label} of the state reaches an orbit that no step of the permuted state reaches`;
-    for (const [k, label] of b.next) if (!a.next.has(k)) return `the step ${label} of the permuted state reaches an orbit that no step of the state reaches`;
+    for (const [k, c] of a.next) if (!b.next.has(k)) return `the step ${label(a.state, c)} of the state reaches an orbit that no step of the permuted state reaches`;
+    for (const [k, c] of b.next) if (!a.next.has(k)) return `the step ${label(b.state, c)} of the permuted state reaches an orbit that no step of the state reaches`;
     return undefined;
   };
 
@@ -126,14 +141,7 @@ export function checkSymmetry<S>(inst: Instance<S>, opts: SymmetryCheckOptions =
       if (why !== undefined) return { status: 'asymmetric', states: examined, permutations: sym.size, state: s, permutation: sym.describe(p), permuted: q, reason: why };
     }
     // Breadth-first over orbits, the successors of the stored state as the reduced search takes them.
-    for (let c = 0; c < inst.choices.length; c++) {
-      let t: S | undefined;
-      try {
-        t = succ.step(s, c);
-      } catch {
-        continue;
-      }
-      if (t === undefined || !succ.layout.encode(t, buf, 0) || !verdict(() => succ.inConstraint(t!)).startsWith('true')) continue;
+    for (const t of sig.succs) {
       const k = orbit(t);
       if (!seen.has(k)) {
         seen.add(k);
