@@ -13,7 +13,7 @@
 // its values (`t.int(-1, 2, { of: Unit })`; values outside Unit's range, such as a -1 for
 // "none", stay).
 
-import type { Schema, EnumType, IntType } from '../schema.js';
+import { codec, type Schema, type EnumType, type IntType } from '../schema.js';
 import type { Layout } from './layout.js';
 
 type SymType = EnumType<string> | IntType;
@@ -38,6 +38,18 @@ function permutations(n: number): Int32Array[] {
   }
 }
 
+/**
+ * Where one int symmetric type occurs when every occurrence is a column: an array indexed by
+ * it (`t.array(e, Unit)`) whose elements hold no symmetric value, or a number that names one
+ * of its values (the type itself or `t.int(…, { of: Unit })`), reached from the root through
+ * record fields only. The state's symmetric data is then a table of one column per value,
+ * and sorting the columns is a canonical form (`Columns`); anything else is enumerated.
+ */
+interface Columns {
+  readonly arrays: { readonly path: readonly string[]; readonly code: (v: unknown) => number }[];
+  readonly refs: readonly (readonly string[])[];
+}
+
 export class Symmetry<S> {
   /** Number of permutations in the group (identity included). */
   readonly size: number;
@@ -48,6 +60,8 @@ export class Symmetry<S> {
   private readonly maps: Mapper[][];
   private readonly tmp: Uint32Array;
   private readonly best: Uint32Array;
+  /** The column form of the one symmetric type, when the schema has it: canonical by sorting instead of by trying every permutation. */
+  readonly columns: Columns | undefined;
 
   constructor(schema: Schema, readonly types: readonly SymType[], private readonly layout: Layout<S>) {
     const id: Mapper = (v) => v;
@@ -62,6 +76,7 @@ export class Symmetry<S> {
     this.size = this.maps.reduce((a, m) => a * m.length, 1);
     this.cur = types.map(() => id);
     this.apply = this.compile(schema) ?? id;
+    this.columns = types.length === 1 && types[0].kind === 'int' ? columnsOf(schema, types[0]) : undefined;
     this.tmp = new Uint32Array(layout.words);
     this.best = new Uint32Array(layout.words);
   }
@@ -147,6 +162,7 @@ export class Symmetry<S> {
    * packing of any permutation of t. Returns a buffer reused by the next call.
    */
   canonical(t: S, w: Uint32Array, o: number): Uint32Array {
+    if (this.columns) return this.sortedColumns(t);
     const { layout, tmp, best, maps, cur } = this;
     const W = layout.words;
     for (let i = 0; i < W; i++) best[i] = w[o + i];
@@ -166,6 +182,51 @@ export class Symmetry<S> {
     }
     for (let k = 0; k < n; k++) cur[k] = maps[k][0];
     return best;
+  }
+
+  /**
+   * The column form's representative: the values of the symmetric type reordered so that
+   * their columns (each array's element at that value, and whether each reference names it)
+   * are in ascending order, ties in their own order. Two states of one orbit have the same
+   * columns in some order, and tied values have equal columns (no reference names either),
+   * so swapping them changes nothing: the sorted state is the same for the whole orbit.
+   */
+  private sortedColumns(t: S): Uint32Array {
+    const { arrays, refs } = this.columns!;
+    const ty = this.types[0] as IntType;
+    const n = ty.max - ty.min + 1;
+    const width = arrays.length + refs.length;
+    const keys = new Int32Array(n * width);
+    const get = (path: readonly string[]) => {
+      let v: unknown = t;
+      for (const f of path) v = (v as Record<string, unknown>)[f];
+      return v;
+    };
+    for (let a = 0; a < arrays.length; a++) {
+      const arr = get(arrays[a].path) as unknown[];
+      for (let u = 0; u < n; u++) keys[u * width + a] = arrays[a].code(arr[u]);
+    }
+    for (let r = 0; r < refs.length; r++) {
+      const v = get(refs[r]) as number;
+      if (v >= ty.min && v <= ty.max) keys[(v - ty.min) * width + arrays.length + r] = 1;
+    }
+    const order = Array.from({ length: n }, (_, u) => u);
+    order.sort((x, y) => {
+      for (let i = 0; i < width; i++) {
+        const d = keys[x * width + i] - keys[y * width + i];
+        if (d !== 0) return d;
+      }
+      return x - y;
+    });
+    // Value ty.min + order[k] goes to ty.min + k.
+    const to = new Int32Array(n);
+    for (let k = 0; k < n; k++) to[order[k]] = k;
+    const min = ty.min;
+    this.cur[0] = (v: unknown) => (typeof v === 'number' && v >= min && v <= ty.max ? min + to[v - min] : v);
+    const ok = this.layout.encode(this.apply(t) as S, this.tmp, 0);
+    this.cur[0] = this.maps[0][0];
+    if (!ok) throw new Error('symmetry: a permuted state is outside the schema');
+    return this.tmp;
   }
 
   /** Permutation number p as text: each symmetric type's values that it moves (`0->1 1->0`), `identity` for none. */
@@ -195,4 +256,36 @@ export class Symmetry<S> {
     for (let k = 0; k < n; k++) this.cur[k] = this.maps[k][0];
     return out;
   }
+}
+
+/** Whether schema s holds a value of the symmetric type ty anywhere. */
+function mentions(s: Schema, ty: Schema): boolean {
+  if (s === ty) return true;
+  switch (s.kind) {
+    case 'int': return s.of === ty;
+    case 'record': return Object.values(s.fields).some((f) => mentions(f, ty));
+    case 'array': return s.index === ty || mentions(s.element, ty);
+    case 'seq': case 'set': return mentions(s.element, ty);
+    case 'tuple': return s.elements.some((e) => mentions(e, ty));
+    case 'fn': return s.domain === ty || mentions(s.domain, ty) || mentions(s.range, ty);
+    case 'variant': return Object.values(s.cases).some((c) => Object.values(c).some((f) => mentions(f, ty)));
+    default: return false;
+  }
+}
+
+/** The column form of `schema` for the int type ty (see `Columns`), or undefined when some occurrence is of another shape. */
+function columnsOf(schema: Schema, ty: IntType): Columns | undefined {
+  const arrays: { path: readonly string[]; code: (v: unknown) => number }[] = [];
+  const refs: (readonly string[])[] = [];
+  const walk = (s: Schema, path: readonly string[]): boolean => {
+    if (!mentions(s, ty)) return true;
+    if (s === ty || (s.kind === 'int' && s.of === ty)) return refs.push(path), true;
+    if (s.kind === 'array' && s.index === ty && !mentions(s.element, ty)) {
+      const c = codec(s.element);
+      return arrays.push({ path, code: (v) => c.index(v) }), true;
+    }
+    if (s.kind === 'record') return Object.entries(s.fields).every(([f, fs]) => walk(fs, [...path, f]));
+    return false;
+  };
+  return walk(schema, []) && arrays.length + refs.length > 0 ? { arrays, refs } : undefined;
 }
