@@ -185,7 +185,7 @@ export function hasBuffered(dev: Readonly<SourceDevice>): boolean {
 /**
  * The record read() hands out next, in the order header, initial, dirty, final, end; null
  * when nothing is buffered. Within a kind, units in index order, or in `order` (the units in
- * the order the driver sends them: the SYMMETRY option's order by data, model/uapi.ts).
+ * the order the driver sends them: the SYMMETRY option's order by data, uapi.ts).
  */
 export function nextRecord(dev: Readonly<SourceDevice>, order?: readonly number[]): StreamRecord | null {
   if (dev.header) return { kind: 'header', unit: 0, version: 0 };

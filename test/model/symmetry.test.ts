@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { check, checkSymmetry, equal, instantiate, Successors, type CheckResult, type Instance } from '../../checker/index.js';
-import { migrationSpec } from '../../model/migration.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 import { DRIVER_NAMES } from '../../model/drivers/index.js';
 import { userNames } from '../../model/users/index.js';
 import { main } from '../../checker/cli/main.js';
