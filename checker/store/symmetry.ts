@@ -14,7 +14,7 @@
 // "none", stay).
 
 import { codec, type Schema, type EnumType, type IntType } from '../schema.js';
-import type { Layout } from './layout.js';
+import type { Layout, LeafField } from './layout.js';
 
 type SymType = EnumType<string> | IntType;
 
@@ -50,6 +50,12 @@ interface Columns {
   readonly refs: readonly (readonly string[])[];
 }
 
+/** The column form on packed states: each array column's field per value, and each reference's field. */
+interface PackedColumns {
+  readonly arrays: readonly (readonly LeafField[])[];
+  readonly refs: readonly LeafField[];
+}
+
 export class Symmetry<S> {
   /** Number of permutations in the group (identity included). */
   readonly size: number;
@@ -62,6 +68,12 @@ export class Symmetry<S> {
   private readonly best: Uint32Array;
   /** The column form of the one symmetric type, when the schema has it: canonical by sorting instead of by trying every permutation. */
   readonly columns: Columns | undefined;
+  /** The column form located in the packing, when every column is a single leaf: canonical without decoding. */
+  private readonly packed: PackedColumns | undefined;
+  private readonly keys: Int32Array;
+  private readonly order: Int32Array;
+  private readonly to: Int32Array;
+  private readonly codes: Int32Array;
 
   constructor(schema: Schema, readonly types: readonly SymType[], private readonly layout: Layout<S>) {
     const id: Mapper = (v) => v;
@@ -77,6 +89,12 @@ export class Symmetry<S> {
     this.cur = types.map(() => id);
     this.apply = this.compile(schema) ?? id;
     this.columns = types.length === 1 && types[0].kind === 'int' ? columnsOf(schema, types[0]) : undefined;
+    this.packed = this.columns && packedColumns(this.columns, types[0] as IntType, layout);
+    const n = types.length === 1 && types[0].kind === 'int' ? types[0].max - types[0].min + 1 : 0;
+    this.keys = new Int32Array(n * ((this.columns?.arrays.length ?? 0) + (this.columns?.refs.length ?? 0)));
+    this.order = new Int32Array(n);
+    this.to = new Int32Array(n);
+    this.codes = new Int32Array(n);
     this.tmp = new Uint32Array(layout.words);
     this.best = new Uint32Array(layout.words);
   }
@@ -162,6 +180,7 @@ export class Symmetry<S> {
    * packing of any permutation of t. Returns a buffer reused by the next call.
    */
   canonical(t: S, w: Uint32Array, o: number): Uint32Array {
+    if (this.packed) return this.packedColumns(w, o);
     if (this.columns) return this.sortedColumns(t);
     const { layout, tmp, best, maps, cur } = this;
     const W = layout.words;
@@ -229,6 +248,45 @@ export class Symmetry<S> {
     return this.tmp;
   }
 
+  /** `sortedColumns` on the packed state: the same representative, read and written field by field. */
+  private packedColumns(w: Uint32Array, o: number): Uint32Array {
+    const { arrays, refs } = this.packed!;
+    const { tmp, keys, order, to, codes } = this;
+    const ty = this.types[0] as IntType;
+    const n = order.length;
+    const width = arrays.length + refs.length;
+    const W = this.layout.words;
+    for (let i = 0; i < W; i++) tmp[i] = w[o + i];
+    keys.fill(0);
+    for (let a = 0; a < arrays.length; a++) for (let u = 0; u < n; u++) keys[u * width + a] = readField(tmp, arrays[a][u]);
+    for (let r = 0; r < refs.length; r++) {
+      const v = readField(tmp, refs[r]) + refs[r].min;
+      if (v >= ty.min && v <= ty.max) keys[(v - ty.min) * width + arrays.length + r] = 1;
+    }
+    // Insertion sort of the values by their columns (n is at most 8), ties in value order.
+    let moved = false;
+    for (let k = 0; k < n; k++) {
+      let j = k;
+      while (j > 0 && columnBefore(keys, width, k, order[j - 1])) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = k;
+      if (j !== k) moved = true;
+    }
+    if (!moved) return tmp;
+    for (let k = 0; k < n; k++) to[order[k]] = k;
+    for (const col of arrays) {
+      for (let u = 0; u < n; u++) codes[u] = readField(tmp, col[u]);
+      for (let k = 0; k < n; k++) writeField(tmp, col[k], codes[order[k]]);
+    }
+    for (const f of refs) {
+      const v = readField(tmp, f) + f.min;
+      if (v >= ty.min && v <= ty.max) writeField(tmp, f, ty.min + to[v - ty.min] - f.min);
+    }
+    return tmp;
+  }
+
   /** Permutation number p as text: each symmetric type's values that it moves (`0->1 1->0`), `identity` for none. */
   describe(p: number): string {
     const parts: string[] = [];
@@ -288,4 +346,46 @@ function columnsOf(schema: Schema, ty: IntType): Columns | undefined {
     return false;
   };
   return walk(schema, []) && arrays.length + refs.length > 0 ? { arrays, refs } : undefined;
+}
+
+/** The column form's fields in the packing, or undefined when a column's element is not a single leaf (a record, say). */
+function packedColumns<S>(cols: Columns, ty: IntType, layout: Layout<S>): PackedColumns | undefined {
+  const n = ty.max - ty.min + 1;
+  const name = (path: readonly string[]) => path.join('.');
+  const arrays: LeafField[][] = [];
+  for (const a of cols.arrays) {
+    const fs: LeafField[] = [];
+    for (let u = 0; u < n; u++) {
+      const f = layout.leaves.get(`${name(a.path)}[${u}]`);
+      if (f === undefined) return undefined;
+      fs.push(f);
+    }
+    arrays.push(fs);
+  }
+  const refs: LeafField[] = [];
+  for (const r of cols.refs) {
+    const f = layout.leaves.get(name(r));
+    if (f === undefined) return undefined;
+    refs.push(f);
+  }
+  return { arrays, refs };
+}
+
+function readField(w: Uint32Array, f: LeafField): number {
+  return f.width === 0 ? 0 : f.width === 32 ? w[f.word] : (w[f.word] >>> f.shift) & ((1 << f.width) - 1);
+}
+
+function writeField(w: Uint32Array, f: LeafField, code: number): void {
+  if (f.width === 0) return;
+  const mask = f.width === 32 ? 0xffffffff : ((1 << f.width) - 1) << f.shift;
+  w[f.word] = ((w[f.word] & ~mask) | (code << f.shift)) >>> 0;
+}
+
+/** Whether value x's column comes before value y's (lexicographically, then by value). */
+function columnBefore(keys: Int32Array, width: number, x: number, y: number): boolean {
+  for (let i = 0; i < width; i++) {
+    const d = keys[x * width + i] - keys[y * width + i];
+    if (d !== 0) return d < 0;
+  }
+  return x < y;
 }

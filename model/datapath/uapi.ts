@@ -17,7 +17,7 @@ import { t } from '../../checker/index.js';
 import { inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
-import { NONE, RECORD_KINDS, UNIT_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
+import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
@@ -247,10 +247,8 @@ export function showSet(target: MigState, r: SetReport): string {
 // ---------------------------------------------------------------------------------------
 // The source's data_fd
 
-const UNIT_KIND_SET: ReadonlySet<string> = new Set(UNIT_KINDS);
-
 /** Whether the link's record carries a unit (not the header, the end or nothing). */
-export const linkNamesUnit = (l: Readonly<Link>): boolean => UNIT_KIND_SET.has(l.kind);
+export const linkNamesUnit = (l: Readonly<Link>): boolean => l.kind === 'initial' || l.kind === 'dirty' || l.kind === 'final';
 
 /**
  * Under SYMMETRY: the units in the order read() sends the pending records of a kind, by
