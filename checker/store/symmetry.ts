@@ -70,6 +70,10 @@ export class Symmetry<S> {
   readonly columns: Columns | undefined;
   /** The column form located in the packing, when every column is a single leaf: canonical without decoding. */
   private readonly packed: PackedColumns | undefined;
+  /** How `canonical` works: sorting columns in the packed words, sorting columns of the decoded state, or trying every permutation. */
+  get form(): 'packed columns' | 'columns' | 'permutations' {
+    return this.packed ? 'packed columns' : this.columns ? 'columns' : 'permutations';
+  }
   private readonly keys: Int32Array;
   private readonly order: Int32Array;
   private readonly to: Int32Array;

@@ -46,6 +46,36 @@ describe('symmetry over array positions and sentinel ranges', () => {
     expect(r.stats.distinct).toBe(4 + 2 * 3);
   });
 
+  // Canonical forms: single-leaf columns are sorted in the packed words ('packed columns'),
+  // record elements on the decoded state ('columns'); a symmetric value inside an array
+  // element falls back to trying every permutation ('permutations').
+  for (const [what, state] of [
+    ['packed columns', t.record({ v: t.array(t.int(0, 2), Unit), b: t.array(t.bool(), Unit), at: Ref, x: t.bool() })],
+    ['columns', t.record({ v: t.array(t.record({ n: t.int(0, 1), f: t.bool() }), Unit), at: Ref })],
+    ['permutations', t.record({ v: t.array(t.int(-1, 2, { of: Unit }), Unit) })],
+  ] as const) {
+    it(`gives every permutation of a state its fingerprint, one per orbit (${what})`, () => {
+      const inst = allStates(state, [Unit]);
+      const succ = new Successors(inst);
+      const sym = succ.symmetry!;
+      expect(sym.form).toBe(what);
+      const w = new Uint32Array(succ.W);
+      const fps = new Set<string>();
+      for (const s of inst.init) {
+        succ.layout.encode(s, w, 0);
+        succ.fingerprint(s, w, 0);
+        const fp = `${succ.fp[0]}:${succ.fp[1]}`;
+        fps.add(fp);
+        for (let p = 1; p < sym.size; p++) {
+          succ.layout.encode(sym.permute(s, p), w, 0);
+          succ.fingerprintPacked(w, 0);
+          expect(`${succ.fp[0]}:${succ.fp[1]}`).toBe(fp);
+        }
+      }
+      expect(fps.size).toBe(bruteOrbits(inst));
+    });
+  }
+
   it('canonicalises the viewed state when a view and a symmetry are combined', () => {
     const state = t.record({ v: t.array(t.int(0, 2), Unit), junk: t.array(t.bool(), Unit) });
     const viewState = t.record({ v: t.array(t.int(0, 2), Unit) });

@@ -50,9 +50,10 @@ describe('symmetry of units', () => {
     expect(r.reason).toMatch(/^the step src: read\(3\) = \[initial unit \d v\d\] of the (permuted )?state reaches an orbit that no step/);
   });
 
-  it('declares no symmetry and keeps today\'s counts without SYMMETRY', () => {
-    const inst = instantiate(spec, {}) as Instance;
-    expect(inst.symmetry ?? []).toEqual([]);
+  it('declares no symmetry without SYMMETRY; with it, canonicalises the viewed state by sorting the units\' columns in the packed words', () => {
+    expect(instantiate(spec, {}).symmetry ?? []).toEqual([]);
+    const succ = new Successors(instantiate(spec, { SYMMETRY: true }) as Instance);
+    expect(succ.viewSymmetry?.form).toBe('packed columns');
   });
 
   it('the SYMMETRY model commutes with every permutation of units on every reachable orbit (reference x qemu-like, UNITS=2 and 3)', () => {
