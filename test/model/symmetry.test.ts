@@ -95,6 +95,19 @@ describe('symmetry of units', () => {
     });
   }
 
+  it('gives the same counts and counterexample with two workers (the default spec, SYMMETRY on)', async () => {
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const code = await main(['check', '--symmetry', 'true', '--max-version', '1', '--format', 'json', ...args], { out: (s: string) => void out.push(s), err: () => {} });
+      const doc = JSON.parse(out.join('')) as { status: string; stats: { distinct: number; generated: number }; trace?: { label: string }[] };
+      return { code, status: doc.status, distinct: doc.stats.distinct, generated: doc.stats.generated, trace: doc.trace?.map((x) => x.label) };
+    };
+    for (const extra of [[], ['--driver', 'broken-misses-p2p-dirty']]) {
+      const one = await run(...extra);
+      expect(await run(...extra, '--workers', '2')).toEqual(one);
+    }
+  });
+
   it('check --check-symmetry on the default spec: symmetric with --symmetry true; without it there is no symmetry to check (exit 150)', async () => {
     const out: string[] = [];
     const io = { out: (s: string) => void out.push(s), err: (s: string) => void out.push(s) };
