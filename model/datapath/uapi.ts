@@ -261,25 +261,38 @@ export const linkNamesUnit = (l: Readonly<Link>): boolean => l.kind === 'initial
  * this is one more order a driver may use, as index order is. See
  * docs/decisions/symmetry-of-units.md.
  */
-export function unitOrder(s: Readonly<MigrationState>): number[] {
+export function unitOrder(s: Readonly<MigrationState>, b: StreamBounds): number[] {
   const src = s.src;
   const n = src.units.length;
   const resuming = s.dst.state === 'RESUMING';
-  const names = linkNamesUnit(s.link);
-  const key = (u: number): number[] => [
-    src.units[u], src.initial[u], src.dirty[u], src.final[u], src.tracked[u] ? 1 : 0,
-    resuming ? s.dst.units[u] : NONE, names && s.link.unit === u ? 1 : 0,
-  ];
-  const keys = Array.from({ length: n }, (_, u) => key(u));
-  const order = Array.from({ length: n }, (_, u) => u);
-  order.sort((a, b) => {
-    for (let i = 0; i < keys[a].length; i++) if (keys[a][i] !== keys[b][i]) return keys[a][i] - keys[b][i];
-    return a - b;
-  });
+  const linked = linkNamesUnit(s.link) ? s.link.unit : NONE;
+  // One number per unit, its data in mixed radix (a version or NONE, shifted to 0..R-1), so
+  // that comparing keys compares the data field by field; ties keep the lower number first.
+  const R = b.maxVersion + 2;
+  const keys: number[] = [];
+  const order: number[] = [];
+  for (let u = 0; u < n; u++) {
+    let k = src.units[u];
+    k = k * R + src.initial[u] + 1;
+    k = k * R + src.dirty[u] + 1;
+    k = k * R + src.final[u] + 1;
+    k = k * 2 + (src.tracked[u] ? 1 : 0);
+    k = k * R + (resuming ? s.dst.units[u] : NONE) + 1;
+    k = k * 2 + (linked === u ? 1 : 0);
+    keys.push(k);
+    // Insertion into the sorted prefix (at most four units).
+    let j = u;
+    order.push(u);
+    while (j > 0 && keys[order[j - 1]] > k) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = u;
+  }
   return order;
 }
 
-const readOrder = (s: Readonly<MigrationState>, cfg: MigrationConfig): number[] | undefined => (cfg.readOrder === 'data' ? unitOrder(s) : undefined);
+const readOrder = (s: Readonly<MigrationState>, cfg: MigrationConfig): number[] | undefined => (cfg.readOrder === 'data' ? unitOrder(s, cfg.bounds) : undefined);
 
 /** read() on the source's data_fd into the user's (empty) buffer. */
 export function srcRead(s: MigrationState, cfg: MigrationConfig): ReadResult {
