@@ -54,6 +54,8 @@ interface Columns {
 interface PackedColumns {
   readonly arrays: readonly (readonly LeafField[])[];
   readonly refs: readonly LeafField[];
+  /** A column fits in one 31-bit number (its fields' widths and one bit per reference). */
+  readonly oneKey: boolean;
 }
 
 export class Symmetry<S> {
@@ -261,22 +263,46 @@ export class Symmetry<S> {
     const width = arrays.length + refs.length;
     const W = this.layout.words;
     for (let i = 0; i < W; i++) tmp[i] = w[o + i];
-    keys.fill(0);
-    for (let a = 0; a < arrays.length; a++) for (let u = 0; u < n; u++) keys[u * width + a] = readField(tmp, arrays[a][u]);
-    for (let r = 0; r < refs.length; r++) {
-      const v = readField(tmp, refs[r]) + refs[r].min;
-      if (v >= ty.min && v <= ty.max) keys[(v - ty.min) * width + arrays.length + r] = 1;
-    }
-    // Insertion sort of the values by their columns (n is at most 8), ties in value order.
     let moved = false;
-    for (let k = 0; k < n; k++) {
-      let j = k;
-      while (j > 0 && columnBefore(keys, width, k, order[j - 1])) {
-        order[j] = order[j - 1];
-        j--;
+    if (this.packed!.oneKey) {
+      // A value's column as one number: its fields side by side, the first column highest
+      // (so comparing numbers compares columns lexicographically), then insertion sort.
+      const key = this.codes;
+      for (let u = 0; u < n; u++) {
+        let k = 0;
+        for (let a = 0; a < arrays.length; a++) k = (k << arrays[a][u].width) | readField(tmp, arrays[a][u]);
+        key[u] = k << refs.length;
       }
-      order[j] = k;
-      if (j !== k) moved = true;
+      for (let r = 0; r < refs.length; r++) {
+        const v = readField(tmp, refs[r]) + refs[r].min;
+        if (v >= ty.min && v <= ty.max) key[v - ty.min] |= 1 << (refs.length - 1 - r);
+      }
+      for (let k = 0; k < n; k++) {
+        let j = k;
+        while (j > 0 && key[order[j - 1]] > key[k]) {
+          order[j] = order[j - 1];
+          j--;
+        }
+        order[j] = k;
+        if (j !== k) moved = true;
+      }
+    } else {
+      keys.fill(0);
+      for (let a = 0; a < arrays.length; a++) for (let u = 0; u < n; u++) keys[u * width + a] = readField(tmp, arrays[a][u]);
+      for (let r = 0; r < refs.length; r++) {
+        const v = readField(tmp, refs[r]) + refs[r].min;
+        if (v >= ty.min && v <= ty.max) keys[(v - ty.min) * width + arrays.length + r] = 1;
+      }
+      // Insertion sort of the values by their columns (n is at most 8), ties in value order.
+      for (let k = 0; k < n; k++) {
+        let j = k;
+        while (j > 0 && columnBefore(keys, width, k, order[j - 1])) {
+          order[j] = order[j - 1];
+          j--;
+        }
+        order[j] = k;
+        if (j !== k) moved = true;
+      }
     }
     if (!moved) return tmp;
     for (let k = 0; k < n; k++) to[order[k]] = k;
@@ -372,7 +398,8 @@ function packedColumns<S>(cols: Columns, ty: IntType, layout: Layout<S>): Packed
     if (f === undefined) return undefined;
     refs.push(f);
   }
-  return { arrays, refs };
+  const bits = arrays.reduce((a, fs) => a + fs[0].width, 0) + refs.length;
+  return { arrays, refs, oneKey: bits <= 31 };
 }
 
 function readField(w: Uint32Array, f: LeafField): number {

@@ -76,6 +76,36 @@ describe('symmetry over array positions and sentinel ranges', () => {
     });
   }
 
+  it('sorts wide columns (more than 31 bits a value) field by field: random states, every permutation, one fingerprint', () => {
+    const Wide = t.int(0, 2 ** 16 - 1);
+    const state = t.record({ a: t.array(Wide, Unit), b: t.array(Wide, Unit), at: Ref });
+    const inst = instantiate(defineSpec({ name: 'Wide', setup: () => model({ state, init: { a: [0, 0, 0], b: [0, 0, 0], at: -1 }, symmetry: [Unit], actions: { Stay: { next: () => {} } } }) })) as Instance;
+    const succ = new Successors(inst);
+    const sym = succ.symmetry!;
+    expect(sym.form).toBe('packed columns');
+    const w = new Uint32Array(succ.W);
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let i = 0; i < 300; i++) {
+      // Few distinct values, so that ties and equal first columns occur.
+      const s = { a: [rnd(3), rnd(3), rnd(3)].map((x) => x * 30000), b: [rnd(2), rnd(2), rnd(2)], at: rnd(4) - 1 };
+      succ.layout.encode(s as never, w, 0);
+      succ.fingerprint(s as never, w, 0);
+      const fp = `${succ.fp[0]}:${succ.fp[1]}`;
+      for (let p = 1; p < sym.size; p++) {
+        const q = sym.permute(s as never, p);
+        succ.layout.encode(q, w, 0);
+        succ.fingerprintPacked(w, 0);
+        expect(`${succ.fp[0]}:${succ.fp[1]}`).toBe(fp);
+      }
+      // A state outside the orbit (one value changed) has another fingerprint.
+      const other = { ...s, b: [s.b[0] + 2, s.b[1], s.b[2]] };
+      succ.layout.encode(other as never, w, 0);
+      succ.fingerprintPacked(w, 0);
+      expect(`${succ.fp[0]}:${succ.fp[1]}`).not.toBe(fp);
+    }
+  });
+
   it('canonicalises the viewed state when a view and a symmetry are combined', () => {
     const state = t.record({ v: t.array(t.int(0, 2), Unit), junk: t.array(t.bool(), Unit) });
     const viewState = t.record({ v: t.array(t.int(0, 2), Unit) });
