@@ -20,6 +20,8 @@ export type { Formula, Atom, Fair, FairOptions, Property, FairnessSpec, ParamFil
 export { check, checkAsync } from './explore/check.js';
 export type { CheckOptions } from './explore/check.js';
 export { replay, buildTrace } from './explore/trace.js';
+export { checkSymmetry, SYMMETRY_CHECK_STATES } from './explore/symmetry-check.js';
+export type { SymmetryCheckOptions, SymmetryCheckResult } from './explore/symmetry-check.js';
 export { replayLog, labelObserver, MAX_SHOWN } from './explore/validate.js';
 export type { Observer, LabelledStep, ValidateOptions, ReplayVerdict, WitnessStep, Skipped, Broken, ReplayStats } from './explore/validate.js';
 export { Successors, Batch, ViewDomainError, selectChecks } from './explore/successors.js';

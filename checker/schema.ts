@@ -34,6 +34,12 @@ export interface IntType extends Base<number> {
   readonly kind: 'int';
   readonly min: number;
   readonly max: number;
+  /**
+   * The values of this range inside `of`'s range are values of that int type (a symmetric
+   * set, `t.int(-1, 2, { of: Unit })`): a permutation of `of` moves them; the others (a
+   * sentinel such as -1 for "no unit") stay.
+   */
+  readonly of?: IntType;
 }
 export interface BoolType extends Base<boolean> {
   readonly kind: 'bool';
@@ -46,6 +52,8 @@ export interface ArrayType<E extends Schema> extends Base<Infer<E>[]> {
   readonly kind: 'array';
   readonly element: E;
   readonly length: number;
+  /** The int type 0..length-1 whose values are the positions (`t.array(e, Unit)`); a permutation of it moves the elements. */
+  readonly index?: IntType;
 }
 export interface TupleType<E extends readonly Schema[]> extends Base<{ -readonly [K in keyof E]: Infer<E[K]> }> {
   readonly kind: 'tuple';
@@ -102,11 +110,17 @@ export const t = {
   /** One of a fixed list of string literals. */
   enum: enumOf,
   /** An integer in min..max inclusive. */
-  int(min: number, max: number): IntType {
+  int(min: number, max: number, opts?: { readonly of?: IntType }): IntType {
     if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
       throw new SchemaError(`t.int(${min}, ${max}) needs integers with min <= max`);
     if (max - min + 1 > MAX_INT_SPAN) throw new SchemaError(`t.int(${min}, ${max}) spans more than 2^31 values`);
-    return { kind: 'int', min, max };
+    if (opts === undefined) return { kind: 'int', min, max };
+    for (const k of Object.keys(opts)) if (k !== 'of') throw new SchemaError(`t.int(${min}, ${max}, { ${k} }): unknown option '${k}'; the one option is 'of'`);
+    const of = opts.of;
+    if (of === undefined) return { kind: 'int', min, max };
+    if (!isSchema(of) || of.kind !== 'int' || of.of !== undefined) throw new SchemaError(`t.int(${min}, ${max}, { of }): 'of' must be a plain t.int() type`);
+    if (of.min < min || of.max > max) throw new SchemaError(`t.int(${min}, ${max}, { of: t.int(${of.min}, ${of.max}) }): the range must contain the values of 'of'`);
+    return { kind: 'int', min, max, of };
   },
   bool(): BoolType {
     return { kind: 'bool' };
@@ -115,10 +129,19 @@ export const t = {
     for (const k of Object.keys(fields)) if (!isSchema(fields[k])) throw new SchemaError(`record field '${k}' is not a schema`);
     return { kind: 'record', fields };
   },
-  /** A fixed-length array (a TLA+ function over 0..length-1). */
-  array<E extends Schema>(element: E, length: number): ArrayType<E> {
-    if (!Number.isInteger(length) || length < 0) throw new SchemaError(`t.array(…, ${length}) needs a length >= 0`);
+  /**
+   * A fixed-length array (a TLA+ function over 0..length-1). The length may be given as an
+   * int type `t.int(0, n - 1)` whose values are the positions (`t.array(e, Unit)`): a
+   * `symmetry: [Unit]` then permutes the positions too, `(σa)[σ(i)] = σ(a[i])`.
+   */
+  array<E extends Schema>(element: E, length: number | IntType): ArrayType<E> {
     if (!isSchema(element)) throw new SchemaError('t.array() element is not a schema');
+    if (typeof length === 'object' && length !== null) {
+      if (!isSchema(length) || length.kind !== 'int' || length.min !== 0 || length.of !== undefined)
+        throw new SchemaError('t.array(…, index): an index type must be a plain t.int(0, n - 1)');
+      return { kind: 'array', element, length: length.max + 1, index: length };
+    }
+    if (!Number.isInteger(length) || length < 0) throw new SchemaError(`t.array(…, ${length}) needs a length >= 0`);
     return { kind: 'array', element, length };
   },
   tuple<const E extends readonly Schema[]>(...elements: E): TupleType<E> {

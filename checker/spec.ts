@@ -536,7 +536,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
   if (model.view !== undefined) rejectUnknownKeys(model.view, SPEC_KEYS.view, `${where}: view`, bad);
   if (model.terminal !== undefined && typeof model.terminal !== 'function') throw new SpecError(`${where}: 'terminal' must be a function (s) => boolean`);
   if (model.constraint !== undefined && typeof model.constraint !== 'function') throw new SpecError(`${where}: 'constraint' must be a function (s) => boolean`);
-  const symmetry = symmetryTypes(where, model.state, model.symmetry, model.view !== undefined, temporal.length > 0);
+  const symmetry = symmetryTypes(where, model.state, model.symmetry, model.view?.state as Schema | undefined, temporal.length > 0);
   return {
     spec: spec as unknown as Spec,
     name: spec.name,
@@ -633,11 +633,10 @@ function initialStates(where: string, schema: Schema, p: InitPredicate<unknown>)
 }
 
 /** Checks `symmetry`: enum or int nodes of the state schema (by identity), at most MAX_PERMUTATIONS permutations. */
-function symmetryTypes(where: string, schema: Schema, sym: unknown, hasView: boolean, hasTemporal: boolean): (EnumType<string> | IntType)[] {
+function symmetryTypes(where: string, schema: Schema, sym: unknown, viewSchema: Schema | undefined, hasTemporal: boolean): (EnumType<string> | IntType)[] {
   if (sym === undefined) return [];
   if (!Array.isArray(sym)) throw new SpecError(`${where}: 'symmetry' must be a list of enum or int types of the state, e.g. [Proc]`);
   if (sym.length === 0) return [];
-  if (hasView) throw new SpecError(`${where}: 'symmetry' and 'view' cannot be combined; fold the view into the state or drop one`);
   if (hasTemporal)
     throw new SpecError(`${where}: 'symmetry' with temporal properties is not sound (a lasso in the quotient graph need not be one of the spec); drop one`);
   const nodes: Schema[] = [];
@@ -645,7 +644,9 @@ function symmetryTypes(where: string, schema: Schema, sym: unknown, hasView: boo
     nodes.push(s);
     switch (s.kind) {
       case 'record': Object.values(s.fields).forEach(visit); break;
-      case 'array': case 'seq': case 'set': visit(s.element); break;
+      case 'int': if (s.of) nodes.push(s.of); break;
+      case 'array': if (s.index) nodes.push(s.index); visit(s.element); break;
+      case 'seq': case 'set': visit(s.element); break;
       case 'tuple': s.elements.forEach(visit); break;
       case 'fn': visit(s.domain); visit(s.range); break;
       case 'variant': Object.values(s.cases).forEach((c) => Object.values(c).forEach(visit)); break;
@@ -653,11 +654,14 @@ function symmetryTypes(where: string, schema: Schema, sym: unknown, hasView: boo
     }
   };
   visit(schema);
+  const inState = nodes.length;
+  // A view is canonicalised under the same permutations: its schema must not hide a look-alike enum either.
+  if (viewSchema !== undefined) visit(viewSchema);
   let perms = 1;
   (sym as unknown[]).forEach((x, i) => {
     if (!isSchema(x) || (x.kind !== 'enum' && x.kind !== 'int')) throw new SpecError(`${where}: symmetry[${i}] is not an enum or int type (t.enum(…) or t.int(…))`);
     if (sym.indexOf(x) !== i) throw new SpecError(`${where}: symmetry lists the same type twice`);
-    if (!nodes.includes(x))
+    if (!nodes.slice(0, inState).includes(x))
       throw new SpecError(`${where}: symmetry[${i}] (${x.kind === 'enum' ? x.values.join(' | ') : `${x.min}..${x.max}`}) does not occur in the state schema; use the same type object in the schema (types are matched by identity)`);
     if (x.kind === 'enum') {
       // An enum elsewhere in the schema with some of the same members would not be permuted.

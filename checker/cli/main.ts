@@ -109,6 +109,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--time <duration>', 'with --simulate: stop after this long, e.g. 30s, 2m')
     .option('--coverage', 'report per action and parameter how often it was enabled, fired and found a new state, and per property how often it was evaluated')
     .option('--dump <format-and-file...>', 'write the explored state graph: --dump dot FILE or --dump json FILE (instances up to 10,000 states)')
+    .option('--check-symmetry', "instead of the search, check that the spec's symmetry holds: every permutation of each reachable orbit (up to --max-states, default 20,000) has the same verdicts and successor orbits (exit 0), or show where not (exit 150)")
     .addHelpText('after', '\nAny other --name VALUE option sets the spec constant NAME (e.g. --driver mlx5-like sets DRIVER).')
     .action(async (spec: string | undefined, opts: Partial<Pick<CheckCliOptions, 'invariant' | 'const'>> & Omit<CheckCliOptions, 'invariant' | 'const'>) => {
       // Repeatable options have no declared default (commander would print `(default: [])`).

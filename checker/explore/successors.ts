@@ -122,6 +122,8 @@ export class Successors<S> {
   readonly compact: boolean;
   /** The symmetry reduction, when the spec declares symmetric sets: fingerprints are of orbit representatives. */
   readonly symmetry: Symmetry<S> | undefined;
+  /** With a view as well: the same permutations acting on viewed states, which are what is canonicalised. */
+  readonly viewSymmetry: Symmetry<unknown> | undefined;
   readonly invariants: readonly NamedCheck<(s: S) => boolean>[];
   readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
   /** The successors of the last `expand`. */
@@ -161,6 +163,7 @@ export class Successors<S> {
     this.immer = opts.engine === 'immer';
     this.exact = this.viewLayout ? this.viewLayout.exact : this.layout.exact;
     this.symmetry = inst.symmetry && inst.symmetry.length > 0 ? new Symmetry<S>(inst.schema, inst.symmetry, this.layout) : undefined;
+    this.viewSymmetry = this.symmetry && inst.view && this.viewLayout ? new Symmetry<unknown>(inst.view.state, inst.symmetry!, this.viewLayout) : undefined;
     this.compact = !inst.view && !this.symmetry && this.layout.compact;
     const sel = selectChecks(inst, opts.invariants);
     this.invariants = sel.invariants;
@@ -226,8 +229,10 @@ export class Successors<S> {
   fingerprint(t: S, w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
     const vl = this.viewLayout;
     if (vl) {
-      if (!vl.encode(this.inst.view!.of(t) as never, this.vscratch, 0)) throw new ViewDomainError();
-      vl.fingerprint(this.vscratch, 0, out);
+      const v = this.inst.view!.of(t);
+      if (!vl.encode(v as never, this.vscratch, 0)) throw new ViewDomainError();
+      if (this.viewSymmetry) vl.fingerprint(this.viewSymmetry.canonical(v, this.vscratch, 0), 0, out);
+      else vl.fingerprint(this.vscratch, 0, out);
     } else if (this.symmetry) this.layout.fingerprint(this.symmetry.canonical(t, w, o), 0, out);
     else this.layout.fingerprint(w, o, out);
   }
@@ -244,10 +249,13 @@ export class Successors<S> {
     const l = (this.viewLayout ?? this.layout) as Layout<unknown>;
     let wa = new Uint32Array(l.words);
     const wb = new Uint32Array(l.words);
-    if (!l.encode(view ? view.of(a) : a, wa, 0) || !l.encode(view ? view.of(b) : b, wb, 0)) return false;
-    if (this.symmetry) {
-      wa = this.symmetry.canonical(a, wa, 0).slice();
-      wb.set(this.symmetry.canonical(b, wb, 0));
+    const va = view ? view.of(a) : a;
+    const vb = view ? view.of(b) : b;
+    if (!l.encode(va, wa, 0) || !l.encode(vb, wb, 0)) return false;
+    const sym = (view ? this.viewSymmetry : this.symmetry) as Symmetry<unknown> | undefined;
+    if (sym) {
+      wa = sym.canonical(va, wa, 0).slice();
+      wb.set(sym.canonical(vb, wb, 0));
     }
     return wa.every((x, i) => x === wb[i]);
   }

@@ -42,6 +42,20 @@ export interface Layout<S> {
    * it, so a successor costs no allocation. Each call of `scratch()` gives an independent object.
    */
   readonly scratch: () => Scratch<S>;
+  /**
+   * Where each enum, int and bool leaf sits, by its path in the state (`src.units[1]`,
+   * `link.unit`): word, shift and width of its field, and for ints the min its code is
+   * relative to. For code that works on packed states directly (store/symmetry.ts).
+   */
+  readonly leaves: ReadonlyMap<string, LeafField>;
+}
+
+export interface LeafField {
+  readonly word: number;
+  readonly shift: number;
+  readonly width: number;
+  /** The value of code 0 (ints: min; enums and bools: 0). */
+  readonly min: number;
 }
 
 export interface Scratch<S> {
@@ -70,6 +84,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   };
   const encLines: string[] = [];
   const fields: Field[] = [];
+  const leafAt: [string, number, number][] = [];
   let tmp = 0;
   const local = (): string => `v${tmp++}`;
 
@@ -104,18 +119,21 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
           encLines.push(`const ${y} = ${expr}; let ${x}; ` + s.values.map((v, i) => `${i ? 'else ' : ''}if (${y} === ${JSON.stringify(v)}) ${x} = ${i};`).join(' ') + ' else return false;');
         } else encLines.push(`const ${x} = ${m}[${expr}]; if (${x} === undefined) return false;`);
         const fi = addField(x, widthOf(s.values.length), s.values.length);
+        leafAt.push([path, fi, 0]);
         return { kind: 'leaf', expr: (f) => `${vals}[${f(fi)}]` };
       }
       case 'int': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if ((${x} | 0) !== ${x} || ${x} < ${s.min} || ${x} > ${s.max}) return false;`);
         const fi = addField(`(${x} - ${s.min})`, widthOf(s.max - s.min + 1), s.max - s.min + 1);
+        leafAt.push([path, fi, s.min]);
         return { kind: 'leaf', expr: (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`) };
       }
       case 'bool': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (${x} !== true && ${x} !== false) return false;`);
         const fi = addField(`(${x} ? 1 : 0)`, 1);
+        leafAt.push([path, fi, 0]);
         return { kind: 'leaf', expr: (f) => `(${f(fi)} === 1)` };
       }
       case 'record': {
@@ -382,7 +400,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   // The all-ones word is impossible when a bit is never used or a field has unused codes.
   const gaps = fields.some((f) => f.width > 0 && f.gap);
   const compact = words === 1 && (bits < 32 || gaps);
-  return { words, bits, exact, encode, decode, fingerprint, compact, scratch };
+  const leaves = new Map<string, LeafField>(leafAt.map(([path, fi, min]) => [path, { word: fields[fi].word, shift: fields[fi].shift, width: fields[fi].width, min }]));
+  return { words, bits, exact, encode, decode, fingerprint, compact, scratch, leaves };
 }
 
 /**

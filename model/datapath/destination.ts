@@ -19,7 +19,7 @@
 import { t } from '../../checker/index.js';
 import { STATES, type MigState } from '../states.js';
 import { opensSession, endsSession } from '../kernel/fsm.js';
-import { NONE, type StreamBounds, type StreamRecord } from './stream.js';
+import { NONE, unitType, type StreamBounds, type StreamRecord } from './stream.js';
 import type { ResumeCheck } from '../drivers/profile.js';
 
 /** The destination device as the model keeps it. */
@@ -38,7 +38,7 @@ export interface DestinationDevice {
 export function destinationSchema(b: StreamBounds) {
   return t.record({
     state: t.enum(STATES),
-    units: t.array(t.int(NONE, b.maxVersion), b.units),
+    units: t.array(t.int(NONE, b.maxVersion), unitType(b)),
     live: t.bool(),
     held: t.bool(),
     complete: t.bool(),

@@ -15,13 +15,13 @@ import { defineSpec, model, t, ConfigError, type Expectation, type Level } from 
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import { isSupported } from '../kernel/fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
-import { NONE, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
+import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
 import { destinationSchema, initialDestination } from './destination.js';
 import {
-  linkSchema, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
+  linkSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from '../drivers/index.js';
@@ -46,6 +46,14 @@ export interface MigrationOptions {
   readonly reinit?: boolean;
   /** Keep the source's history fields for wording clauses (records read per phase, last precopy_info answer, …). */
   readonly history?: boolean;
+  /** Units are interchangeable: read() orders them by data and the search takes one state per orbit (docs/decisions/symmetry-of-units.md). */
+  readonly symmetry?: boolean;
+  /**
+   * The order of units within a kind in read(): by `data` (the default with `symmetry`) or by
+   * `index` (the default without). `symmetry` with `index` is not symmetric: it exists so that
+   * a test can show the equivariance check catching it.
+   */
+  readonly readOrder?: 'index' | 'data';
 }
 
 /**
@@ -68,13 +76,14 @@ export const MIGRATION_CONSTANTS = {
   DETECT_INCOMPLETE: { default: 'driver', values: ['driver', 'yes', 'no'], doc: 'the destination rejects a stream without its end (DATA-5): as the driver profile says, or forced' },
   REINIT: { default: true, doc: 'the device may re-initialise its migration data in PRE_COPY (REINIT-5), if the driver can' },
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
+  SYMMETRY: { default: false, doc: 'units are interchangeable: read() sends a kind\'s records in the order of the units\' data (a legal driver order, PRECOPY-9) and the search keeps one state per permutation of units' },
   KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .ts/.js/.json file; model/kernel/)`, load: loadFrom('kernel') },
 } as const;
 
 export type MigrationConstants = {
   /** A name, or the profile a file value was loaded into (ConstDef.load). */
   DRIVER: string | DriverProfile; USER: string | UserModel; KERNEL: string | KernelProfile; FEATURES: string; UNITS: number; MAX_VERSION: number;
-  SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean;
+  SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean; SYMMETRY?: boolean;
 };
 
 /** Resolves options into a configuration; bad names and values are ConfigErrors (exit 150). */
@@ -110,6 +119,8 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     reinit: o.reinit ?? true,
     switchoverAck: o.switchoverAck ?? false,
     history: o.history ?? false,
+    symmetric: o.symmetry ?? false,
+    readOrder: o.readOrder ?? (o.symmetry ? 'data' : 'index'),
     table,
     kernel,
     // Forward first: among traces of equal length the search then shows the migration's own order.
@@ -125,6 +136,7 @@ export function optionsFromConstants(c: MigrationConstants): MigrationOptions {
     driver: c.DRIVER, user: c.USER, kernel: c.KERNEL, features: c.FEATURES, units: c.UNITS, maxVersion: c.MAX_VERSION,
     switchoverAck: c.SWITCHOVER_ACK, detectIncomplete: c.DETECT_INCOMPLETE as MigrationOptions['detectIncomplete'], reinit: c.REINIT,
     history: c.HISTORY,
+    symmetry: c.SYMMETRY ?? false,
   };
 }
 
@@ -357,7 +369,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   const state = t.record({
     src: sourceSchema(b, cfg.driver),
     dst: destinationSchema(b),
-    link: linkSchema(b),
+    link: linkSchema(b, cfg.symmetric),
     user: userSchema,
     hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
   });
@@ -367,14 +379,22 @@ export function migrationModel(o: MigrationOptions = {}) {
     if (k in userActions) throw new ConfigError(`user ${cfg.user.name}: action name ${k} is taken by the device`);
   // After a SET that never returns, the user's thread is stuck in the kernel and the
   // device's state mutex is held: nothing else happens (the state is terminal, not a deadlock).
+  // Under SYMMETRY the link names no unit (NONE) when its record is not a unit's, whatever
+  // the action did with it (uapi.ts linkSchema): one place, after every step.
+  const symmetric = cfg.symmetric === true;
+  const unitless = (s: MigrationState) => { if (!linkNamesUnit(s.link)) s.link.unit = NONE; };
   const actions: Record<string, UserAction<any>> = Object.fromEntries(
-    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, { ...a, enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true) }]),
+    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, {
+      ...a,
+      enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true),
+      ...(symmetric ? { next: (s: MigrationState, p: unknown) => { const r = a.next(s, p); unitless((r ?? s) as MigrationState); return r; } } : {}),
+    }]),
   );
   const callOf = (name: string) => actions[name]?.call;
   const init: MigrationState = {
     src: initialSource(b, cfg.driver),
     dst: initialDestination(b),
-    link: initialLink(),
+    link: symmetric ? { ...initialLink(), unit: NONE } : initialLink(),
     user: cfg.user.init ? cfg.user.init(cfg) : {},
     hung: false,
   };
@@ -383,6 +403,9 @@ export function migrationModel(o: MigrationOptions = {}) {
   return model({
     state,
     init: init as never,
+    // Units are interchangeable only when read() does not prefer a unit by its number
+    // (SYMMETRY; without it read() goes in index order, which a permutation changes).
+    ...(symmetric ? { symmetry: [unitType(b)] } : {}),
     actions: actions as never,
     invariants: {
       DataSizeAnsweredInEveryState: {
@@ -431,6 +454,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
     DETECT_INCOMPLETE: { ...C.DETECT_INCOMPLETE, default: o.detectIncomplete ?? C.DETECT_INCOMPLETE.default },
     REINIT: { ...C.REINIT, default: o.reinit ?? C.REINIT.default },
     HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
+    SYMMETRY: { ...C.SYMMETRY, default: o.symmetry ?? C.SYMMETRY.default },
     KERNEL: { ...C.KERNEL, default: kernelName },
   };
   return defineSpec({
@@ -441,6 +465,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
       const opts = optionsFromConstants(c as unknown as MigrationConstants);
       return migrationModel({
         ...opts,
+        ...(o.readOrder !== undefined ? { readOrder: o.readOrder } : {}),
         driver: typeof o.driver === 'object' && c.DRIVER === o.driver.name ? o.driver : opts.driver,
         user: typeof o.user === 'object' && c.USER === o.user.name ? o.user : opts.user,
         kernel: typeof o.kernel === 'object' && c.KERNEL === o.kernel.name ? o.kernel : opts.kernel,

@@ -26,7 +26,7 @@ import { t } from '../../checker/index.js';
 import { STATES, inPreCopy, isRunning, type MigState } from '../states.js';
 import { opensSession, endsSession } from '../kernel/fsm.js';
 import {
-  NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
+  NONE, maxRecords, unitType, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
 } from './stream.js';
 import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField } from '../drivers/profile.js';
@@ -42,10 +42,11 @@ function privateSchema(driver?: DriverProfile) {
 /** The source's state schema for some bounds (and the driver's private fields). */
 export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
   const most = maxRecords(b);
-  const slot = t.array(t.int(NONE, b.maxVersion), b.units);
+  const Unit = unitType(b);
+  const slot = t.array(t.int(NONE, b.maxVersion), Unit);
   return t.record({
     state: t.enum(STATES),
-    units: t.array(t.int(0, b.maxVersion), b.units),
+    units: t.array(t.int(0, b.maxVersion), Unit),
     live: t.bool(),
     held: t.bool(),
     header: t.bool(),
@@ -53,7 +54,7 @@ export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
     dirty: slot,
     final: slot,
     end: t.bool(),
-    tracked: t.array(t.bool(), b.units),
+    tracked: t.array(t.bool(), Unit),
     pending: t.bool(),
     optIn: t.bool(),
     reinitPending: t.bool(),
@@ -184,13 +185,16 @@ const STALE_ENODEV: ReadResult = { kind: 'errno', errno: 'ENODEV' };
 const STALE_EINVAL: ReadResult = { kind: 'errno', errno: 'EINVAL' };
 const STALE_EOF: ReadResult = { kind: 'eof' };
 
-/** The result read() would give now (pure). On an ended session: the driver's `staleRead`, by default ENODEV (SAVE-4). */
-export function readResult(dev: Readonly<SourceDevice>, driver: DriverProfile): ReadResult {
+/**
+ * The result read() would give now (pure). On an ended session: the driver's `staleRead`, by
+ * default ENODEV (SAVE-4). `order`: the order of units within a kind (default index order).
+ */
+export function readResult(dev: Readonly<SourceDevice>, driver: DriverProfile, order?: readonly number[]): ReadResult {
   if (!dev.live) {
     const e = driver.staleRead ? driver.staleRead(dev) : 'ENODEV';
     return e === 'ENODEV' ? STALE_ENODEV : e === 'EINVAL' ? STALE_EINVAL : STALE_EOF;
   }
-  const r = nextRecord(dev);
+  const r = nextRecord(dev, order);
   if (r) return { kind: 'data', record: r };
   const e = driver.readEmpty(dev);
   return e === 'EOF' ? { kind: 'eof' } : { kind: 'errno', errno: e };

@@ -18,6 +18,7 @@
 // records in the order it receives them never goes back to an older version. Drivers are free
 // to choose what they send when (PRECOPY-9); this order is one such choice.
 
+import { t, type IntType } from '../../checker/index.js';
 import type { MigState } from '../states.js';
 
 /** What a record carries. */
@@ -102,6 +103,19 @@ export interface StreamBounds {
   readonly maxVersion: number;
 }
 
+const UNIT_TYPES = new WeakMap<StreamBounds, IntType>();
+
+/**
+ * The type of a unit's number, 0..units-1, one object per bounds: the arrays indexed by unit
+ * are `t.array(…, unitType(b))`, so that a `symmetry: [unitType(b)]` permutes their positions
+ * (checker schema docs, "Symmetry"); without a symmetry they are plain arrays.
+ */
+export function unitType(b: StreamBounds): IntType {
+  let u = UNIT_TYPES.get(b);
+  if (!u) UNIT_TYPES.set(b, (u = t.int(0, b.units - 1)));
+  return u;
+}
+
 /**
  * The most records one saving session can hand out: a header, two initial images (the
  * second after REINIT), every dirty version plus one image re-sent as dirty data (REINIT
@@ -168,12 +182,19 @@ export function hasBuffered(dev: Readonly<SourceDevice>): boolean {
   return dev.header || dev.end || dev.initial.some((v) => v !== NONE) || dev.dirty.some((v) => v !== NONE) || dev.final.some((v) => v !== NONE);
 }
 
-/** The record read() hands out next, in the order header, initial, dirty, final, end; null when nothing is buffered. */
-export function nextRecord(dev: Readonly<SourceDevice>): StreamRecord | null {
+/**
+ * The record read() hands out next, in the order header, initial, dirty, final, end; null
+ * when nothing is buffered. Within a kind, units in index order, or in `order` (the units in
+ * the order the driver sends them: the SYMMETRY option's order by data, uapi.ts).
+ */
+export function nextRecord(dev: Readonly<SourceDevice>, order?: readonly number[]): StreamRecord | null {
   if (dev.header) return { kind: 'header', unit: 0, version: 0 };
   for (const kind of UNIT_KINDS) {
     const a = dev[kind];
-    for (let u = 0; u < a.length; u++) if (a[u] !== NONE) return { kind, unit: u, version: a[u] };
+    for (let k = 0; k < a.length; k++) {
+      const u = order === undefined ? k : order[k];
+      if (a[u] !== NONE) return { kind, unit: u, version: a[u] };
+    }
   }
   if (dev.end) return { kind: 'end', unit: 0, version: 0 };
   return null;

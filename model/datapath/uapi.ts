@@ -17,7 +17,7 @@ import { t } from '../../checker/index.js';
 import { inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
-import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
+import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
@@ -46,10 +46,16 @@ export interface Link {
 
 export const LINK_KINDS = ['none', ...RECORD_KINDS] as const;
 
-export function linkSchema(b: StreamBounds) {
+/**
+ * The link's schema. With `symmetric` (the SYMMETRY option) its unit is a value of the
+ * unit type or NONE, and NONE whenever the buffer holds no unit's record, so that a
+ * permutation of units moves exactly the unit a record names (without it, header, end and
+ * an empty buffer say unit 0, which a permutation would turn into another unit).
+ */
+export function linkSchema(b: StreamBounds, symmetric = false) {
   return t.record({
     kind: t.enum(LINK_KINDS),
-    unit: t.int(0, b.units - 1),
+    unit: t.int(symmetric ? NONE : 0, b.units - 1, { of: unitType(b) }),
     version: t.int(0, b.maxVersion),
     forwarded: t.bool(),
     written: t.bool(),
@@ -87,6 +93,14 @@ export interface MigrationConfig {
   readonly switchoverAck: boolean;
   /** Keep the source's history fields (records read per phase, last precopy_info answer, …). */
   readonly history: boolean;
+  /**
+   * The SYMMETRY option: units are interchangeable (the model declares `symmetry` over them)
+   * and the link names no unit when its record is not a unit's; read() then goes by data
+   * (`readOrder`). Absent: false.
+   */
+  readonly symmetric?: boolean;
+  /** The order of units within a kind in read(): `index` (absent: index) or `data` (`unitOrder`). */
+  readonly readOrder?: 'index' | 'data';
   readonly table: FsmTable;
   /** The kernel around the driver: its next-step function and table, its features (model/kernel/). */
   readonly kernel: KernelProfile;
@@ -233,9 +247,56 @@ export function showSet(target: MigState, r: SetReport): string {
 // ---------------------------------------------------------------------------------------
 // The source's data_fd
 
+/** Whether the link's record carries a unit (not the header, the end or nothing). */
+export const linkNamesUnit = (l: Readonly<Link>): boolean => l.kind === 'initial' || l.kind === 'dirty' || l.kind === 'final';
+
+/**
+ * Under SYMMETRY: the units in the order read() sends the pending records of a kind, by
+ * their data rather than their number. A unit's data is everything the state holds about
+ * it: its version, its unread initial, dirty and final records, its dirty-tracker bit, what
+ * the destination loaded of it (while RESUMING; outside it the view blanks the destination),
+ * and whether the user's buffer holds its record. Units with the same data are swapped by a
+ * permutation that leaves the state as it is, so which of them goes first gives successors in
+ * one orbit; ties go to the lower number. Drivers choose what they send when (PRECOPY-9):
+ * this is one more order a driver may use, as index order is. See
+ * docs/decisions/symmetry-of-units.md.
+ */
+export function unitOrder(s: Readonly<MigrationState>, b: StreamBounds): number[] {
+  const src = s.src;
+  const n = src.units.length;
+  const resuming = s.dst.state === 'RESUMING';
+  const linked = linkNamesUnit(s.link) ? s.link.unit : NONE;
+  // One number per unit, its data in mixed radix (a version or NONE, shifted to 0..R-1), so
+  // that comparing keys compares the data field by field; ties keep the lower number first.
+  const R = b.maxVersion + 2;
+  const keys: number[] = [];
+  const order: number[] = [];
+  for (let u = 0; u < n; u++) {
+    let k = src.units[u];
+    k = k * R + src.initial[u] + 1;
+    k = k * R + src.dirty[u] + 1;
+    k = k * R + src.final[u] + 1;
+    k = k * 2 + (src.tracked[u] ? 1 : 0);
+    k = k * R + (resuming ? s.dst.units[u] : NONE) + 1;
+    k = k * 2 + (linked === u ? 1 : 0);
+    keys.push(k);
+    // Insertion into the sorted prefix (at most four units).
+    let j = u;
+    order.push(u);
+    while (j > 0 && keys[order[j - 1]] > k) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = u;
+  }
+  return order;
+}
+
+const readOrder = (s: Readonly<MigrationState>, cfg: MigrationConfig): number[] | undefined => (cfg.readOrder === 'data' ? unitOrder(s, cfg.bounds) : undefined);
+
 /** read() on the source's data_fd into the user's (empty) buffer. */
 export function srcRead(s: MigrationState, cfg: MigrationConfig): ReadResult {
-  const r = readResult(s.src, cfg.driver);
+  const r = readResult(s.src, cfg.driver, readOrder(s, cfg));
   applyRead(s.src, r, cfg.bounds, cfg.history);
   if (r.kind === 'data') {
     s.link.kind = r.record.kind;
@@ -245,7 +306,7 @@ export function srcRead(s: MigrationState, cfg: MigrationConfig): ReadResult {
   return r;
 }
 
-export const srcReadResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): ReadResult => readResult(s.src, cfg.driver);
+export const srcReadResult = (s: Readonly<MigrationState>, cfg: MigrationConfig): ReadResult => readResult(s.src, cfg.driver, readOrder(s, cfg));
 
 /** `read(3) = [initial unit 0 v0]`, `read(3) = -1 ENOMSG`. */
 export const showSrcRead = (s: Readonly<MigrationState>, r: ReadResult): string => `read(${sourceFd(s.src)}) = ${showRead(r, showRecord)}`;
