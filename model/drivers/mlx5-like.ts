@@ -11,11 +11,12 @@
 //   mlx5vf_save_read(); since bd0da611312b, whose broken twin is in history.ts).
 // - precopy_info reports only initial_bytes while initial data is unread; after that,
 //   dirty_bytes = unread dirty data + the tracked changes (in PRE_COPY only).
-// - The arc into STOP_COPY starts the final save, in chunk mode (v6.7 on, the default with
-//   firmware that supports it: mlx5vf_start_page_tracker()/chunk_mode in cmd.c): each chunk
-//   (here one unit per DriverSaveDone) is produced asynchronously; between chunks read()
+// - The arc into STOP_COPY starts the final save asynchronously: until it completes, read()
 //   with nothing buffered answers EAGAIN (a blocking read waits), and the end comes only
-//   after the last chunk (DATA-10, DRV-4).
+//   after the final data (DATA-10, DRV-4). Chunk mode (v6.7 on, firmware permitting) cuts
+//   that save into chunks by byte count, so a reader can also wait between chunks; the model
+//   completes the save in one step: a chunk boundary is not a unit boundary, and splitting
+//   by unit number would make the model depend on unit order (specs/vfio/symmetry.spec.ts).
 // - Destination: images are loaded during write(); RESUMING->STOP checks nothing, so a
 //   stream cut short is accepted (DATA-5, drivers.md).
 // - REINIT (2026): after the opt-in, when the firmware is back in its init phase, every
@@ -23,13 +24,13 @@
 
 import { inPreCopy, inSavingGroup } from '../states.js';
 import {
-  capture, captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
+  captureImage, captureTracked, discard, unread, unreadInitial, trackedCount, hasBuffered, trackAll,
 } from '../datapath/stream.js';
 import type { DriverProfile } from './profile.js';
 
 export const mlx5Like: DriverProfile = {
   name: 'mlx5-like',
-  doc: 'mlx5 (drivers/vfio/pci/mlx5): initial image, new dirty data only from an asynchronous SAVE issued inside precopy_info (PRECOPY-15), STOP_COPY saved asynchronously in chunks (DATA-10), REINIT after opt-in (REINIT-5), destination checks nothing (DATA-5)',
+  doc: 'mlx5 (drivers/vfio/pci/mlx5): initial image, new dirty data only from an asynchronous SAVE issued inside precopy_info (PRECOPY-15), STOP_COPY saved asynchronously (DATA-10), REINIT after opt-in (REINIT-5), destination checks nothing (DATA-5)',
   flags: ['P2P', 'PRE_COPY'],
   onArc(dev, from, to) {
     if (inPreCopy(to) && !inSavingGroup(from)) captureImage(dev, 'initial');
@@ -65,18 +66,8 @@ export const mlx5Like: DriverProfile = {
     }
   },
   saveDone(dev) {
-    if (inPreCopy(dev.state)) {
-      captureTracked(dev, 'dirty');
-      return;
-    }
-    // STOP_COPY in chunk mode: one unit a chunk; the last one closes the stream.
-    const u = dev.tracked.indexOf(true);
-    if (u >= 0) {
-      capture(dev, 'final', u);
-      dev.tracked[u] = false;
-    }
-    if (dev.tracked.indexOf(true) >= 0) dev.pending = true;
-    else dev.end = true;
+    captureTracked(dev, inPreCopy(dev.state) ? 'dirty' : 'final');
+    if (!inPreCopy(dev.state)) dev.end = true;
   },
   // The firmware's answer: what is still to be sent, or the whole device outside a session.
   dataSize: (dev) => (dev.live ? unreadInitial(dev) + unread(dev, 'dirty') + unread(dev, 'final') + trackedCount(dev) : dev.units.length),

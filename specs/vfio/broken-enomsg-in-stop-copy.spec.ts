@@ -22,7 +22,7 @@ export default migrationSpec({
         'src: read(3) = -1 ENOMSG',
       ],
     },
-    { options: { invariants: ['NoLostMandatoryData'] }, status: 'ok', distinct: 22930, depth: 24, note: 'the adversarial user reads on after ENOMSG' },
+    { options: { invariants: ['NoLostMandatoryData'] }, status: 'ok', distinct: 21232, depth: 24, note: 'the adversarial user reads on after ENOMSG' },
     {
       constants: { USER: 'qemu-like' }, options: { invariants: ['NoLostMandatoryData'] }, status: 'violation', violation: { kind: 'action-property', name: 'NoLostMandatoryData' }, note: 'QEMU-3: the final drain stops at ENOMSG',
       trace: [
