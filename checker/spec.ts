@@ -11,6 +11,7 @@ import { validate, isSchema, show, codec, cardinality, MAX_SET_DOMAIN, type Infe
 import { SpecError, ConfigError } from './errors.js';
 import { rejectUnknownKeys, suggest } from './names.js';
 import { admitsStep, fairConditions, propertyFormula, show as showFormula, type Formula, type FairnessSpec, type Property, type Vars } from './ltl.js';
+import { applyOverlay } from './store/overlay.js';
 
 export type ConstValue = number | boolean | string;
 
@@ -126,9 +127,25 @@ export interface Fairness {
   readonly strong?: readonly string[];
 }
 
-export interface View<S, Sch extends Schema> {
-  readonly state: Sch;
-  readonly of: (s: S) => Infer<Sch>;
+/**
+ * A view (TLC's VIEW): two states with the same view are one state for the search. Either
+ * its own schema and a function to it, or an overlay: some fields of the state replaced by
+ * constants (store/overlay.ts), undefined for the state as it is. An overlay view costs the
+ * search no object and no second packing per state; its instance carries both forms (`of`
+ * is the overlay applied, the reference meaning).
+ */
+export type View<S, Sch extends Schema> =
+  | { readonly state: Sch; readonly of: (s: S) => Infer<Sch>; readonly overlay?: undefined }
+  | { readonly overlay: (s: S) => Overlay<S> | undefined; readonly state?: undefined; readonly of?: undefined };
+
+/** A partial state for an overlay view: a record's fields partial in turn, anything else whole. */
+export type Overlay<S> = S extends readonly unknown[] ? S : S extends object ? { readonly [K in keyof S]?: Overlay<S[K]> } : S;
+
+/** A view as the engine sees it: its schema and function, and the overlay it came from, if any. */
+export interface InstanceView<S> {
+  readonly state: Schema;
+  readonly of: (s: S) => unknown;
+  readonly overlay?: (s: S) => object | undefined;
 }
 
 /**
@@ -236,7 +253,7 @@ export const SPEC_KEYS = {
   claim: ['check', 'doc', 'clause', 'level'],
   temporal: ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
   fairness: ['weak', 'strong'],
-  view: ['state', 'of'],
+  view: ['state', 'of', 'overlay'],
 } as const;
 
 export const SPEC_BRAND = 'migcheck.spec@1';
@@ -328,7 +345,7 @@ export interface Instance<S = unknown> {
   readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
   readonly terminal?: (s: S) => boolean;
   readonly constraint?: (s: S) => boolean;
-  readonly view?: View<S, Schema>;
+  readonly view?: InstanceView<S>;
   /** Temporal properties in declaration order (absent on instances built by hand: none). */
   readonly temporal?: readonly NamedTemporal<S>[];
   /** Fairness conditions, weak ones first, each in the order written. */
@@ -531,9 +548,18 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants, properties and temporal properties`);
     names.add(n);
   }
-  if (model.view !== undefined && (typeof model.view !== 'object' || model.view === null || !isSchema(model.view.state) || typeof model.view.of !== 'function'))
-    throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value }`);
-  if (model.view !== undefined) rejectUnknownKeys(model.view, SPEC_KEYS.view, `${where}: view`, bad);
+  const mv = model.view as { state?: unknown; of?: unknown; overlay?: unknown } | undefined;
+  const ofView = mv !== undefined && typeof mv === 'object' && mv !== null && mv.overlay === undefined && isSchema(mv.state) && typeof mv.of === 'function';
+  const overlayView = mv !== undefined && typeof mv === 'object' && mv !== null && typeof mv.overlay === 'function' && mv.state === undefined && mv.of === undefined;
+  if (mv !== undefined && !ofView && !overlayView)
+    throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value } or { overlay: (s) => partial state or undefined }`);
+  if (mv !== undefined) rejectUnknownKeys(mv, SPEC_KEYS.view, `${where}: view`, bad);
+  let view: InstanceView<unknown> | undefined;
+  if (ofView) view = { state: mv.state as Schema, of: mv.of as (s: unknown) => unknown };
+  else if (overlayView) {
+    const overlay = mv.overlay as (s: unknown) => object | undefined;
+    view = { state: model.state, of: (s) => applyOverlay(s, overlay(s)), overlay };
+  }
   if (model.terminal !== undefined && typeof model.terminal !== 'function') throw new SpecError(`${where}: 'terminal' must be a function (s) => boolean`);
   if (model.constraint !== undefined && typeof model.constraint !== 'function') throw new SpecError(`${where}: 'constraint' must be a function (s) => boolean`);
   const symmetry = symmetryTypes(where, model.state, model.symmetry, model.view !== undefined, temporal.length > 0);
@@ -549,7 +575,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     properties,
     terminal: model.terminal,
     constraint: model.constraint,
-    view: model.view,
+    view,
     temporal,
     fairness,
     check: spec.check,

@@ -22,6 +22,7 @@ import type { Instance, Step, NamedCheck } from '../spec.js';
 import { stepLabel } from '../spec.js';
 import { compileLayout, type Layout, type Scratch } from '../store/layout.js';
 import { Symmetry } from '../store/symmetry.js';
+import { OverlayMasks } from '../store/overlay.js';
 import type { EvalError } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
@@ -30,8 +31,8 @@ export type Phase = EvalError['phase'];
 
 /** The view of a state returned a value outside the view's schema. The only such error class. */
 export class ViewDomainError extends Error {
-  constructor() {
-    super('the view returned a value outside its schema');
+  constructor(why?: string) {
+    super(why === undefined ? 'the view returned a value outside its schema' : `the view returned a value outside its schema: ${why}`);
   }
 }
 
@@ -113,6 +114,8 @@ export function selectChecks<S>(inst: Instance<S>, names: readonly string[] | un
 export class Successors<S> {
   readonly layout: Layout<S>;
   readonly viewLayout: Layout<unknown> | undefined;
+  /** An overlay view's packed overlays ('fast' mode): the view is the packed state with some bits replaced. */
+  private readonly overlays: OverlayMasks<S> | undefined;
   /** Words per packed state. */
   readonly W: number;
   readonly immer: boolean;
@@ -156,9 +159,11 @@ export class Successors<S> {
 
   constructor(readonly inst: Instance<S>, opts: SuccessorOptions = {}) {
     this.layout = compileLayout<S>(inst.schema);
-    this.viewLayout = inst.view ? compileLayout<unknown>(inst.view.state) : undefined;
-    this.W = this.layout.words;
     this.immer = opts.engine === 'immer';
+    // An overlay view packs like the state itself; the 'immer' reference builds the overlaid object (view.of).
+    this.overlays = inst.view?.overlay && !this.immer ? new OverlayMasks<S>(inst.schema, this.layout) : undefined;
+    this.viewLayout = inst.view ? (inst.view.overlay ? (this.layout as Layout<unknown>) : compileLayout<unknown>(inst.view.state)) : undefined;
+    this.W = this.layout.words;
     this.exact = this.viewLayout ? this.viewLayout.exact : this.layout.exact;
     this.symmetry = inst.symmetry && inst.symmetry.length > 0 ? new Symmetry<S>(inst.schema, inst.symmetry, this.layout) : undefined;
     this.compact = !inst.view && !this.symmetry && this.layout.compact;
@@ -225,7 +230,16 @@ export class Successors<S> {
   /** Fingerprint of state `t`, packed at w[o..], into `out` (this.fp by default). Throws ViewDomainError. */
   fingerprint(t: S, w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
     const vl = this.viewLayout;
-    if (vl) {
+    const ov = this.overlays;
+    if (ov !== undefined) {
+      const part = this.inst.view!.overlay!(t);
+      if (part === undefined) this.layout.fingerprint(w, o, out);
+      else {
+        const p = ov.packed(part, t);
+        if (typeof p === 'string') throw new ViewDomainError(p);
+        this.layout.fingerprint(ov.apply(p, w, o), 0, out);
+      }
+    } else if (vl) {
       if (!vl.encode(this.inst.view!.of(t) as never, this.vscratch, 0)) throw new ViewDomainError();
       vl.fingerprint(this.vscratch, 0, out);
     } else if (this.symmetry) this.layout.fingerprint(this.symmetry.canonical(t, w, o), 0, out);

@@ -42,6 +42,12 @@ export interface Layout<S> {
    * it, so a successor costs no allocation. Each call of `scratch()` gives an independent object.
    */
   readonly scratch: () => Scratch<S>;
+  /**
+   * The bits of every field at or under one of `paths` (`dst`, `dst.units`, `procs[2].pc`:
+   * record fields by `.name`, array and function entries by `[index]`), one mask word per
+   * packed word. Used by overlay views (store/overlay.ts) to replace fields on packed states.
+   */
+  readonly fieldMask: (paths: readonly string[]) => Uint32Array;
 }
 
 export interface Scratch<S> {
@@ -56,6 +62,8 @@ interface Field {
   shift: number;
   /** Some codes of the field are never used (so the all-ones pattern is impossible). */
   gap: boolean;
+  /** Where the value sits in the state (`src.units[1]`), for fieldMask. */
+  path: string;
 }
 
 const SET_CHUNK = 31;
@@ -71,6 +79,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const encLines: string[] = [];
   const fields: Field[] = [];
   let tmp = 0;
+  /** The path of the schema node being walked: the leaves added next sit there. */
+  let fieldPath = '';
   const local = (): string => `v${tmp++}`;
 
   // Encoder: walk the schema, binding each sub-object to a local, emitting domain checks.
@@ -91,6 +101,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
 
   /** `path`: where the value sits in the state (`queue`, `procs[2].inbox`), for error messages. */
   function walk(s: Schema, expr: string, path: string): Node {
+    fieldPath = path;
     switch (s.kind) {
       case 'enum': {
         const map: Record<string, number> = Object.create(null);
@@ -289,7 +300,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   /** `codes`: how many of the field's 2^width codes are values (all of them when absent). */
   function addField(expr: string, width: number, codes = 2 ** width): number {
     if (width > 32) throw new SchemaError('field wider than 32 bits');
-    fields.push({ local: expr, width, word: 0, shift: 0, gap: codes < 2 ** width });
+    fields.push({ local: expr, width, word: 0, shift: 0, gap: codes < 2 ** width, path: fieldPath });
     return fields.length - 1;
   }
 
@@ -382,7 +393,13 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   // The all-ones word is impossible when a bit is never used or a field has unused codes.
   const gaps = fields.some((f) => f.width > 0 && f.gap);
   const compact = words === 1 && (bits < 32 || gaps);
-  return { words, bits, exact, encode, decode, fingerprint, compact, scratch };
+  const fieldMask = (paths: readonly string[]): Uint32Array => {
+    const mask = new Uint32Array(words);
+    const under = (p: string) => paths.some((q) => q === '' || p === q || (p.startsWith(q) && (p[q.length] === '.' || p[q.length] === '[')));
+    for (const f of fields) if (f.width > 0 && under(f.path)) mask[f.word] |= (f.width === 32 ? 0xffffffff : ((2 ** f.width - 1) << f.shift)) >>> 0;
+    return mask;
+  };
+  return { words, bits, exact, encode, decode, fingerprint, compact, scratch, fieldMask };
 }
 
 /**

@@ -379,7 +379,9 @@ export function migrationModel(o: MigrationOptions = {}) {
     hung: false,
   };
   const userTerminal = cfg.user.terminal;
-  const idleDst = initialDestination(b);
+  // The destination as the view sees it outside RESUMING: an idle device (its `held` kept).
+  const { held: _held, ...idleDst } = initialDestination(b);
+  const blankDestination = { dst: idleDst };
   return model({
     state,
     init: init as never,
@@ -399,10 +401,10 @@ export function migrationModel(o: MigrationOptions = {}) {
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
     // units are blanked when the next resuming session opens. States that differ only there
-    // are one state for the search (invariants added on top must not read them).
+    // are one state for the search (invariants added on top must not read them). An overlay
+    // view: the engine blanks those fields on the packed state, with no object built per state.
     view: {
-      state,
-      of: (s: MigrationState) => (s.dst.state === 'RESUMING' ? s : { ...s, dst: { ...idleDst, held: s.dst.held } }),
+      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? undefined : blankDestination),
     } as never,
   });
 }
