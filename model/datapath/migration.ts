@@ -370,7 +370,17 @@ export function migrationModel(o: MigrationOptions = {}) {
   const actions: Record<string, UserAction<any>> = Object.fromEntries(
     Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, { ...a, enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true) }]),
   );
-  const callOf = (name: string) => actions[name]?.call;
+  // Every property asks for the call of the same step in turn: the last answer is kept (by
+  // the action's name, which the engine passes as the same string each time).
+  let lastAction = '';
+  let lastCall: UapiCall | undefined;
+  const callOf = (name: string): UapiCall | undefined => {
+    if (name !== lastAction) {
+      lastAction = name;
+      lastCall = actions[name]?.call;
+    }
+    return lastCall;
+  };
   const init: MigrationState = {
     src: initialSource(b, cfg.driver),
     dst: initialDestination(b),

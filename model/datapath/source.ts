@@ -151,7 +151,8 @@ export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, drive
   if (ends) endSession(dev);
   if (opens) startSession(dev);
   if (history && to === 'STOP_COPY' && inPreCopy(from)) dev.switchInitial = unreadInitial(dev);
-  withTrailer(dev, history, () => driver.onArc(dev, from, to));
+  if (history) withTrailer(dev, history, () => driver.onArc(dev, from, to));
+  else driver.onArc(dev, from, to);
   dev.state = to;
   return { opens, ends };
 }

@@ -14,8 +14,10 @@
 // does not judge a migration it did not complete.
 
 import { t } from '../../checker/index.js';
-import { inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
-import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from '../kernel/fsm.js';
+import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
+import {
+  driveSet, walk, planned, arcIndex, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type PlannedWalk, type Arc,
+} from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import { RECORD_KINDS, showRecord, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
@@ -94,20 +96,19 @@ export interface MigrationConfig {
   readonly srcTargets: readonly MigState[];
   readonly dstTargets: readonly MigState[];
   /** The kernel's walk from cur to target (cached). */
-  readonly plan: (cur: MigState, target: MigState) => WalkOutcome;
+  readonly plan: (cur: MigState, target: MigState) => PlannedWalk;
 }
 
-/** Caches `walk` for one table, feature set and next-step function (the kernel's). */
-export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => WalkOutcome {
-  const cache = new Map<string, WalkOutcome>();
+/**
+ * Caches `walk` for one table, feature set and next-step function (the kernel's): one
+ * planned walk per (cur, target), in a table indexed by the kernel's state numbers
+ * (enum vfio_device_mig_state), each walked on first use.
+ */
+export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => PlannedWalk {
+  const cache: (PlannedWalk | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
   return (cur, target) => {
-    const k = `${cur}>${target}`;
-    let w = cache.get(k);
-    if (!w) {
-      w = walk(table, features, cur, target, step);
-      cache.set(k, w);
-    }
-    return w;
+    const k = STATE_NUMBER[cur] * STATES.length + STATE_NUMBER[target];
+    return cache[k] ?? (cache[k] = planned(walk(table, features, cur, target, step)));
   };
 }
 
@@ -144,8 +145,8 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   let endsOnFailure = false;
   const failArc = cfg.driver.failArc;
   if (failArc) {
-    for (let i = 0; i < plan.arcs.length; i++) {
-      const [from, to] = arcEnds(plan.arcs[i]);
+    for (let i = 0; i < plan.ends.length; i++) {
+      const [from, to] = plan.ends[i];
       const f = failArc(dev, from, to);
       if (f) {
         failAt = i;
@@ -160,6 +161,7 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     cur: dev.state,
     target,
     step: cfg.kernel.step,
+    plan,
     failAt,
     onArc: (from, to) => {
       const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
@@ -173,7 +175,7 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       if (isRunning(to)) s.link.drained = false;
       return r;
     },
-  }, () => plan);
+  });
   if (out.ret === 'HANG') s.hung = true;
   if (out.ret === 'EIO') {
     failedArc(dev, endsOnFailure);
@@ -187,7 +189,7 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
 export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
   const dev = s.dst;
   const plan = cfg.plan(dev.state, target);
-  const bad = plan.arcs.indexOf('RESUMING->STOP');
+  const bad = arcIndex(plan, 'RESUMING', 'STOP');
   const failAt = bad >= 0 && !streamAccepted(dev, cfg.resumeCheck ?? cfg.detectsIncomplete) ? bad : -1;
   let loaded: SetReport['loaded'];
   const out = driveSet({
@@ -196,6 +198,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     cur: dev.state,
     target,
     step: cfg.kernel.step,
+    plan,
     failAt,
     onArc: (from, to) => {
       const r = destinationArc(dev, from, to);
@@ -206,7 +209,7 @@ export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       }
       return r;
     },
-  }, () => plan);
+  });
   dev.state = out.reached;
   if (out.ret === 'HANG') s.hung = true;
   return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded, plan };

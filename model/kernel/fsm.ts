@@ -243,6 +243,30 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   return { outcome: 'ok', noop: false, path, arcs };
 };
 
+/** One arc's two states, split once (`arcEnds`), for code that executes walks step after step. */
+export type ArcEnds = readonly [from: MigState, to: MigState];
+
+/**
+ * A walk with each arc also split into its two states: what a driver executes. Planners
+ * (model/uapi.ts `planner`) keep one per (cur, target), so that executing a SET never
+ * parses an arc's name.
+ */
+export type PlannedWalk = WalkOutcome & { readonly ends: readonly ArcEnds[] };
+
+export function planned(w: WalkOutcome): PlannedWalk {
+  // The states are the STATES constants themselves (not the substrings of a split): the
+  // packing of a state compares them by identity first.
+  const canonical = (x: MigState): MigState => STATES[STATE_NUMBER[x]];
+  return { ...w, ends: w.arcs.map((a) => arcEnds(a).map(canonical) as unknown as ArcEnds) };
+}
+
+/** Index of the arc from→to in a planned walk, or -1. */
+export function arcIndex(plan: PlannedWalk, from: MigState, to: MigState): number {
+  const ends = plan.ends;
+  for (let i = 0; i < ends.length; i++) if (ends[i][0] === from && ends[i][1] === to) return i;
+  return -1;
+}
+
 /** Why a walk never ends, for a label: the next-step loop spins at a state, or the walk revisits one (KERN-1). */
 export function hangText(plan: WalkOutcome): string {
   if (plan.outcome !== 'does-not-terminate') return `the walk ${plan.path.join('->')} does not terminate`;
@@ -328,6 +352,8 @@ export interface SetRequest {
   readonly cur: MigState;
   readonly target: MigState;
   readonly step?: StepFunction;
+  /** The walk from cur to target, when the caller planned it already (it is then not walked again). */
+  readonly plan?: PlannedWalk;
   /** Index of the arc that fails (0 = the first arc), or -1 for none. */
   readonly failAt?: number;
   /** Whether the driver drops an fd returned by an intermediate arc and answers EINVAL (COMB-4, as in-tree drivers do). */
@@ -357,7 +383,8 @@ export interface SetOutcome {
  * dropped with EINVAL when the driver guards against it (COMB-4), else it reaches the user.
  */
 export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutcome {
-  const plan = walkFn(req.table, req.features, req.cur, req.target, req.step ?? nextStep);
+  const plan = req.plan ?? walkFn(req.table, req.features, req.cur, req.target, req.step ?? nextStep);
+  const ends = req.plan?.ends;
   const failAt = req.failAt ?? -1;
   const guard = req.guardIntermediateFd ?? true;
   const openedAt: number[] = [];
@@ -369,7 +396,7 @@ export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutco
   // to show it, and executing them keeps the effects visible in the trace.
   for (let i = 0; i < arcs.length; i++) {
     if (i === failAt) return { ret: 'EIO', reached, plan, done, fdFromArc: -1, openedAt };
-    const [from, to] = arcEnds(arcs[i]);
+    const [from, to] = ends !== undefined ? ends[i] : arcEnds(arcs[i]);
     const final = plan.outcome === 'ok' && i === arcs.length - 1;
     const r = req.onArc(from, to, i, final);
     reached = to;
