@@ -24,7 +24,7 @@
 
 import { t } from '../../checker/index.js';
 import { STATES, inPreCopy, isRunning, type MigState } from '../states.js';
-import { opensSession, endsSession } from '../kernel/fsm.js';
+import { sessionEffect } from '../kernel/fsm.js';
 import {
   NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
@@ -145,16 +145,16 @@ function withTrailer(dev: SourceDevice, history: boolean, f: () => void): void {
 }
 
 /** What one arc does to the source: session bookkeeping, history, then the driver's data effects. */
-export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean): { opens?: 'save' | 'resume'; ends?: boolean } {
-  const opens = opensSession(from, to) ?? undefined;
-  const ends = endsSession(from, to);
+export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
+  const effect = sessionEffect(from, to);
+  const { opens, ends } = effect;
   if (ends) endSession(dev);
   if (opens) startSession(dev);
   if (history && to === 'STOP_COPY' && inPreCopy(from)) dev.switchInitial = unreadInitial(dev);
   if (history) withTrailer(dev, history, () => driver.onArc(dev, from, to));
   else driver.onArc(dev, from, to);
   dev.state = to;
-  return { opens, ends };
+  return effect;
 }
 
 /** A failed arc's partial effect (the driver's `failArc`): the session ends before the error. */

@@ -93,6 +93,25 @@ export function endsSession(from: MigState, to: MigState, savingGroup: readonly 
   return savingGroup.includes(from) && !savingGroup.includes(to);
 }
 
+/** The six session effects an arc can have, as constants: executing an arc allocates nothing. */
+const SESSION_EFFECTS = {
+  none: { opens: undefined, ends: false },
+  ends: { opens: undefined, ends: true },
+  save: { opens: 'save', ends: false },
+  endsThenSave: { opens: 'save', ends: true },
+  resume: { opens: 'resume', ends: false },
+  endsThenResume: { opens: 'resume', ends: true },
+} as const satisfies Record<string, { readonly opens: SessionKind | undefined; readonly ends: boolean }>;
+
+/** What an arc does to the sessions (`opensSession` and `endsSession` together), as one of SESSION_EFFECTS. */
+export function sessionEffect(from: MigState, to: MigState, savingGroup: readonly MigState[] = SAVING_GROUP): { readonly opens: SessionKind | undefined; readonly ends: boolean } {
+  const opens = opensSession(from, to, savingGroup);
+  const ends = endsSession(from, to, savingGroup);
+  if (opens === 'save') return ends ? SESSION_EFFECTS.endsThenSave : SESSION_EFFECTS.save;
+  if (opens === 'resume') return ends ? SESSION_EFFECTS.endsThenResume : SESSION_EFFECTS.resume;
+  return ends ? SESSION_EFFECTS.ends : SESSION_EFFECTS.none;
+}
+
 // ---------------------------------------------------------------------------------------
 // One step (KERN-1, KERN-2)
 
@@ -382,12 +401,15 @@ export interface SetOutcome {
  * device at the state arc k-1 reached (SET-3, COMB-5). An fd from an intermediate arc is
  * dropped with EINVAL when the driver guards against it (COMB-4), else it reaches the user.
  */
+const NONE_OPENED: number[] = [];
+
 export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutcome {
   const plan = req.plan ?? walkFn(req.table, req.features, req.cur, req.target, req.step ?? nextStep);
   const ends = req.plan?.ends;
   const failAt = req.failAt ?? -1;
   const guard = req.guardIntermediateFd ?? true;
-  const openedAt: number[] = [];
+  // Most SETs open no session: they share one empty list.
+  let openedAt: number[] = NONE_OPENED;
   let fdFromArc = -1;
   let reached = req.cur;
   let done = 0;
@@ -402,6 +424,7 @@ export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutco
     reached = to;
     done++;
     if (r.opens) {
+      if (openedAt === NONE_OPENED) openedAt = [];
       openedAt.push(i);
       if (!final && guard) return { ret: 'EINVAL', reached, plan, done, fdFromArc: -1, openedAt };
       fdFromArc = i;
