@@ -92,9 +92,15 @@ export interface Step<P = unknown> {
   readonly param: P;
 }
 
+/**
+ * An action property, judged on every step (TLA+'s [][P]_vars over before and after). With
+ * `actions`, only on the steps of those actions (TLA+'s [][A => P]_vars): it holds on every
+ * other step without being called, which saves a call per property on each step that cannot
+ * break it.
+ */
 export type ActionProperty<S> =
   | ((before: S, after: S, step: Step) => boolean)
-  | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean });
+  | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean; readonly actions?: readonly string[] });
 
 /** A state predicate used by temporal properties. */
 export type StatePredicate<S> = (s: S) => boolean;
@@ -251,6 +257,7 @@ export const SPEC_KEYS = {
   action: ['params', 'enabled', 'next', 'label', 'doc', 'call'],
   paramsFrom: ['type', 'from'],
   claim: ['check', 'doc', 'clause', 'level'],
+  property: ['check', 'doc', 'clause', 'level', 'actions'],
   temporal: ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
   fairness: ['weak', 'strong'],
   view: ['state', 'of', 'overlay'],
@@ -328,7 +335,12 @@ export interface FairnessCondition {
 
 export interface NamedCheck<F> extends Meta {
   readonly name: string;
+  /** The check as it applies to every step (for a property with `actions`, true on the others). */
   readonly check: F;
+  /** A property's `actions`, as indices into Instance.actions in declaration order; absent: every action. */
+  readonly actions?: readonly number[];
+  /** With `actions`: the check as written, to call only on steps of those actions. */
+  readonly scoped?: F;
 }
 
 /** A spec with its constants fixed: what the engine explores. */
@@ -533,13 +545,24 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
       if (typeof v === 'function') return { name, check: v as F };
       if (typeof v === 'object' && v !== null && typeof (v as { check?: unknown }).check === 'function') {
         const m = v as Meta & { check: F };
-        rejectUnknownKeys(m, SPEC_KEYS.claim, `${where}: ${kind} '${name}'`, bad);
+        rejectUnknownKeys(m, kind === 'property' ? SPEC_KEYS.property : SPEC_KEYS.claim, `${where}: ${kind} '${name}'`, bad);
         return { name, check: m.check, doc: m.doc, clause: m.clause, level: m.level };
       }
       throw new SpecError(`${where}: ${kind} '${name}' must be a function or { check }`);
     });
   const invariants = named<(s: unknown) => boolean>('invariant', model.invariants);
-  const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties);
+  const actionNames = actions.map((a) => a.name);
+  const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties).map((p) => {
+    const v = (model.properties as Record<string, unknown>)[p.name] as { actions?: unknown };
+    if (typeof v === 'function' || v.actions === undefined) return p;
+    if (!Array.isArray(v.actions) || v.actions.some((n) => typeof n !== 'string'))
+      throw new SpecError(`${where}: property '${p.name}': 'actions' must be a list of action names`);
+    for (const n of v.actions as string[])
+      if (!actionNames.includes(n)) throw new SpecError(`${where}: property '${p.name}': unknown action '${n}' in 'actions'; actions: ${actionNames.join(', ')}${suggest(n, actionNames)}`);
+    const on = new Set(v.actions as string[]);
+    const scoped = p.check;
+    return { ...p, actions: actionNames.flatMap((n, i) => (on.has(n) ? [i] : [])), scoped, check: (b: unknown, a: unknown, st: Step) => !on.has(st.action) || scoped(b, a, st) };
+  });
   const temporal = temporalProperties(where, model.temporal, actions, choices);
   const fairness = fairnessConditions(where, model.fairness, actions, choices);
   const names = new Set<string>();

@@ -156,6 +156,11 @@ export class Successors<S> {
   private readonly fromMark: (Uint8Array | undefined)[];
   private readonly fromList: (Int32Array | undefined)[];
   private readonly fromCount: Int32Array;
+  /**
+   * Per action: the checked properties that judge its steps, in declaration order, each with
+   * the check to call (a property scoped by `actions` is left out of the other actions' lists).
+   */
+  private readonly propsOf: readonly (readonly { readonly name: string; readonly check: (before: S, after: S, step: Step) => boolean }[])[];
 
   constructor(readonly inst: Instance<S>, opts: SuccessorOptions = {}) {
     this.layout = compileLayout<S>(inst.schema);
@@ -191,6 +196,8 @@ export class Successors<S> {
     this.fromMark = this.fromFns.map((f) => (f ? new Uint8Array(f.codec.card) : undefined));
     this.fromList = this.fromFns.map((f) => (f ? new Int32Array(f.codec.card) : undefined));
     this.fromCount = new Int32Array(inst.actions.length);
+    this.propsOf = inst.actions.map((_, a) =>
+      this.properties.filter((p) => p.actions === undefined || p.actions.includes(a)).map((p) => ({ name: p.name, check: p.scoped ?? p.check })));
   }
 
   /** The code in action a's params.type of member m of its `from` set; throws when m is outside the type. */
@@ -316,8 +323,8 @@ export class Successors<S> {
     const chParam = this.chParam;
     const enabledFns = this.enabledFns;
     const nextFns = this.nextFns;
-    const props = properties ? this.properties : NO_PROPERTIES;
-    const nProp = props.length;
+    const propsOf = this.propsOf;
+    const anyProps = properties && this.properties.length > 0;
     const constraint = this.inst.constraint;
     const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
     const fromFns = this.fromFns;
@@ -359,6 +366,8 @@ export class Successors<S> {
           stop = { kind: 'TypeOK', choice: c, state: t, message: validate(this.inst.schema, t) ?? 'out of domain' };
           break;
         }
+        const props = anyProps ? propsOf[a] : NO_PROPERTIES;
+        const nProp = props.length;
         if (nProp > 0) {
           phase = 'property';
           const stepObj = this.stepObj;

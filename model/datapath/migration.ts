@@ -133,14 +133,19 @@ type Prop = {
   readonly doc: string;
   readonly clause: string;
   readonly level: Level;
+  /** The actions whose steps can break it (those making one uAPI call); absent: every step. The check itself holds on the others too. */
+  readonly actions?: readonly string[];
 };
 
 const STOPPED: readonly MigState[] = ['STOP', 'STOP_COPY'];
 const sameUnits = (x: readonly number[], y: readonly number[]) => x.every((v, i) => v === y[i]);
 
 /** The headline properties, each a positive claim with the fact it checks (docs/vfio-model.md). */
-export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined): Record<string, Prop> {
+export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined, actionsOf?: (c: UapiCall) => readonly string[]): Record<string, Prop> {
   const calls = (step: { action: string }, c: UapiCall) => callOf(step.action) === c;
+  // A property about one call is judged by the engine only on the steps of the actions that
+  // make it (spec `actions`), when the model's action list is known.
+  const on = (c: UapiCall): { actions?: readonly string[] } => (actionsOf ? { actions: actionsOf(c) } : {});
   return {
     EverySetReturns: {
       doc: 'every SET_STATE returns: the kernel\'s next-step loop and the driver\'s walk reach the target or refuse it',
@@ -149,17 +154,17 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     NoLostMandatoryData: {
       doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
-      clause: 'DATA-9', level: 'MUST',
+      clause: 'DATA-9', level: 'MUST', ...on('dst.set'),
       check: (b, a, st) => !calls(st, 'dst.set') || !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
     },
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
-      clause: 'PRECOPY-2', level: 'SHOULD',
+      clause: 'PRECOPY-2', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
     },
     NoEnomsgInStopCopy: {
       doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
-      clause: 'DATA-8', level: 'MUST NOT',
+      clause: 'DATA-8', level: 'MUST NOT', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || b.src.state !== 'STOP_COPY') return true;
         const r = srcReadResult(b, cfg);
@@ -168,7 +173,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EofIsPermanent: {
       doc: 'once read() returned 0 in STOP_COPY, every later read() of that session returns 0',
-      clause: 'DATA-7', level: 'MUST',
+      clause: 'DATA-7', level: 'MUST', ...on('src.read'),
       check: (b, _a, st) => !calls(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
     },
     StoppedDeviceDoesNotChange: {
@@ -190,7 +195,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     DirtyBytesStartAtZero: {
       doc: 'dirty_bytes is 0 until the device changes something after the initial data set was taken (at session start, or at REINIT)',
-      clause: 'PRECOPY-7', level: 'INFO',
+      clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -199,7 +204,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     ReinitOnlyAfterOptIn: {
       doc: 'precopy_info reports REINIT only after the user opted in with MIG_PRECOPY_INFOv2',
-      clause: 'REINIT-3', level: 'MUST NOT',
+      clause: 'REINIT-3', level: 'MUST NOT', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
         const r = srcPrecopyInfoResult(b, cfg, inFlagsOf(st));
@@ -219,17 +224,17 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     ResetReturnsToRunning: {
       doc: 'VFIO_DEVICE_RESET leaves the source in RUNNING, whatever state it was in',
-      clause: 'ERR-4', level: 'MUST',
+      clause: 'ERR-4', level: 'MUST', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
     },
     ResetEndsSession: {
       doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
-      clause: 'ERR-6', level: 'IMPL',
+      clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || !a.src.live,
     },
     DirtyBytesCountUnread: {
       doc: 'once the initial data is read, dirty_bytes counts at least the dirty data the driver holds unread',
-      clause: 'PRECOPY-7', level: 'INFO',
+      clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -238,7 +243,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     NoEnomsgWhileSaving: {
       doc: 'read() does not answer ENOMSG (the temporary end of the pre-copy stream) while an asynchronous save is producing data',
-      clause: 'PRECOPY-10', level: 'SHOULD',
+      clause: 'PRECOPY-10', level: 'SHOULD', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || !b.src.pending) return true;
         const r = srcReadResult(b, cfg);
@@ -406,7 +411,7 @@ export function migrationModel(o: MigrationOptions = {}) {
         },
       },
     } as never,
-    properties: migrationProperties(cfg, callOf) as never,
+    properties: migrationProperties(cfg, callOf, (c) => Object.keys(actions).filter((k) => actions[k].call === c)) as never,
     terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
