@@ -329,7 +329,7 @@ export class Successors<S> {
     const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
     const fromFns = this.fromFns;
     const chFirst = this.chFirst;
-    const encode = layout.encode;
+    const encode = immer ? layout.encode : this.dScratch.encode;
     const fp = this.fp;
     const nChoices = chAction.length;
     let n = 0;

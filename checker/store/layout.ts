@@ -52,6 +52,8 @@ export interface Layout<S> {
 
 export interface Scratch<S> {
   load(w: Uint32Array | Int32Array, o: number): S;
+  /** The layout's `encode`, faster on a state whose records are this scratch's own (any state may be given). */
+  readonly encode: (s: S, w: Uint32Array, o: number) => boolean;
 }
 
 interface Field {
@@ -67,6 +69,8 @@ interface Field {
 }
 
 const SET_CHUNK = 31;
+/** Stands for "no known record" in the plain encoder. */
+const NOT_A_RECORD = Object.freeze({});
 /** Enums with at most this many members are encoded by an if-chain of comparisons. */
 const ENUM_CHAIN = 8;
 
@@ -79,6 +83,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const encLines: string[] = [];
   const fields: Field[] = [];
   let tmp = 0;
+  /** Records (and functions) met so far: R0, R1, … in the encoder are the scratch's containers for them. */
+  let records = 0;
   /** The path of the schema node being walked: the leaves added next sit there. */
   let fieldPath = '';
   const local = (): string => `v${tmp++}`;
@@ -89,7 +95,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   type Read = (i: number) => string;
   type Node =
     | { kind: 'leaf'; expr: (f: Read) => string }
-    | { kind: 'record'; keys: string[]; kids: Node[] }
+    | { kind: 'record'; keys: string[]; kids: Node[]; rid: number }
     | { kind: 'array'; kids: Node[] }
     | { kind: 'seq'; len: number; kids: Node[] }
     | { kind: 'set'; fis: number[]; mem: string; n: number }
@@ -135,14 +141,16 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         // A record the recipe built itself (scratch and immer objects are not extensible)
         // must have exactly the declared fields: an extra one would otherwise be dropped
         // silently by the packing. validate() then names it in the TypeOK report.
-        encLines.push(`const ${x} = ${expr}; if (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
-        return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
+        const rid = records++;
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
+        return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
       }
       case 'fn': {
         const x = local();
         const keys = fnKeys(s);
-        encLines.push(`const ${x} = ${expr}; if (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length})) return false;`);
-        return { kind: 'record', keys, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
+        const rid = records++;
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}))) return false;`);
+        return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
       }
       case 'seq': {
         const x = local();
@@ -257,6 +265,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       case 'record': {
         const c = `c${decls.length}`;
         decls.push(`const ${c} = {${node.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')}};`);
+        recordContainers[node.rid] = c;
         body.push(`${target} = ${c};`);
         node.keys.forEach((k, i) => loadInto(node.kids[i], f, `${c}[${JSON.stringify(k)}]`, decls, body));
         return;
@@ -330,7 +339,10 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const parts = fields.filter((f) => f.width > 0 && f.word === w).map((f) => (f.shift === 0 ? f.local : `(${f.local} << ${f.shift})`));
     stores.push(`w[o + ${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`);
   }
-  const encSrc = `return function encode(s, w, o) {\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};`;
+  // The encoder is made for a list of known records R (a scratch's containers, closed to new
+  // properties): a record that is one of them skips the check for fields a recipe added,
+  // which could not have been added to it. The plain encoder has none.
+  const encSrc = `return function makeEncode(R) {\n${Array.from({ length: records }, (_, i) => `const R${i} = R[${i}];`).join('\n')}\nreturn function encode(s, w, o) {\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};\n};`;
 
   const fieldRead = (i: number): string => {
     const f = fields[i];
@@ -342,10 +354,11 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const decSrc = `return function decode(w, o) { return ${decodeExpr(root, fieldRead)}; };`;
   const decls: string[] = [];
   const body: string[] = [];
+  const recordContainers: string[] = [];
   loadInto(root, fieldRead, 'r.v', decls, body);
   const containers = decls.filter((d) => d.startsWith('const ')).map((d) => d.split(' ')[1]);
   const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\n` +
-    `return { containers: [${containers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
+    `return { containers: [${containers.join(', ')}], records: [${recordContainers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
 
   // Exact fingerprints when the state fits in 63 bits: the high bit marks "occupied".
   const exact = words === 1 || (words === 2 && used[1] <= 31);
@@ -374,9 +387,11 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
 
   // Constants are bound once per compiled function (K0, K1, …), not looked up per call.
   const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
-  const encode = bind(encSrc) as Layout<S>['encode'];
+  const makeEncode = bind(encSrc) as (records: readonly unknown[]) => Layout<S>['encode'];
+  // The plain encoder knows no records: each R_i is an object no state holds.
+  const encode = makeEncode(Array.from({ length: records }, () => NOT_A_RECORD));
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const rawScratch = bind(scratchSrc) as () => Scratch<S> & { containers: unknown[] };
+  const rawScratch = bind(scratchSrc) as () => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load'] };
   // The records of a scratch state are closed to new properties once, when it is made: a
   // recipe that assigns a field the schema does not declare then throws (the error names
   // the field and the action) instead of the field being silently dropped by the packing.
@@ -386,7 +401,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const sc = rawScratch();
     closeRecords(sc.load(new Uint32Array(words), 0));
     for (const c of sc.containers) if (!Array.isArray(c)) Object.preventExtensions(c);
-    return { load: sc.load };
+    return { load: sc.load, encode: makeEncode(sc.records) };
   };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 
