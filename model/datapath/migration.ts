@@ -354,6 +354,26 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
   };
 }
 
+/**
+ * Which uAPI call an action makes, by the action's name. Every property asks it for the same
+ * step in turn, so the last answer is kept (the engine passes the same name string each time).
+ */
+export function callLookup(actions: Readonly<Record<string, { readonly call?: UapiCall }>>): (action: string) => UapiCall | undefined {
+  let lastAction: string | undefined;
+  let lastCall: UapiCall | undefined;
+  return (name) => {
+    if (name !== lastAction) {
+      lastAction = name;
+      lastCall = actions[name]?.call;
+    }
+    return lastCall;
+  };
+}
+
+/** The names of the actions that make a uAPI call, in declaration order (a property's `actions`). */
+export const actionsMaking = (actions: Readonly<Record<string, { readonly call?: UapiCall }>>) => (c: UapiCall): string[] =>
+  Object.keys(actions).filter((k) => actions[k].call === c);
+
 /** The migration model for some options: a plain model object (spread it to add invariants or properties). */
 export function migrationModel(o: MigrationOptions = {}) {
   const cfg = migrationConfig(o);
@@ -375,17 +395,7 @@ export function migrationModel(o: MigrationOptions = {}) {
   const actions: Record<string, UserAction<any>> = Object.fromEntries(
     Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, { ...a, enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true) }]),
   );
-  // Every property asks for the call of the same step in turn: the last answer is kept (by
-  // the action's name, which the engine passes as the same string each time).
-  let lastAction = '';
-  let lastCall: UapiCall | undefined;
-  const callOf = (name: string): UapiCall | undefined => {
-    if (name !== lastAction) {
-      lastAction = name;
-      lastCall = actions[name]?.call;
-    }
-    return lastCall;
-  };
+  const callOf = callLookup(actions);
   const init: MigrationState = {
     src: initialSource(b, cfg.driver),
     dst: initialDestination(b),
@@ -411,7 +421,7 @@ export function migrationModel(o: MigrationOptions = {}) {
         },
       },
     } as never,
-    properties: migrationProperties(cfg, callOf, (c) => Object.keys(actions).filter((k) => actions[k].call === c)) as never,
+    properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
     terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
