@@ -138,7 +138,11 @@ type Prop = {
 };
 
 const STOPPED: readonly MigState[] = ['STOP', 'STOP_COPY'];
-const sameUnits = (x: readonly number[], y: readonly number[]) => x.every((v, i) => v === y[i]);
+/** Every unit holds the same version in both (a loop: properties run on every step). */
+function sameUnits(x: readonly number[], y: readonly number[]): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
 
 /** The headline properties, each a positive claim with the fact it checks (docs/vfio-model.md). */
 export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined, actionsOf?: (c: UapiCall) => readonly string[]): Record<string, Prop> {

@@ -80,8 +80,12 @@ export interface MatrixResult {
   readonly stopped?: { readonly reason: 'interrupted' | 'terminated'; readonly total: number };
 }
 
-/** Model options for the matrix when none are given: one unit of state, changed at most once, every feature. */
-export const MATRIX_MODEL_DEFAULTS: Omit<MigrationOptions, 'driver' | 'user'> = { units: 1, maxVersion: 1, features: 'all' };
+/**
+ * Model options for the matrix when none are given: two units of state, each changed at most
+ * twice, every feature (the default spec's size; one unit changed once until the model-speed
+ * work, docs/decisions/model-speed.md).
+ */
+export const MATRIX_MODEL_DEFAULTS: Omit<MigrationOptions, 'driver' | 'user'> = { units: 2, maxVersion: 2, features: 'all' };
 
 /** The drivers a matrix covers by default: the conforming profiles (broken ones on request). */
 export function defaultDrivers(): string[] {
