@@ -149,7 +149,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
   const calls = (step: { action: string }, c: UapiCall) => callOf(step.action) === c;
   // A property about one call is judged by the engine only on the steps of the actions that
   // make it (spec `actions`), when the model's action list is known.
-  const on = (c: UapiCall): { actions?: readonly string[] } => (actionsOf ? { actions: actionsOf(c) } : {});
+  const on = (...cs: UapiCall[]): { actions?: readonly string[] } => (actionsOf ? { actions: cs.flatMap((c) => actionsOf(c)) } : {});
   return {
     EverySetReturns: {
       doc: 'every SET_STATE returns: the kernel\'s next-step loop and the driver\'s walk reach the target or refuse it',
@@ -256,7 +256,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     InitialBytesZeroOnlyWhenRead: {
       doc: 'precopy_info answers initial_bytes 0 only once the initial data set has been read: QEMU\'s switchover-ack sends "initial data sent" when the count reaches 0 (QEMU-5)',
-      clause: 'PRECOPY-5', level: 'SHOULD',
+      clause: 'PRECOPY-5', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -265,7 +265,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EndedSessionFdFails: {
       doc: 'read() and precopy_info on the fd of an ended session (a SET, a failed arc or a reset ended it) fail with an errno: no data, and no 0 that a user would take for the end of the stream',
-      clause: 'SAVE-4', level: 'IMPL',
+      clause: 'SAVE-4', level: 'IMPL', ...on('src.read', 'src.precopy_info'),
       check: (b, _a, st) => {
         if (b.src.live || !b.src.held) return true;
         if (calls(st, 'src.read')) return srcReadResult(b, cfg).kind === 'errno';
@@ -275,7 +275,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EofOnlyWhenNothingLeft: {
       doc: 'read() returns 0 in STOP_COPY only when the driver holds nothing more of the device\'s state: no change it tracked but did not capture, no save in flight (FSM-6: the end means the whole state was delivered)',
-      clause: 'FSM-6', level: 'MUST',
+      clause: 'FSM-6', level: 'MUST', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || !b.src.live || b.src.state !== 'STOP_COPY') return true;
         return srcReadResult(b, cfg).kind !== 'eof' || (!b.src.pending && trackedCount(b.src) === 0);
@@ -283,7 +283,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     StreamInOrder: {
       doc: 'the destination receives each unit\'s records in the order of their versions and nothing after the end record (DATA-2); the user forwards records in the order it read them, so a violation is the source driver\'s',
-      clause: 'DATA-2', level: 'MUST',
+      clause: 'DATA-2', level: 'MUST', ...on('dst.write'),
       check: (b, _a, st) => {
         if (!calls(st, 'dst.write') || b.link.kind === 'none' || b.dst.state !== 'RESUMING' || !b.dst.live) return true;
         if (b.dst.complete) return false;
@@ -293,7 +293,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     UserForwardsOneSession: {
       doc: 'the user writes to the destination only records of one source session, from its first record (SET-6, DATA-2): a violation is the user\'s',
-      clause: 'DATA-2', level: 'USER-SHOULD',
+      clause: 'DATA-2', level: 'USER-SHOULD', ...on('dst.write'),
       check: (b, _a, st) => !calls(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
     },
   };
