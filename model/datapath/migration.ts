@@ -397,7 +397,10 @@ export function migrationModel(o: MigrationOptions = {}) {
   // After a SET that never returns, the user's thread is stuck in the kernel and the
   // device's state mutex is held: nothing else happens (the state is terminal, not a deadlock).
   const actions: Record<string, UserAction<any>> = Object.fromEntries(
-    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, { ...a, enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true) }]),
+    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => {
+      const own = a.enabled;
+      return [k, { ...a, enabled: own ? (s: MigrationState, p: unknown) => !s.hung && own(s, p) : (s: MigrationState) => !s.hung }];
+    }),
   );
   const callOf = callLookup(actions);
   const init: MigrationState = {
