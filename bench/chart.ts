@@ -74,7 +74,8 @@ function panel(x0: number, title: string, yLabel: string, series: { name: string
 }
 
 /** The chart as an SVG document: two log-log panels, time and peak RSS against distinct states. */
-export function growthChart(mig: Point[], spin: Point[], command: string): string {
+/** `what`: the instances, for the first panel's title (`vfio N=4..7, V=1`). */
+export function growthChart(mig: Point[], spin: Point[], command: string, what = 'vfio N=4..7, V=1'): string {
   const series = (key: 'seconds' | 'peakMb') => [
     ...(key === 'peakMb' ? [{ name: 'migcheck stores', color: '#2ca02c', pts: mig.map((p) => [p.distinct, p.storeMb ?? 0] as [number, number]) }] : []),
     { name: key === 'peakMb' ? 'migcheck peak RSS' : 'migcheck', color: '#1f77b4', pts: mig.map((p) => [p.distinct, p[key]] as [number, number]) },
@@ -83,7 +84,7 @@ export function growthChart(mig: Point[], spin: Point[], command: string): strin
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 16}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    panel(0, 'search time vs distinct (vfio N=4..7, V=1)', 'seconds', series('seconds')),
+    panel(0, `search time vs distinct (${what})`, 'seconds', series('seconds')),
     panel(W, 'memory vs distinct', 'MB', series('peakMb')),
     `<text x="6" y="${H + 10}" fill="#666">${esc(command)}</text>`,
     '</svg>',

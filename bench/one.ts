@@ -4,6 +4,9 @@
 // run only.
 //
 // Usage: node bin/run-ts.js bench/one.ts MODEL "K=V K=V" [--workers N] [--memory BYTES] [--engine fast|immer]
+//
+// MODEL is a twin model of bench/models/ (vfio, counters), or `real`: the VFIO migration
+// model itself, as the default spec (specs/vfio/default.spec.ts) with the given constants.
 
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const workers = Number(opt('--workers') ?? 1);
   const memory = opt('--memory') !== undefined ? Number(opt('--memory')) : undefined;
   const engine = (opt('--engine') ?? 'fast') as 'fast' | 'immer';
-  const file = resolve(here, 'models', `${model}.spec.ts`);
+  const file = model === 'real' ? resolve(here, '../specs/vfio/default.spec.ts') : resolve(here, 'models', `${model}.spec.ts`);
   const spec = (await import(pathToFileURL(file).href)).default as Spec;
   const constants = Object.fromEntries(params.split(/\s+/).filter(Boolean).map((kv) => {
     const [k, v] = kv.split('=');

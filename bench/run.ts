@@ -9,6 +9,9 @@
 //   npm run bench -- --workers 1,2     each instance at each worker count
 //   npm run bench -- --reps 3          median of 3 runs per tool and instance
 //   npm run bench -- --growth          vfio N=4..7: time and memory vs distinct, SVG chart
+//   npm run bench -- --real            the VFIO model itself (default spec) at UNITS=2..4, MAX_VERSION=2
+//                                      (with --full also UNITS=3,4 at MAX_VERSION=3; with --growth
+//                                      UNITS=1..4, chart docs/performance-growth-real.svg); no SPIN twin
 //   npm run bench -- --startup         whole-process start-up of the CLI (bench/startup.ts)
 //   npm run bench -- --only vfio       only instances whose label contains 'vfio'
 //   npm run bench -- --no-spin         migcheck only
@@ -28,15 +31,34 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 
 export interface Instance {
-  model: 'vfio' | 'counters';
+  model: 'vfio' | 'counters' | 'real';
   params: string;
-  /** Expected distinct and transitions (ok runs) or counterexample length (BUG runs). */
-  expect: { distinct?: number; transitions?: number; traceStates?: number };
+  /**
+   * Expected distinct and transitions (ok runs) or counterexample length (BUG runs); for the
+   * real model, distinct and generated as the golden runs pinned them (none: not pinned).
+   */
+  expect: { distinct?: number; transitions?: number; generated?: number; traceStates?: number };
 }
 
 function vfio(N: number, V: number, BUG = 0): Instance {
   const params = `N=${N} V=${V}${BUG ? ' BUG=1' : ''}`;
   return { model: 'vfio', params, expect: BUG ? { traceStates: vfioBugTraceStates(N) } : vfioCounts(N, V) };
+}
+/**
+ * The VFIO migration model (specs/vfio/default.spec.ts: reference driver, adversarial user,
+ * every feature). Counts from the runs before the model-speed work (docs/decisions/model-speed.md),
+ * which every later run must reproduce.
+ */
+const REAL_COUNTS: Readonly<Record<string, { distinct: number; generated: number }>> = {
+  'UNITS=1 MAX_VERSION=2': { distinct: 5472, generated: 78720 },
+  'UNITS=2 MAX_VERSION=2': { distinct: 52176, generated: 766077 },
+  'UNITS=3 MAX_VERSION=2': { distinct: 471462, generated: 7052584 },
+  'UNITS=4 MAX_VERSION=2': { distinct: 4260708, generated: 64838509 },
+  'UNITS=3 MAX_VERSION=3': { distinct: 2788158, generated: 42037616 },
+};
+function real(units: number, maxVersion: number): Instance {
+  const params = `UNITS=${units} MAX_VERSION=${maxVersion}`;
+  return { model: 'real', params, expect: REAL_COUNTS[params] ?? {} };
 }
 function counters(K: number, M: number): Instance {
   return { model: 'counters', params: `K=${K} M=${M}`, expect: countersCounts(K, M) };
@@ -57,6 +79,7 @@ interface Options {
   growth: boolean;
   spin: boolean;
   spinHuge: boolean;
+  real: boolean;
   workers: number[];
   reps: number;
   only?: string;
@@ -66,7 +89,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { full: false, huge: false, growth: false, spin: true, spinHuge: false, workers: [1], reps: 1 };
+  const o: Options = { full: false, huge: false, growth: false, spin: true, spinHuge: false, real: false, workers: [1], reps: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -78,6 +101,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--huge') o.huge = true;
     else if (a === '--growth') o.growth = true;
     else if (a === '--no-spin') o.spin = false;
+    else if (a === '--real') o.real = true;
     else if (a === '--spin') o.spinHuge = true;
     else if (a === '--workers') o.workers = val().split(',').map((x) => Number(x));
     else if (a === '--reps') o.reps = Number(val());
@@ -99,7 +123,11 @@ function fail(msg: string): never {
 
 function instances(o: Options): Instance[] {
   let list: Instance[];
-  if (o.growth) list = [vfio(4, 1), vfio(5, 1), vfio(6, 1), vfio(7, 1)];
+  if (o.real && o.growth) list = [real(1, 2), real(2, 2), real(3, 2), real(4, 2)];
+  else if (o.real) {
+    list = [real(2, 2), real(3, 2), real(4, 2)];
+    if (o.full) list.push(real(3, 3), real(4, 3));
+  } else if (o.growth) list = [vfio(4, 1), vfio(5, 1), vfio(6, 1), vfio(7, 1)];
   else if (o.huge) list = [counters(8, 9)];
   else {
     list = [vfio(5, 1), vfio(6, 1), vfio(6, 1, 1), counters(5, 9), counters(6, 9)];
@@ -257,7 +285,7 @@ async function main(): Promise<void> {
         migRuns.get(w)!.push(r);
         records.push(r);
       }
-      if (spinOk) {
+      if (spinOk && inst.model !== 'real') {
         process.stderr.write(`  spin     ${label} (rep ${rep + 1}) ... `);
         const s = runSpin(script!, inst);
         process.stderr.write(`${s.wall_s} s\n`);
@@ -286,10 +314,15 @@ async function main(): Promise<void> {
     for (const w of o.workers) {
       const r = mig.get(w)!;
       const tool = o.workers.length > 1 || w > 1 ? `migcheck w=${w}` : 'migcheck';
+      const pinned = inst.model !== 'real' || inst.expect.distinct !== undefined;
       const ok = bug
         ? r.status === 'violation' && r.trace_states === inst.expect.traceStates
-        : r.status === 'ok' && r.distinct === inst.expect.distinct && r.transitions === inst.expect.transitions;
-      const note = bug ? `violation, trace ${r.trace_states ?? '?'} states` : r.status === 'ok' ? '' : `${r.status}${r.reason ? ` ${r.reason}` : ''}`;
+        : inst.model === 'real'
+          ? r.status === 'ok' && (!pinned || (r.distinct === inst.expect.distinct && r.generated === inst.expect.generated))
+          : r.status === 'ok' && r.distinct === inst.expect.distinct && r.transitions === inst.expect.transitions;
+      const note = bug ? `violation, trace ${r.trace_states ?? '?'} states`
+        : r.status !== 'ok' ? `${r.status}${r.reason ? ` ${r.reason}` : ''}`
+        : inst.model === 'real' ? `${fmtInt(r.generated)} generated${pinned ? '' : ', not pinned'}` : '';
       rows.push({ instance: label, tool, status: r.status, distinct: r.distinct, transitions: r.transitions, wall: r.wall_s, peakMb: r.peak_rss_mb, storeBytes: r.store_bytes, ok, note });
       if (spin && spin.wall_s && spin.peak_rss_mb) ratios.set(`${label}|${tool}`, { wall: r.wall_s / spin.wall_s, mem: r.peak_rss_mb / spin.peak_rss_mb });
     }
@@ -329,10 +362,11 @@ async function main(): Promise<void> {
   if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n${scalingMd}`);
   if (o.json) writeFileSync(o.json, JSON.stringify(records, null, 1) + '\n');
   if (o.growth) {
-    const svg = o.svg ?? resolve(root, 'docs/performance-growth.svg');
+    const svg = o.svg ?? resolve(root, o.real ? 'docs/performance-growth-real.svg' : 'docs/performance-growth.svg');
     const points = rows.filter((r) => r.tool === 'migcheck' || r.tool === 'migcheck w=1').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0, storeMb: (r.storeBytes ?? 0) / 2 ** 20 }));
     const spinPoints = rows.filter((r) => r.tool === 'spin').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
-    writeFileSync(svg, growthChart(points, spinPoints, cmd));
+    const title = o.real ? 'the VFIO model, UNITS=1..4, MAX_VERSION=2' : 'vfio N=4..7, V=1';
+    writeFileSync(svg, growthChart(points, spinPoints, cmd, title));
     process.stdout.write(`chart written to ${svg}\n`);
   }
   if (rows.some((r) => !r.ok)) process.exitCode = 1;

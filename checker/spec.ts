@@ -11,6 +11,7 @@ import { validate, isSchema, show, codec, cardinality, MAX_SET_DOMAIN, type Infe
 import { SpecError, ConfigError } from './errors.js';
 import { rejectUnknownKeys, suggest } from './names.js';
 import { admitsStep, fairConditions, propertyFormula, show as showFormula, type Formula, type FairnessSpec, type Property, type Vars } from './ltl.js';
+import { applyOverlay } from './store/overlay.js';
 
 export type ConstValue = number | boolean | string;
 
@@ -91,9 +92,15 @@ export interface Step<P = unknown> {
   readonly param: P;
 }
 
+/**
+ * An action property, judged on every step (TLA+'s [][P]_vars over before and after). With
+ * `actions`, only on the steps of those actions (TLA+'s [][A => P]_vars): it holds on every
+ * other step without being called, which saves a call per property on each step that cannot
+ * break it.
+ */
 export type ActionProperty<S> =
   | ((before: S, after: S, step: Step) => boolean)
-  | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean });
+  | (Meta & { readonly check: (before: S, after: S, step: Step) => boolean; readonly actions?: readonly string[] });
 
 /** A state predicate used by temporal properties. */
 export type StatePredicate<S> = (s: S) => boolean;
@@ -126,9 +133,25 @@ export interface Fairness {
   readonly strong?: readonly string[];
 }
 
-export interface View<S, Sch extends Schema> {
-  readonly state: Sch;
-  readonly of: (s: S) => Infer<Sch>;
+/**
+ * A view (TLC's VIEW): two states with the same view are one state for the search. Either
+ * its own schema and a function to it, or an overlay: some fields of the state replaced by
+ * constants (store/overlay.ts), undefined for the state as it is. An overlay view costs the
+ * search no object and no second packing per state; its instance carries both forms (`of`
+ * is the overlay applied, the reference meaning).
+ */
+export type View<S, Sch extends Schema> =
+  | { readonly state: Sch; readonly of: (s: S) => Infer<Sch>; readonly overlay?: undefined }
+  | { readonly overlay: (s: S) => Overlay<S> | undefined; readonly state?: undefined; readonly of?: undefined };
+
+/** A partial state for an overlay view: a record's fields partial in turn, anything else whole. */
+export type Overlay<S> = S extends readonly unknown[] ? S : S extends object ? { readonly [K in keyof S]?: Overlay<S[K]> } : S;
+
+/** A view as the engine sees it: its schema and function, and the overlay it came from, if any. */
+export interface InstanceView<S> {
+  readonly state: Schema;
+  readonly of: (s: S) => unknown;
+  readonly overlay?: (s: S) => object | undefined;
 }
 
 /**
@@ -234,9 +257,10 @@ export const SPEC_KEYS = {
   action: ['params', 'enabled', 'next', 'label', 'doc', 'call'],
   paramsFrom: ['type', 'from'],
   claim: ['check', 'doc', 'clause', 'level'],
+  property: ['check', 'doc', 'clause', 'level', 'actions'],
   temporal: ['formula', 'leadsTo', 'alwaysEventually', 'eventuallyAlways', 'doc', 'clause', 'level'],
   fairness: ['weak', 'strong'],
-  view: ['state', 'of'],
+  view: ['state', 'of', 'overlay'],
 } as const;
 
 export const SPEC_BRAND = 'migcheck.spec@1';
@@ -311,7 +335,12 @@ export interface FairnessCondition {
 
 export interface NamedCheck<F> extends Meta {
   readonly name: string;
+  /** The check as it applies to every step (for a property with `actions`, true on the others). */
   readonly check: F;
+  /** A property's `actions`, as indices into Instance.actions in declaration order; absent: every action. */
+  readonly actions?: readonly number[];
+  /** With `actions`: the check as written, to call only on steps of those actions. */
+  readonly scoped?: F;
 }
 
 /** A spec with its constants fixed: what the engine explores. */
@@ -328,7 +357,7 @@ export interface Instance<S = unknown> {
   readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
   readonly terminal?: (s: S) => boolean;
   readonly constraint?: (s: S) => boolean;
-  readonly view?: View<S, Schema>;
+  readonly view?: InstanceView<S>;
   /** Temporal properties in declaration order (absent on instances built by hand: none). */
   readonly temporal?: readonly NamedTemporal<S>[];
   /** Fairness conditions, weak ones first, each in the order written. */
@@ -516,13 +545,24 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
       if (typeof v === 'function') return { name, check: v as F };
       if (typeof v === 'object' && v !== null && typeof (v as { check?: unknown }).check === 'function') {
         const m = v as Meta & { check: F };
-        rejectUnknownKeys(m, SPEC_KEYS.claim, `${where}: ${kind} '${name}'`, bad);
+        rejectUnknownKeys(m, kind === 'property' ? SPEC_KEYS.property : SPEC_KEYS.claim, `${where}: ${kind} '${name}'`, bad);
         return { name, check: m.check, doc: m.doc, clause: m.clause, level: m.level };
       }
       throw new SpecError(`${where}: ${kind} '${name}' must be a function or { check }`);
     });
   const invariants = named<(s: unknown) => boolean>('invariant', model.invariants);
-  const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties);
+  const actionNames = actions.map((a) => a.name);
+  const properties = named<(b: unknown, a: unknown, st: Step) => boolean>('property', model.properties).map((p) => {
+    const v = (model.properties as Record<string, unknown>)[p.name] as { actions?: unknown };
+    if (typeof v === 'function' || v.actions === undefined) return p;
+    if (!Array.isArray(v.actions) || v.actions.some((n) => typeof n !== 'string'))
+      throw new SpecError(`${where}: property '${p.name}': 'actions' must be a list of action names`);
+    for (const n of v.actions as string[])
+      if (!actionNames.includes(n)) throw new SpecError(`${where}: property '${p.name}': unknown action '${n}' in 'actions'; actions: ${actionNames.join(', ')}${suggest(n, actionNames)}`);
+    const on = new Set(v.actions as string[]);
+    const scoped = p.check;
+    return { ...p, actions: actionNames.flatMap((n, i) => (on.has(n) ? [i] : [])), scoped, check: (b: unknown, a: unknown, st: Step) => !on.has(st.action) || scoped(b, a, st) };
+  });
   const temporal = temporalProperties(where, model.temporal, actions, choices);
   const fairness = fairnessConditions(where, model.fairness, actions, choices);
   const names = new Set<string>();
@@ -531,9 +571,18 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     if (names.has(n)) throw new SpecError(`${where}: the name '${n}' is used twice among invariants, properties and temporal properties`);
     names.add(n);
   }
-  if (model.view !== undefined && (typeof model.view !== 'object' || model.view === null || !isSchema(model.view.state) || typeof model.view.of !== 'function'))
-    throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value }`);
-  if (model.view !== undefined) rejectUnknownKeys(model.view, SPEC_KEYS.view, `${where}: view`, bad);
+  const mv = model.view as { state?: unknown; of?: unknown; overlay?: unknown } | undefined;
+  const ofView = mv !== undefined && typeof mv === 'object' && mv !== null && mv.overlay === undefined && isSchema(mv.state) && typeof mv.of === 'function';
+  const overlayView = mv !== undefined && typeof mv === 'object' && mv !== null && typeof mv.overlay === 'function' && mv.state === undefined && mv.of === undefined;
+  if (mv !== undefined && !ofView && !overlayView)
+    throw new SpecError(`${where}: 'view' must be { state: schema, of: (s) => value } or { overlay: (s) => partial state or undefined }`);
+  if (mv !== undefined) rejectUnknownKeys(mv, SPEC_KEYS.view, `${where}: view`, bad);
+  let view: InstanceView<unknown> | undefined;
+  if (ofView) view = { state: mv.state as Schema, of: mv.of as (s: unknown) => unknown };
+  else if (overlayView) {
+    const overlay = mv.overlay as (s: unknown) => object | undefined;
+    view = { state: model.state, of: (s) => applyOverlay(s, overlay(s)), overlay };
+  }
   if (model.terminal !== undefined && typeof model.terminal !== 'function') throw new SpecError(`${where}: 'terminal' must be a function (s) => boolean`);
   if (model.constraint !== undefined && typeof model.constraint !== 'function') throw new SpecError(`${where}: 'constraint' must be a function (s) => boolean`);
   const symmetry = symmetryTypes(where, model.state, model.symmetry, model.view?.state as Schema | undefined, temporal.length > 0);
@@ -549,7 +598,7 @@ export function instantiate<Sch extends Schema = Schema>(spec: Spec<any, Sch, an
     properties,
     terminal: model.terminal,
     constraint: model.constraint,
-    view: model.view,
+    view,
     temporal,
     fairness,
     check: spec.check,

@@ -25,9 +25,16 @@ export const FLAG_BIT: Readonly<Record<MigFlag, number>> = { STOP_COPY: 1, P2P: 
 export const FEATURE_SETS = ['STOP_COPY', 'STOP_COPY|P2P', 'STOP_COPY|PRE_COPY', 'STOP_COPY|P2P|PRE_COPY'] as const;
 export type FeatureSet = (typeof FEATURE_SETS)[number];
 
+/** The bit mask of each feature set, computed once (isSupported asks on every step). */
+const FEATURE_BITS: Readonly<Record<FeatureSet, number>> = Object.fromEntries(
+  FEATURE_SETS.map((f) => [f, f.split('|').reduce((m, x) => m | FLAG_BIT[x as MigFlag], 0)]),
+) as Record<FeatureSet, number>;
+
 /** Flags of a feature set as a bit mask. */
 export function featureBits(f: FeatureSet): number {
-  return f.split('|').reduce((m, x) => m | FLAG_BIT[x as MigFlag], 0);
+  const bits = FEATURE_BITS[f];
+  // A name outside FEATURE_SETS (a hand-built config) is parsed as before.
+  return bits !== undefined ? bits : f.split('|').reduce((m, x) => m | FLAG_BIT[x as MigFlag], 0);
 }
 
 /** Parses `P2P,PRE_COPY`, `STOP_COPY|P2P`, `all` or `none` into a feature set (STOP_COPY is implied, FEAT-2). */

@@ -22,6 +22,7 @@ import type { Instance, Step, NamedCheck } from '../spec.js';
 import { stepLabel } from '../spec.js';
 import { compileLayout, type Layout, type Scratch } from '../store/layout.js';
 import { Symmetry } from '../store/symmetry.js';
+import { OverlayMasks } from '../store/overlay.js';
 import type { EvalError } from '../result.js';
 import { ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
@@ -30,8 +31,8 @@ export type Phase = EvalError['phase'];
 
 /** The view of a state returned a value outside the view's schema. The only such error class. */
 export class ViewDomainError extends Error {
-  constructor() {
-    super('the view returned a value outside its schema');
+  constructor(why?: string) {
+    super(why === undefined ? 'the view returned a value outside its schema' : `the view returned a value outside its schema: ${why}`);
   }
 }
 
@@ -113,6 +114,8 @@ export function selectChecks<S>(inst: Instance<S>, names: readonly string[] | un
 export class Successors<S> {
   readonly layout: Layout<S>;
   readonly viewLayout: Layout<unknown> | undefined;
+  /** An overlay view's packed overlays ('fast' mode): the view is the packed state with some bits replaced. */
+  private readonly overlays: OverlayMasks<S> | undefined;
   /** Words per packed state. */
   readonly W: number;
   readonly immer: boolean;
@@ -155,12 +158,19 @@ export class Successors<S> {
   private readonly fromMark: (Uint8Array | undefined)[];
   private readonly fromList: (Int32Array | undefined)[];
   private readonly fromCount: Int32Array;
+  /**
+   * Per action: the checked properties that judge its steps, in declaration order, each with
+   * the check to call (a property scoped by `actions` is left out of the other actions' lists).
+   */
+  private readonly propsOf: readonly (readonly { readonly name: string; readonly check: (before: S, after: S, step: Step) => boolean }[])[];
 
   constructor(readonly inst: Instance<S>, opts: SuccessorOptions = {}) {
     this.layout = compileLayout<S>(inst.schema);
-    this.viewLayout = inst.view ? compileLayout<unknown>(inst.view.state) : undefined;
-    this.W = this.layout.words;
     this.immer = opts.engine === 'immer';
+    // An overlay view packs like the state itself; the 'immer' reference builds the overlaid object (view.of).
+    this.overlays = inst.view?.overlay && !this.immer ? new OverlayMasks<S>(inst.schema, this.layout) : undefined;
+    this.viewLayout = inst.view ? (inst.view.overlay ? (this.layout as Layout<unknown>) : compileLayout<unknown>(inst.view.state)) : undefined;
+    this.W = this.layout.words;
     this.exact = this.viewLayout ? this.viewLayout.exact : this.layout.exact;
     this.symmetry = inst.symmetry && inst.symmetry.length > 0 ? new Symmetry<S>(inst.schema, inst.symmetry, this.layout) : undefined;
     this.viewSymmetry = this.symmetry && inst.view && this.viewLayout ? new Symmetry<unknown>(inst.view.state, inst.symmetry!, this.viewLayout) : undefined;
@@ -189,6 +199,8 @@ export class Successors<S> {
     this.fromMark = this.fromFns.map((f) => (f ? new Uint8Array(f.codec.card) : undefined));
     this.fromList = this.fromFns.map((f) => (f ? new Int32Array(f.codec.card) : undefined));
     this.fromCount = new Int32Array(inst.actions.length);
+    this.propsOf = inst.actions.map((_, a) =>
+      this.properties.filter((p) => p.actions === undefined || p.actions.includes(a)).map((p) => ({ name: p.name, check: p.scoped ?? p.check })));
   }
 
   /** The code in action a's params.type of member m of its `from` set; throws when m is outside the type. */
@@ -228,7 +240,18 @@ export class Successors<S> {
   /** Fingerprint of state `t`, packed at w[o..], into `out` (this.fp by default). Throws ViewDomainError. */
   fingerprint(t: S, w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
     const vl = this.viewLayout;
-    if (vl) {
+    const ov = this.overlays;
+    // An overlay view is applied on the packed words; under a symmetry the viewed state is
+    // canonicalised from its object form (the symmetry's forms read the state).
+    if (ov !== undefined && this.viewSymmetry === undefined) {
+      const part = this.inst.view!.overlay!(t);
+      if (part === undefined) this.layout.fingerprint(w, o, out);
+      else {
+        const p = ov.packed(part, t);
+        if (typeof p === 'string') throw new ViewDomainError(p);
+        this.layout.fingerprint(ov.apply(p, w, o), 0, out);
+      }
+    } else if (vl) {
       const v = this.inst.view!.of(t);
       if (!vl.encode(v as never, this.vscratch, 0)) throw new ViewDomainError();
       if (this.viewSymmetry) vl.fingerprint(this.viewSymmetry.canonical(v, this.vscratch, 0), 0, out);
@@ -310,13 +333,13 @@ export class Successors<S> {
     const chParam = this.chParam;
     const enabledFns = this.enabledFns;
     const nextFns = this.nextFns;
-    const props = properties ? this.properties : NO_PROPERTIES;
-    const nProp = props.length;
+    const propsOf = this.propsOf;
+    const anyProps = properties && this.properties.length > 0;
     const constraint = this.inst.constraint;
     const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
     const fromFns = this.fromFns;
     const chFirst = this.chFirst;
-    const encode = layout.encode;
+    const encode = immer ? layout.encode : this.dScratch.encode;
     const fp = this.fp;
     const nChoices = chAction.length;
     let n = 0;
@@ -353,6 +376,8 @@ export class Successors<S> {
           stop = { kind: 'TypeOK', choice: c, state: t, message: validate(this.inst.schema, t) ?? 'out of domain' };
           break;
         }
+        const props = anyProps ? propsOf[a] : NO_PROPERTIES;
+        const nProp = props.length;
         if (nProp > 0) {
           phase = 'property';
           const stepObj = this.stepObj;

@@ -43,6 +43,12 @@ export interface Layout<S> {
    */
   readonly scratch: () => Scratch<S>;
   /**
+   * The bits of every field at or under one of `paths` (`dst`, `dst.units`, `procs[2].pc`:
+   * record fields by `.name`, array and function entries by `[index]`), one mask word per
+   * packed word. Used by overlay views (store/overlay.ts) to replace fields on packed states.
+   */
+  readonly fieldMask: (paths: readonly string[]) => Uint32Array;
+  /**
    * Where each enum, int and bool leaf sits, by its path in the state (`src.units[1]`,
    * `link.unit`): word, shift and width of its field, and for ints the min its code is
    * relative to. For code that works on packed states directly (store/symmetry.ts).
@@ -60,6 +66,8 @@ export interface LeafField {
 
 export interface Scratch<S> {
   load(w: Uint32Array | Int32Array, o: number): S;
+  /** The layout's `encode`, faster on a state whose records are this scratch's own (any state may be given). */
+  readonly encode: (s: S, w: Uint32Array, o: number) => boolean;
 }
 
 interface Field {
@@ -70,9 +78,13 @@ interface Field {
   shift: number;
   /** Some codes of the field are never used (so the all-ones pattern is impossible). */
   gap: boolean;
+  /** Where the value sits in the state (`src.units[1]`), for fieldMask. */
+  path: string;
 }
 
 const SET_CHUNK = 31;
+/** Stands for "no known record" in the plain encoder. */
+const NOT_A_RECORD = Object.freeze({});
 /** Enums with at most this many members are encoded by an if-chain of comparisons. */
 const ENUM_CHAIN = 8;
 
@@ -86,6 +98,10 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const fields: Field[] = [];
   const leafAt: [string, number, number][] = [];
   let tmp = 0;
+  /** Records (and functions) met so far: R0, R1, … in the encoder are the scratch's containers for them. */
+  let records = 0;
+  /** The path of the schema node being walked: the leaves added next sit there. */
+  let fieldPath = '';
   const local = (): string => `v${tmp++}`;
 
   // Encoder: walk the schema, binding each sub-object to a local, emitting domain checks.
@@ -94,7 +110,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   type Read = (i: number) => string;
   type Node =
     | { kind: 'leaf'; expr: (f: Read) => string }
-    | { kind: 'record'; keys: string[]; kids: Node[] }
+    | { kind: 'record'; keys: string[]; kids: Node[]; rid: number }
     | { kind: 'array'; kids: Node[] }
     | { kind: 'seq'; len: number; kids: Node[] }
     | { kind: 'set'; fis: number[]; mem: string; n: number }
@@ -106,6 +122,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
 
   /** `path`: where the value sits in the state (`queue`, `procs[2].inbox`), for error messages. */
   function walk(s: Schema, expr: string, path: string): Node {
+    fieldPath = path;
     switch (s.kind) {
       case 'enum': {
         const map: Record<string, number> = Object.create(null);
@@ -142,14 +159,16 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         // A record the recipe built itself (scratch and immer objects are not extensible)
         // must have exactly the declared fields: an extra one would otherwise be dropped
         // silently by the packing. validate() then names it in the TypeOK report.
-        encLines.push(`const ${x} = ${expr}; if (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
-        return { kind: 'record', keys, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
+        const rid = records++;
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
+        return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
       }
       case 'fn': {
         const x = local();
         const keys = fnKeys(s);
-        encLines.push(`const ${x} = ${expr}; if (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length})) return false;`);
-        return { kind: 'record', keys, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
+        const rid = records++;
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}))) return false;`);
+        return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
       }
       case 'seq': {
         const x = local();
@@ -264,6 +283,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       case 'record': {
         const c = `c${decls.length}`;
         decls.push(`const ${c} = {${node.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')}};`);
+        recordContainers[node.rid] = c;
         body.push(`${target} = ${c};`);
         node.keys.forEach((k, i) => loadInto(node.kids[i], f, `${c}[${JSON.stringify(k)}]`, decls, body));
         return;
@@ -307,7 +327,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   /** `codes`: how many of the field's 2^width codes are values (all of them when absent). */
   function addField(expr: string, width: number, codes = 2 ** width): number {
     if (width > 32) throw new SchemaError('field wider than 32 bits');
-    fields.push({ local: expr, width, word: 0, shift: 0, gap: codes < 2 ** width });
+    fields.push({ local: expr, width, word: 0, shift: 0, gap: codes < 2 ** width, path: fieldPath });
     return fields.length - 1;
   }
 
@@ -337,7 +357,10 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const parts = fields.filter((f) => f.width > 0 && f.word === w).map((f) => (f.shift === 0 ? f.local : `(${f.local} << ${f.shift})`));
     stores.push(`w[o + ${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`);
   }
-  const encSrc = `return function encode(s, w, o) {\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};`;
+  // The encoder is made for a list of known records R (a scratch's containers, closed to new
+  // properties): a record that is one of them skips the check for fields a recipe added,
+  // which could not have been added to it. The plain encoder has none.
+  const encSrc = `return function makeEncode(R) {\n${Array.from({ length: records }, (_, i) => `const R${i} = R[${i}];`).join('\n')}\nreturn function encode(s, w, o) {\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};\n};`;
 
   const fieldRead = (i: number): string => {
     const f = fields[i];
@@ -349,10 +372,11 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const decSrc = `return function decode(w, o) { return ${decodeExpr(root, fieldRead)}; };`;
   const decls: string[] = [];
   const body: string[] = [];
+  const recordContainers: string[] = [];
   loadInto(root, fieldRead, 'r.v', decls, body);
   const containers = decls.filter((d) => d.startsWith('const ')).map((d) => d.split(' ')[1]);
   const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\n` +
-    `return { containers: [${containers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
+    `return { containers: [${containers.join(', ')}], records: [${recordContainers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
 
   // Exact fingerprints when the state fits in 63 bits: the high bit marks "occupied".
   const exact = words === 1 || (words === 2 && used[1] <= 31);
@@ -381,9 +405,11 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
 
   // Constants are bound once per compiled function (K0, K1, …), not looked up per call.
   const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
-  const encode = bind(encSrc) as Layout<S>['encode'];
+  const makeEncode = bind(encSrc) as (records: readonly unknown[]) => Layout<S>['encode'];
+  // The plain encoder knows no records: each R_i is an object no state holds.
+  const encode = makeEncode(Array.from({ length: records }, () => NOT_A_RECORD));
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const rawScratch = bind(scratchSrc) as () => Scratch<S> & { containers: unknown[] };
+  const rawScratch = bind(scratchSrc) as () => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load'] };
   // The records of a scratch state are closed to new properties once, when it is made: a
   // recipe that assigns a field the schema does not declare then throws (the error names
   // the field and the action) instead of the field being silently dropped by the packing.
@@ -393,15 +419,21 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const sc = rawScratch();
     closeRecords(sc.load(new Uint32Array(words), 0));
     for (const c of sc.containers) if (!Array.isArray(c)) Object.preventExtensions(c);
-    return { load: sc.load };
+    return { load: sc.load, encode: makeEncode(sc.records) };
   };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 
   // The all-ones word is impossible when a bit is never used or a field has unused codes.
   const gaps = fields.some((f) => f.width > 0 && f.gap);
   const compact = words === 1 && (bits < 32 || gaps);
+  const fieldMask = (paths: readonly string[]): Uint32Array => {
+    const mask = new Uint32Array(words);
+    const under = (p: string) => paths.some((q) => q === '' || p === q || (p.startsWith(q) && (p[q.length] === '.' || p[q.length] === '[')));
+    for (const f of fields) if (f.width > 0 && under(f.path)) mask[f.word] |= (f.width === 32 ? 0xffffffff : ((2 ** f.width - 1) << f.shift)) >>> 0;
+    return mask;
+  };
   const leaves = new Map<string, LeafField>(leafAt.map(([path, fi, min]) => [path, { word: fields[fi].word, shift: fields[fi].shift, width: fields[fi].width, min }]));
-  return { words, bits, exact, encode, decode, fingerprint, compact, scratch, leaves };
+  return { words, bits, exact, encode, decode, fingerprint, compact, scratch, fieldMask, leaves };
 }
 
 /**

@@ -18,7 +18,7 @@
 
 import { t } from '../../checker/index.js';
 import { STATES, type MigState } from '../states.js';
-import { opensSession, endsSession } from '../kernel/fsm.js';
+import { sessionEffect } from '../kernel/fsm.js';
 import { NONE, unitType, type StreamBounds, type StreamRecord } from './stream.js';
 import type { ResumeCheck } from '../drivers/profile.js';
 
@@ -75,9 +75,9 @@ export function streamAccepted(dev: Readonly<DestinationDevice>, check: boolean 
 }
 
 /** What one arc does to the destination's session and units. */
-export function destinationArc(dev: DestinationDevice, from: MigState, to: MigState): { opens?: 'save' | 'resume'; ends?: boolean } {
-  const opens = opensSession(from, to) ?? undefined;
-  const ends = endsSession(from, to);
+export function destinationArc(dev: DestinationDevice, from: MigState, to: MigState): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
+  const effect = sessionEffect(from, to);
+  const { opens, ends } = effect;
   if (ends) dev.live = false;
   if (opens) {
     dev.live = true;
@@ -88,7 +88,7 @@ export function destinationArc(dev: DestinationDevice, from: MigState, to: MigSt
     }
   }
   dev.state = to;
-  return { opens, ends };
+  return effect;
 }
 
 /** VFIO_DEVICE_RESET: RUNNING, a resuming session aborted (DATA-6, ERR-6). */

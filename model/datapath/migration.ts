@@ -145,14 +145,23 @@ type Prop = {
   readonly doc: string;
   readonly clause: string;
   readonly level: Level;
+  /** The actions whose steps can break it (those making one uAPI call); absent: every step. The check itself holds on the others too. */
+  readonly actions?: readonly string[];
 };
 
 const STOPPED: readonly MigState[] = ['STOP', 'STOP_COPY'];
-const sameUnits = (x: readonly number[], y: readonly number[]) => x.every((v, i) => v === y[i]);
+/** Every unit holds the same version in both (a loop: properties run on every step). */
+function sameUnits(x: readonly number[], y: readonly number[]): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
 
 /** The headline properties, each a positive claim with the fact it checks (docs/vfio-model.md). */
-export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined): Record<string, Prop> {
+export function migrationProperties(cfg: MigrationConfig, callOf: (action: string) => UapiCall | undefined, actionsOf?: (c: UapiCall) => readonly string[]): Record<string, Prop> {
   const calls = (step: { action: string }, c: UapiCall) => callOf(step.action) === c;
+  // A property about one call is judged by the engine only on the steps of the actions that
+  // make it (spec `actions`), when the model's action list is known.
+  const on = (...cs: UapiCall[]): { actions?: readonly string[] } => (actionsOf ? { actions: cs.flatMap((c) => actionsOf(c)) } : {});
   return {
     EverySetReturns: {
       doc: 'every SET_STATE returns: the kernel\'s next-step loop and the driver\'s walk reach the target or refuse it',
@@ -161,17 +170,17 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     NoLostMandatoryData: {
       doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
-      clause: 'DATA-9', level: 'MUST',
+      clause: 'DATA-9', level: 'MUST', ...on('dst.set'),
       check: (b, a, st) => !calls(st, 'dst.set') || !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
     },
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
-      clause: 'PRECOPY-2', level: 'SHOULD',
+      clause: 'PRECOPY-2', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
     },
     NoEnomsgInStopCopy: {
       doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
-      clause: 'DATA-8', level: 'MUST NOT',
+      clause: 'DATA-8', level: 'MUST NOT', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || b.src.state !== 'STOP_COPY') return true;
         const r = srcReadResult(b, cfg);
@@ -180,7 +189,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EofIsPermanent: {
       doc: 'once read() returned 0 in STOP_COPY, every later read() of that session returns 0',
-      clause: 'DATA-7', level: 'MUST',
+      clause: 'DATA-7', level: 'MUST', ...on('src.read'),
       check: (b, _a, st) => !calls(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
     },
     StoppedDeviceDoesNotChange: {
@@ -202,7 +211,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     DirtyBytesStartAtZero: {
       doc: 'dirty_bytes is 0 until the device changes something after the initial data set was taken (at session start, or at REINIT)',
-      clause: 'PRECOPY-7', level: 'INFO',
+      clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -211,7 +220,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     ReinitOnlyAfterOptIn: {
       doc: 'precopy_info reports REINIT only after the user opted in with MIG_PRECOPY_INFOv2',
-      clause: 'REINIT-3', level: 'MUST NOT',
+      clause: 'REINIT-3', level: 'MUST NOT', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
         const r = srcPrecopyInfoResult(b, cfg, inFlagsOf(st));
@@ -231,17 +240,17 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     ResetReturnsToRunning: {
       doc: 'VFIO_DEVICE_RESET leaves the source in RUNNING, whatever state it was in',
-      clause: 'ERR-4', level: 'MUST',
+      clause: 'ERR-4', level: 'MUST', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
     },
     ResetEndsSession: {
       doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
-      clause: 'ERR-6', level: 'IMPL',
+      clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || !a.src.live,
     },
     DirtyBytesCountUnread: {
       doc: 'once the initial data is read, dirty_bytes counts at least the dirty data the driver holds unread',
-      clause: 'PRECOPY-7', level: 'INFO',
+      clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -250,7 +259,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     NoEnomsgWhileSaving: {
       doc: 'read() does not answer ENOMSG (the temporary end of the pre-copy stream) while an asynchronous save is producing data',
-      clause: 'PRECOPY-10', level: 'SHOULD',
+      clause: 'PRECOPY-10', level: 'SHOULD', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || !b.src.pending) return true;
         const r = srcReadResult(b, cfg);
@@ -259,7 +268,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     InitialBytesZeroOnlyWhenRead: {
       doc: 'precopy_info answers initial_bytes 0 only once the initial data set has been read: QEMU\'s switchover-ack sends "initial data sent" when the count reaches 0 (QEMU-5)',
-      clause: 'PRECOPY-5', level: 'SHOULD',
+      clause: 'PRECOPY-5', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
         const r = srcPrecopyInfoResult(b, cfg);
@@ -268,7 +277,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EndedSessionFdFails: {
       doc: 'read() and precopy_info on the fd of an ended session (a SET, a failed arc or a reset ended it) fail with an errno: no data, and no 0 that a user would take for the end of the stream',
-      clause: 'SAVE-4', level: 'IMPL',
+      clause: 'SAVE-4', level: 'IMPL', ...on('src.read', 'src.precopy_info'),
       check: (b, _a, st) => {
         if (b.src.live || !b.src.held) return true;
         if (calls(st, 'src.read')) return srcReadResult(b, cfg).kind === 'errno';
@@ -278,7 +287,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     EofOnlyWhenNothingLeft: {
       doc: 'read() returns 0 in STOP_COPY only when the driver holds nothing more of the device\'s state: no change it tracked but did not capture, no save in flight (FSM-6: the end means the whole state was delivered)',
-      clause: 'FSM-6', level: 'MUST',
+      clause: 'FSM-6', level: 'MUST', ...on('src.read'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.read') || !b.src.live || b.src.state !== 'STOP_COPY') return true;
         return srcReadResult(b, cfg).kind !== 'eof' || (!b.src.pending && trackedCount(b.src) === 0);
@@ -286,7 +295,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     StreamInOrder: {
       doc: 'the destination receives each unit\'s records in the order of their versions and nothing after the end record (DATA-2); the user forwards records in the order it read them, so a violation is the source driver\'s',
-      clause: 'DATA-2', level: 'MUST',
+      clause: 'DATA-2', level: 'MUST', ...on('dst.write'),
       check: (b, _a, st) => {
         if (!calls(st, 'dst.write') || b.link.kind === 'none' || b.dst.state !== 'RESUMING' || !b.dst.live) return true;
         if (b.dst.complete) return false;
@@ -296,7 +305,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     },
     UserForwardsOneSession: {
       doc: 'the user writes to the destination only records of one source session, from its first record (SET-6, DATA-2): a violation is the user\'s',
-      clause: 'DATA-2', level: 'USER-SHOULD',
+      clause: 'DATA-2', level: 'USER-SHOULD', ...on('dst.write'),
       check: (b, _a, st) => !calls(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
     },
   };
@@ -361,6 +370,26 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
   };
 }
 
+/**
+ * Which uAPI call an action makes, by the action's name. Every property asks it for the same
+ * step in turn, so the last answer is kept (the engine passes the same name string each time).
+ */
+export function callLookup(actions: Readonly<Record<string, { readonly call?: UapiCall }>>): (action: string) => UapiCall | undefined {
+  let lastAction: string | undefined;
+  let lastCall: UapiCall | undefined;
+  return (name) => {
+    if (name !== lastAction) {
+      lastAction = name;
+      lastCall = actions[name]?.call;
+    }
+    return lastCall;
+  };
+}
+
+/** The names of the actions that make a uAPI call, in declaration order (a property's `actions`). */
+export const actionsMaking = (actions: Readonly<Record<string, { readonly call?: UapiCall }>>) => (c: UapiCall): string[] =>
+  Object.keys(actions).filter((k) => actions[k].call === c);
+
 /** The migration model for some options: a plain model object (spread it to add invariants or properties). */
 export function migrationModel(o: MigrationOptions = {}) {
   const cfg = migrationConfig(o);
@@ -384,13 +413,16 @@ export function migrationModel(o: MigrationOptions = {}) {
   const symmetric = cfg.symmetric === true;
   const unitless = (s: MigrationState) => { if (!linkNamesUnit(s.link)) s.link.unit = NONE; };
   const actions: Record<string, UserAction<any>> = Object.fromEntries(
-    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => [k, {
-      ...a,
-      enabled: (s: MigrationState, p: unknown) => !s.hung && (a.enabled ? a.enabled(s, p) : true),
-      ...(symmetric ? { next: (s: MigrationState, p: unknown) => { const r = a.next(s, p); unitless((r ?? s) as MigrationState); return r; } } : {}),
-    }]),
+    Object.entries({ ...userActions, ...devActions }).map(([k, a]) => {
+      const own = a.enabled;
+      return [k, {
+        ...a,
+        enabled: own ? (s: MigrationState, p: unknown) => !s.hung && own(s, p) : (s: MigrationState) => !s.hung,
+        ...(symmetric ? { next: (s: MigrationState, p: unknown) => { const r = a.next(s, p); unitless((r ?? s) as MigrationState); return r; } } : {}),
+      }];
+    }),
   );
-  const callOf = (name: string) => actions[name]?.call;
+  const callOf = callLookup(actions);
   const init: MigrationState = {
     src: initialSource(b, cfg.driver),
     dst: initialDestination(b),
@@ -399,7 +431,9 @@ export function migrationModel(o: MigrationOptions = {}) {
     hung: false,
   };
   const userTerminal = cfg.user.terminal;
-  const idleDst = initialDestination(b);
+  // The destination as the view sees it outside RESUMING: an idle device (its `held` kept).
+  const { held: _held, ...idleDst } = initialDestination(b);
+  const blankDestination = { dst: idleDst };
   return model({
     state,
     init: init as never,
@@ -417,15 +451,15 @@ export function migrationModel(o: MigrationOptions = {}) {
         },
       },
     } as never,
-    properties: migrationProperties(cfg, callOf) as never,
+    properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
     terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
     // units are blanked when the next resuming session opens. States that differ only there
-    // are one state for the search (invariants added on top must not read them).
+    // are one state for the search (invariants added on top must not read them). An overlay
+    // view: the engine blanks those fields on the packed state, with no object built per state.
     view: {
-      state,
-      of: (s: MigrationState) => (s.dst.state === 'RESUMING' ? s : { ...s, dst: { ...idleDst, held: s.dst.held } }),
+      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? undefined : blankDestination),
     } as never,
   });
 }

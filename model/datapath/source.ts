@@ -24,7 +24,7 @@
 
 import { t } from '../../checker/index.js';
 import { STATES, inPreCopy, isRunning, type MigState } from '../states.js';
-import { opensSession, endsSession } from '../kernel/fsm.js';
+import { sessionEffect } from '../kernel/fsm.js';
 import {
   NONE, maxRecords, unitType, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
@@ -136,25 +136,33 @@ function endSession(dev: SourceDevice): void {
 
 const finalCount = (dev: SourceDevice): number => unread(dev, 'final');
 
+/** Counts the trailer records a driver hook added, given the count before it ran. */
+function countTrailer(dev: SourceDevice, before: number): void {
+  const added = finalCount(dev) - before;
+  if (added > 0) dev.trailer = Math.min(dev.units.length, dev.trailer + added);
+}
+
 /** Runs a driver hook, counting the trailer records it added (with history on). */
 function withTrailer(dev: SourceDevice, history: boolean, f: () => void): void {
   if (!history) return f();
   const before = finalCount(dev);
   f();
-  const added = finalCount(dev) - before;
-  if (added > 0) dev.trailer = Math.min(dev.units.length, dev.trailer + added);
+  countTrailer(dev, before);
 }
 
 /** What one arc does to the source: session bookkeeping, history, then the driver's data effects. */
-export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean): { opens?: 'save' | 'resume'; ends?: boolean } {
-  const opens = opensSession(from, to) ?? undefined;
-  const ends = endsSession(from, to);
+export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
+  const effect = sessionEffect(from, to);
+  const { opens, ends } = effect;
   if (ends) endSession(dev);
   if (opens) startSession(dev);
   if (history && to === 'STOP_COPY' && inPreCopy(from)) dev.switchInitial = unreadInitial(dev);
-  withTrailer(dev, history, () => driver.onArc(dev, from, to));
+  // withTrailer, written out: an arc is the hot path, and needs no closure.
+  const before = history ? finalCount(dev) : 0;
+  driver.onArc(dev, from, to);
+  if (history) countTrailer(dev, before);
   dev.state = to;
-  return { opens, ends };
+  return effect;
 }
 
 /** A failed arc's partial effect (the driver's `failArc`): the session ends before the error. */

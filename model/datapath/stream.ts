@@ -155,13 +155,15 @@ export function trackAll(dev: SourceDevice): void {
 
 /** Drops the unread records of a kind. */
 export function discard(dev: SourceDevice, kind: UnitKind): void {
-  for (let u = 0; u < dev[kind].length; u++) dev[kind][u] = NONE;
+  const records = dev[kind];
+  for (let u = 0; u < records.length; u++) records[u] = NONE;
 }
 
 /** Unread records of a kind. */
 export function unread(dev: Readonly<SourceDevice>, kind: UnitKind): number {
+  const records = dev[kind];
   let n = 0;
-  for (const v of dev[kind]) if (v !== NONE) n++;
+  for (let u = 0; u < records.length; u++) if (records[u] !== NONE) n++;
   return n;
 }
 
@@ -211,10 +213,13 @@ export function popRecord(dev: SourceDevice, r: StreamRecord): void {
 export function clearStream(dev: SourceDevice): void {
   dev.header = false;
   dev.end = false;
-  discard(dev, 'initial');
-  discard(dev, 'dirty');
-  discard(dev, 'final');
-  for (let u = 0; u < dev.tracked.length; u++) dev.tracked[u] = false;
+  const { initial, dirty, final, tracked } = dev;
+  for (let u = 0; u < tracked.length; u++) {
+    initial[u] = NONE;
+    dirty[u] = NONE;
+    final[u] = NONE;
+    tracked[u] = false;
+  }
   dev.pending = false;
 }
 

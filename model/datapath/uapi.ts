@@ -14,8 +14,11 @@
 // does not judge a migration it did not complete.
 
 import { t } from '../../checker/index.js';
-import { inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
-import { driveSet, walk, arcEnds, hangText, type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type Arc } from '../kernel/fsm.js';
+import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
+import {
+  driveSet, walk, planned, arcIndex, arcEnds, hangText,
+  type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest,
+} from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
 import {
@@ -108,20 +111,19 @@ export interface MigrationConfig {
   readonly srcTargets: readonly MigState[];
   readonly dstTargets: readonly MigState[];
   /** The kernel's walk from cur to target (cached). */
-  readonly plan: (cur: MigState, target: MigState) => WalkOutcome;
+  readonly plan: (cur: MigState, target: MigState) => PlannedWalk;
 }
 
-/** Caches `walk` for one table, feature set and next-step function (the kernel's). */
-export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => WalkOutcome {
-  const cache = new Map<string, WalkOutcome>();
+/**
+ * Caches `walk` for one table, feature set and next-step function (the kernel's): one
+ * planned walk per (cur, target), in a table indexed by the kernel's state numbers
+ * (enum vfio_device_mig_state), each walked on first use.
+ */
+export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => PlannedWalk {
+  const cache: (PlannedWalk | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
   return (cur, target) => {
-    const k = `${cur}>${target}`;
-    let w = cache.get(k);
-    if (!w) {
-      w = walk(table, features, cur, target, step);
-      cache.set(k, w);
-    }
-    return w;
+    const k = STATE_NUMBER[cur] * STATES.length + STATE_NUMBER[target];
+    return cache[k] ?? (cache[k] = planned(walk(table, features, cur, target, step)));
   };
 }
 
@@ -149,6 +151,77 @@ function clearLink(l: Link): void {
   l.version = 0;
 }
 
+/**
+ * What a SET on one device hands driveSet: one object per device, reused from SET to SET, so
+ * that a SET builds no request and no closure. SETs never nest (no arc calls another SET),
+ * and every field is set again before each use.
+ */
+abstract class ArcRequest implements SetRequest {
+  table!: FsmTable;
+  features!: FeatureSet;
+  cur!: MigState;
+  target!: MigState;
+  step!: StepFunction;
+  plan!: PlannedWalk;
+  failAt = -1;
+  /** The migration the SET acts on, and its configuration. */
+  s!: MigrationState;
+  cfg!: MigrationConfig;
+
+  /** Sets the request up for SET_STATE(target) of a device now in `cur`. */
+  prepare(s: MigrationState, cfg: MigrationConfig, cur: MigState, target: MigState, plan: PlannedWalk, failAt: number): this {
+    this.s = s;
+    this.cfg = cfg;
+    this.table = cfg.table;
+    this.features = cfg.features;
+    this.cur = cur;
+    this.target = target;
+    this.step = cfg.kernel.step;
+    this.plan = plan;
+    this.failAt = failAt;
+    return this;
+  }
+
+  abstract onArc(from: MigState, to: MigState): ArcResult;
+}
+
+/** The source's arcs: the driver's data effects, and the link's bookkeeping when a session opens. */
+class SourceArcs extends ArcRequest {
+  onArc(from: MigState, to: MigState): ArcResult {
+    const { s, cfg } = this;
+    const r = sourceArc(s.src, from, to, cfg.driver, cfg.history);
+    if (r.opens) {
+      // A new session: what the user still buffers belongs to the old one (DATA-2).
+      clearLink(s.link);
+      s.link.forwarded = false;
+      s.link.paired = false;
+      s.link.drained = false;
+    }
+    if (isRunning(to)) s.link.drained = false;
+    return r;
+  }
+}
+
+/** The destination's arcs: its session and units, and what RESUMING->STOP loaded. */
+class DestinationArcs extends ArcRequest {
+  loaded: SetReport['loaded'];
+
+  onArc(from: MigState, to: MigState): ArcResult {
+    const s = this.s;
+    const dev = s.dst;
+    const r = destinationArc(dev, from, to);
+    if (from === 'RESUMING') this.loaded = { dst: [...dev.units], src: [...s.src.units] };
+    if (r.opens) {
+      s.link.written = false;
+      s.link.paired = false;
+    }
+    return r;
+  }
+}
+
+const SOURCE_ARCS = new SourceArcs();
+const DESTINATION_ARCS = new DestinationArcs();
+
 /** SET_STATE(target) on the source: the driver walks the table, each arc with its session and data effects. */
 export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
   const dev = s.src;
@@ -158,8 +231,8 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   let endsOnFailure = false;
   const failArc = cfg.driver.failArc;
   if (failArc) {
-    for (let i = 0; i < plan.arcs.length; i++) {
-      const [from, to] = arcEnds(plan.arcs[i]);
+    for (let i = 0; i < plan.ends.length; i++) {
+      const [from, to] = plan.ends[i];
       const f = failArc(dev, from, to);
       if (f) {
         failAt = i;
@@ -168,26 +241,7 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       }
     }
   }
-  const out = driveSet({
-    table: cfg.table,
-    features: cfg.features,
-    cur: dev.state,
-    target,
-    step: cfg.kernel.step,
-    failAt,
-    onArc: (from, to) => {
-      const r = sourceArc(dev, from, to, cfg.driver, cfg.history);
-      if (r.opens) {
-        // A new session: what the user still buffers belongs to the old one (DATA-2).
-        clearLink(s.link);
-        s.link.forwarded = false;
-        s.link.paired = false;
-        s.link.drained = false;
-      }
-      if (isRunning(to)) s.link.drained = false;
-      return r;
-    },
-  }, () => plan);
+  const out = driveSet(SOURCE_ARCS.prepare(s, cfg, dev.state, target, plan, failAt));
   if (out.ret === 'HANG') s.hung = true;
   if (out.ret === 'EIO') {
     failedArc(dev, endsOnFailure);
@@ -201,26 +255,12 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
 export function dstSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
   const dev = s.dst;
   const plan = cfg.plan(dev.state, target);
-  const bad = plan.arcs.indexOf('RESUMING->STOP');
+  const bad = arcIndex(plan, 'RESUMING', 'STOP');
   const failAt = bad >= 0 && !streamAccepted(dev, cfg.resumeCheck ?? cfg.detectsIncomplete) ? bad : -1;
-  let loaded: SetReport['loaded'];
-  const out = driveSet({
-    table: cfg.table,
-    features: cfg.features,
-    cur: dev.state,
-    target,
-    step: cfg.kernel.step,
-    failAt,
-    onArc: (from, to) => {
-      const r = destinationArc(dev, from, to);
-      if (from === 'RESUMING') loaded = { dst: [...dev.units], src: [...s.src.units] };
-      if (r.opens) {
-        s.link.written = false;
-        s.link.paired = false;
-      }
-      return r;
-    },
-  }, () => plan);
+  const req = DESTINATION_ARCS.prepare(s, cfg, dev.state, target, plan, failAt);
+  req.loaded = undefined;
+  const out = driveSet(req);
+  const loaded = req.loaded;
   dev.state = out.reached;
   if (out.ret === 'HANG') s.hung = true;
   return { ret: out.ret, fd: out.fdFromArc >= 0 ? destinationFd(dev) : null, reached: out.reached, failed: out.ret === 'EIO' ? plan.arcs[failAt] : undefined, loaded, plan };

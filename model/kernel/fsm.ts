@@ -93,6 +93,25 @@ export function endsSession(from: MigState, to: MigState, savingGroup: readonly 
   return savingGroup.includes(from) && !savingGroup.includes(to);
 }
 
+/** The six session effects an arc can have, as constants: executing an arc allocates nothing. */
+const SESSION_EFFECTS = {
+  none: { opens: undefined, ends: false },
+  ends: { opens: undefined, ends: true },
+  save: { opens: 'save', ends: false },
+  endsThenSave: { opens: 'save', ends: true },
+  resume: { opens: 'resume', ends: false },
+  endsThenResume: { opens: 'resume', ends: true },
+} as const satisfies Record<string, { readonly opens: SessionKind | undefined; readonly ends: boolean }>;
+
+/** What an arc does to the sessions (`opensSession` and `endsSession` together), as one of SESSION_EFFECTS. */
+export function sessionEffect(from: MigState, to: MigState, savingGroup: readonly MigState[] = SAVING_GROUP): { readonly opens: SessionKind | undefined; readonly ends: boolean } {
+  const opens = opensSession(from, to, savingGroup);
+  const ends = endsSession(from, to, savingGroup);
+  if (opens === 'save') return ends ? SESSION_EFFECTS.endsThenSave : SESSION_EFFECTS.save;
+  if (opens === 'resume') return ends ? SESSION_EFFECTS.endsThenResume : SESSION_EFFECTS.resume;
+  return ends ? SESSION_EFFECTS.ends : SESSION_EFFECTS.none;
+}
+
 // ---------------------------------------------------------------------------------------
 // One step (KERN-1, KERN-2)
 
@@ -243,6 +262,30 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
   return { outcome: 'ok', noop: false, path, arcs };
 };
 
+/** One arc's two states, split once (`arcEnds`), for code that executes walks step after step. */
+export type ArcEnds = readonly [from: MigState, to: MigState];
+
+/**
+ * A walk with each arc also split into its two states: what a driver executes. Planners
+ * (model/uapi.ts `planner`) keep one per (cur, target), so that executing a SET never
+ * parses an arc's name.
+ */
+export type PlannedWalk = WalkOutcome & { readonly ends: readonly ArcEnds[] };
+
+export function planned(w: WalkOutcome): PlannedWalk {
+  // The states are the STATES constants themselves (not the substrings of a split): the
+  // packing of a state compares them by identity first.
+  const canonical = (x: MigState): MigState => STATES[STATE_NUMBER[x]];
+  return { ...w, ends: w.arcs.map((a) => arcEnds(a).map(canonical) as unknown as ArcEnds) };
+}
+
+/** Index of the arc from→to in a planned walk, or -1. */
+export function arcIndex(plan: PlannedWalk, from: MigState, to: MigState): number {
+  const ends = plan.ends;
+  for (let i = 0; i < ends.length; i++) if (ends[i][0] === from && ends[i][1] === to) return i;
+  return -1;
+}
+
 /** Why a walk never ends, for a label: the next-step loop spins at a state, or the walk revisits one (KERN-1). */
 export function hangText(plan: WalkOutcome): string {
   if (plan.outcome !== 'does-not-terminate') return `the walk ${plan.path.join('->')} does not terminate`;
@@ -328,6 +371,8 @@ export interface SetRequest {
   readonly cur: MigState;
   readonly target: MigState;
   readonly step?: StepFunction;
+  /** The walk from cur to target, when the caller planned it already (it is then not walked again). */
+  readonly plan?: PlannedWalk;
   /** Index of the arc that fails (0 = the first arc), or -1 for none. */
   readonly failAt?: number;
   /** Whether the driver drops an fd returned by an intermediate arc and answers EINVAL (COMB-4, as in-tree drivers do). */
@@ -356,11 +401,15 @@ export interface SetOutcome {
  * device at the state arc k-1 reached (SET-3, COMB-5). An fd from an intermediate arc is
  * dropped with EINVAL when the driver guards against it (COMB-4), else it reaches the user.
  */
+const NONE_OPENED: number[] = [];
+
 export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutcome {
-  const plan = walkFn(req.table, req.features, req.cur, req.target, req.step ?? nextStep);
+  const plan = req.plan ?? walkFn(req.table, req.features, req.cur, req.target, req.step ?? nextStep);
+  const ends = req.plan?.ends;
   const failAt = req.failAt ?? -1;
   const guard = req.guardIntermediateFd ?? true;
-  const openedAt: number[] = [];
+  // Most SETs open no session: they share one empty list.
+  let openedAt: number[] = NONE_OPENED;
   let fdFromArc = -1;
   let reached = req.cur;
   let done = 0;
@@ -369,12 +418,13 @@ export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutco
   // to show it, and executing them keeps the effects visible in the trace.
   for (let i = 0; i < arcs.length; i++) {
     if (i === failAt) return { ret: 'EIO', reached, plan, done, fdFromArc: -1, openedAt };
-    const [from, to] = arcEnds(arcs[i]);
+    const [from, to] = ends !== undefined ? ends[i] : arcEnds(arcs[i]);
     const final = plan.outcome === 'ok' && i === arcs.length - 1;
     const r = req.onArc(from, to, i, final);
     reached = to;
     done++;
     if (r.opens) {
+      if (openedAt === NONE_OPENED) openedAt = [];
       openedAt.push(i);
       if (!final && guard) return { ret: 'EINVAL', reached, plan, done, fdFromArc: -1, openedAt };
       fdFromArc = i;

@@ -76,7 +76,7 @@ export interface ClauseContext {
   readonly cfg: MigrationConfig;
   readonly callOf: (action: string) => UapiCall | undefined;
   /** The migration model's headline properties by name (model/datapath/migration.ts). */
-  readonly modelProperties: Readonly<Record<string, { readonly check: (b: MigrationState, a: MigrationState, step: Step) => boolean }>>;
+  readonly modelProperties: Readonly<Record<string, { readonly check: (b: MigrationState, a: MigrationState, step: Step) => boolean; readonly actions?: readonly string[] }>>;
 }
 
 export type StateCheck = (s: MigrationState) => boolean;
@@ -140,7 +140,10 @@ export interface Clause extends ClauseDef {
 }
 
 /** A check ready for the engine: an invariant or an action property that is true where the clause is kept. */
-export type CompiledCheck = { readonly kind: 'invariant'; readonly check: StateCheck } | { readonly kind: 'property'; readonly check: StepCheck };
+export type CompiledCheck =
+  | { readonly kind: 'invariant'; readonly check: StateCheck }
+  /** `actions`: a model property's own (the actions whose steps can break it; the check holds on the others too). */
+  | { readonly kind: 'property'; readonly check: StepCheck; readonly actions?: readonly string[] };
 
 /** Builds the check of a clause for one model. */
 export function compileClause(c: Pick<ClauseDef, 'property'> & { key: string }, ctx: ClauseContext): CompiledCheck {
@@ -148,7 +151,7 @@ export function compileClause(c: Pick<ClauseDef, 'property'> & { key: string }, 
   if ('model' in p) {
     const m = ctx.modelProperties[p.model];
     if (!m) throw new Error(`clause ${c.key}: the model has no property '${p.model}' (known: ${Object.keys(ctx.modelProperties).join(', ')})`);
-    return { kind: 'property', check: m.check };
+    return { kind: 'property', check: m.check, ...(m.actions ? { actions: m.actions } : {}) };
   }
   if ('state' in p) return { kind: 'invariant', check: p.state(ctx) };
   if ('step' in p) return { kind: 'property', check: p.step(ctx) };

@@ -19,7 +19,7 @@ import {
 } from '../../checker/index.js';
 import { compileClause, severity, strength, type Clause, type ClauseContext, type ClauseLevel, type Party } from './clauses.js';
 import { DEFAULT_KERNEL } from '../kernel/index.js';
-import { migrationConfig, migrationModel, migrationProperties, type MigrationOptions, type MigrationState } from '../datapath/migration.js';
+import { migrationConfig, migrationModel, migrationProperties, callLookup, actionsMaking, type MigrationOptions, type MigrationState } from '../datapath/migration.js';
 import { DRIVERS, driverProfile, type DriverProfile } from '../drivers/index.js';
 import { USERS, userModel, type UapiCall } from '../users/index.js';
 import type { Wording } from './index.js';
@@ -80,8 +80,12 @@ export interface MatrixResult {
   readonly stopped?: { readonly reason: 'interrupted' | 'terminated'; readonly total: number };
 }
 
-/** Model options for the matrix when none are given: one unit of state, changed at most once, every feature. */
-export const MATRIX_MODEL_DEFAULTS: Omit<MigrationOptions, 'driver' | 'user'> = { units: 1, maxVersion: 1, features: 'all' };
+/**
+ * Model options for the matrix when none are given: two units of state, each changed at most
+ * twice, every feature (the default spec's size; one unit changed once until the model-speed
+ * work, docs/decisions/model-speed.md).
+ */
+export const MATRIX_MODEL_DEFAULTS: Omit<MigrationOptions, 'driver' | 'user'> = { units: 2, maxVersion: 2, features: 'all' };
 
 /** The drivers a matrix covers by default: the conforming profiles (broken ones on request). */
 export function defaultDrivers(): string[] {
@@ -124,8 +128,8 @@ export function pairInstance(
   const m = migrationModel(opts);
   const cfg = migrationConfig(opts);
   const actions = m.actions as Record<string, { call?: UapiCall }>;
-  const callOf = (a: string) => actions[a]?.call;
-  const ctx: ClauseContext = { cfg, callOf, modelProperties: migrationProperties(cfg, callOf) as ClauseContext['modelProperties'] };
+  const callOf = callLookup(actions);
+  const ctx: ClauseContext = { cfg, callOf, modelProperties: migrationProperties(cfg, callOf, actionsMaking(actions)) as ClauseContext['modelProperties'] };
   const invariants: Record<string, unknown> = {};
   const properties: Record<string, unknown> = {};
   for (const c of wording.clauses) {
@@ -137,7 +141,7 @@ export function pairInstance(
     }
     const meta = { doc: c.text, clause: c.id, level: c.level };
     if (compiled.kind === 'invariant') invariants[c.key] = { ...meta, check: compiled.check };
-    else properties[c.key] = { ...meta, check: compiled.check };
+    else properties[c.key] = { ...meta, check: compiled.check, ...(compiled.actions ? { actions: compiled.actions } : {}) };
   }
   const driverName = typeof driver === 'string' ? driver : driver.name;
   const label = `${driverName} x ${user.name}${user.switchoverAck ? '+ack' : ''}`;
