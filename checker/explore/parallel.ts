@@ -69,9 +69,9 @@ const DEAD = -1;
 const START_TIMEOUT_MS = 120_000;
 /**
  * How long a worker may take to answer one command (a chunk of a level: seconds at the
- * default chunk size). Seen a few times in test runs on a loaded machine: a worker that never
- * answered while no thread used any CPU, which left the coordinator waiting for ever
- * (cause not found yet); the run now fails with a message instead of hanging.
+ * default chunk size). A safety net: the stuck worker once seen in test runs under load
+ * (a command taken before its number was stored, docs/decisions/parallel-lost-command.md)
+ * is fixed; another such bug would fail the run with a message instead of hanging it.
  */
 const REPLY_TIMEOUT_MS = 120_000;
 const DEBUG = process.env.MIGCHECK_DEBUG ? (s: string) => process.stderr.write(`[coord] ${s}\n`) : undefined;
@@ -148,10 +148,14 @@ class Pool {
   run(commands: Command[]): Reply[] {
     const t0 = performance.now();
     this.seq++;
-    commands.forEach((c, i) => this.ports[i].postMessage(c));
+    // The command carries its number: a worker may take it before ctrl[0] changes.
+    commands.forEach((c, i) => this.ports[i].postMessage(c.type === 'step' ? { ...c, seq: this.seq } : c));
     Atomics.store(this.ctrl, 0, this.seq);
     Atomics.notify(this.ctrl, 0);
     const replies = this.wait(REPLY_TIMEOUT_MS, 'answer a command');
+    replies.forEach((r, i) => {
+      if (r.type === 'step' && r.seq !== this.seq) throw new Error(`worker ${i} answered command ${r.seq} instead of ${this.seq}`);
+    });
     this.waited += performance.now() - t0;
     const bad = replies.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') throw new Error(`worker failed: ${bad.message}`);
@@ -366,7 +370,7 @@ function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owner
     const free = search.freeBytes();
     if (doExpand) chunks[E].bounds = split(chunks[E], speed);
     for (let w = 0, off = 0; w < workers; w++) {
-      const cmd: Command = { type: 'step', tables };
+      const cmd: Command = { type: 'step', seq: 0, tables };
       if (doPlace) {
         const c = chunks[P];
         cmd.place = { set: c.set, parents: placement!.parents, nxt: placement!.nxt, base: placement!.base + off, slot: placement!.slot + off, firstId: level.firstId };

@@ -69,13 +69,15 @@ export interface PlacePart {
  * One step of the pipeline: the three phases of three consecutive chunks (place chunk k-2,
  * insert chunk k-1, expand chunk k), which depend only on earlier steps.
  */
-export type Command = { type: 'step'; tables: SharedArrayBuffer[]; place?: PlacePart; insert?: InsertPart; expand?: ExpandPart } | { type: 'stop' };
+export type Command = { type: 'step'; /** The command's number, which the answer repeats (Pool.run). */ seq: number; tables: SharedArrayBuffer[]; place?: PlacePart; insert?: InsertPart; expand?: ExpandPart } | { type: 'stop' };
 
 export type Reply =
   | { type: 'ready'; loader: Loader }
   | { type: 'error'; message: string }
   | {
       type: 'step';
+      /** The number of the command answered. */
+      seq?: number;
       /** Milliseconds spent placing, inserting and expanding. */
       ms?: number[];
       placed?: { bad?: InvariantStop };
@@ -113,11 +115,18 @@ function reply(seq: number, msg: Reply): void {
   Atomics.notify(ctrl, 1 + init.index);
 }
 
+/**
+ * The next command. The message is the command; ctrl[0] is only a doorbell, read before
+ * each poll, so that a command posted after the poll changes it and the wait returns. An
+ * Atomics.wait that returns 'ok' while ctrl[0] still holds the value it was given (measured
+ * under load: docs/decisions/parallel-lost-command.md) just polls again.
+ */
 function next(): Command {
   for (;;) {
+    const bell = Atomics.load(ctrl, 0);
     const m = receiveMessageOnPort(init.port);
     if (m) return m.message as Command;
-    Atomics.wait(ctrl, 0, Atomics.load(ctrl, 0), 10);
+    Atomics.wait(ctrl, 0, bell);
   }
 }
 
@@ -164,17 +173,15 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     const W = succ.W;
     let parents: ParentStore | undefined;
     const fp = new Uint32Array(2);
-    let last = 1;
     for (;;) {
-      Atomics.wait(ctrl, 0, last);
-      const seq = Atomics.load(ctrl, 0);
-      last = seq;
       const cmd = next();
       if (cmd.type === 'stop') break;
+      const seq = cmd.seq;
       try {
         seen.adoptTables(cmd.tables);
         const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
         // The spec's code runs with Math.random and Date.now trapped, as in the coordinator.
+        out.seq = seq;
         out.ms = deterministic(() => {
           const t0 = performance.now();
           if (cmd.place) out.placed = place(cmd.place);
