@@ -175,7 +175,11 @@ export class Search<S> {
 
   /** Membership in the table or on disk. */
   private seenHas(hi: number, lo: number): boolean {
-    if (this.seen.has(hi, lo)) return true;
+    return this.seen.has(hi, lo) || this.seenOnDisk(hi, lo);
+  }
+
+  /** Membership in the file on disk (one page read). */
+  private seenOnDisk(hi: number, lo: number): boolean {
     if (!this.onDisk) return false;
     this.seen.key(hi, lo, this.scratchKey, 0);
     return this.fpFile!.has(this.scratchKey, 0);
@@ -439,7 +443,16 @@ export class Search<S> {
           failure = { kind: 'incomplete', reason: 'memory', generated: gen };
           break;
         }
-        if (parents.size >= maxStates && this.pendingSlot < nxt.count) this.resolve();
+        if (parents.size >= maxStates && this.onDisk) {
+          // Judged on states known to be new, as the in-memory search judges it: the
+          // tentative ones are looked up first, and this one too (it is in the table now, as
+          // a state on disk found again would be).
+          this.resolve();
+          if (parents.size >= maxStates && this.seenOnDisk(bHi[k], bLo[k])) {
+            this.dupes++;
+            continue;
+          }
+        }
         if (parents.size >= maxStates) {
           failure = { kind: 'incomplete', reason: 'max-states', generated: gen };
           break;
@@ -690,8 +703,12 @@ export class Search<S> {
     const seen = this.sharded;
     const total = this.parents.size + planned;
     const parentsAfter = this.parents.bytesFor(total + candidates);
-    const need = seen.bytesFor(candidates) - seen.bytes + Math.max(0, parentsAfter - this.parents.bytes) + (this.nxt.count + candidates) * this.W * 4 + held;
-    return total + candidates <= this.maxStates && this.canGrow(Math.max(0, need));
+    const seenGrowth = seen.bytesFor(candidates) - seen.bytes;
+    const need = seenGrowth + Math.max(0, parentsAfter - this.parents.bytes) + (this.nxt.count + candidates) * this.W * 4 + held;
+    if (total + candidates > this.maxStates || !this.canGrow(Math.max(0, need))) return false;
+    // A table that may be merged to disk grows only into its share (canGrowSeen): otherwise
+    // the level goes on in this thread, which merges it when full.
+    return seenGrowth <= 0 || this.spillMode === 'never' || this.storeBytes() + need <= this.budget * SEEN_SHARE;
   }
 
   /** Makes room for `total` new states; returns where workers place them (state id and frontier slot). */

@@ -59,6 +59,24 @@ function readAll(fd: number, into: Uint8Array, length: number, position: number)
 const live = new Set<string>();
 let exitHook = false;
 
+function removeLive(): void {
+  for (const p of live) rmSync(p, { recursive: true, force: true });
+  live.clear();
+}
+
+/**
+ * A signal that would end the process (nobody else listens to it): the directories go, then
+ * the signal is raised again with the default action, so the process ends as it would have.
+ * When someone else listens (the CLI stops the search and reports), the run ends normally
+ * and removes its own directory.
+ */
+function onSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) > 1) return;
+  removeLive();
+  process.removeAllListeners(sig);
+  process.kill(process.pid, sig);
+}
+
 /** The temporary directory of one run. */
 export class SpillDir {
   readonly path: string;
@@ -70,9 +88,8 @@ export class SpillDir {
     live.add(this.path);
     if (!exitHook) {
       exitHook = true;
-      process.on('exit', () => {
-        for (const p of live) rmSync(p, { recursive: true, force: true });
-      });
+      process.on('exit', removeLive);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
     }
   }
 
