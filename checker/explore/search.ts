@@ -238,14 +238,18 @@ export class Search<S> {
     }
   }
 
-  /** Merges the fingerprint table into the file on disk and empties it (after resolving the tentative states). */
-  private spillFingerprints(): void {
+  /** Merges the fingerprint table into the file on disk and empties it (after resolving the tentative states); false if the file's buffers do not fit. */
+  private spillFingerprints(): boolean {
     this.resolve();
-    if (this.seen.size === 0) return;
-    this.fpFile ??= new SortedKeyFile(this.spillDir(), this.seen.keyWords);
+    if (this.seen.size === 0) return true;
+    if (!this.fpFile) {
+      if (!this.canGrow(SortedKeyFile.bytesFor(this.seen.keyWords))) return false;
+      this.fpFile = new SortedKeyFile(this.spillDir(), this.seen.keyWords);
+    }
     this.fpFile.merge(this.seen.drainSorted());
     this.seen.clear();
     this.dupes = 0;
+    return true;
   }
 
   /** What a full disk does to the run: it stops as incomplete, naming the file. */
@@ -436,8 +440,7 @@ export class Search<S> {
         if (r === 0) continue;
         if (r < 0 && this.spillMode !== 'never') {
           // The table is full under the budget: merge it into the file and go on.
-          this.spillFingerprints();
-          r = seen.put(bHi[k], bLo[k]);
+          if (this.spillFingerprints()) r = seen.put(bHi[k], bLo[k]);
         }
         if (r < 0 || (parents.nextChunkBytes > 0 && !this.canGrow(parents.nextChunkBytes))) {
           failure = { kind: 'incomplete', reason: 'memory', generated: gen };

@@ -108,10 +108,10 @@ export class SpillDir {
 
 /** Keys a page of the index covers: 4 KiB of two-word keys. */
 const PAGE = 512;
-/** Pages read at once by a forward pass (1 MiB of two-word keys). */
-const BLOCK_PAGES = 256;
-/** Keys a merge writes at once. */
-const OUT_KEYS = 1 << 17;
+/** Pages read at once by a forward pass or a lookup (128 KiB of two-word keys). */
+const BLOCK_PAGES = 32;
+/** Keys a merge reads and writes at once (256 KiB of two-word keys each way). */
+const OUT_KEYS = 1 << 15;
 
 /** Compares key i of `a` with key j of `b` (w words a key, two-word keys by their second word first). */
 function cmp(w: 1 | 2, a: Uint32Array, i: number, b: Uint32Array, j: number): number {
@@ -141,6 +141,11 @@ export class SortedKeyFile {
 
   constructor(private readonly dir: SpillDir, readonly w: 1 | 2, private readonly name = 'fingerprints') {
     this.block = new Uint32Array(BLOCK_PAGES * PAGE * w);
+  }
+
+  /** Bytes a new file holds in memory (its read buffer). */
+  static bytesFor(w: 1 | 2): number {
+    return BLOCK_PAGES * PAGE * w * 4;
   }
 
   /** Keys in the file. */

@@ -45,6 +45,7 @@ function run(name: keyof typeof modules, constants: Record<string, number | bool
 const cases: [string, keyof typeof modules, Record<string, number | boolean>, CheckOptions][] = [
   ['counters K=4 M=9 (one-word exact keys)', 'counters', { K: 4, M: 9 }, {}],
   ['vfio N=4 V=1 BUG=1 (a shortest counterexample)', 'vfio', { N: 4, V: 1, BUG: 1 }, {}],
+  ['counters K=4 M=9 DEEP=30 (a counterexample 30 steps deep)', 'counters', { K: 4, M: 9, DEEP: 30 }, {}],
   ['grid: hashed fingerprints, a view, a constraint and an action property', 'grid', {}, {}],
   ['grid stopped by max-states', 'grid', { LIMIT: 60 }, { maxStates: 3000 }],
   ['grid stopped by max-depth', 'grid', { LIMIT: 60 }, { maxDepth: 9 }],
@@ -78,6 +79,15 @@ describe('a search spilled to disk', () => {
       expect(got, `${workers} worker(s)`).toEqual(want);
     }
     expect(readdirSync(base)).toEqual([]);
+  });
+
+  it('finds the same shortest counterexample, DEEP steps long, when the budget forces a spill', () => {
+    const want = run('counters', { K: 6, M: 9, DEEP: 40 }, 1, { spill: 'never' });
+    expect(want.status === 'violation' && want.violation.trace.length).toBe(41);
+    for (const workers of [1, 2]) {
+      const got = run('counters', { K: 6, M: 9, DEEP: 40 }, workers, { memory: 6_000_000 });
+      expect(observable(got), `${workers} worker(s)`).toEqual(observable(want));
+    }
   });
 
   it('finds the same shortest counterexample when the budget forces a spill', () => {
