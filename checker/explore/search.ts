@@ -632,16 +632,15 @@ export class Search<S> {
     };
   }
 
-  /** The seen fingerprints as [hi, lo] pairs: the table's, then the file's (a state in both is listed twice; `put` takes it once). */
+  /** The seen fingerprints as [hi, lo] pairs, each once: of a spilled search, the file's after the table is merged into it. */
   private seenEntries(): Uint32Array {
-    const mem = this.seen.entries();
-    if (!this.onDisk) return mem;
+    if (!this.onDisk) return this.seen.entries();
+    this.spillFingerprints();
     const keys = this.fpFile!.keys();
+    if (this.seen.keyWords === 2) return keys;
     const n = this.fpFile!.size;
-    const out = new Uint32Array(mem.length + 2 * n);
-    out.set(mem);
-    if (this.seen.keyWords === 2) out.set(keys, mem.length);
-    else for (let i = 0; i < n; i++) out[mem.length + 2 * i + 1] = (keys[i] - 1) >>> 0;
+    const out = new Uint32Array(2 * n);
+    for (let i = 0; i < n; i++) out[2 * i + 1] = (keys[i] - 1) >>> 0;
     return out;
   }
 
