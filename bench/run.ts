@@ -6,6 +6,7 @@
 //   npm run bench                      quick set (a laptop, about a minute)
 //   npm run bench -- --full            adds vfio N=7 V=1 and counters K=7 M=9
 //   npm run bench -- --huge            counters K=8 M=9 (10^8 states; migcheck only unless --spin)
+//   npm run bench -- --giga            counters K=9 M=9 (10^9 states, stores spilled to disk; migcheck only; 30+ min a run)
 //   npm run bench -- --workers 1,2     each instance at each worker count
 //   npm run bench -- --reps 3          median of 3 runs per tool and instance
 //   npm run bench -- --growth          vfio N=4..7: time and memory vs distinct, SVG chart
@@ -76,6 +77,7 @@ interface SpinRecord {
 interface Options {
   full: boolean;
   huge: boolean;
+  giga: boolean;
   growth: boolean;
   spin: boolean;
   spinHuge: boolean;
@@ -89,7 +91,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { full: false, huge: false, growth: false, spin: true, spinHuge: false, real: false, workers: [1], reps: 1 };
+  const o: Options = { full: false, huge: false, giga: false, growth: false, spin: true, spinHuge: false, real: false, workers: [1], reps: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -99,6 +101,7 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--full') o.full = true;
     else if (a === '--huge') o.huge = true;
+    else if (a === '--giga') o.giga = true;
     else if (a === '--growth') o.growth = true;
     else if (a === '--no-spin') o.spin = false;
     else if (a === '--real') o.real = true;
@@ -129,6 +132,8 @@ function instances(o: Options): Instance[] {
     if (o.full) list.push(real(3, 3), real(4, 3));
   } else if (o.growth) list = [vfio(4, 1), vfio(5, 1), vfio(6, 1), vfio(7, 1)];
   else if (o.huge) list = [counters(8, 9)];
+  // 10^9 states do not fit in memory as one table: the search spills to disk (CheckOptions.spill).
+  else if (o.giga) list = [counters(9, 9)];
   else {
     list = [vfio(5, 1), vfio(6, 1), vfio(6, 1, 1), counters(5, 9), counters(6, 9)];
     if (o.full) list.push(vfio(7, 1), counters(7, 9));
@@ -254,7 +259,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const list = instances(o);
   const script = spinScript();
-  const spinOk = o.spin && haveSpin() && script !== undefined && (!o.huge || o.spinHuge);
+  const spinOk = o.spin && haveSpin() && script !== undefined && (!o.huge || o.spinHuge) && !o.giga;
   // The command as shown next to results: the options that choose what is measured (not
   // where the results are written).
   const shown: string[] = [];
@@ -264,7 +269,7 @@ async function main(): Promise<void> {
   }
   const cmd = `npm run bench${shown.length ? ` -- ${shown.join(' ')}` : ''}`;
   process.stderr.write(`bench: ${list.length} instance(s), workers ${o.workers.join(',')}, ${o.reps} rep(s), SPIN ${spinOk ? 'on' : 'off'}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  if (o.spin && !spinOk && !o.huge) process.stderr.write('bench: spin, gcc or /usr/bin/time missing: SPIN columns left out (apt-get install -y spin time gcc)\n');
+  if (o.spin && !spinOk && !o.huge && !o.giga) process.stderr.write('bench: spin, gcc or /usr/bin/time missing: SPIN columns left out (apt-get install -y spin time gcc)\n');
 
   const rows: Row[] = [];
   const ratios = new Map<string, { wall: number; mem: number }>();
@@ -297,7 +302,8 @@ async function main(): Promise<void> {
     if (spinRuns.length) spin = median(spinRuns, (r) => r.wall_s ?? Infinity);
 
     const bug = inst.expect.traceStates !== undefined;
-    if (o.workers.length > 1 && o.workers.includes(1) && !bug) {
+    // Two 10^9-state runs at once would not fit in memory: no machine-ceiling pair for --giga.
+    if (o.workers.length > 1 && o.workers.includes(1) && !bug && !o.giga) {
       process.stderr.write(`  two single-worker runs of ${label} at once ... `);
       const pair = await runPair(inst);
       const together = Math.max(...pair.map((r) => r.wall_s));

@@ -71,10 +71,11 @@ export interface EvalError<S = unknown> {
 
 /**
  * Why a search stopped before the end: a bound (`max-states`, `max-depth`, `memory`,
- * `time-limit`), or a stop asked from outside (`interrupted`: SIGINT / Ctrl-C; `terminated`:
+ * `time-limit`), the disk holding spilled stores filling up (`disk-full`, with the file in
+ * `detail`), or a stop asked from outside (`interrupted`: SIGINT / Ctrl-C; `terminated`:
  * SIGTERM).
  */
-export type IncompleteReason = 'max-states' | 'max-depth' | 'memory' | 'time-limit' | 'interrupted' | 'terminated';
+export type IncompleteReason = 'max-states' | 'max-depth' | 'memory' | 'disk-full' | 'time-limit' | 'interrupted' | 'terminated';
 
 /** What a simulation run (random walks) did; `failing` names the walk that found the violation. */
 export interface SimulationStats {
@@ -95,7 +96,8 @@ export type CheckResult<S = unknown> = (
   | { status: 'ok'; stats: Stats }
   | { status: 'violation'; violation: Violation<S>; stats: Stats }
   | { status: 'error'; error: EvalError<S>; stats: Stats }
-  | { status: 'incomplete'; reason: IncompleteReason; stats: Stats }
+  /** `detail`: what exactly ran out, in words (for 'disk-full': the file being written). */
+  | { status: 'incomplete'; reason: IncompleteReason; detail?: string; stats: Stats }
   /** Simulation only: the walks found nothing. Not a proof: most states may be unvisited. */
   | { status: 'no-violation-found'; stats: Stats }
 ) & {

@@ -28,6 +28,8 @@ export interface CheckCliOptions extends StrategyCliOptions {
   maxStates?: string;
   maxDepth?: string;
   memory?: string;
+  spill: 'auto' | 'always' | 'never';
+  spillDir?: string;
   format: string;
   out?: string;
   full?: boolean;
@@ -112,6 +114,11 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   const maxStates = parseCount('--max-states', opts.maxStates);
   const maxDepth = parseCount('--max-depth', opts.maxDepth);
   const memory = parseSize('--memory', opts.memory);
+  const spillDir = opts.spillDir === undefined ? undefined : resolve(io.cwd, opts.spillDir);
+  if (spillDir !== undefined) {
+    if (opts.spill === 'never') throw new UsageError('--spill-dir names where the stores spill to disk; --spill never keeps them in memory');
+    checkWritable(`--spill-dir ${opts.spillDir}`, spillDir);
+  }
   const workers = parseWorkers(opts.workers, io.err);
   const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
   // A type-check the cache cannot answer takes seconds: the terminal says what is going on.
@@ -143,6 +150,8 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
   if (maxStates) repro.push('--max-states', String(maxStates));
   if (maxDepth) repro.push('--max-depth', String(maxDepth));
   if (opts.memory) repro.push('--memory', opts.memory);
+  if (opts.spill !== 'auto') repro.push('--spill', opts.spill);
+  if (opts.spillDir !== undefined) repro.push('--spill-dir', opts.spillDir);
   if (opts.engine !== 'fast') repro.push('--engine', opts.engine);
 
   // On a terminal's stderr only (progressDisplay prints nothing elsewhere); erased before the report is printed.
@@ -179,6 +188,8 @@ async function checkRun(ctx: CliContext, specArg: string | undefined, opts: Chec
       maxStates,
       maxDepth,
       memory,
+      spill: opts.spill,
+      spillDir,
       engine: opts.engine,
       workers,
       module: loaded.path,

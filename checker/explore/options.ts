@@ -22,6 +22,20 @@ export interface CheckOptions {
    * stops as `incomplete` (reason 'memory') with its statistics.
    */
   memory?: number;
+  /**
+   * What the exhaustive search does when its stores would exceed `memory`
+   * (docs/decisions/disk-spill.md):
+   *  - 'auto' (the default): write parent pointers to disk (they are read back only to
+   *    rebuild a trace), then, when the fingerprint table is full under the budget, merge
+   *    it into a sorted file on disk and go on, as TLC's DiskFPSet does; the counts and the
+   *    shortest counterexample are those of the in-memory search;
+   *  - 'always': the same from the first level on, and the fingerprint table merged into
+   *    the file at every level (the least memory; slower);
+   *  - 'never': everything in memory; the search stops as `incomplete` (reason 'memory').
+   */
+  spill?: SpillMode;
+  /** Directory under which a spilling search makes its temporary directory (default os.tmpdir()); removed at the end of the run. */
+  spillDir?: string;
   /** Action semantics: 'fast' (default) or 'immer' (the reference). */
   engine?: 'fast' | 'immer';
   /**
@@ -71,6 +85,9 @@ export interface CheckOptions {
   onProgress?: (p: Progress) => void;
   progressInterval?: number;
 }
+
+/** When the search's stores go to disk (CheckOptions.spill). */
+export type SpillMode = 'auto' | 'always' | 'never';
 
 /** A simulation: random walks from the initial states (simulate.ts). */
 export interface SimulateOptions {

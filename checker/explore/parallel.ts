@@ -51,6 +51,7 @@ import type { CheckOptions, ParallelReport } from './options.js';
 import type { Successors } from './successors.js';
 import type { Pacer } from './stop.js';
 import { OutOfMemory } from '../store/parents.js';
+import { DiskFull } from '../store/spill.js';
 import type { Command, Loader, Reply, WorkerInit } from './worker.js';
 import { candidateBytes, type CandidateBuffers } from '../store/candidates.js';
 
@@ -271,8 +272,9 @@ export function* checkParallel<S>(succ: Successors<S>, opts: CheckOptions, worke
     // search ended before it needed them (if they have said so by now).
     if (pool.answered()) pool.ready();
   } catch (e) {
-    if (!(e instanceof OutOfMemory)) throw e;
-    search.outOfMemory();
+    if (e instanceof DiskFull) search.diskFull(e);
+    else if (!(e instanceof OutOfMemory)) throw e;
+    else search.outOfMemory();
   } finally {
     if (DEBUG) DEBUG(`waited for workers ${pool.waited.toFixed(0)} ms of ${(performance.now() - t0).toFixed(0)} ms; ${debug.candidates} candidates; busy place/insert/expand ${debug.busy.map((b) => b.map((x) => x.toFixed(0)).join('/')).join(', ')}; waiting for the slowest worker by step kind ${JSON.stringify(Object.fromEntries(Object.entries(debug.imbalance).map(([k, v]) => [k, Math.round(v)])))}`);
     pool.close();

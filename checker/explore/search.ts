@@ -15,14 +15,27 @@
 // loop through the methods under "Parallel levels": it reads the frontier, reserves room
 // for what its workers place, and records what they placed; a level that fails is re-run
 // here, sequentially, with `expand(from)`.
+//
+// Beyond memory (CheckOptions.spill, docs/decisions/disk-spill.md) the parent pointers go
+// to an append-only file, and the fingerprint table, when full, is merged into a sorted
+// file (store/spill.ts) and emptied. From then on a state missing from the table may still
+// be on disk: it is placed as usual but stays *tentative* until the next `resolve()`, which
+// looks the tentative states of the next level up in the file in one sorted pass and drops
+// those found there, keeping the order of the others. The survivors are numbered as the
+// in-memory search numbers them (dropping some of a sequence keeps the order of the rest),
+// so the counts, the numbering and the shortest counterexample do not change. An invariant
+// that fails on a tentative state fails on a new one: a state on disk passed the invariants
+// when it was first placed. States are resolved at the end of each level, before the table
+// is merged, before a max-states judgement and before the result.
 
 import { totalmem } from 'node:os';
 import { FingerprintSet, WordSet, type SeenSet } from '../store/fpset.js';
-import { ParentStore, StateBuffer, OutOfMemory } from '../store/parents.js';
+import { ParentStore, StateBuffer, OutOfMemory, type ParentBuffers } from '../store/parents.js';
 import { ShardedSet } from '../store/sharded.js';
+import { DiskFull, SortedKeyFile, SpillDir, sortKeys } from '../store/spill.js';
 import type { CheckResult, Stats } from '../result.js';
 import type { CoverageTable } from './coverage.js';
-import type { CheckOptions } from './options.js';
+import type { CheckOptions, SpillMode } from './options.js';
 import type { Successors } from './successors.js';
 import { verdict, type Failure } from './verdict.js';
 import type { Pacer, StopReason } from './stop.js';
@@ -31,6 +44,13 @@ import { Tally } from './coverage.js';
 
 /** Slots touched ahead of insertion only when the table is beyond the caches' reach. */
 const TOUCH_MIN_BYTES = 1 << 21;
+
+/**
+ * Share of the budget the fingerprint table may grow into when the search can spill: the
+ * rest is left to the frontiers and the parent pointers of the level in memory, so that a
+ * full table is merged to disk before the frontier runs out of room.
+ */
+const SEEN_SHARE = 0.9;
 
 /** The default memory budget: 80% of the memory this process may use. */
 export function defaultBudget(): number {
@@ -53,6 +73,18 @@ export class Search<S> {
   private readonly maxStates: number;
   private readonly maxDepth: number;
   private readonly budget: number;
+  private readonly spillMode: SpillMode;
+
+  /** The run's temporary directory, made when something first spills. */
+  private dir: SpillDir | undefined;
+  /** The fingerprints merged to disk (after the table first filled). */
+  private fpFile: SortedKeyFile | undefined;
+  /** Slot in the next frontier of the first state not yet looked up on disk (see the header). */
+  private pendingSlot = 0;
+  /** Entries of the table that are also in the file (tentative states found on disk). */
+  private dupes = 0;
+  private readonly fp2 = new Uint32Array(2);
+  private scratchKey = new Uint32Array(2);
 
   private readonly seen: SeenSet;
   private readonly parents: ParentStore;
@@ -85,7 +117,8 @@ export class Search<S> {
     this.maxStates = opts.maxStates ?? Number.POSITIVE_INFINITY;
     this.maxDepth = opts.maxDepth ?? Number.POSITIVE_INFINITY;
     this.budget = opts.memory ?? defaultBudget();
-    const canGrow = (extra: number) => this.canGrow(extra);
+    this.spillMode = opts.spill ?? 'auto';
+    const canGrow = (extra: number) => this.canGrowSeen(extra);
     const inst = succ.inst;
     const maxChoice = Math.max(inst.choices.length, inst.init.length);
     if (shards !== undefined) {
@@ -104,14 +137,136 @@ export class Search<S> {
     this.tally = new Tally(inst, opts.coverage === true, succ);
   }
 
-  /** Bytes held by the stores. */
+  /** Bytes held by the stores (in memory). */
   storeBytes(): number {
-    return this.seen.bytes + this.parents.bytes + this.cur.bytes + this.nxt.bytes;
+    return this.seen.bytes + this.parents.bytes + this.cur.bytes + this.nxt.bytes + (this.fpFile?.bytes ?? 0);
   }
 
-  /** Whether the stores may take `extra` more bytes under the budget. */
+  /** Whether the stores may take `extra` more bytes under the budget (spilling parent pointers first if it can). */
   private canGrow(extra: number): boolean {
+    if (this.storeBytes() + extra <= this.budget) return true;
+    if (this.spillMode === 'never') return false;
+    this.spillParents();
     return this.storeBytes() + extra <= this.budget;
+  }
+
+  /** The seen-set's say on growth: when it can be merged to disk instead, it leaves room for the rest. */
+  private canGrowSeen(extra: number): boolean {
+    if (this.spillMode === 'never') return this.canGrow(extra);
+    return this.canGrow(extra) && this.storeBytes() + extra <= this.budget * SEEN_SHARE;
+  }
+
+  private spillDir(): SpillDir {
+    return (this.dir ??= new SpillDir(this.opts.spillDir));
+  }
+
+  /** Writes the parent pointers of final states to disk (from now on); returns the bytes freed. */
+  private spillParents(): number {
+    if (!this.parents.spilling) this.parents.spillTo(this.spillDir().file('parents'));
+    // States from the first tentative one on may still be dropped and renumbered.
+    const tentative = this.fpFile && this.fpFile.size > 0 ? this.firstId + this.cur.count + this.pendingSlot : this.parents.size;
+    return this.parents.spill(tentative);
+  }
+
+  /** Whether the seen-set has entries on disk. */
+  private get onDisk(): boolean {
+    return this.fpFile !== undefined && this.fpFile.size > 0;
+  }
+
+  /** Membership in the table or on disk. */
+  private seenHas(hi: number, lo: number): boolean {
+    return this.seen.has(hi, lo) || this.seenOnDisk(hi, lo);
+  }
+
+  /** Membership in the file on disk (one page read). */
+  private seenOnDisk(hi: number, lo: number): boolean {
+    if (!this.onDisk) return false;
+    this.seen.key(hi, lo, this.scratchKey, 0);
+    return this.fpFile!.has(this.scratchKey, 0);
+  }
+
+  /**
+   * Looks the tentative states of the next frontier up on disk and drops those found there
+   * (keeping the order of the rest, with their parent pointers); a failure's state number
+   * follows its state.
+   */
+  private resolve(): void {
+    const nxt = this.nxt;
+    const from = this.pendingSlot;
+    const n = nxt.count - from;
+    this.pendingSlot = nxt.count;
+    if (!this.onDisk || n <= 0) return;
+    const { W, succ, seen, parents } = this;
+    const w = seen.keyWords;
+    const keys = new Uint32Array(n * w);
+    const fp = this.fp2;
+    for (let i = 0; i < n; i++) {
+      succ.fingerprintPacked(nxt.data, (from + i) * W, fp);
+      seen.key(fp[0], fp[1], keys, i);
+    }
+    const sorted = keys.slice();
+    sortKeys(sorted, n, w);
+    const found = new Uint8Array(n);
+    const hits = this.fpFile!.lookupSorted(sorted, n, found);
+    if (hits === 0) return;
+    // The keys found, in a small exact set, to tell them in discovery order.
+    const hit = w === 1 ? new WordSet(hits * 2) : new FingerprintSet(hits * 2);
+    for (let q = 0; q < n; q++) if (found[q] === 1) hit.put(w === 1 ? 0 : sorted[2 * q], w === 1 ? (sorted[q] - 1) >>> 0 : sorted[2 * q + 1]);
+    const base = this.firstId + this.cur.count;
+    const data = nxt.data;
+    const f = this.failure;
+    const failedId = f === undefined ? -1 : f.kind === 'invariant' ? f.id : f.kind === 'error' && f.site.at === 'state' ? f.site.id : -1;
+    let newFailedId = failedId;
+    let out = from;
+    for (let s = from; s < nxt.count; s++) {
+      const i = s - from;
+      if (w === 1 ? hit.has(0, (keys[i] - 1) >>> 0) : hit.has(keys[2 * i], keys[2 * i + 1])) continue;
+      if (out !== s) {
+        data.copyWithin(out * W, s * W, s * W + W);
+        parents.move(base + s, base + out);
+      }
+      if (base + s === failedId) newFailedId = base + out;
+      out++;
+    }
+    this.dupes += nxt.count - out;
+    nxt.count = out;
+    parents.setSize(base + out);
+    this.pendingSlot = out;
+    if (f !== undefined && newFailedId !== failedId) {
+      if (f.kind === 'invariant') this.failure = { ...f, id: newFailedId };
+      else if (f.kind === 'error' && f.site.at === 'state') this.failure = { ...f, site: { at: 'state', id: newFailedId } };
+    }
+  }
+
+  /** Merges the fingerprint table into the file on disk and empties it (after resolving the tentative states); false if the file's buffers do not fit. */
+  private spillFingerprints(): boolean {
+    this.resolve();
+    if (this.seen.size === 0) return true;
+    if (!this.fpFile) {
+      if (!this.canGrow(SortedKeyFile.bytesFor(this.seen.keyWords))) return false;
+      this.fpFile = new SortedKeyFile(this.spillDir(), this.seen.keyWords);
+    }
+    this.fpFile.merge(this.seen.drainSorted());
+    this.seen.clear();
+    this.dupes = 0;
+    return true;
+  }
+
+  /** What a full disk does to the run: it stops as incomplete, naming the file. */
+  diskFull(e: DiskFull): void {
+    this.failure = { kind: 'incomplete', reason: 'disk-full', detail: e.message, generated: this.generated };
+  }
+
+  /** Closes and removes the spill files (at the end of the run; idempotent). */
+  close(): void {
+    this.fpFile?.close();
+    this.parents.close();
+    this.dir?.remove();
+  }
+
+  /** Seen states: in the table, plus on disk. */
+  get seenSize(): number {
+    return this.seen.size + (this.fpFile?.size ?? 0) - this.dupes;
   }
 
   /** Whether there is a level left to expand. */
@@ -199,6 +354,7 @@ export class Search<S> {
       this.expandRange(from, to);
       this.pos = to;
     } catch (e) {
+      if (e instanceof DiskFull) return this.diskFull(e);
       if (!(e instanceof OutOfMemory)) throw e;
       this.failure = { kind: 'incomplete', reason: 'memory', generated: this.generated };
     }
@@ -274,17 +430,31 @@ export class Search<S> {
         const choice = bChoice[k];
         const gen = base + k + 1;
         if (atBound) {
-          if (!seen.has(bHi[k], bLo[k])) {
+          if (!this.seenHas(bHi[k], bLo[k])) {
             failure = { kind: 'incomplete', reason: 'max-depth', generated: gen };
             break;
           }
           continue;
         }
-        const r = seen.put(bHi[k], bLo[k]);
+        let r = seen.put(bHi[k], bLo[k]);
         if (r === 0) continue;
+        if (r < 0 && this.spillMode !== 'never') {
+          // The table is full under the budget: merge it into the file and go on.
+          if (this.spillFingerprints()) r = seen.put(bHi[k], bLo[k]);
+        }
         if (r < 0 || (parents.nextChunkBytes > 0 && !this.canGrow(parents.nextChunkBytes))) {
           failure = { kind: 'incomplete', reason: 'memory', generated: gen };
           break;
+        }
+        if (parents.size >= maxStates && this.onDisk) {
+          // Judged on states known to be new, as the in-memory search judges it: the
+          // tentative ones are looked up first, and this one too (it is in the table now, as
+          // a state on disk found again would be).
+          this.resolve();
+          if (parents.size >= maxStates && this.seenOnDisk(bHi[k], bLo[k])) {
+            this.dupes++;
+            continue;
+          }
         }
         if (parents.size >= maxStates) {
           failure = { kind: 'incomplete', reason: 'max-states', generated: gen };
@@ -351,12 +521,24 @@ export class Search<S> {
 
   /** Moves to the next level (after the whole current level was expanded). */
   advance(): void {
+    try {
+      this.resolve();
+      if (this.spillMode === 'always') {
+        this.spillFingerprints();
+        this.spillParents();
+      }
+    } catch (e) {
+      if (!(e instanceof DiskFull)) throw e;
+      this.diskFull(e);
+      return;
+    }
     this.firstId += this.cur.count;
     const tmp = this.cur;
     this.cur = this.nxt;
     this.nxt = tmp;
     this.nxt.clear();
     this.nxt.shrink();
+    this.pendingSlot = 0;
     this.pos = 0;
     if (this.cur.count > 0) this.depth++;
     this.premisesOn(this.cur);
@@ -368,6 +550,15 @@ export class Search<S> {
   }
 
   result(): CheckResult<S> {
+    try {
+      return this.outcome();
+    } finally {
+      this.close();
+    }
+  }
+
+  private outcome(): CheckResult<S> {
+    this.resolve();
     const f = this.failure;
     // A stop from outside knows how far the level got; a failure counts its whole level.
     const queueLeft = !f ? 0 : this.stoppedAt ? this.cur.count - this.pos + this.nxt.count : this.cur.count + this.nxt.count;
@@ -385,10 +576,10 @@ export class Search<S> {
     tally.enabled.set(tally.fired); // exhaustive search fires every enabled choice
     tally.initial = 0;
     tally.fresh.fill(0);
-    for (let id = 0; id < parents.size; id++) {
-      if (parents.parent(id) < 0) tally.initial++;
-      else tally.fresh[parents.choice(id)]++;
-    }
+    parents.forEach((parent, choice) => {
+      if (parent < 0) tally.initial++;
+      else tally.fresh[choice]++;
+    });
     tally.statesChecked = st.distinct;
     tally.stepsChecked = st.transitions;
     return tally.table();
@@ -420,6 +611,7 @@ export class Search<S> {
   /** The stores and counters, at a level boundary or where a stop from outside left the level. */
   snapshot(): Snapshot {
     if (this.failure !== undefined && this.stoppedAt === undefined) throw new Error('Search.snapshot: the search has failed');
+    this.resolve();
     const { parents, choices } = this.parents.contents();
     return {
       counters: {
@@ -432,12 +624,24 @@ export class Search<S> {
         nxtCount: this.nxt.count,
         seconds: this.before + (performance.now() - this.t0) / 1000,
       },
-      seen: this.seen.entries(),
+      seen: this.seenEntries(),
       parents,
       choices,
       cur: this.cur.contents(),
       nxt: this.nxt.contents(),
     };
+  }
+
+  /** The seen fingerprints as [hi, lo] pairs, each once: of a spilled search, the file's after the table is merged into it. */
+  private seenEntries(): Uint32Array {
+    if (!this.onDisk) return this.seen.entries();
+    this.spillFingerprints();
+    const keys = this.fpFile!.keys();
+    if (this.seen.keyWords === 2) return keys;
+    const n = this.fpFile!.size;
+    const out = new Uint32Array(2 * n);
+    for (let i = 0; i < n; i++) out[2 * i + 1] = (keys[i] - 1) >>> 0;
+    return out;
   }
 
   /** Fills this new search from a snapshot (instead of `initial()`). */
@@ -456,6 +660,7 @@ export class Search<S> {
     this.firstId = c.firstId;
     this.pos = c.pos;
     this.before = c.seconds;
+    this.pendingSlot = this.nxt.count;
   }
 
   // --- Parallel levels (parallel.ts) ------------------------------------------------------
@@ -500,12 +705,16 @@ export class Search<S> {
     const seen = this.sharded;
     const total = this.parents.size + planned;
     const parentsAfter = this.parents.bytesFor(total + candidates);
-    const need = seen.bytesFor(candidates) - seen.bytes + Math.max(0, parentsAfter - this.parents.bytes) + (this.nxt.count + candidates) * this.W * 4 + held;
-    return total + candidates <= this.maxStates && this.canGrow(Math.max(0, need));
+    const seenGrowth = seen.bytesFor(candidates) - seen.bytes;
+    const need = seenGrowth + Math.max(0, parentsAfter - this.parents.bytes) + (this.nxt.count + candidates) * this.W * 4 + held;
+    if (total + candidates > this.maxStates || !this.canGrow(Math.max(0, need))) return false;
+    // A table that may be merged to disk grows only into its share (canGrowSeen): otherwise
+    // the level goes on in this thread, which merges it when full.
+    return seenGrowth <= 0 || this.spillMode === 'never' || this.storeBytes() + need <= this.budget * SEEN_SHARE;
   }
 
   /** Makes room for `total` new states; returns where workers place them (state id and frontier slot). */
-  reserve(total: number): { base: number; slot: number; parents: ReturnType<ParentStore['buffers']>; nxt: SharedArrayBuffer } {
+  reserve(total: number): { base: number; slot: number; parents: ParentBuffers; nxt: SharedArrayBuffer } {
     const base = this.parents.size;
     const slot = this.nxt.count;
     this.parents.reserve(base + total);

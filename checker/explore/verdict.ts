@@ -23,14 +23,14 @@ export type Failure =
   | { readonly kind: 'action'; readonly name: string; readonly parent: number; readonly choice: number; readonly generated: number }
   | { readonly kind: 'deadlock'; readonly id: number; readonly generated: number }
   | { readonly kind: 'error'; readonly phase: Phase; readonly name?: string; readonly error: unknown; readonly site: Site; readonly generated: number }
-  | { readonly kind: 'incomplete'; readonly reason: IncompleteReason; readonly generated: number };
+  | { readonly kind: 'incomplete'; readonly reason: IncompleteReason; readonly generated: number; readonly detail?: string };
 
 /** Turns a failure into a result with a replayed trace. */
 export function verdict<S>(succ: Successors<S>, parents: ParentStore, f: Failure, stats: Stats): CheckResult<S> {
   const inst = succ.inst;
   switch (f.kind) {
     case 'incomplete':
-      return { status: 'incomplete', reason: f.reason, stats };
+      return f.detail === undefined ? { status: 'incomplete', reason: f.reason, stats } : { status: 'incomplete', reason: f.reason, detail: f.detail, stats };
     case 'error': {
       const s = f.site;
       const path = s.at === 'state' ? parents.path(s.id) : s.at === 'init' ? [s.index] : parents.path(s.parent);

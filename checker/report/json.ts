@@ -28,7 +28,10 @@ export function toJson(info: RunInfo, r: CheckResult, exitCode: number): Record<
     const { trace: tr, stack: _stack, ...e } = r.error;
     doc.error = e;
     trace = tr;
-  } else if (r.status === 'incomplete') doc.reason = r.reason;
+  } else if (r.status === 'incomplete') {
+    doc.reason = r.reason;
+    if (r.detail !== undefined) doc.detail = r.detail;
+  }
   if (r.simulation) doc.simulation = r.simulation;
   // The table with --coverage; the actions that never fired in every document.
   if (r.coverage) doc.neverFired = r.coverage.neverFired;

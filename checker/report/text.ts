@@ -91,6 +91,7 @@ export function headline(r: CheckResult): string {
       return 'No violation found by simulation: random walks sample the state space, this is not a proof';
     case 'incomplete':
       if (r.reason === 'interrupted' || r.reason === 'terminated') return `Search incomplete: stopped by ${r.reason === 'interrupted' ? 'SIGINT (Ctrl-C)' : 'SIGTERM'}; nothing was proved`;
+      if (r.reason === 'disk-full') return `Search incomplete: the disk holding the spilled stores is full${r.detail ? ` (${r.detail})` : ''}; nothing was proved (free space, or give another directory with --spill-dir)`;
       return `Search incomplete: the ${r.reason === 'memory' ? 'memory budget' : r.reason === 'max-states' ? '--max-states bound' : r.reason === 'time-limit' ? '--time-limit' : '--max-depth bound'} was reached; nothing was proved`;
   }
   return '';

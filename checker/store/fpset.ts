@@ -8,6 +8,7 @@
 // outside V8's heap, so the heap limit never stops a large search.
 
 import { prefault } from './parents.js';
+import { sortKeys } from './spill.js';
 
 /** What the search needs of a seen-set. */
 export interface SeenSet {
@@ -28,6 +29,18 @@ export interface SeenSet {
    * size with the same `compact`, gives the same set.
    */
   entries(): Uint32Array;
+  /** Words of a table key: 2 for a fingerprint (hi, lo), 1 for a one-word exact key (word + 1). */
+  readonly keyWords: 1 | 2;
+  /** Writes the table key of a fingerprint at key position `at` of `out` (spill.ts orders keys). */
+  key(hi: number, lo: number, out: Uint32Array, at: number): void;
+  /**
+   * Moves the entries to the front of the table(s) and sorts them in place, in the order of
+   * spill.ts (sortKeys): what is merged into the disk file. The set holds garbage until
+   * `clear()`.
+   */
+  drainSorted(): { keys: Uint32Array; n: number }[];
+  /** Removes every entry (keeping the capacity). */
+  clear(): void;
 }
 
 /** Asks whether the table may grow to `bytes` more (the old table stays alive while rehashing). */
@@ -113,6 +126,19 @@ export class FingerprintSet implements SeenSet {
 
   entries(): Uint32Array {
     return pairEntries(this.table, this.count);
+  }
+
+  readonly keyWords = 2 as const;
+
+  key(hi: number, lo: number, out: Uint32Array, at: number): void {
+    out[2 * at] = hi;
+    out[2 * at + 1] = lo;
+  }
+
+  drainSorted(): { keys: Uint32Array; n: number }[] {
+    const n = compactPairs(this.table);
+    sortKeys(this.table, n, 2);
+    return [{ keys: this.table, n }];
   }
 
   /** Removes every entry (keeping the capacity). */
@@ -214,6 +240,18 @@ export class WordSet implements SeenSet {
     return wordEntries(this.table, this.count);
   }
 
+  readonly keyWords = 1 as const;
+
+  key(_hi: number, lo: number, out: Uint32Array, at: number): void {
+    out[at] = (lo + 1) >>> 0;
+  }
+
+  drainSorted(): { keys: Uint32Array; n: number }[] {
+    const n = compactWords(this.table);
+    sortKeys(this.table, n, 1);
+    return [{ keys: this.table, n }];
+  }
+
   /** Removes every entry (keeping the capacity). */
   clear(): void {
     if (this.count > 0) this.table.fill(0);
@@ -260,6 +298,27 @@ export function wordEntries(t: Uint32Array, count: number, out = new Uint32Array
     out[at++] = (t[j] - 1) >>> 0;
   }
   return out;
+}
+
+/** Moves the occupied two-word slots of a table to its front, in table order; returns how many. */
+export function compactPairs(t: Uint32Array): number {
+  let n = 0;
+  for (let j = 0; j < t.length; j += 2) {
+    const hi = t[j];
+    const lo = t[j + 1];
+    if (hi === 0 && lo === 0) continue;
+    t[2 * n] = hi;
+    t[2 * n + 1] = lo;
+    n++;
+  }
+  return n;
+}
+
+/** Moves the occupied one-word slots of a table to its front; returns how many. */
+export function compactWords(t: Uint32Array): number {
+  let n = 0;
+  for (let j = 0; j < t.length; j++) if (t[j] !== 0) t[n++] = t[j];
+  return n;
 }
 
 /** A zeroed array, or undefined when the system refuses the memory (never a crash). */

@@ -6,6 +6,9 @@
 // to a root and replaying the choices forward. With `shared`, chunks live in
 // SharedArrayBuffers that worker threads write directly (explore/parallel.ts).
 
+import { closeSync, openSync, readSync } from 'node:fs';
+import { writeAll } from './spill.js';
+
 // 64K states a chunk: small enough for small memory budgets, large enough that 10^8 states
 // take only ~1,500 chunks.
 const CHUNK_BITS = 16;
@@ -41,11 +44,23 @@ export function allocBuffer(bytes: number, shared: boolean): ArrayBuffer | Share
   }
 }
 
+/** Shared chunk buffers of a parent store, as workers adopt them; `null` for a chunk spilled to disk. */
+export interface ParentBuffers {
+  parents: (SharedArrayBuffer | null)[];
+  choices: (SharedArrayBuffer | null)[];
+  choiceBytes: number;
+}
+
 export class ParentStore {
-  private parents: Int32Array[] = [];
-  private choices: ChoiceArray[] = [];
+  /** Chunks in memory; `undefined` for chunks written to the spill file. */
+  private parents: (Int32Array | undefined)[] = [];
+  private choices: (ChoiceArray | undefined)[] = [];
   private n = 0;
   private readonly choiceBytes: 1 | 2 | 4;
+  /** Chunks [0, spilled) are in the file, not in memory. */
+  private spilled = 0;
+  private file: { fd: number; path: string } | undefined;
+  private readonly record: Buffer;
 
   /**
    * @param maxChoice the largest choice index (or initial-state index) that will be stored
@@ -53,24 +68,31 @@ export class ParentStore {
    */
   constructor(maxChoice = 0xffffffff, private readonly shared = false) {
     this.choiceBytes = maxChoice < 0x100 ? 1 : maxChoice < 0x10000 ? 2 : 4;
+    this.record = Buffer.alloc(4 + this.choiceBytes);
   }
 
   get size(): number {
     return this.n;
   }
 
+  /** Bytes of the chunks in memory. */
   get bytes(): number {
-    return this.parents.length * CHUNK * (4 + this.choiceBytes);
+    return (this.parents.length - this.spilled) * CHUNK * (4 + this.choiceBytes);
   }
 
-  /** Bytes the store would hold with `n` states. */
+  /** Bytes the store would hold in memory with `n` states. */
   bytesFor(n: number): number {
-    return Math.ceil(n / CHUNK) * CHUNK * (4 + this.choiceBytes);
+    return Math.max(0, Math.ceil(n / CHUNK) - this.spilled) * CHUNK * (4 + this.choiceBytes);
   }
 
   /** Bytes that the next chunk would add when the current one is full (0 otherwise). */
   get nextChunkBytes(): number {
     return (this.n & (CHUNK - 1)) === 0 && this.n >>> CHUNK_BITS >= this.parents.length ? CHUNK * (4 + this.choiceBytes) : 0;
+  }
+
+  /** States whose records are in the spill file. */
+  get onDisk(): number {
+    return this.spilled * CHUNK;
   }
 
   /** Appends a state and returns its number. `parent` is -1 for an initial state. */
@@ -79,8 +101,8 @@ export class ParentStore {
     const c = id >>> CHUNK_BITS;
     if (c === this.parents.length) this.addChunk();
     const k = id & (CHUNK - 1);
-    this.parents[c][k] = parent;
-    this.choices[c][k] = choice;
+    this.parents[c]![k] = parent;
+    this.choices[c]![k] = choice;
     this.n = id + 1;
     return id;
   }
@@ -99,58 +121,154 @@ export class ParentStore {
 
   /** Records state `id` (below a reserved bound) and counts it when it extends the numbering. */
   set(id: number, parent: number, choice: number): void {
-    this.parents[id >>> CHUNK_BITS][id & (CHUNK - 1)] = parent;
-    this.choices[id >>> CHUNK_BITS][id & (CHUNK - 1)] = choice;
+    this.parents[id >>> CHUNK_BITS]![id & (CHUNK - 1)] = parent;
+    this.choices[id >>> CHUNK_BITS]![id & (CHUNK - 1)] = choice;
   }
 
-  /** Sets the number of states (after workers have written them with `set`). */
+  /** Sets the number of states (after workers have written them with `set`, or to drop the last ones). */
   setSize(n: number): void {
     this.n = n;
   }
 
-  /** The chunk buffers, to hand to worker threads (shared stores only). */
-  buffers(): { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[]; choiceBytes: number } {
+  /** Moves the record of state `from` to `to` (to < from, both in memory): the search drops states found on disk (search.ts). */
+  move(from: number, to: number): void {
+    this.set(to, this.parent(from), this.choice(from));
+  }
+
+  /** The chunk buffers, to hand to worker threads (shared stores only); spilled chunks are null. */
+  buffers(): ParentBuffers {
     return {
-      parents: this.parents.map((a) => a.buffer as SharedArrayBuffer),
-      choices: this.choices.map((a) => a.buffer as SharedArrayBuffer),
+      parents: this.parents.map((a) => (a ? (a.buffer as SharedArrayBuffer) : null)),
+      choices: this.choices.map((a) => (a ? (a.buffer as SharedArrayBuffer) : null)),
       choiceBytes: this.choiceBytes,
     };
   }
 
   /** A view over chunks allocated by another thread. */
-  static adopt(b: { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[]; choiceBytes: number }): ParentStore {
+  static adopt(b: ParentBuffers): ParentStore {
     const s = new ParentStore(b.choiceBytes === 1 ? 0xff : b.choiceBytes === 2 ? 0xffff : 0xffffffff, true);
     s.adoptMore(b);
     return s;
   }
 
-  /** Adds the chunks of `b` not yet known here. */
-  adoptMore(b: { parents: SharedArrayBuffer[]; choices: SharedArrayBuffer[] }): void {
-    for (let i = this.parents.length; i < b.parents.length; i++) {
-      this.parents.push(new Int32Array(b.parents[i]));
+  /** Adds the chunks of `b` not yet known here, and lets go of those spilled since (so that their memory can be freed). */
+  adoptMore(b: ParentBuffers): void {
+    for (let i = 0; i < b.parents.length; i++) {
+      const pb = b.parents[i];
       const cb = b.choices[i];
-      this.choices.push(this.choiceBytes === 1 ? new Uint8Array(cb) : this.choiceBytes === 2 ? new Uint16Array(cb) : new Uint32Array(cb));
+      if (pb === null || cb === null) {
+        this.parents[i] = undefined;
+        this.choices[i] = undefined;
+      } else if (i >= this.parents.length) {
+        this.parents.push(new Int32Array(pb));
+        this.choices.push(this.choiceBytes === 1 ? new Uint8Array(cb) : this.choiceBytes === 2 ? new Uint16Array(cb) : new Uint32Array(cb));
+      }
     }
   }
 
+  /**
+   * Keeps the records on disk from now on: chunks go to `path` (an append-only file of
+   * fixed-size records in state order: parent as a 32-bit little-endian integer, then the
+   * choice in `choiceBytes`) when `spill` is called.
+   */
+  spillTo(path: string): void {
+    if (this.file) return;
+    this.file = { fd: openSync(path, 'w+'), path };
+  }
+
+  /** Whether records go to disk. */
+  get spilling(): boolean {
+    return this.file !== undefined;
+  }
+
+  /**
+   * Writes the full chunks whose states are all below `upTo` to the file, in order, and
+   * drops them from memory. Returns the bytes freed.
+   */
+  spill(upTo = this.n): number {
+    const f = this.file;
+    if (!f) return 0;
+    const rec = 4 + this.choiceBytes;
+    const end = Math.min(upTo, this.n) >>> CHUNK_BITS;
+    let freed = 0;
+    if (this.spilled >= end) return 0;
+    const out = Buffer.allocUnsafe(CHUNK * rec);
+    while (this.spilled < end) {
+      const c = this.spilled;
+      const p = this.parents[c]!;
+      const ch = this.choices[c]!;
+      for (let k = 0, o = 0; k < CHUNK; k++, o += rec) {
+        out.writeInt32LE(p[k], o);
+        if (rec === 5) out[o + 4] = ch[k];
+        else if (rec === 6) out.writeUInt16LE(ch[k], o + 4);
+        else out.writeUInt32LE(ch[k], o + 4);
+      }
+      writeAll(f.fd, out, c * CHUNK * rec, f.path);
+      this.parents[c] = undefined;
+      this.choices[c] = undefined;
+      this.spilled++;
+      freed += CHUNK * rec;
+    }
+    return freed;
+  }
+
+  /** Closes the spill file (the run's SpillDir removes it). */
+  close(): void {
+    if (this.file) closeSync(this.file.fd);
+    this.file = undefined;
+  }
+
+  /** Reads the record of a spilled state. */
+  private read(id: number): Buffer {
+    const rec = 4 + this.choiceBytes;
+    const got = readSync(this.file!.fd, this.record, 0, rec, id * rec);
+    if (got !== rec) throw new Error(`parent pointers: short read of state ${id} from ${this.file!.path}`);
+    return this.record;
+  }
+
   parent(id: number): number {
-    return this.parents[id >>> CHUNK_BITS][id & (CHUNK - 1)];
+    const c = id >>> CHUNK_BITS;
+    if (c < this.spilled) return this.read(id).readInt32LE(0);
+    return this.parents[c]![id & (CHUNK - 1)];
   }
 
   choice(id: number): number {
-    return this.choices[id >>> CHUNK_BITS][id & (CHUNK - 1)];
+    const c = id >>> CHUNK_BITS;
+    if (c < this.spilled) {
+      const r = this.read(id);
+      return this.choiceBytes === 1 ? r[4] : this.choiceBytes === 2 ? r.readUInt16LE(4) : r.readUInt32LE(4);
+    }
+    return this.choices[c]![id & (CHUNK - 1)];
+  }
+
+  /** Calls `f(parent, choice)` for every state in order, reading spilled chunks sequentially. */
+  forEach(f: (parent: number, choice: number) => void): void {
+    const rec = 4 + this.choiceBytes;
+    const buf = this.spilled > 0 ? Buffer.allocUnsafe(CHUNK * rec) : undefined;
+    for (let c = 0, at = 0; at < this.n; c++) {
+      const k = Math.min(CHUNK, this.n - at);
+      if (c < this.spilled) {
+        const got = readSync(this.file!.fd, buf!, 0, CHUNK * rec, c * CHUNK * rec);
+        if (got !== CHUNK * rec) throw new Error(`parent pointers: short read of chunk ${c} from ${this.file!.path}`);
+        for (let j = 0, o = 0; j < k; j++, o += rec) f(buf!.readInt32LE(o), rec === 5 ? buf![o + 4] : rec === 6 ? buf!.readUInt16LE(o + 4) : buf!.readUInt32LE(o + 4));
+      } else {
+        const p = this.parents[c]!;
+        const ch = this.choices[c]!;
+        for (let j = 0; j < k; j++) f(p[j], ch[j]);
+      }
+      at += k;
+    }
   }
 
   /** The parent and choice of every state, in state order (what a checkpoint keeps). */
   contents(): { parents: Int32Array; choices: Uint32Array } {
     const parents = new Int32Array(this.n);
     const choices = new Uint32Array(this.n);
-    for (let c = 0, at = 0; at < this.n; c++) {
-      const k = Math.min(CHUNK, this.n - at);
-      parents.set(this.parents[c].subarray(0, k), at);
-      choices.set(this.choices[c].subarray(0, k), at);
-      at += k;
-    }
+    let at = 0;
+    this.forEach((p, c) => {
+      parents[at] = p;
+      choices[at++] = c;
+    });
     return { parents, choices };
   }
 
@@ -160,8 +278,8 @@ export class ParentStore {
     this.reserve(parents.length);
     for (let c = 0, at = 0; at < parents.length; c++) {
       const k = Math.min(CHUNK, parents.length - at);
-      this.parents[c].set(parents.subarray(at, at + k));
-      this.choices[c].set(choices.subarray(at, at + k));
+      this.parents[c]!.set(parents.subarray(at, at + k));
+      this.choices[c]!.set(choices.subarray(at, at + k));
       at += k;
     }
     this.n = parents.length;

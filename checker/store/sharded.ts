@@ -6,7 +6,8 @@
 // owner) inserts. Slot formats are those of FingerprintSet (two words) and WordSet (one
 // word plus one) in fpset.ts.
 
-import { slot, wordSlot, pairEntries, wordEntries, type SeenSet } from './fpset.js';
+import { slot, wordSlot, pairEntries, wordEntries, compactPairs, compactWords, type SeenSet } from './fpset.js';
+import { sortKeys } from './spill.js';
 import { allocBuffer, prefault } from './parents.js';
 
 export interface ShardedBuffers {
@@ -246,6 +247,35 @@ export class ShardedSet implements SeenSet {
     this.counts[s << 4] += added;
     this.sink ^= sink;
     return added;
+  }
+
+  get keyWords(): 1 | 2 {
+    return this.compact ? 1 : 2;
+  }
+
+  key(hi: number, lo: number, out: Uint32Array, at: number): void {
+    if (this.compact) out[at] = (lo + 1) >>> 0;
+    else {
+      out[2 * at] = hi;
+      out[2 * at + 1] = lo;
+    }
+  }
+
+  /** Only between phases, in the coordinator: the workers see the same tables. */
+  drainSorted(): { keys: Uint32Array; n: number }[] {
+    return this.tables.map((t) => {
+      const n = this.compact ? compactWords(t) : compactPairs(t);
+      sortKeys(t, n, this.compact ? 1 : 2);
+      return { keys: t, n };
+    });
+  }
+
+  /** Empties every shard (keeping the capacities). */
+  clear(): void {
+    for (let s = 0; s < this.shards; s++) {
+      this.tables[s].fill(0);
+      this.counts[s << 4] = 0;
+    }
   }
 
   /** Keeps touched slots observable. */

@@ -189,6 +189,11 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expectOneLine(await cli(['check', counter, '--memory', 'lots']), 2, '--memory', "'lots'");
   });
 
+  it('a bad --spill, or --spill-dir with --spill never (2)', async () => {
+    expectOneLine(await cli(['check', counter, '--spill', 'sometimes']), 2, '--spill', 'sometimes');
+    expectOneLine(await cli(['check', counter, '--spill', 'never', '--spill-dir', '.']), 2, '--spill-dir', '--spill never');
+  });
+
   it('an unknown format, command or extra argument (2)', async () => {
     expectOneLine(await cli(['check', counter, '--format', 'xml']), 2, "'xml'", 'json');
     expectOneLine(await cli(['frobnicate']), 2, "'frobnicate'");

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../checker/cli/main.js';
@@ -68,6 +68,14 @@ describe('cli: stopping', () => {
         expect(r.err).toContain(`${sig}: stopping the search`);
         expect(existsSync(join(ck, 'search.ckpt'))).toBe(true);
       });
+
+  it('removes the directory of the spilled stores when SIGTERM stops the run', async () => {
+    const spill = join(dir, 'spill');
+    mkdirSync(spill);
+    const r = await stopped([...big, '--spill', 'always', '--spill-dir', spill, '--checkpoint', join(dir, 'ck-spill'), '--checkpoint-every', '1ms'], ['SIGTERM']);
+    expect(r.code).toBe(EXIT.SIGTERM);
+    expect(readdirSync(spill)).toEqual([]);
+  });
 
   it('stops with its report when SIGTERM comes twice at once, as timeout(1) sends it to the child and its group', async () => {
     const out = join(dir, 'twice.json');
