@@ -38,7 +38,7 @@ export {
 export type { RecordKind, UnitKind, StreamRecord, SourceDevice, StreamBounds } from './datapath/stream.js';
 export {
   DRIVERS, DRIVER_NAMES, driverProfile, profileProblem, reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, hisiAcc, qat,
-  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows, brokenSaveHangs,
   KERNEL_RESET, staleInfoStateFirst, resumeCheckOf,
   mlx5DirtyBytesV6_2, mlx5DirtyBytesV6_3, mlx5InflightSaveBroken, mlx5InflightSaveFixed, pdsResetV6_8, pdsResetV6_9, hisiResetBroken, hisiResetFixed,
 } from './drivers/index.js';

@@ -82,3 +82,16 @@ export const brokenInitialGrows: DriverProfile = {
     captureImage(dev, 'initial');
   },
 };
+
+/**
+ * Starts the asynchronous save on the arc into STOP_COPY (mlx5-like's onArc) but never
+ * completes it (no saveDone): a reader waits for ever (against DATA-10). Not in the
+ * `--driver` registry; the liveness specs use it (liveness-async-save, liveness-qemu).
+ */
+export const brokenSaveHangs: DriverProfile = {
+  ...mlx5Like,
+  name: 'broken-save-hangs',
+  doc: 'mlx5-like whose asynchronous STOP_COPY save never completes (against DATA-10)',
+  saveDone: undefined,
+  breaks: 'AsyncSaveCompletes',
+};

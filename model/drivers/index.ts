@@ -14,7 +14,7 @@ import { xe } from './xe.js';
 import { hisiAcc } from './hisi-acc.js';
 import { qat } from './qat.js';
 import {
-  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows, brokenSaveHangs,
 } from './broken.js';
 
 export type {
@@ -25,7 +25,7 @@ export { profileProblem, KERNEL_RESET, staleInfoStateFirst, resumeCheckOf, initi
 export * from './history.js';
 export {
   reference, mlx5Like, staticHeaderLike, noPrecopy, vgpuFramebuffer, virtio, pds, xe, hisiAcc, qat,
-  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows,
+  brokenForgetsInitial, brokenEnomsgInStopCopy, brokenInfoInStopCopy, brokenMissesP2pDirty, brokenInitialGrows, brokenSaveHangs,
 };
 
 /** Every built-in profile, conforming ones first. */

@@ -4,21 +4,13 @@
 // completion step, every pending save completes, or its session ends.
 //
 // The spec also shows why the fairness assumption is needed (without it a behaviour may
-// stop at a pending save, as in TLA+), and a hand-written broken profile, spread from
+// stop at a pending save, as in TLA+), and a broken profile (model/drivers/broken.ts), spread from
 // mlx5-like, whose save never completes: its counterexample is a lasso in which the user
 // keeps reading EAGAIN.
 
 import { defineSpec, model } from '../../checker/index.js';
-import { migrationModel, mlx5Like, type DriverProfile, type MigrationState } from '../../model/index.js';
+import { migrationModel, brokenSaveHangs as saveHangs, type MigrationState } from '../../model/index.js';
 
-/** Starts the asynchronous save on the arc into STOP_COPY (mlx5-like's onArc) but has no completion. */
-const saveHangs: DriverProfile = {
-  ...mlx5Like,
-  name: 'broken-save-hangs',
-  doc: 'mlx5-like whose asynchronous STOP_COPY save never completes (against DATA-10)',
-  saveDone: undefined,
-  breaks: 'AsyncSaveCompletes',
-};
 
 export default defineSpec({
   name: 'VfioAsyncSaveCompletes',

@@ -23,15 +23,8 @@
 // counterexample is the lasso in which it keeps reading.
 
 import { defineSpec, model } from '../../checker/index.js';
-import { migrationModel, mlx5Like, defaultDrivers, type DriverProfile, type MigrationState } from '../../model/index.js';
+import { migrationModel, brokenSaveHangs as saveHangs, defaultDrivers, type MigrationState } from '../../model/index.js';
 
-const saveHangs: DriverProfile = {
-  ...mlx5Like,
-  name: 'broken-save-hangs',
-  doc: 'mlx5-like whose asynchronous STOP_COPY save never completes (against DATA-10)',
-  saveDone: undefined,
-  breaks: 'MigrationEnds',
-};
 
 const ended = (s: MigrationState) => s.user.phase === 'done' || s.user.phase === 'failed';
 
