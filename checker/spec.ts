@@ -8,7 +8,7 @@
 // its `params` list.
 
 import { validate, isSchema, show, codec, cardinality, MAX_SET_DOMAIN, type Infer, type Schema, type EnumType, type IntType } from './schema.js';
-import { SpecError, ConfigError } from './errors.js';
+import { SpecError, ConfigError, cut } from './errors.js';
 import { rejectUnknownKeys, suggest } from './names.js';
 import { admitsStep, fairConditions, propertyFormula, show as showFormula, type Formula, type FairnessSpec, type Property, type Vars } from './ltl.js';
 import { applyOverlay } from './store/overlay.js';
@@ -431,25 +431,29 @@ function isConstDef(d: ConstValue | ConstDef): d is ConstDef {
 function parseConst(name: string, raw: ConstValue, def: ConstDef): ConstValue {
   let v: ConstValue = raw;
   const want = typeof def.default;
+  // A value given as text (--const K=V) is echoed as typed, cut to one line; a value from a spec as its JSON.
+  const asGiven = typeof raw === 'string' ? `'${cut(raw)}'` : show(raw);
   if (typeof raw === 'string' && want !== 'string') {
     if (want === 'number') {
-      if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(`constant ${name}: '${raw}' is not a number`);
+      if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new ConfigError(`constant ${name}: ${asGiven} is not a number`);
       v = Number(raw);
     } else if (want === 'boolean') {
       const r = raw.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(r)) v = true;
       else if (['false', '0', 'no', 'off'].includes(r)) v = false;
-      else throw new ConfigError(`constant ${name}: '${raw}' is not a boolean (true/false)`);
+      else throw new ConfigError(`constant ${name}: ${asGiven} is not a boolean (true/false)`);
     }
   }
-  if (typeof v !== want) throw new ConfigError(`constant ${name}: ${show(v)} is not a ${want}`);
+  if (typeof v !== want) throw new ConfigError(`constant ${name}: ${asGiven} is not a ${want}`);
   if (typeof v === 'number') {
     if (typeof def.default === 'number' && Number.isInteger(def.default) && !Number.isInteger(v))
-      throw new ConfigError(`constant ${name}: ${v} is not an integer`);
-    if (def.min !== undefined && v < def.min) throw new ConfigError(`constant ${name}: ${v} is below the minimum ${def.min}`);
-    if (def.max !== undefined && v > def.max) throw new ConfigError(`constant ${name}: ${v} is above the maximum ${def.max}`);
+      throw new ConfigError(`constant ${name}: ${asGiven} is not an integer`);
+    // Beyond 2^53 a number no longer names one integer (99999999999999999999 reads as 1e20).
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) throw new ConfigError(`constant ${name}: ${asGiven} is too large`);
+    if (def.min !== undefined && v < def.min) throw new ConfigError(`constant ${name}: ${asGiven} is below the minimum ${def.min}`);
+    if (def.max !== undefined && v > def.max) throw new ConfigError(`constant ${name}: ${asGiven} is above the maximum ${def.max}`);
   }
-  if (def.values && !def.values.includes(v)) throw new ConfigError(`constant ${name}: ${show(v)} is not one of ${def.values.map(show).join(', ')}`);
+  if (def.values && !def.values.includes(v)) throw new ConfigError(`constant ${name}: ${asGiven} is not one of ${def.values.map(show).join(', ')}`);
   return v;
 }
 

@@ -6,22 +6,14 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep, isAbsolute } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, cut } from '../errors.js';
 import type { Io } from './main.js';
 import { packageRoot } from './root.js';
 
 export { EXIT, exitCodeFor } from './exit.js';
+export { cut, MESSAGE_VALUE_MAX } from '../errors.js';
 export { parseDuration } from './stopping.js';
 export { OutputError, checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText } from './output.js';
-
-/** Longest value echoed in a message; the rest is cut with a note of how much. */
-export const MESSAGE_VALUE_MAX = 80;
-
-/** A value for a one-line message: at most `max` characters, newlines shown as \n. */
-export function cut(v: string, max = MESSAGE_VALUE_MAX): string {
-  const one = v.replace(/\r?\n/g, '\\n');
-  return one.length <= max ? one : `${one.slice(0, max)}… (${one.length} characters)`;
-}
 
 /** A positive whole number (underscores allowed as separators: 1_000_000). */
 export function parseCount(option: string, v: string | undefined): number | undefined {

@@ -157,6 +157,9 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     ['a fraction for an integer', 'N=2.5', 'not an integer'],
     ['a boolean that is not one', 'WRAP=maybe', 'not a boolean'],
     ['a string outside its values', 'STEP=three', 'is not one of "one", "two"'],
+    ['a number beyond the safe integers, echoed as typed', 'N=99999999999999999999', "'99999999999999999999' is too large"],
+    ['a fraction, echoed as typed', 'N=2.50', "'2.50' is not an integer"],
+    ['a long value on two lines, cut to one', `N=${'7'.repeat(100)}\nx`, `'${'7'.repeat(80)}… (103 characters)' is not a number`],
   ])('a --const with %s (150)', async (_what, pair, message) => {
     const name = pair.split('=')[0];
     expectOneLine(await cli(['check', counter, '--const', pair]), 150, `constant ${name}`, message);
