@@ -333,7 +333,8 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       },
     }
     : {};
-  const reinit: Record<string, UserAction<any>> = cfg.reinit && cfg.driver.reinit !== undefined
+  // A re-initialisation happens only in a PRE_COPY state (REINIT-5): a device without PRE_COPY has none.
+  const reinit: Record<string, UserAction<any>> = cfg.reinit && cfg.driver.reinit !== undefined && isSupported(cfg.table, cfg.features, 'PRE_COPY')
     ? {
       DeviceReinit: {
         call: 'device',
@@ -390,6 +391,13 @@ export function callLookup(actions: Readonly<Record<string, { readonly call?: Ua
 export const actionsMaking = (actions: Readonly<Record<string, { readonly call?: UapiCall }>>) => (c: UapiCall): string[] =>
   Object.keys(actions).filter((k) => actions[k].call === c);
 
+/** The actions a user offers in this configuration (UserAction.offered), without the flag. */
+function offeredActions(all: Readonly<Record<string, UserAction<any>>>): Record<string, UserAction<any>> {
+  const out: Record<string, UserAction<any>> = {};
+  for (const [k, { offered, ...a }] of Object.entries(all)) if (offered !== false) out[k] = a;
+  return out;
+}
+
 /** The migration model for some options: a plain model object (spread it to add invariants or properties). */
 export function migrationModel(o: MigrationOptions = {}) {
   const cfg = migrationConfig(o);
@@ -402,7 +410,7 @@ export function migrationModel(o: MigrationOptions = {}) {
     user: userSchema,
     hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
   });
-  const userActions = cfg.user.actions(cfg);
+  const userActions = offeredActions(cfg.user.actions(cfg));
   const devActions = deviceActions(cfg);
   for (const k of Object.keys(devActions))
     if (k in userActions) throw new ConfigError(`user ${cfg.user.name}: action name ${k} is taken by the device`);

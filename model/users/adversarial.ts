@@ -49,14 +49,15 @@ export const adversarial: UserModel = {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO on the source data_fd',
     }),
     // Offered only where the device has PRE_COPY: elsewhere the opt-in changes nothing (EINVAL,
-    // REINIT-4) and its guard would never be true, which every run would warn about.
-    ...(isSupported(cfg.table, cfg.features, 'PRE_COPY') ? { SrcOptIn: action({
+    // REINIT-4) and its guard would never be true (UserAction.offered).
+    SrcOptIn: action({
+      offered: isSupported(cfg.table, cfg.features, 'PRE_COPY'),
       call: 'src.opt_in',
       enabled: (s) => !s.src.optIn,
       next: (s) => { srcOptIn(s, cfg); },
       label: () => `src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = ${cfg.kernel.precopyInfoV2 ? '0' : '-1 ENOTTY (kernel ' + cfg.kernel.name + ' has no such feature)'}`,
       doc: 'opt in to REINIT reporting (REINIT-3, REINIT-4)',
-    }) } : {}),
+    }),
     SrcReset: action({
       call: 'src.reset',
       next: (s) => { srcReset(s, cfg); },

@@ -14,6 +14,13 @@ export type UapiCall =
 
 export interface UserAction<P = unknown> extends ActionDef<MigrationState, P> {
   readonly call: UapiCall;
+  /**
+   * Whether the action exists in this configuration (default true). An action the user never
+   * takes with these features (pre-copy steps without PRE_COPY, switchover-ack steps without
+   * the capability) is left out of the model rather than given a guard that is never true:
+   * the checker warns about such guards, and the warning should be kept for real mistakes.
+   */
+  readonly offered?: boolean;
 }
 
 /** A user action; the parameter type is inferred from `params`. */

@@ -176,6 +176,7 @@ export const qemuLike: UserModel = {
           (withPrecopy(cfg) && b.src.state === 'RUNNING' ? `; ${srcLabel('PRE_COPY', b, 'vfio_save_setup').slice(5)}` : '  (vfio_save_setup)'),
       }),
       QemuSetupQuery: action({
+        offered: withPrecopy(cfg),
         call: 'src.precopy_info',
         enabled: at('query'),
         next: (s) => {
@@ -185,6 +186,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => `src: ${showSrcPrecopyInfo(b, onCopy(b, (c) => srcPrecopyInfo(c, cfg)))}  (vfio_save_setup)`,
       }),
       QemuSaveIterate: action({
+        offered: withPrecopy(cfg),
         call: 'src.read',
         enabled: (s) => at('iterate')(s) && inPreCopy(s.src.state) && s.link.kind === 'none' && blockingRead(s),
         next: (s) => {
@@ -207,6 +209,7 @@ export const qemuLike: UserModel = {
         },
       }),
       QemuQueryPending: action({
+        offered: withPrecopy(cfg),
         call: 'src.precopy_info',
         enabled: (s) => at('iterate')(s) && inPreCopy(s.src.state),
         next: (s) => { refresh(s, cfg); },
@@ -225,6 +228,7 @@ export const qemuLike: UserModel = {
         label: () => `qemu: switchover: stop the VM${cfg.switchoverAck ? ' (every switchover-ack received)' : ''}`,
       }),
       QemuFinalReinitCheck: action({
+        offered: cfg.switchoverAck && withPrecopy(cfg),
         call: 'src.precopy_info',
         enabled: at('final-check'),
         next: (s) => {
@@ -242,6 +246,7 @@ export const qemuLike: UserModel = {
         },
       }),
       QemuVmStopPrepare: action({
+        offered: withP2P(cfg),
         call: 'src.set',
         enabled: at('prepare'),
         next: (s) => {
@@ -261,6 +266,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => srcLabel(stopTarget(b), b, 'vfio_vmstate_change'),
       }),
       QemuCompletePrecopy: action({
+        offered: !withPrecopy(cfg), // with PRE_COPY the VM stops from PRE_COPY into STOP_COPY (QEMU-7) and drains instead
         call: 'src.set',
         enabled: at('complete'),
         next: (s) => {
@@ -310,6 +316,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => `dst: ${showDstWrite(b, onCopy(b, (c) => dstWrite(c)))}  (vfio_load_state)`,
       }),
       QemuApproveSwitchover: action({
+        offered: cfg.switchoverAck && withPrecopy(cfg),
         call: 'user',
         // The marker follows the data already in the stream: the buffer is empty when it arrives.
         enabled: (s) => cfg.switchoverAck && vars(s).loading && vars(s).initSent && !vars(s).acked && s.link.kind === 'none',
@@ -353,6 +360,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => `dst: ${showReset(b, 'dst', dstReset)}  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)`,
       }),
       QemuVmStartMain: action({
+        offered: withP2P(cfg),
         call: 'dst.set',
         enabled: (s) => at('started')(s) && !vars(s).dstRunning,
         next: (s) => {
