@@ -266,7 +266,6 @@ export const qemuLike: UserModel = {
         label: (_p, b) => srcLabel(stopTarget(b), b, 'vfio_vmstate_change'),
       }),
       QemuCompletePrecopy: action({
-        offered: !withPrecopy(cfg), // with PRE_COPY the VM stops from PRE_COPY into STOP_COPY (QEMU-7) and drains instead
         call: 'src.set',
         enabled: at('complete'),
         next: (s) => {
