@@ -150,6 +150,18 @@ export class Search<S> {
     return this.storeBytes() + extra <= this.budget;
   }
 
+  /**
+   * Room for a frontier or the parent pointers: when spilling the parent pointers is not
+   * enough, the fingerprint table is merged to disk and its memory given up, so that a level
+   * wider than the budget's share left beside the table still goes on (as TLC's disk-backed
+   * fingerprint set does) instead of stopping the search.
+   */
+  private makeRoom(extra: number): boolean {
+    if (this.canGrow(extra)) return true;
+    if (this.spillMode === 'never' || this.seen.size === 0 || !this.spillFingerprints(true)) return false;
+    return this.canGrow(extra);
+  }
+
   /** The seen-set's say on growth: when it can be merged to disk instead, it leaves room for the rest. */
   private canGrowSeen(extra: number): boolean {
     if (this.spillMode === 'never') return this.canGrow(extra);
@@ -238,8 +250,12 @@ export class Search<S> {
     }
   }
 
-  /** Merges the fingerprint table into the file on disk and empties it (after resolving the tentative states); false if the file's buffers do not fit. */
-  private spillFingerprints(): boolean {
+  /**
+   * Merges the fingerprint table into the file on disk and empties it (after resolving the
+   * tentative states), giving up its memory when `release`; false if the file's buffers do
+   * not fit.
+   */
+  private spillFingerprints(release = false): boolean {
     this.resolve();
     if (this.seen.size === 0) return true;
     if (!this.fpFile) {
@@ -247,7 +263,7 @@ export class Search<S> {
       this.fpFile = new SortedKeyFile(this.spillDir(), this.seen.keyWords);
     }
     this.fpFile.merge(this.seen.drainSorted());
-    this.seen.clear();
+    this.seen.clear(release);
     this.dupes = 0;
     return true;
   }
@@ -436,13 +452,20 @@ export class Search<S> {
           }
           continue;
         }
+        // Room for one more parent pointer and frontier slot, made before the state enters
+        // the table: making it may merge the table to disk (makeRoom), which must not take
+        // this state along, or the next resolve() would find it there and drop it.
+        if ((parents.nextChunkBytes > 0 && !this.makeRoom(parents.nextChunkBytes)) || (nxt.count * W + W > nxt.data.length && !this.makeRoom(nxt.nextBytes))) {
+          failure = { kind: 'incomplete', reason: 'memory', generated: gen };
+          break;
+        }
         let r = seen.put(bHi[k], bLo[k]);
         if (r === 0) continue;
         if (r < 0 && this.spillMode !== 'never') {
           // The table is full under the budget: merge it into the file and go on.
           if (this.spillFingerprints()) r = seen.put(bHi[k], bLo[k]);
         }
-        if (r < 0 || (parents.nextChunkBytes > 0 && !this.canGrow(parents.nextChunkBytes))) {
+        if (r < 0) {
           failure = { kind: 'incomplete', reason: 'memory', generated: gen };
           break;
         }
@@ -460,14 +483,7 @@ export class Search<S> {
           failure = { kind: 'incomplete', reason: 'max-states', generated: gen };
           break;
         }
-        let o = nxt.count * W;
-        if (o + W > nxt.data.length) {
-          if (!this.canGrow(nxt.nextBytes)) {
-            failure = { kind: 'incomplete', reason: 'memory', generated: gen };
-            break;
-          }
-          o = nxt.reserve();
-        }
+        const o = nxt.reserve();
         const id = parents.add(pid, choice);
         const nd = nxt.data;
         const bo = k * W;

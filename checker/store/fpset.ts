@@ -39,9 +39,16 @@ export interface SeenSet {
    * `clear()`.
    */
   drainSorted(): { keys: Uint32Array; n: number }[];
-  /** Removes every entry (keeping the capacity). */
-  clear(): void;
+  /**
+   * Removes every entry. The capacity is kept, unless `release`: then the table goes back to
+   * its smallest size and its memory is given up (a search short of memory for its frontier
+   * after merging the table to disk).
+   */
+  clear(release?: boolean): void;
 }
+
+/** Slots of the smallest table (a new or released one). */
+export const MIN_CAPACITY = 1 << 4;
 
 /** Asks whether the table may grow to `bytes` more (the old table stays alive while rehashing). */
 export type GrowthCheck = (extraBytes: number) => boolean;
@@ -59,7 +66,7 @@ export class FingerprintSet implements SeenSet {
    * @param canGrow         a further say on each growth (the search's overall memory budget)
    */
   constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
-    let cap = 1 << 4;
+    let cap = MIN_CAPACITY;
     while (cap < initialCapacity) cap *= 2;
     this.table = new Uint32Array(cap * 2);
     this.mask = cap - 1;
@@ -141,9 +148,12 @@ export class FingerprintSet implements SeenSet {
     return [{ keys: this.table, n }];
   }
 
-  /** Removes every entry (keeping the capacity). */
-  clear(): void {
-    if (this.count > 0) this.table.fill(0);
+  clear(release = false): void {
+    if (release) {
+      this.table = new Uint32Array(MIN_CAPACITY * 2);
+      this.mask = MIN_CAPACITY - 1;
+      this.limit = Math.floor(MIN_CAPACITY * 0.75);
+    } else if (this.count > 0) this.table.fill(0);
     this.count = 0;
   }
 
@@ -182,7 +192,7 @@ export class WordSet implements SeenSet {
   private limit: number;
 
   constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
-    let cap = 1 << 4;
+    let cap = MIN_CAPACITY;
     while (cap < initialCapacity) cap *= 2;
     this.table = new Uint32Array(cap);
     this.mask = cap - 1;
@@ -252,9 +262,12 @@ export class WordSet implements SeenSet {
     return [{ keys: this.table, n }];
   }
 
-  /** Removes every entry (keeping the capacity). */
-  clear(): void {
-    if (this.count > 0) this.table.fill(0);
+  clear(release = false): void {
+    if (release) {
+      this.table = new Uint32Array(MIN_CAPACITY);
+      this.mask = MIN_CAPACITY - 1;
+      this.limit = Math.floor(MIN_CAPACITY * 0.75);
+    } else if (this.count > 0) this.table.fill(0);
     this.count = 0;
   }
 

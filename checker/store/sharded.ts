@@ -6,7 +6,7 @@
 // owner) inserts. Slot formats are those of FingerprintSet (two words) and WordSet (one
 // word plus one) in fpset.ts.
 
-import { slot, wordSlot, pairEntries, wordEntries, compactPairs, compactWords, type SeenSet } from './fpset.js';
+import { slot, wordSlot, pairEntries, wordEntries, compactPairs, compactWords, MIN_CAPACITY, type SeenSet } from './fpset.js';
 import { sortKeys } from './spill.js';
 import { allocBuffer, prefault } from './parents.js';
 
@@ -45,7 +45,7 @@ export class ShardedSet implements SeenSet {
       adopt.tables.forEach((b, s) => this.setTable(s, new Uint32Array(b)));
     } else {
       this.counts = new Int32Array(allocBuffer(64 * shards, true));
-      let cap = 16;
+      let cap = MIN_CAPACITY;
       while (cap < initialCapacity) cap *= 2;
       for (let s = 0; s < shards; s++) this.setTable(s, new Uint32Array(allocBuffer(cap * this.spw * 4, true)));
     }
@@ -270,10 +270,12 @@ export class ShardedSet implements SeenSet {
     });
   }
 
-  /** Empties every shard (keeping the capacities). */
-  clear(): void {
+  /** Empties every shard (keeping the capacities, unless `release`: then each shard is replaced by a smallest one, which the workers adopt with the next step's tables). */
+  clear(release = false): void {
     for (let s = 0; s < this.shards; s++) {
-      this.tables[s].fill(0);
+      if (release) {
+        this.setTable(s, new Uint32Array(allocBuffer(MIN_CAPACITY * this.spw * 4, true)));
+      } else this.tables[s].fill(0);
       this.counts[s << 4] = 0;
     }
   }

@@ -90,6 +90,22 @@ describe('a search spilled to disk', () => {
     }
   });
 
+  it('gives up the table for a level wider than the room left beside it, and still counts exactly', () => {
+    // With 3 MB the table may take 2.7 MB (SEEN_SHARE); the widest levels of K=6 M=9
+    // (55,252 states, sum 27) need more than the rest for their frontiers. The search merges
+    // the table to disk and frees it instead of stopping (it stopped as 'memory' before).
+    const want = observable(run('counters', { K: 6, M: 9 }, 1, { spill: 'never' }));
+    const bug = observable(run('counters', { K: 6, M: 9, DEEP: 40 }, 1, { spill: 'never' }));
+    for (const workers of [1, 2]) {
+      expect(observable(run('counters', { K: 6, M: 9 }, workers, { memory: 3_000_000 })), `${workers} worker(s)`).toEqual(want);
+      expect(observable(run('counters', { K: 6, M: 9, DEEP: 40 }, workers, { memory: 3_000_000 })), `DEEP=40, ${workers} worker(s)`).toEqual(bug);
+    }
+    // Below what two frontier levels and a level's parent pointers need, it stops, saying so.
+    const short = run('counters', { K: 6, M: 9 }, 1, { memory: 1_500_000 });
+    expect(short.status === 'incomplete' && short.reason).toBe('memory');
+    expect(readdirSync(base)).toEqual([]);
+  });
+
   it('finds the same shortest counterexample when the budget forces a spill', () => {
     const want = run('vfio', { N: 6, V: 1, BUG: 1 }, 1, { spill: 'never' });
     expect(want.status).toBe('violation');
