@@ -455,7 +455,7 @@ export class Search<S> {
         // Room for one more parent pointer and frontier slot, made before the state enters
         // the table: making it may merge the table to disk (makeRoom), which must not take
         // this state along, or the next resolve() would find it there and drop it.
-        if ((parents.nextChunkBytes > 0 && !this.makeRoom(parents.nextChunkBytes)) || (nxt.count * W + W > nxt.data.length && !this.makeRoom(nxt.nextBytes))) {
+        if ((parents.nextChunkBytes > 0 && !this.makeRoom(parents.nextChunkBytes)) || (nxt.full && !this.makeRoom(nxt.nextBytes))) {
           failure = { kind: 'incomplete', reason: 'memory', generated: gen };
           break;
         }

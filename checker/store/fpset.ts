@@ -54,10 +54,11 @@ export const MIN_CAPACITY = 1 << 4;
 export type GrowthCheck = (extraBytes: number) => boolean;
 
 export class FingerprintSet implements SeenSet {
-  private table: Uint32Array;
-  private mask: number;
+  // Set together by use().
+  private table!: Uint32Array;
+  private mask!: number;
   private count = 0;
-  private limit: number;
+  private limit!: number;
 
   /**
    * @param initialCapacity slots to start with (rounded up to a power of two)
@@ -68,7 +69,13 @@ export class FingerprintSet implements SeenSet {
   constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
     let cap = MIN_CAPACITY;
     while (cap < initialCapacity) cap *= 2;
-    this.table = new Uint32Array(cap * 2);
+    this.use(new Uint32Array(cap * 2));
+  }
+
+  /** Takes `t` (empty, or filled by grow) as the table: two words a slot. */
+  private use(t: Uint32Array): void {
+    const cap = t.length / 2;
+    this.table = t;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * 0.75);
   }
@@ -149,11 +156,8 @@ export class FingerprintSet implements SeenSet {
   }
 
   clear(release = false): void {
-    if (release) {
-      this.table = new Uint32Array(MIN_CAPACITY * 2);
-      this.mask = MIN_CAPACITY - 1;
-      this.limit = Math.floor(MIN_CAPACITY * 0.75);
-    } else if (this.count > 0) this.table.fill(0);
+    if (release) this.use(new Uint32Array(MIN_CAPACITY * 2));
+    else if (this.count > 0) this.table.fill(0);
     this.count = 0;
   }
 
@@ -174,9 +178,7 @@ export class FingerprintSet implements SeenSet {
       t[i << 1] = hi;
       t[(i << 1) + 1] = lo;
     }
-    this.table = t;
-    this.mask = mask;
-    this.limit = Math.floor(cap * 0.75);
+    this.use(t);
     return true;
   }
 }
@@ -186,15 +188,22 @@ export class FingerprintSet implements SeenSet {
  * fingerprint's `lo` is the word (Layout.fingerprint of a one-word layout); `hi` is ignored.
  */
 export class WordSet implements SeenSet {
-  private table: Uint32Array;
-  private mask: number;
+  // Set together by use().
+  private table!: Uint32Array;
+  private mask!: number;
   private count = 0;
-  private limit: number;
+  private limit!: number;
 
   constructor(initialCapacity = 1 << 16, private readonly maxBytes = Number.POSITIVE_INFINITY, private readonly canGrow?: GrowthCheck) {
     let cap = MIN_CAPACITY;
     while (cap < initialCapacity) cap *= 2;
-    this.table = new Uint32Array(cap);
+    this.use(new Uint32Array(cap));
+  }
+
+  /** Takes `t` (empty, or filled by grow) as the table: one word a slot. */
+  private use(t: Uint32Array): void {
+    const cap = t.length;
+    this.table = t;
     this.mask = cap - 1;
     this.limit = Math.floor(cap * 0.75);
   }
@@ -263,11 +272,8 @@ export class WordSet implements SeenSet {
   }
 
   clear(release = false): void {
-    if (release) {
-      this.table = new Uint32Array(MIN_CAPACITY);
-      this.mask = MIN_CAPACITY - 1;
-      this.limit = Math.floor(MIN_CAPACITY * 0.75);
-    } else if (this.count > 0) this.table.fill(0);
+    if (release) this.use(new Uint32Array(MIN_CAPACITY));
+    else if (this.count > 0) this.table.fill(0);
     this.count = 0;
   }
 
@@ -286,9 +292,7 @@ export class WordSet implements SeenSet {
       while (t[i] !== 0) i = (i + 1) & mask;
       t[i] = key;
     }
-    this.table = t;
-    this.mask = mask;
-    this.limit = Math.floor(cap * 0.75);
+    this.use(t);
     return true;
   }
 }

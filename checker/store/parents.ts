@@ -311,10 +311,15 @@ export class StateBuffer {
     return Math.max(this.data.length * 2, this.words * 1024) * 4;
   }
 
+  /** Whether one more state needs the buffer to grow (by nextBytes). */
+  get full(): boolean {
+    return (this.count + 1) * this.words > this.data.length;
+  }
+
   /** Ensures room for one more state and returns its word offset. */
   reserve(): number {
     const o = this.count * this.words;
-    if (o + this.words > this.data.length) this.resize(Math.max(this.data.length * 2, this.words * 1024));
+    if (this.full) this.resize(Math.max(this.data.length * 2, this.words * 1024));
     return o;
   }
 
