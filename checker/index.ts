@@ -45,12 +45,14 @@ export {
   checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText, OutputError,
 } from './cli/kit.js';
 export type { ProgressDisplay } from './cli/kit.js';
+export { packageVersion } from './cli/load.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';
 export type { ItfTrace } from './report/itf.js';
 export { plainTrace, plainLines, toAscii, wrapLine, wrapCommand, loopNote, PLAIN_WIDTH } from './report/plain.js';
 export { renderJUnit, junitCounts, junitClassname, xmlText, xmlAttr } from './report/junit.js';
+export { sarifLog, type SarifRun } from './report/sarif.js';
 export type { JUnitSuite, JUnitCase, JUnitOutcome } from './report/junit.js';
 export { annotation, escapeData, escapeProperty, unescapeData, unescapeProperty } from './report/github.js';
 export type { Annotation, AnnotationLevel } from './report/github.js';

@@ -66,6 +66,31 @@ export function toSarif(info: RunInfo, r: CheckResult, exitCode: number, version
       break;
     }
   }
+  return sarifLog({
+    version,
+    rules,
+    results,
+    // A run stopped by a signal did not run to completion; one a bound stopped did as asked.
+    invocation: { executionSuccessful: r.status !== 'error' && !(r.status === 'incomplete' && (r.reason === 'interrupted' || r.reason === 'terminated')), exitCode, commandLine: info.reproduce },
+    srcRoot: artifact !== undefined,
+    properties: { spec: info.spec, status: r.status, constants: { ...info.constants }, stats: { ...r.stats } },
+  });
+}
+
+/** One run of migcheck as plain data: the claims checked (rules), what broke (results), how it ran. */
+export interface SarifRun {
+  readonly version: string;
+  readonly rules: readonly { readonly name: string; readonly kind: string; readonly clause?: string; readonly level?: string; readonly doc?: string }[];
+  /** SARIF result objects, each naming its rule by `ruleId` and `ruleIndex`. */
+  readonly results: readonly Json[];
+  readonly invocation: { readonly executionSuccessful: boolean; readonly exitCode: number; readonly commandLine: string };
+  /** Declare %SRCROOT%, the working directory migcheck ran in, that relative locations are based on. */
+  readonly srcRoot: boolean;
+  readonly properties: Json;
+}
+
+/** The SARIF 2.1.0 log of one run (`check`, and `fsm --format sarif`). */
+export function sarifLog(run: SarifRun): Json {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -73,8 +98,8 @@ export function toSarif(info: RunInfo, r: CheckResult, exitCode: number, version
       tool: {
         driver: {
           name: 'migcheck',
-          version,
-          rules: rules.map((it) => ({
+          version: run.version,
+          rules: run.rules.map((it) => ({
             id: it.name,
             name: it.name.replace(/[^A-Za-z0-9]/g, '') || 'Rule',
             shortDescription: { text: it.doc ?? `${it.kind} ${it.name}` },
@@ -84,11 +109,10 @@ export function toSarif(info: RunInfo, r: CheckResult, exitCode: number, version
           })),
         },
       },
-      // A run stopped by a signal did not run to completion; one a bound stopped did as asked.
-      invocations: [{ executionSuccessful: r.status !== 'error' && !(r.status === 'incomplete' && (r.reason === 'interrupted' || r.reason === 'terminated')), exitCode, commandLine: info.reproduce }],
-      ...(artifact ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory migcheck ran in' } } } } : {}),
-      results,
-      properties: { spec: info.spec, status: r.status, constants: { ...info.constants }, stats: { ...r.stats } },
+      invocations: [{ ...run.invocation }],
+      ...(run.srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory migcheck ran in' } } } } : {}),
+      results: [...run.results],
+      properties: run.properties,
     }],
   };
 }

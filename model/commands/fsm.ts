@@ -8,7 +8,10 @@
 
 import type { Command } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, UsageError, EXIT, type CliContext } from '../../checker/index.js';
+import {
+  ConfigError, UsageError, EXIT, annotation, checkOutFile, commandLine, invocation, packageVersion, renderJUnit, sarifLog, suggest, writeReportFile,
+  type CliContext, type JUnitCase,
+} from '../../checker/index.js';
 import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from '../states.js';
 import {
   RULES, checkTable, describeFeatureSet, isSupported, mandatoryArcs, arcEnds, opensSession, endsSession, tableFor,
@@ -18,7 +21,7 @@ import {
 import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
 import { loadKernel, loadStep } from './load.js';
 
-export const FSM_FORMATS = ['text', 'json', 'dot'] as const;
+export const FSM_FORMATS = ['text', 'json', 'dot', 'junit', 'github', 'sarif'] as const;
 export type FsmFormat = (typeof FSM_FORMATS)[number];
 
 export interface FsmOptions {
@@ -29,6 +32,8 @@ export interface FsmOptions {
   /** A .ts/.js module exporting a step function (default or `step`); overrides the kernel's. */
   step?: string;
   format: string;
+  /** Write the report to this file instead of standard output. */
+  out?: string;
   color?: boolean;
 }
 
@@ -152,10 +157,79 @@ export function fsmDot(r: FsmReport): string {
   return out.join('\n') + '\n';
 }
 
+/** How the CI formats name what was checked: the table's file (when it is one) and the command that reproduces the run. */
+export interface FsmRunInfo {
+  /** The table or kernel file as the user gave it, for locations; absent for a built-in table. */
+  readonly file?: string;
+  readonly reproduce: string;
+  readonly exitCode: number;
+}
+
+const findingText = (f: Finding): string => `${f.features} ${f.pair}: ${f.message}`;
+
+/** JUnit: one suite per feature set, one case per rule, failing with its offending pairs. */
+export function fsmJUnit(r: FsmReport, info: FsmRunInfo): string {
+  const suites = r.sets.map((s) => ({
+    name: `fsm ${s.features}`,
+    cases: RULES.map((rule): JUnitCase => {
+      const f = s.findings.filter((x) => x.rule === rule.rule);
+      return {
+        name: `${rule.rule} [${rule.clause} ${rule.level}]`,
+        classname: `migcheck.fsm.${s.features.replace(/[^A-Za-z0-9]+/g, '_')}`,
+        properties: { clause: rule.clause, level: rule.level, claim: rule.claim },
+        ...(f.length
+          ? { failure: { message: `${rule.claim}: ${f.length} offending pair${f.length === 1 ? '' : 's'}`, type: rule.level, text: `${f.map(findingText).join('\n')}\n\nTable: ${r.table.source}\nReproduce: ${info.reproduce}` } }
+          : {}),
+      };
+    }),
+  }));
+  return renderJUnit(suites, `migcheck fsm ${r.table.source}`);
+}
+
+/** GitHub workflow commands: one error per broken rule and feature set, or one notice when every rule holds. */
+export function fsmGithub(r: FsmReport, info: FsmRunInfo): string {
+  const out: string[] = [];
+  for (const s of r.sets)
+    for (const rule of RULES) {
+      const f = s.findings.filter((x) => x.rule === rule.rule);
+      if (f.length === 0) continue;
+      out.push(annotation({
+        level: 'error',
+        file: info.file,
+        title: `migcheck fsm: ${rule.rule} [${rule.clause} ${rule.level}] broken for ${s.features} (${f.length} pair${f.length === 1 ? '' : 's'})`,
+        message: `${rule.claim}\n${f.map(findingText).join('\n')}\n\nReproduce: ${info.reproduce}`,
+      }));
+    }
+  if (out.length === 0) out.push(annotation({ level: 'notice', file: info.file, title: 'migcheck fsm: every rule holds', message: `${r.table.source}: ${RULES.length} rules over ${r.sets.map((s) => s.features).join(', ')}` }));
+  return out.join('\n') + '\n';
+}
+
+/** SARIF 2.1.0: the rules are the fsm rules, each offending pair a result located at the table file. */
+export function fsmSarif(r: FsmReport, info: FsmRunInfo, version: string): Record<string, unknown> {
+  const rules = RULES.map((x) => ({ name: x.rule, kind: 'rule', clause: x.clause, level: x.level, doc: x.claim }));
+  const artifact = info.file === undefined ? undefined : { uri: encodeURI(info.file), ...(isAbsolute(info.file) ? {} : { uriBaseId: '%SRCROOT%' }) };
+  const results = r.sets.flatMap((s) => s.findings.map((f) => {
+    const ruleIndex = RULES.findIndex((x) => x.rule === f.rule);
+    return {
+      ruleId: f.rule, ruleIndex, level: 'error', kind: 'fail',
+      message: { text: `${findingText(f)}\nReproduce: ${info.reproduce}` },
+      locations: [{ ...(artifact ? { physicalLocation: { artifactLocation: artifact } } : {}), logicalLocations: [{ name: f.pair, fullyQualifiedName: `${f.features}/${f.pair}`, kind: 'member' }] }],
+    };
+  }));
+  return sarifLog({
+    version, rules, results,
+    invocation: { executionSuccessful: true, exitCode: info.exitCode, commandLine: info.reproduce },
+    srcRoot: artifact !== undefined,
+    properties: { table: r.table.source, ...(r.kernel ? { kernel: r.kernel.name } : {}), featureSets: r.sets.map((s) => s.features), findings: results.length },
+  });
+}
+
 /** The command's procedure: returns the exit code (0, or 12 when a rule fails). */
 export async function fsmCommand(ctx: CliContext, opts: FsmOptions): Promise<number> {
   const { io } = ctx;
-  if (!(FSM_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: '${opts.format}' is not one of ${FSM_FORMATS.join(', ')}`);
+  if (!(FSM_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format: '${opts.format}' is not one of ${FSM_FORMATS.join(', ')}${suggest(opts.format, FSM_FORMATS)}`);
+  // The path is checked before anything is computed.
+  const outPath = opts.out === undefined ? undefined : checkOutFile('--out', opts.out, io.cwd);
   let only: FeatureSet | undefined;
   if (opts.features !== undefined) {
     try {
@@ -171,21 +245,37 @@ export async function fsmCommand(ctx: CliContext, opts: FsmOptions): Promise<num
   const table = opts.table === undefined ? kernel?.table ?? tableFor('kernel') : tableFor(isAbsolute(opts.table) ? opts.table : resolve(io.cwd, opts.table));
   const report = fsmReport(opts.table === undefined ? table : { ...table, source: opts.table }, only, kernel, step);
   const findings = report.sets.flatMap((s) => s.findings);
+  const exitCode = findings.length === 0 ? EXIT.OK : EXIT.VIOLATION;
+  const words = [...invocation(io.cwd), 'fsm'];
+  for (const [flag, v] of [['--features', opts.features], ['--table', opts.table], ['--kernel', opts.kernel], ['--step', opts.step]] as const) if (v !== undefined) words.push(flag, v);
+  const info: FsmRunInfo = { file: opts.table ?? (opts.kernel?.endsWith('.json') ? opts.kernel : undefined), reproduce: commandLine(words), exitCode };
+  let text: string;
   switch (opts.format as FsmFormat) {
     case 'json':
-      io.out(JSON.stringify(fsmJson(report), null, 1) + '\n');
+      text = JSON.stringify(fsmJson(report), null, 1) + '\n';
       break;
     case 'dot':
-      io.out(fsmDot(report));
+      text = fsmDot(report);
+      break;
+    case 'junit':
+      text = fsmJUnit(report, info);
+      break;
+    case 'github':
+      text = fsmGithub(report, info);
+      break;
+    case 'sarif':
+      text = JSON.stringify(fsmSarif(report, info, packageVersion()), null, 2) + '\n';
       break;
     case 'text': {
-      const c = ctx.chalk(opts.color !== false && io.isTTY);
-      io.out(fsmText(report, { ok: c.green, bad: c.red, dim: c.dim }));
+      const c = ctx.chalk(opts.color !== false && io.isTTY && opts.out === undefined);
+      text = fsmText(report, { ok: c.green, bad: c.red, dim: c.dim });
       break;
     }
   }
+  if (opts.out !== undefined && outPath !== undefined) writeReportFile('--out', opts.out, outPath, text, io.writeFile);
+  else io.out(text);
   if (findings.length === 0) return EXIT.OK;
-  if (opts.format !== 'text') {
+  if (opts.format !== 'text' || opts.out !== undefined) {
     const rules = [...new Set(findings.map((f) => f.rule))];
     io.err(`migcheck fsm: the table breaks ${rules.join(', ')} (${findings.length} offending pair${findings.length === 1 ? '' : 's'}, first: ${findings[0].features} ${findings[0].pair}: ${findings[0].message})\n`);
   }
@@ -202,8 +292,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--kernel <name|file.json>', `a kernel profile: its table and next-step function (known: ${KERNEL_NAMES.join(', ')}; default: the newest's table and loop)`)
     .option('--step <file.ts>', 'a module exporting a step function (table, features, cur, target) => StepResult; every walk with it is bounded')
     .option('--format <format>', `output format: ${FSM_FORMATS.join(', ')}`, 'text')
+    .option('--out <file>', 'write the report to a file instead of standard output')
     .option('--no-color', 'no colour in text output')
-    .addHelpText('after', '\nExit codes: 0 every rule holds, 12 a rule fails (the offending pairs are listed), 150 unreadable or malformed table, 2 usage.')
+    .addHelpText('after', '\nExit codes: 0 every rule holds, 12 a rule fails (the offending pairs are listed), 150 unreadable or malformed table, 2 usage, 74 the report could not be written.')
     .action(async (opts: FsmOptions) => {
       ctx.setExit(await fsmCommand(ctx, opts));
     });

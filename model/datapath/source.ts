@@ -209,9 +209,10 @@ export function readResult(dev: Readonly<SourceDevice>, driver: DriverProfile, o
 }
 
 /** Applies a read whose result was computed on this same device. */
-export function applyRead(dev: SourceDevice, r: ReadResult, b: StreamBounds, history: boolean): void {
+export function applyRead(dev: SourceDevice, r: ReadResult, driver: DriverProfile, b: StreamBounds, history: boolean): void {
   if (r.kind === 'data') {
     popRecord(dev, r.record);
+    if (driver.onRead) driver.onRead(dev);
     if (!history) return;
     const most = maxRecords(b);
     if (inPreCopy(dev.state)) dev.readPre = Math.min(most, dev.readPre + 1);
@@ -235,12 +236,16 @@ export type InfoResult = PrecopyInfoAnswer | { readonly ok: false; readonly errn
 
 const INFO_ENODEV: InfoResult = { ok: false, errno: 'ENODEV' };
 const INFO_EINVAL: InfoResult = { ok: false, errno: 'EINVAL' };
+const INFO_ENOTTY: InfoResult = { ok: false, errno: 'ENOTTY' };
 
 /**
  * The answer precopy_info would give now (pure). `echoReinit`: the caller passed the REINIT bit
  * in `flags` and the kernel echoes input flags (kernel profile `precopyInfoFlags`). On an ended session: the driver's `stalePrecopyInfo`, by default ENODEV. */
 export function precopyInfoResult(dev: Readonly<SourceDevice>, driver: DriverProfile, echoReinit = false): InfoResult {
-  if (!dev.live) return driver.stalePrecopyInfo && driver.stalePrecopyInfo(dev) === 'EINVAL' ? INFO_EINVAL : INFO_ENODEV;
+  if (!dev.live) {
+    const e = driver.stalePrecopyInfo ? driver.stalePrecopyInfo(dev) : 'ENODEV';
+    return e === 'ENODEV' ? INFO_ENODEV : e === 'EINVAL' ? INFO_EINVAL : INFO_ENOTTY;
+  }
   const a = driver.precopyInfo(dev);
   // A kernel that copies the caller's struct back keeps the caller's input bits in `flags` (PRECOPY-14).
   return echoReinit && a.ok && !a.reinit ? { ...a, reinit: true } : a;

@@ -337,7 +337,7 @@ const readOrder = (s: Readonly<MigrationState>, cfg: MigrationConfig): number[] 
 /** read() on the source's data_fd into the user's (empty) buffer. */
 export function srcRead(s: MigrationState, cfg: MigrationConfig): ReadResult {
   const r = readResult(s.src, cfg.driver, readOrder(s, cfg));
-  applyRead(s.src, r, cfg.bounds, cfg.history);
+  applyRead(s.src, r, cfg.driver, cfg.bounds, cfg.history);
   if (r.kind === 'data') {
     s.link.kind = r.record.kind;
     s.link.unit = r.record.unit;

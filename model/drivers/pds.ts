@@ -16,12 +16,21 @@
 //   checks neither the end nor the length of the stream: whether the firmware rejects a
 //   short image is not in the source, so the profile credits the driver with no check.
 //
-// Needs hooks that do not exist yet: the answers on the save fd after STOP_COPY->STOP
-// (pds_vfio_put_save_file drops the driver's reference; the user's fd then reads what the
-// file still holds or 0, where the model answers ENODEV for an ended session), the
-// asynchronous move to ERROR when the firmware recovers (pds_vfio_recovery), the reset
-// handling that clears the save/restore files (pds_vfio_reset), and a write past the
-// buffer's end answering EINVAL (a length check at write time, not at RESUMING->STOP).
+// - The save fd after its session ended (STOP_COPY->STOP, or a reset: pds_vfio_reset() in
+//   vfio_dev.c puts both files, v6.9 on): pds_vfio_put_lm_file() frees the pages and sets the
+//   file's size to 0 but leaves the user's fd open and its position where it was, and
+//   pds_vfio_save_read() has no "disabled" check. So read() answers EINVAL once the position is
+//   past 0 (something was read) and 0 (end of stream) while nothing was read (`staleRead` with
+//   the private field `readAny`, kept by `onRead`). A 0 on an ended session is a read a user
+//   takes for a complete, empty stream: EndedSessionFdFails (SAVE-4) fails for this driver.
+// - precopy_info on that fd: ENOTTY like on a live one (no ioctl in the fops).
+// - Reset: KERNEL_RESET (RUNNING, both files put), the default, as from v6.9; the v6.6..v6.8
+//   behaviour is the history profile pds-reset-v6.8 (model/drivers/history.ts).
+//
+// Not modelled: the firmware recovery (pds_vfio_recovery(), pci_drv.c) that puts the files and
+// moves the device to ERROR on its own while a migration is in progress — the data-path model
+// has no source in ERROR yet; and a write past the restore buffer's end answering EINVAL (the
+// model's streams never exceed the state's size).
 
 import type { DriverProfile } from './profile.js';
 import { noPrecopy } from './no-precopy.js';
@@ -30,6 +39,20 @@ export const pds: DriverProfile = {
   // The no-PRE_COPY family's behaviour (no-precopy.ts), with what this driver's source shows on top.
   ...noPrecopy,
   name: 'pds',
-  doc: 'AMD/Pensando pds (drivers/vfio/pci/pds/lm.c): no PRE_COPY (precopy_info ENOTTY), whole state saved synchronously at STOP->STOP_COPY, read until 0, destination checks nothing (DRV-5, DATA-5)',
+  doc: 'AMD/Pensando pds (drivers/vfio/pci/pds/lm.c): no PRE_COPY (precopy_info ENOTTY), whole state saved synchronously at STOP->STOP_COPY, read until 0, destination checks nothing (DRV-5, DATA-5); an ended save fd reads 0 until something was read, then EINVAL (SAVE-4)',
   detectsIncomplete: false,
+  state: {
+    readAny: { type: 'bool', init: false, doc: 'the save fd\'s position is past 0: the user read from the current (or last) save file' },
+  },
+  onArc(dev, from, to) {
+    // pds_vfio_get_save_file(): a new file, position 0.
+    if (from === 'STOP' && to === 'STOP_COPY') dev.drv.readAny = false;
+    noPrecopy.onArc(dev, from, to);
+  },
+  onRead(dev) {
+    dev.drv.readAny = true;
+  },
+  // pds_vfio_save_read() on the put file: size 0, so `*pos > size` (EINVAL) once anything was read, else a 0-byte read.
+  staleRead: (dev) => (dev.drv.readAny ? 'EINVAL' : 'EOF'),
+  stalePrecopyInfo: () => 'ENOTTY',
 };

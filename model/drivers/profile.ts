@@ -16,7 +16,7 @@
 // Optional hooks for what real drivers do differently from the kernel's default behaviour
 // (each absent hook means the default, written next to it): `runsIn` (the running states the device really runs in), `reset` (the state a reset
 // leaves and whether it ends the session), `staleRead` and `stalePrecopyInfo` (the answers
-// on the fd of an ended session), `resumeCheck` (what the destination's RESUMING->STOP
+// on the fd of an ended session) with `onRead` (what a read of a live session leaves behind for them), `resumeCheck` (what the destination's RESUMING->STOP
 // validates), `failArc` (an arc that fails after partial effects), `event` (a step the
 // driver or its firmware takes on its own) and `state` (the driver's own private variables, `dev.drv`, declared as schema
 // fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
@@ -65,8 +65,8 @@ export const KERNEL_RESET: ResetEffect = { state: 'RUNNING', endsSession: true }
 /** What read() answers on the fd of an ended session (SAVE-4). */
 export type StaleRead = 'ENODEV' | 'EINVAL' | 'EOF';
 
-/** What VFIO_MIG_GET_PRECOPY_INFO answers on the fd of an ended session. */
-export type StaleInfo = 'ENODEV' | 'EINVAL';
+/** What VFIO_MIG_GET_PRECOPY_INFO answers on the fd of an ended session (ENOTTY: the save file has no ioctl at all, as pds's). */
+export type StaleInfo = 'ENODEV' | 'EINVAL' | 'ENOTTY';
 
 /** What the destination's RESUMING->STOP checks before it succeeds (DATA-4, DATA-5). */
 export type ResumeCheck =
@@ -153,6 +153,13 @@ export interface DriverProfile {
   /** read() on the fd of an ended session (pure). Absent: ENODEV, as mlx5, virtio, hisi_acc, qat, mtty and xe answer (SAVE-4). */
   readonly staleRead?: (dev: Readonly<SourceDevice>) => StaleRead;
   /**
+   * read() on a live session returned a record (the file position moved on), after the model
+   * took it from the buffers (deterministic; typically sets a private field). For a driver
+   * whose later answers depend on what was read, e.g. pds's stale read (EINVAL once the
+   * position is past the emptied file's size 0, 0 while it is not). Absent: nothing.
+   */
+  readonly onRead?: (dev: SourceDevice) => void;
+  /**
    * VFIO_MIG_GET_PRECOPY_INFO on the fd of an ended session (pure). Absent: ENODEV. Real
    * drivers check the device state first (mlx5vf_precopy_ioctl(), and the core helper
    * vfio_check_precopy_ioctl() from the 2026 series): use `staleInfoStateFirst`.
@@ -195,7 +202,7 @@ export function initialPrivate(d: DriverProfile): Record<string, boolean | numbe
 /** Every key a profile may have. */
 const PROFILE_KEYS = [
   'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
-  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'runsIn', 'event', 'state', 'breaks',
+  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'runsIn', 'event', 'state', 'breaks',
 ];
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
@@ -213,7 +220,7 @@ export function profileProblem(d: unknown): string | null {
     return `driver ${p.name}: flags must list 'P2P' and/or 'PRE_COPY'`;
   for (const k of ['onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'dataSize'])
     if (typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function`;
-  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'stalePrecopyInfo', 'failArc', 'runsIn'])
+  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'runsIn'])
     if (p[k] !== undefined && typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function when given`;
   if (typeof p.detectsIncomplete !== 'boolean') return `driver ${p.name}: 'detectsIncomplete' must be true or false`;
   if (p.event !== undefined) {

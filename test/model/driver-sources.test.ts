@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { check, instantiate } from '../../checker/index.js';
 import { driverProfile, migrationSpec } from '../../model/index.js';
-import { initialSource } from '../../model/datapath/source.js';
+import { applyRead, initialSource, precopyInfoResult, readResult } from '../../model/datapath/source.js';
 import { unread, unreadInitial } from '../../model/datapath/stream.js';
 
 const bounds = { units: 2, maxVersion: 1 };
@@ -49,13 +49,50 @@ describe('pds and xe', () => {
     it(`${name}: no PRE_COPY, precopy_info ENOTTY, the whole state at STOP->STOP_COPY, no destination check`, () => {
       const d = driverProfile(name);
       expect(d.flags).toEqual(['P2P']);
-      const dev = initialSource(bounds);
+      const dev = initialSource(bounds, d);
       expect(d.precopyInfo(dev)).toEqual({ ok: false, errno: 'ENOTTY' });
       d.onArc(dev, 'STOP', 'STOP_COPY');
       expect([unread(dev, 'final'), dev.end]).toEqual([2, true]);
       expect(d.detectsIncomplete).toBe(false);
-      const r = check(instantiate(migrationSpec({ name: 'NoPrecopy', doc: name, driver: name, units: 1 })));
-      expect(r.status).toBe('ok');
     });
   }
+
+  it('xe: every property holds in the whole model', () => {
+    const r = check(instantiate(migrationSpec({ name: 'NoPrecopy', doc: 'xe', driver: 'xe', units: 1 })));
+    expect(r.status).toBe('ok');
+  });
+
+  it('pds: an ended save fd reads 0 while nothing was read from it, EINVAL once something was; precopy_info ENOTTY (pds_vfio_save_read on a put file)', () => {
+    const d = driverProfile('pds');
+    const fresh = () => {
+      const dev = initialSource(bounds, d);
+      dev.live = true;
+      d.onArc(dev, 'STOP', 'STOP_COPY');
+      dev.state = 'STOP_COPY';
+      return dev;
+    };
+    const untouched = fresh();
+    untouched.live = false;
+    expect(readResult(untouched, d)).toEqual({ kind: 'eof' });
+    expect(precopyInfoResult(untouched, d)).toEqual({ ok: false, errno: 'ENOTTY' });
+    const read = fresh();
+    applyRead(read, readResult(read, d), d, bounds, false);
+    expect(read.drv.readAny).toBe(true);
+    read.live = false;
+    expect(readResult(read, d)).toEqual({ kind: 'errno', errno: 'EINVAL' });
+    // A new save file starts at position 0 again.
+    d.onArc(read, 'STOP', 'STOP_COPY');
+    expect(read.drv.readAny).toBe(false);
+  });
+
+  it('pds: the adversarial user finds the 0 on an ended fd in three steps; QEMU never reads one', () => {
+    const r = check(instantiate(migrationSpec({ name: 'Pds', doc: 'pds', driver: 'pds', units: 1 })));
+    expect(r.status).toBe('violation');
+    if (r.status === 'violation') {
+      expect(r.violation.name).toBe('EndedSessionFdFails');
+      expect(r.violation.trace.length).toBe(4);
+    }
+    const q = check(instantiate(migrationSpec({ name: 'PdsQemu', doc: 'pds', driver: 'pds', user: 'qemu-like', units: 1 })));
+    expect(q.status).toBe('ok');
+  });
 });

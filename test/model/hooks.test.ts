@@ -175,6 +175,8 @@ describe('private driver state', () => {
     expect(profileProblem({ ...reference, state: { x: { type: 'bool', init: true } } })).toMatch(/needs a doc string/);
     expect(profileProblem({ ...reference, resumeCheck: 'all' })).toMatch(/'resumeCheck' must be one of nothing, end, length, header-or-whole/);
     expect(profileProblem({ ...reference, reset: 'RUNNING' })).toMatch(/'reset' must be a function/);
+    expect(profileProblem({ ...reference, onRead: true })).toMatch(/'onRead' must be a function when given/);
+    expect(profileProblem({ ...reference, onReed: () => {} })).toMatch(/unknown key 'onReed' \(did you mean onRead\?\)/);
     expect(profileProblem({ ...reference, staleReed: () => 'EOF' })).toMatch(/unknown key 'staleReed' \(did you mean staleRead\?\)/);
     expect(() => driverProfile({ ...reference, stat: {} } as unknown as DriverProfile)).toThrow(ConfigError);
   });
