@@ -45,7 +45,7 @@ export {
   checkOutFile, prepareOutDir, writeReportFile, shownPath, errnoText, OutputError,
 } from './cli/kit.js';
 export type { ProgressDisplay } from './cli/kit.js';
-export { packageVersion } from './cli/load.js';
+export { packageVersion } from './cli/root.js';
 export type { CliContext, Io } from './cli/main.js';
 // Report building blocks, for commands that print traces and results of their own (e.g. `migcheck matrix`).
 export { toItf } from './report/itf.js';

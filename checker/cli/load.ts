@@ -7,31 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { isSpec, type Spec } from '../spec.js';
 import { ConfigError, SpecError } from '../errors.js';
 
-import { packageRoot } from './root.js';
+import { packageJson, packageRoot, packageVersion, type PackageConfig } from './root.js';
 import { typecheckSpec } from './typecheck.js';
 
-export { packageRoot };
-
-interface PackageConfig {
-  defaultSpec?: string;
-  commands?: string[];
-}
-
-function packageJson(): { migcheck?: PackageConfig; version?: string } {
-  try {
-    return JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { migcheck?: PackageConfig; version?: string };
-  } catch {
-    return {};
-  }
-}
+export { packageRoot, packageVersion };
 
 export function packageConfig(): PackageConfig {
   return packageJson().migcheck ?? {};
-}
-
-/** This package's version, from its package.json. */
-export function packageVersion(): string {
-  return packageJson().version ?? '0.0.0';
 }
 
 /** What bin/migcheck.js set up (bin/loaders.js): whether the CLI runs from dist/, whether the loaders are registered. */
