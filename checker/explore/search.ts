@@ -33,6 +33,7 @@ import { FingerprintSet, WordSet, type SeenSet } from '../store/fpset.js';
 import { ParentStore, StateBuffer, OutOfMemory, type ParentBuffers } from '../store/parents.js';
 import { ShardedSet } from '../store/sharded.js';
 import { DiskFull, SortedKeyFile, SpillDir, sortKeys } from '../store/spill.js';
+import { Reclaimer } from '../store/reclaim.js';
 import type { CheckResult, Stats } from '../result.js';
 import type { CoverageTable } from './coverage.js';
 import type { CheckOptions, SpillMode } from './options.js';
@@ -74,6 +75,8 @@ export class Search<S> {
   private readonly maxDepth: number;
   private readonly budget: number;
   private readonly spillMode: SpillMode;
+  /** Collects the buffers this thread let go of (spilled parents, a released table) once they add up (store/reclaim.ts). */
+  private readonly reclaim = new Reclaimer();
 
   /** The run's temporary directory, made when something first spills. */
   private dir: SpillDir | undefined;
@@ -177,7 +180,9 @@ export class Search<S> {
     if (!this.parents.spilling) this.parents.spillTo(this.spillDir().file('parents'));
     // States from the first tentative one on may still be dropped and renumbered.
     const tentative = this.fpFile && this.fpFile.size > 0 ? this.firstId + this.cur.count + this.pendingSlot : this.parents.size;
-    return this.parents.spill(tentative);
+    const freed = this.parents.spill(tentative);
+    this.reclaim.drop(freed);
+    return freed;
   }
 
   /** Whether the seen-set has entries on disk. */
@@ -263,7 +268,9 @@ export class Search<S> {
       this.fpFile = new SortedKeyFile(this.spillDir(), this.seen.keyWords);
     }
     this.fpFile.merge(this.seen.drainSorted());
+    const before = this.seen.bytes;
     this.seen.clear(release);
+    this.reclaim.drop(before - this.seen.bytes);
     this.dupes = 0;
     return true;
   }
@@ -553,7 +560,9 @@ export class Search<S> {
     this.cur = this.nxt;
     this.nxt = tmp;
     this.nxt.clear();
+    const held = this.nxt.bytes;
     this.nxt.shrink();
+    this.reclaim.drop(held - this.nxt.bytes);
     this.pendingSlot = 0;
     this.pos = 0;
     if (this.cur.count > 0) this.depth++;

@@ -16,6 +16,7 @@ import { deadlockSetting } from './search.js';
 import { deterministic } from './determinism.js';
 import { ShardedSet, type ShardedBuffers } from '../store/sharded.js';
 import { ParentStore, OutOfMemory } from '../store/parents.js';
+import { Reclaimer } from '../store/reclaim.js';
 import { Candidates, viewCandidates, type CandidateBuffers } from '../store/candidates.js';
 
 /** How a worker loaded its code and the spec: bundled, or through the TypeScript loader. */
@@ -173,12 +174,21 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     const W = succ.W;
     let parents: ParentStore | undefined;
     const fp = new Uint32Array(2);
+    // The frontier buffers last seen: a new size means the coordinator grew it and the old one is garbage here.
+    const reclaim = new Reclaimer();
+    const sizes = { cur: 0, nxt: 0 };
+    const seenBuffer = (k: 'cur' | 'nxt', b: SharedArrayBuffer): void => {
+      if (sizes[k] !== b.byteLength) {
+        reclaim.drop(sizes[k]);
+        sizes[k] = b.byteLength;
+      }
+    };
     for (;;) {
       const cmd = next();
       if (cmd.type === 'stop') break;
       const seq = cmd.seq;
       try {
-        seen.adoptTables(cmd.tables);
+        reclaim.drop(seen.adoptTables(cmd.tables));
         const out: Extract<Reply, { type: 'step' }> = { type: 'step' };
         // The spec's code runs with Math.random and Date.now trapped, as in the coordinator.
         out.seq = seq;
@@ -205,6 +215,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
       const set = candidates[p.set];
       set.clear();
       set.maxBytes = p.candidateBytes;
+      seenBuffer('cur', p.cur);
       const data = new Uint32Array(p.cur);
       const batch = succ.batch;
       let generated = 0;
@@ -284,7 +295,8 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     function place(p: PlacePart): { bad?: InvariantStop } {
       // The coordinator allocates the chunks (and decides the choice width).
       if (!parents) parents = ParentStore.adopt(p.parents);
-      else parents.adoptMore(p.parents);
+      else reclaim.drop(parents.adoptMore(p.parents));
+      seenBuffer('nxt', p.nxt);
       const nxt = new Uint32Array(p.nxt);
       const set = candidates[p.set];
       const { words, parent, choice, shard, count } = set;

@@ -151,12 +151,14 @@ export class ParentStore {
     return s;
   }
 
-  /** Adds the chunks of `b` not yet known here, and lets go of those spilled since (so that their memory can be freed). */
-  adoptMore(b: ParentBuffers): void {
+  /** Adds the chunks of `b` not yet known here, and lets go of those spilled since (so that their memory can be freed); returns the bytes let go of. */
+  adoptMore(b: ParentBuffers): number {
+    let dropped = 0;
     for (let i = 0; i < b.parents.length; i++) {
       const pb = b.parents[i];
       const cb = b.choices[i];
       if (pb === null || cb === null) {
+        dropped += (this.parents[i]?.byteLength ?? 0) + (this.choices[i]?.byteLength ?? 0);
         this.parents[i] = undefined;
         this.choices[i] = undefined;
       } else if (i >= this.parents.length) {
@@ -164,6 +166,7 @@ export class ParentStore {
         this.choices.push(this.choiceBytes === 1 ? new Uint8Array(cb) : this.choiceBytes === 2 ? new Uint16Array(cb) : new Uint32Array(cb));
       }
     }
+    return dropped;
   }
 
   /**

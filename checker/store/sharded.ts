@@ -323,10 +323,20 @@ export class ShardedSet implements SeenSet {
   }
 
   /** Takes over tables that another thread replaced (by growing them). */
-  adoptTables(tables: readonly SharedArrayBuffer[]): void {
+  /**
+   * Takes the shard tables as another thread has them. Returns the bytes of the tables it
+   * replaced by ones of another size (grown or released: their memory can go once every
+   * thread lets go; a buffer posted again arrives as a new object of the same size).
+   */
+  adoptTables(tables: readonly SharedArrayBuffer[]): number {
+    let dropped = 0;
     tables.forEach((b, s) => {
-      if (this.tables[s].buffer !== b) this.setTable(s, new Uint32Array(b));
+      const old = this.tables[s];
+      if (old.buffer === b) return;
+      if (old.byteLength !== b.byteLength) dropped += old.byteLength;
+      this.setTable(s, new Uint32Array(b));
     });
+    return dropped;
   }
 
   /** The shards this thread grew since the last call, with their new buffers. */
