@@ -10,7 +10,7 @@ import { driverProfile, profileProblem, reference, noPrecopy, staticHeaderLike, 
 import { KERNEL_RESET, staleInfoStateFirst } from '../../model/drivers/profile.js';
 import { initialSource, readResult, precopyInfoResult, resetSource, sourceSchema } from '../../model/datapath/source.js';
 import { initialDestination, streamAccepted } from '../../model/datapath/destination.js';
-import { initialLink, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/datapath/uapi.js';
+import { initialLink, initialLastSet, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/datapath/uapi.js';
 import { NONE } from '../../model/datapath/stream.js';
 
 function run(o: MigrationOptions): CheckResult<MigrationState> {
@@ -20,7 +20,7 @@ function run(o: MigrationOptions): CheckResult<MigrationState> {
 
 function start(driver: DriverProfile) {
   const cfg = migrationConfig({ driver });
-  const s: MigrationState = { src: initialSource(cfg.bounds, driver), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+  const s: MigrationState = { src: initialSource(cfg.bounds, driver), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
   return { s, cfg };
 }
 
@@ -184,7 +184,7 @@ describe('precopy_info input flags', () => {
   it('a kernel that echoes input hands the REINIT bit back; v7.1 does not (PRECOPY-14)', () => {
     for (const [kernel, echoed] of [['v6.2', true], ['v7.1', false]] as const) {
       const cfg = migrationConfig({ driver: reference, kernel });
-      const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+      const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
       srcSet(s, 'PRE_COPY', cfg);
       const a = srcPrecopyInfo(s, cfg, 'REINIT');
       expect(a.ok && a.reinit).toBe(echoed);
