@@ -291,11 +291,13 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'ERR-4', level: 'MUST', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
     },
-    ResetEndsEverySession: {
-      doc: 'after VFIO_DEVICE_RESET no session of the source is live, a resuming one included: fds from before the reset are dead (judged on the fd slots)',
-      clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
-      check: (_b, a, st) => !calls(st, 'src.reset') || a.fds.every(isDeadSlot),
-    },
+    ...(cfg.maxFds > 0 ? {
+      ResetEndsEverySession: {
+        doc: 'after VFIO_DEVICE_RESET no session of the source is live, a resuming one included: fds from before the reset are dead (judged on the fd slots)',
+        clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
+        check: (_b: MigrationState, a: MigrationState, st: { action: string }) => !calls(st, 'src.reset') || a.fds.every(isDeadSlot),
+      },
+    } : {}),
     ResetEndsSession: {
       doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
       clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
@@ -373,7 +375,8 @@ const isDeadSlot = (f: Readonly<FdSlot>): boolean => !isLiveSlot(f);
  * the walk the SET dictated (a pure function of the state before and `lastSet.target`) and
  * judge it and what the SET did (`lastSet`) against the rules and against the kernel's own
  * table and loop (the newest kernel's, KERNEL_TABLE and nextStep). Those about fds judge the
- * fd slots, which exist for the control user (MAX_FDS).
+ * fd slots, which exist for the control user (MAX_FDS); without slots they would hold on
+ * every step and are left out, as an action a user never takes is (UserAction.offered).
  */
 function setProperties(
   cfg: MigrationConfig,
@@ -442,11 +445,13 @@ function setProperties(
         return starts === a.lastSet.fd >= 0;
       },
     },
-    SessionUnchangedWithinSavingGroup: {
-      doc: 'while the device stays in the saving group its saving session and data_fd stay the same (judged on the fd slots)',
-      clause: 'SAVE-2', level: 'MUST',
-      check: (b, a) => b.fds.length === 0 || !(inSg(b.src.state) && inSg(a.src.state)) || savingSlots(b).join() === savingSlots(a).join(),
-    },
+    ...(cfg.maxFds > 0 ? {
+      SessionUnchangedWithinSavingGroup: {
+        doc: 'while the device stays in the saving group its saving session and data_fd stay the same (judged on the fd slots)',
+        clause: 'SAVE-2', level: 'MUST',
+        check: (b: MigrationState, a: MigrationState) => !(inSg(b.src.state) && inSg(a.src.state)) || savingSlots(b).join() === savingSlots(a).join(),
+      },
+    } : {}),
     ErrorIsNeverRequestable: {
       doc: 'SET_STATE(ERROR) fails with EINVAL and changes nothing',
       clause: 'ERR-1', level: 'MUST', ...onSet,
@@ -652,16 +657,19 @@ export function migrationModel(o: MigrationOptions = {}) {
           return Number.isInteger(n) && n >= 0;
         },
       },
-      AtMostOneLiveSession: {
-        doc: 'at most one migration session of the source is live at any time (judged on the fd slots)',
-        clause: 'SAVE-5', level: 'IMPL',
-        check: (s: MigrationState) => s.fds.filter(isLiveSlot).length <= 1,
-      },
-      SessionOnlyInItsStates: {
-        doc: 'a saving session is live only in the saving group, a resuming one only in RESUMING (or ERROR, where nothing is promised; judged on the fd slots)',
-        clause: 'SAVE-3', level: 'INFO',
-        check: (s: MigrationState) => s.fds.every((f) => (f.file === 'SAVE' ? cfg.table.savingGroup.includes(s.src.state) || s.src.state === 'ERROR' : f.file === 'RESUME' ? s.src.state === 'RESUMING' || s.src.state === 'ERROR' : true)),
-      },
+      // Judged on the fd slots: without them (MAX_FDS 0) they would hold in every state and are left out.
+      ...(cfg.maxFds > 0 ? {
+        AtMostOneLiveSession: {
+          doc: 'at most one migration session of the source is live at any time (judged on the fd slots)',
+          clause: 'SAVE-5', level: 'IMPL',
+          check: (s: MigrationState) => s.fds.filter(isLiveSlot).length <= 1,
+        },
+        SessionOnlyInItsStates: {
+          doc: 'a saving session is live only in the saving group, a resuming one only in RESUMING (or ERROR, where nothing is promised; judged on the fd slots)',
+          clause: 'SAVE-3', level: 'INFO',
+          check: (s: MigrationState) => s.fds.every((f) => (f.file === 'SAVE' ? cfg.table.savingGroup.includes(s.src.state) || s.src.state === 'ERROR' : f.file === 'RESUME' ? s.src.state === 'RESUMING' || s.src.state === 'ERROR' : true)),
+        },
+      } : {}),
     } as never,
     properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
     terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),

@@ -10,10 +10,16 @@ export type { UserModel, UserAction, UapiCall } from './profile.js';
 export { action } from './profile.js';
 export { adversarial, qemuLike, control };
 
-/** Every built-in user model; the first is the default. */
-export const USERS: readonly UserModel[] = [adversarial, qemuLike, control];
+/** Every built-in user model of a migration (the matrix, replay and symmetry cover these); the first is the default. */
+export const USERS: readonly UserModel[] = [adversarial, qemuLike];
 
 export const userNames = (): string[] => USERS.map((u) => u.name);
+
+/**
+ * Every user model a USER constant may name: the migration users and the control user,
+ * which drives the source alone (specs/vfio/fsm*.spec.ts) and needs MAX_FDS.
+ */
+const NAMED: readonly UserModel[] = [...USERS, control];
 
 const USER_KEYS = ['name', 'doc', 'state', 'init', 'actions', 'terminal', 'dataSteps'] as const;
 
@@ -38,7 +44,8 @@ export function userModel(u: string | UserModel): UserModel {
     if (bad) throw new ConfigError(bad);
     return u;
   }
-  const hit = USERS.find((x) => x.name === u.trim());
-  if (!hit) throw new ConfigError(`unknown user '${u}'; known users: ${userNames().join(', ')}, or a .ts/.js file exporting a user model${suggest(u.trim(), userNames())}`);
+  const hit = NAMED.find((x) => x.name === u.trim());
+  const names = NAMED.map((x) => x.name);
+  if (!hit) throw new ConfigError(`unknown user '${u}'; known users: ${names.join(', ')}, or a .ts/.js file exporting a user model${suggest(u.trim(), names)}`);
   return hit;
 }
