@@ -168,3 +168,25 @@ describe('the control configuration of the migration model', () => {
     expect(() => instantiate(controlSpec(), { TABLE: '/nonexistent/table.json' })).toThrow(/table\.json: cannot read the table/);
   });
 });
+
+describe('the control hooks on the data path (one model, one driver profile)', () => {
+  const dataPath = (driver: DriverProfile, name: string) =>
+    check(instantiate(migrationSpec({ name: 'DataPath', doc: 'the adversarial user', driver, units: 1 })), { invariants: [name] });
+
+  it('an early fd without the guard breaks NewFdOnlyFromFinalArc (COMB-4) for the adversarial user too', () => {
+    const driver = driverWith('early-fd', {
+      guardIntermediateFd: false,
+      arcSessions: (from, to, _live, target) => (to === 'STOP' && target === 'STOP_COPY' ? { opens: 'save' } : from === 'STOP' && to === 'STOP_COPY' ? {} : sessionEffect(from, to)),
+    });
+    expect(expectViolation(dataPath(driver, 'NewFdOnlyFromFinalArc'), 'NewFdOnlyFromFinalArc')).toEqual(['Init', 'src: SET_STATE(STOP_COPY) = 0, data_fd=3']);
+  });
+
+  it('failState decides where the driver\'s own failing arc leaves the device (FailedSetStopsOnItsPath, SET-3)', () => {
+    const driver = driverWith('fails-into-stop-copy', {
+      failArc: (_dev, from, to) => (from === 'RUNNING' && to === 'PRE_COPY' ? { endsSession: false } : null),
+      failState: () => 'STOP_COPY',
+    });
+    expect(expectViolation(dataPath(driver, 'FailedSetStopsOnItsPath'), 'FailedSetStopsOnItsPath'))
+      .toEqual(['Init', 'src: SET_STATE(PRE_COPY) = -1 EIO (RUNNING->PRE_COPY: the arc failed; device stays in STOP_COPY)']);
+  });
+});

@@ -176,6 +176,11 @@ describe('private driver state', () => {
     expect(profileProblem({ ...reference, resumeCheck: 'all' })).toMatch(/'resumeCheck' must be one of nothing, end, length, header-or-whole/);
     expect(profileProblem({ ...reference, reset: 'RUNNING' })).toMatch(/'reset' must be a function/);
     expect(profileProblem({ ...reference, staleReed: () => 'EOF' })).toMatch(/unknown key 'staleReed' \(did you mean staleRead\?\)/);
+    expect(profileProblem({ ...reference, failState: 'STOP' })).toMatch(/'failState' must be a function/);
+    expect(profileProblem({ ...reference, arcSessions: {} })).toMatch(/'arcSessions' must be a function/);
+    expect(profileProblem({ ...reference, guardIntermediateFd: 'yes' })).toMatch(/'guardIntermediateFd' must be true or false/);
+    expect(profileProblem({ ...reference, arcSession: () => ({}) })).toMatch(/unknown key 'arcSession' \(did you mean arcSessions\?\)/);
+    expect(profileProblem({ ...reference, guardIntermediateFd: false, failState: (r: string) => r, arcSessions: () => ({}) })).toBeNull();
     expect(() => driverProfile({ ...reference, stat: {} } as unknown as DriverProfile)).toThrow(ConfigError);
   });
 });
