@@ -388,6 +388,8 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       toError = true;
     }
   } else if (out.fdFromArc >= 0) slot = slots ? req.opened[out.fdFromArc] : 0;
+  // The driver dropped the new session's fd (COMB-4 guard): the user holds none of it.
+  else if (!slots && out.ret === 'EINVAL' && out.openedAt.length > 0) dev.held = false;
   if (slots) {
     if (slot >= 0) s.fds[slot].held = true;
     syncHeld(s);
