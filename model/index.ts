@@ -1,11 +1,12 @@
 // The VFIO migration model's public API (`migcheck/model`): states and feature sets, the
-// next-step table and its walk, session rules, table rules, and the control-plane model
-// that specs build on. Import from here, not from the files behind it.
+// next-step table and its walk, session rules, table rules, and the migration model that
+// specs build on (its control half is the control user over it). Import from here, not from
+// the files behind it.
 
 export * from './states.js';
 export {
   ALL_FLAGS, KERNEL_TABLE, NO_FD, RULES,
-  arc, arcEnds, isSupported, mandatoryArcs, opensSession, endsSession, nextStep, walk, driveSet,
+  arc, arcEnds, isSupported, mandatoryArcs, opensSession, endsSession, sessionEffect, nextStep, walk, driveSet,
   sessionOpenings, sessionEndings, savingGroupChanges, interiorSavingStates, shortestDistance,
   tableFromJson, loadTable, tableFor, withNextSteps, describePair, describeFeatureSet, newFdFrom, checkTable,
 } from './kernel/fsm.js';
@@ -13,11 +14,6 @@ export type {
   Arc, FsmTable, SessionKind, EinvalReason, StepResult, StepFunction, WalkOutcome, WalkFunction,
   ArcResult, SetReturn, SetRequest, SetOutcome, PairOutcome, Rule, RuleInfo, Finding, CheckTableOptions,
 } from './kernel/fsm.js';
-export {
-  FIRST_FD, PATH_SLOTS, FILE_STATES, SET_RETURNS, CONTROL_CONSTANTS, KERNEL_DRIVER,
-  applySet, planFor, setParams, setLabel, controlConfig, controlProperties, controlModel, controlSpec,
-} from './datapath/control.js';
-export type { FileState, ControlDriver, ControlOptions, ControlConstants, ControlConfig, ControlState, SetParam, PropertyDef } from './datapath/control.js';
 export { register as registerFsmCommand, fsmReport, fsmJson, fsmText, fsmDot, fsmCommand, FSM_FORMATS } from './commands/fsm.js';
 export type { FsmReport, FsmOptions, FsmFormat } from './commands/fsm.js';
 // Clauses, wording profiles and the wording matrix (docs/wording-lab.md).
@@ -45,13 +41,16 @@ export {
 export type {
   DriverProfile, EmptyRead, PrecopyInfoAnswer, PrivateField, ResetEffect, StaleRead, StaleInfo, ResumeCheck, ArcFailure, DriverEvent,
 } from './drivers/index.js';
-export { USERS, userModel, userNames, adversarial, qemuLike, action } from './users/index.js';
+export { USERS, userModel, userNames, adversarial, qemuLike, control, action } from './users/index.js';
+export { setParams, setLabel, resetLabel } from './users/control.js';
+export type { SetParam } from './users/control.js';
 export type { UserModel, UserAction, UapiCall } from './users/index.js';
 export {
-  srcSet, dstSet, srcRead, srcReadResult, srcPrecopyInfo, srcPrecopyInfoResult, srcOptIn, srcDataSize, srcClose, srcReset,
+  FIRST_FD, PATH_SLOTS, FILE_STATES, SET_RETURNS, fdName, initialLastSet,
+  srcSet, dstSet, srcRead, srcReadResult, srcPrecopyInfo, srcPrecopyInfoResult, srcOptIn, srcDataSize, srcClose, srcCloseSlot, srcReset,
   dstWrite, dstClose, dstReset, mayForward, userCompleted, loadedStream, showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite, onCopy, inFlagsOf,
 } from './datapath/uapi.js';
-export type { SetReport, PrecopyInFlags } from './datapath/uapi.js';
+export type { SetReport, PrecopyInFlags, InjectedFailure, FdSlot, FileState, LastSet } from './datapath/uapi.js';
 export type { ReadResult, InfoResult } from './datapath/source.js';
 export type { DestinationDevice, WriteResult } from './datapath/destination.js';
 export {

@@ -10,11 +10,22 @@
 // wrap-around, so a change is never mistaken for no change); at most one REINIT per
 // session; a user buffer of one record. Nothing else is bounded: the user may abort and
 // restart pre-copy, reset either device and start over, as often as it likes.
+//
+// The control half is a configuration of the same model: the control user
+// (model/users/control.ts) drives the source alone through SET (any of the eight states),
+// GET, RESET and close(fd), with MAX_FDS fd slots, arcs that may fail (ARC_FAILURES,
+// FAIL_TO_ERROR) and a next-step table of its own (TABLE, or a spec's `table`, `step`,
+// `walk`); the driver profile's control hooks (arcSessions, guardIntermediateFd, failState,
+// reset) default to the kernel's behaviour. The properties of a SET (KERN-1, SET-*, COMB-*,
+// FSM-11, FSM-12, ERR-*) judge every configuration alike (specs/vfio/fsm*.spec.ts).
 
 import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../../checker/index.js';
-import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
-import { isSupported } from '../kernel/fsm.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
+import { STATES, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
+import {
+  KERNEL_TABLE, isSupported, nextStep, walk, tableFor, opensSession, arcEnds, savingGroupChanges, shortestDistance, mandatoryArcs,
+  type FsmTable, type StepFunction, type WalkFunction,
+} from '../kernel/fsm.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
   sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
@@ -22,7 +33,8 @@ import {
 import { destinationSchema, initialDestination } from './destination.js';
 import {
   linkSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
-  type MigrationConfig, type MigrationState,
+  fdSlotSchema, lastSetSchema, initialLastSet,
+  type MigrationConfig, type MigrationState, type FdSlot,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from '../drivers/index.js';
 import { userModel, type UserModel, type UapiCall, type UserAction } from '../users/index.js';
@@ -54,6 +66,18 @@ export interface MigrationOptions {
    * a test can show the equivariance check catching it.
    */
   readonly readOrder?: 'index' | 'data';
+  /** The next-step table: a table, `kernel` (the kernel profile's) or a JSON file in the kernel's form. */
+  readonly table?: FsmTable | string;
+  /** A next-step function instead of the kernel profile's (every walk with it is bounded). */
+  readonly step?: StepFunction;
+  /** A walk function instead of `walk` (model/kernel/fsm.ts). */
+  readonly walk?: WalkFunction;
+  /** The user's fd slots for the source (the control user's MAX_FDS; 0: the user keeps the newest fd). */
+  readonly maxFds?: number;
+  /** Any arc of the control user's SET may fail (SET-3, COMB-5). */
+  readonly arcFailures?: boolean;
+  /** Such a failure may also move the device to ERROR (ERR-2); needs arcFailures. */
+  readonly failToError?: boolean;
 }
 
 /**
@@ -78,12 +102,17 @@ export const MIGRATION_CONSTANTS = {
   HISTORY: { default: false, doc: 'keep the source\'s history for wording clauses: records read per phase, last precopy_info answer, initial data unread at the switch, trailer size' },
   SYMMETRY: { default: false, doc: 'units are interchangeable: read() sends a kind\'s records in the order of the units\' data (a legal driver order, PRECOPY-9) and the search keeps one state per permutation of units' },
   KERNEL: { default: DEFAULT_KERNEL, doc: `kernel profile around the driver: next-step loop, table, features (${KERNEL_NAMES.join(', ')}, or a .ts/.js/.json file; model/kernel/)`, load: loadFrom('kernel') },
+  TABLE: { default: 'kernel', doc: 'next-step table: kernel (the kernel profile\'s), or a JSON file in the kernel\'s form' },
+  MAX_FDS: { default: 0, min: 0, max: 8, doc: 'fd slots the control user can hold at once for the source (bounds the state space; 0: the user keeps the newest fd)' },
+  ARC_FAILURES: { default: false, doc: 'control user: any arc of a SET may fail (SET-3, COMB-5)' },
+  FAIL_TO_ERROR: { default: false, doc: 'control user: a failed arc may also move the device to ERROR (ERR-2)' },
 } as const;
 
 export type MigrationConstants = {
   /** A name, or the profile a file value was loaded into (ConstDef.load). */
   DRIVER: string | DriverProfile; USER: string | UserModel; KERNEL: string | KernelProfile; FEATURES: string; UNITS: number; MAX_VERSION: number;
   SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean; SYMMETRY?: boolean;
+  TABLE?: string; MAX_FDS?: number; ARC_FAILURES?: boolean; FAIL_TO_ERROR?: boolean;
 };
 
 /** Resolves options into a configuration; bad names and values are ConfigErrors (exit 150). */
@@ -97,6 +126,11 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
   } catch (e) {
     throw new ConfigError(`FEATURES: ${(e as Error).message}`);
   }
+  // A flag asked for by name that the kernel does not know is a mistake, not a device without it ('all' asks for what there is).
+  const unknownToKernel = o.features !== undefined && o.features.trim() !== 'all'
+    ? asked.split('|').filter((f) => f !== 'STOP_COPY' && !(kernel.flags as readonly string[]).includes(f)) : [];
+  if (unknownToKernel.length > 0)
+    throw new ConfigError(`FEATURES: kernel ${kernel.name} knows no ${unknownToKernel.join(', ')} flag (it knows ${kernelFeatureSets(kernel).join(', ')})`);
   // The devices report the flags asked for that the driver has and the kernel knows (STOP_COPY always, FEAT-2, FEAT-4).
   const claimed = driver.flags.filter((f) => kernel.flags.includes(f)).reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
   const mask = featureBits(asked) & claimed;
@@ -107,7 +141,13 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
   if (!Number.isInteger(maxVersion) || maxVersion < 1 || maxVersion > 3) throw new ConfigError(`MAX_VERSION: ${maxVersion} is not in 1..3`);
   const di = o.detectIncomplete ?? 'driver';
   if (!['driver', 'yes', 'no'].includes(di)) throw new ConfigError(`DETECT_INCOMPLETE: '${di}' is not one of driver, yes, no`);
-  const table = kernel.table;
+  const maxFds = o.maxFds ?? 0;
+  if (!Number.isInteger(maxFds) || maxFds < 0 || maxFds > 8) throw new ConfigError(`MAX_FDS: ${maxFds} is not in 0..8`);
+  const arcFailures = o.arcFailures ?? false;
+  const failToError = o.failToError ?? false;
+  if (failToError && !arcFailures) throw new ConfigError('FAIL_TO_ERROR needs ARC_FAILURES (an arc failure is what may move the device to ERROR)');
+  const table = o.table === undefined ? kernel.table : typeof o.table === 'string' ? (o.table.trim() === '' || o.table.trim() === 'kernel' ? kernel.table : tableFor(o.table)) : o.table;
+  const step = o.step ?? kernel.step;
   const supported = (s: MigState) => isSupported(table, features, s);
   return {
     driver,
@@ -123,10 +163,14 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     readOrder: o.readOrder ?? (o.symmetry ? 'data' : 'index'),
     table,
     kernel,
+    step,
+    maxFds,
+    arcFailures,
+    failToError,
     // Forward first: among traces of equal length the search then shows the migration's own order.
     srcTargets: (['PRE_COPY', 'PRE_COPY_P2P', 'STOP_COPY', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
     dstTargets: (['RESUMING', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
-    plan: planner(table, features, kernel.step),
+    plan: planner(table, features, step, o.walk ?? walk),
   };
 }
 
@@ -137,6 +181,10 @@ export function optionsFromConstants(c: MigrationConstants): MigrationOptions {
     switchoverAck: c.SWITCHOVER_ACK, detectIncomplete: c.DETECT_INCOMPLETE as MigrationOptions['detectIncomplete'], reinit: c.REINIT,
     history: c.HISTORY,
     symmetry: c.SYMMETRY ?? false,
+    ...(c.TABLE !== undefined ? { table: c.TABLE } : {}),
+    ...(c.MAX_FDS !== undefined ? { maxFds: c.MAX_FDS } : {}),
+    ...(c.ARC_FAILURES !== undefined ? { arcFailures: c.ARC_FAILURES } : {}),
+    ...(c.FAIL_TO_ERROR !== undefined ? { failToError: c.FAIL_TO_ERROR } : {}),
   };
 }
 
@@ -243,6 +291,13 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'ERR-4', level: 'MUST', ...on('src.reset'),
       check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
     },
+    ...(cfg.maxFds > 0 ? {
+      ResetEndsEverySession: {
+        doc: 'after VFIO_DEVICE_RESET no session of the source is live, a resuming one included: fds from before the reset are dead (judged on the fd slots)',
+        clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
+        check: (_b: MigrationState, a: MigrationState, st: { action: string }) => !calls(st, 'src.reset') || a.fds.every(isDeadSlot),
+      },
+    } : {}),
     ResetEndsSession: {
       doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
       clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
@@ -308,6 +363,137 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'DATA-2', level: 'USER-SHOULD', ...on('dst.write'),
       check: (b, _a, st) => !calls(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
     },
+    ...setProperties(cfg, calls, on('src.set')),
+  };
+}
+
+const isLiveSlot = (f: Readonly<FdSlot>): boolean => f.file === 'SAVE' || f.file === 'RESUME';
+const isDeadSlot = (f: Readonly<FdSlot>): boolean => !isLiveSlot(f);
+
+/**
+ * The properties of the source's SET, each a positive claim with its clause. They recompute
+ * the walk the SET dictated (a pure function of the state before and `lastSet.target`) and
+ * judge it and what the SET did (`lastSet`) against the rules and against the kernel's own
+ * table and loop (the newest kernel's, KERNEL_TABLE and nextStep). Those about fds judge the
+ * fd slots, which exist for the control user (MAX_FDS); without slots they would hold on
+ * every step and are left out, as an action a user never takes is (UserAction.offered).
+ */
+function setProperties(
+  cfg: MigrationConfig,
+  calls: (step: { action: string }, c: UapiCall) => boolean,
+  onSet: { actions?: readonly string[] },
+): Record<string, Prop> {
+  const { table, features } = cfg;
+  const sg = table.savingGroup;
+  const inSg = (x: MigState) => sg.includes(x);
+  const mandatory = new Set(mandatoryArcs(table, features));
+  const isSet = (st: { action: string }) => calls(st, 'src.set');
+  const plan = (b: Readonly<MigrationState>, a: Readonly<MigrationState>) => cfg.plan(b.src.state, a.lastSet.target);
+  const savingSlots = (x: Readonly<MigrationState>) => x.fds.flatMap((f, i) => (f.file === 'SAVE' ? [i] : []));
+  // The reference for COMB-3: the newest kernel's table and next-step function, walked once per pair.
+  const kernel = planner(KERNEL_TABLE, features, nextStep);
+  const shortest = new Map<string, number | undefined>();
+  const best = (cur: MigState, target: MigState) => {
+    const k = `${cur}>${target}`;
+    if (!shortest.has(k)) shortest.set(k, shortestDistance(table, features, cur, target));
+    return shortest.get(k);
+  };
+  return {
+    SuccessfulSetReachesTarget: {
+      doc: 'a SET that returns 0 has put the device in the requested state',
+      clause: 'SET-1', level: 'MUST', ...onSet,
+      check: (_b, a, st) => !isSet(st) || a.lastSet.ret !== 'OK' || a.src.state === a.lastSet.target,
+    },
+    EveryArcIsMandatory: {
+      doc: 'every arc a walk takes is one the driver implements for its feature set',
+      clause: 'FSM-12', level: 'INFO', ...onSet,
+      check: (b, a, st) => !isSet(st) || plan(b, a).arcs.every((x) => mandatory.has(x)),
+    },
+    PathsAreShortest: {
+      doc: 'a successful walk takes no more arcs than the shortest path over the mandatory arcs',
+      clause: 'COMB-1', level: 'SHOULD', ...onSet,
+      check: (b, a, st) => {
+        if (!isSet(st)) return true;
+        const w = plan(b, a);
+        if (w.outcome !== 'ok') return true;
+        const d = best(b.src.state, a.lastSet.target);
+        return d === undefined || w.arcs.length <= d;
+      },
+    },
+    SavingGroupMembershipChangesAtMostOnce: {
+      doc: 'a walk enters or leaves the saving group at most once (no session opened and closed on the way)',
+      clause: 'COMB-2', level: 'SHOULD', ...onSet,
+      check: (b, a, st) => !isSet(st) || savingGroupChanges(plan(b, a).path, sg) <= 1,
+    },
+    NewFdOnlyFromFinalArc: {
+      doc: 'a session (and its new data_fd) is opened only by the final arc of a walk that reaches its target',
+      clause: 'COMB-4', level: 'IMPL', ...onSet,
+      check: (b, a, st) => {
+        if (!isSet(st) || a.lastSet.openedAt < 0) return true;
+        const w = plan(b, a);
+        return w.outcome === 'ok' && a.lastSet.openedAt === w.arcs.length - 1;
+      },
+    },
+    DataFdOnlyWhenSessionStarts: {
+      doc: 'a SET returns a data_fd exactly when its final arc starts a session; a failed SET returns -1',
+      clause: 'SET-4', level: 'MUST', ...onSet,
+      check: (b, a, st) => {
+        if (!isSet(st)) return true;
+        if (a.lastSet.ret !== 'OK') return a.lastSet.fd === -1;
+        const arcs = plan(b, a).arcs;
+        const starts = arcs.length > 0 && opensSession(...arcEnds(arcs[arcs.length - 1]), sg) !== null;
+        return starts === a.lastSet.fd >= 0;
+      },
+    },
+    ...(cfg.maxFds > 0 ? {
+      SessionUnchangedWithinSavingGroup: {
+        doc: 'while the device stays in the saving group its saving session and data_fd stay the same (judged on the fd slots)',
+        clause: 'SAVE-2', level: 'MUST',
+        check: (b: MigrationState, a: MigrationState) => !(inSg(b.src.state) && inSg(a.src.state)) || savingSlots(b).join() === savingSlots(a).join(),
+      },
+    } : {}),
+    ErrorIsNeverRequestable: {
+      doc: 'SET_STATE(ERROR) fails with EINVAL and changes nothing',
+      clause: 'ERR-1', level: 'MUST', ...onSet,
+      check: (b, a, st) => !isSet(st) || a.lastSet.target !== 'ERROR' || b.src.state === 'ERROR' || (a.lastSet.ret === 'EINVAL' && a.src.state === b.src.state),
+    },
+    OnlyResetLeavesError: {
+      doc: 'a device in ERROR stays there until VFIO_DEVICE_RESET',
+      clause: 'ERR-4', level: 'MUST',
+      check: (b, a, st) => b.src.state !== 'ERROR' || calls(st, 'src.reset') || a.src.state === 'ERROR',
+    },
+    SetFromErrorFails: {
+      doc: 'in ERROR every SET but SET_STATE(ERROR) fails with EINVAL; SET_STATE(ERROR) is a no-op',
+      clause: 'ERR-5', level: 'IMPL', ...onSet,
+      check: (b, a, st) => !isSet(st) || b.src.state !== 'ERROR' || (a.lastSet.done === 0 && a.lastSet.ret === (a.lastSet.target === 'ERROR' ? 'OK' : 'EINVAL')),
+    },
+    StopCopyToPreCopyRefused: {
+      doc: 'STOP_COPY->PRE_COPY and STOP_COPY->PRE_COPY_P2P are refused and leave the device in STOP_COPY',
+      clause: 'FSM-11', level: 'MUST', ...onSet,
+      check: (b, a, st) => !isSet(st) || b.src.state !== 'STOP_COPY' || !(a.lastSet.target === 'PRE_COPY' || a.lastSet.target === 'PRE_COPY_P2P') || (a.lastSet.ret === 'EINVAL' && a.src.state === 'STOP_COPY'),
+    },
+    FailedSetStopsOnItsPath: {
+      doc: 'after a failed arc the device is in a state the walk had reached (or ERROR, ERR-2), with the effects of the arcs done',
+      clause: 'SET-3', level: 'MAY', ...onSet,
+      check: (b, a, st) => {
+        if (!isSet(st) || a.lastSet.ret !== 'EIO') return true;
+        if (a.src.state === 'ERROR') return a.lastSet.toError;
+        return plan(b, a).path.slice(0, a.lastSet.done + 1).includes(a.src.state);
+      },
+    },
+    SetMatchesKernel: {
+      doc: 'every SET walks the kernel\'s path and, unless an arc failed, returns what the kernel returns (result and data_fd)',
+      clause: 'COMB-3', level: 'IMPL', ...onSet,
+      check: (b, a, st) => {
+        if (!isSet(st)) return true;
+        const k = kernel(b.src.state, a.lastSet.target);
+        const w = plan(b, a);
+        if (k.outcome !== w.outcome || k.path.join() !== w.path.join()) return false;
+        if (a.lastSet.ret === 'EIO') return true;
+        const kFd = k.outcome === 'ok' && k.arcs.length > 0 && opensSession(...arcEnds(k.arcs[k.arcs.length - 1])) !== null;
+        return (k.outcome === 'ok' ? 'OK' : 'EINVAL') === a.lastSet.ret && kFd === a.lastSet.fd >= 0;
+      },
+    },
   };
 }
 
@@ -319,7 +505,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
  * run would warn that it never fired (the warning meant for a misspelt guard); leaving it
  * out adds and removes no state, as its guard is never true there.
  */
-function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
+function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string, UserAction<any>> {
   const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
   const ev = cfg.driver.event;
   const event: Record<string, UserAction<any>> = ev
@@ -334,7 +520,7 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
     }
     : {};
   // A re-initialisation happens only in a PRE_COPY state (REINIT-5): a device without PRE_COPY has none.
-  const reinit: Record<string, UserAction<any>> = cfg.reinit && cfg.driver.reinit !== undefined && isSupported(cfg.table, cfg.features, 'PRE_COPY')
+  const reinit: Record<string, UserAction<any>> = dataSteps && cfg.reinit && cfg.driver.reinit !== undefined && isSupported(cfg.table, cfg.features, 'PRE_COPY')
     ? {
       DeviceReinit: {
         call: 'device',
@@ -345,7 +531,7 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       },
     }
     : {};
-  const save: Record<string, UserAction<any>> = cfg.driver.saveDone !== undefined
+  const save: Record<string, UserAction<any>> = cfg.driver.saveDone !== undefined && dataSteps
     ? {
       DriverSaveDone: {
         call: 'device',
@@ -356,15 +542,20 @@ function deviceActions(cfg: MigrationConfig): Record<string, UserAction<any>> {
       },
     }
     : {};
+  const dirty: Record<string, UserAction<any>> = dataSteps
+    ? {
+      DeviceDirty: {
+        call: 'device',
+        params: units,
+        enabled: (s, u: number) => canDirty(s.src, u, cfg.bounds.maxVersion, cfg.driver),
+        next: (s, u: number) => { deviceDirty(s.src, u, cfg.driver); },
+        label: (u: number, _b, a) => `src: device dirties unit ${u} (now v${a.src.units[u]})`,
+        doc: 'the running device changes a unit of its state (FSM-1)',
+      },
+    }
+    : {};
   return {
-    DeviceDirty: {
-      call: 'device',
-      params: units,
-      enabled: (s, u: number) => canDirty(s.src, u, cfg.bounds.maxVersion, cfg.driver),
-      next: (s, u: number) => { deviceDirty(s.src, u, cfg.driver); },
-      label: (u: number, _b, a) => `src: device dirties unit ${u} (now v${a.src.units[u]})`,
-      doc: 'the running device changes a unit of its state (FSM-1)',
-    },
+    ...dirty,
     ...reinit,
     ...save,
     ...event,
@@ -409,9 +600,13 @@ export function migrationModel(o: MigrationOptions = {}) {
     link: linkSchema(b, cfg.symmetric),
     user: userSchema,
     hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
+    fds: t.array(fdSlotSchema, cfg.maxFds), // the user's fd slots for the source (MAX_FDS; none for data-path users)
+    lastSet: lastSetSchema(cfg.maxFds), // how the source's last SET went (outside the view)
   });
   const userActions = offeredActions(cfg.user.actions(cfg));
-  const devActions = deviceActions(cfg);
+  // A user that never reads the stream (the control user) runs without the device's data steps:
+  // changes it never observes would only multiply states.
+  const devActions = deviceActions(cfg, cfg.user.dataSteps !== false);
   for (const k of Object.keys(devActions))
     if (k in userActions) throw new ConfigError(`user ${cfg.user.name}: action name ${k} is taken by the device`);
   // After a SET that never returns, the user's thread is stuck in the kernel and the
@@ -437,11 +632,15 @@ export function migrationModel(o: MigrationOptions = {}) {
     link: symmetric ? { ...initialLink(), unit: NONE } : initialLink(),
     user: cfg.user.init ? cfg.user.init(cfg) : {},
     hung: false,
+    fds: Array.from({ length: cfg.maxFds }, (): FdSlot => ({ held: false, file: 'NONE' })),
+    lastSet: initialLastSet(),
   };
   const userTerminal = cfg.user.terminal;
   // The destination as the view sees it outside RESUMING: an idle device (its `held` kept).
   const { held: _held, ...idleDst } = initialDestination(b);
-  const blankDestination = { dst: idleDst };
+  // lastSet only describes the step that led to a state: states that differ only in it are one state.
+  const blankLastSet = { lastSet: initialLastSet() };
+  const blankDestination = { dst: idleDst, ...blankLastSet };
   return model({
     state,
     init: init as never,
@@ -458,6 +657,19 @@ export function migrationModel(o: MigrationOptions = {}) {
           return Number.isInteger(n) && n >= 0;
         },
       },
+      // Judged on the fd slots: without them (MAX_FDS 0) they would hold in every state and are left out.
+      ...(cfg.maxFds > 0 ? {
+        AtMostOneLiveSession: {
+          doc: 'at most one migration session of the source is live at any time (judged on the fd slots)',
+          clause: 'SAVE-5', level: 'IMPL',
+          check: (s: MigrationState) => s.fds.filter(isLiveSlot).length <= 1,
+        },
+        SessionOnlyInItsStates: {
+          doc: 'a saving session is live only in the saving group, a resuming one only in RESUMING (or ERROR, where nothing is promised; judged on the fd slots)',
+          clause: 'SAVE-3', level: 'INFO',
+          check: (s: MigrationState) => s.fds.every((f) => (f.file === 'SAVE' ? cfg.table.savingGroup.includes(s.src.state) || s.src.state === 'ERROR' : f.file === 'RESUME' ? s.src.state === 'RESUMING' || s.src.state === 'ERROR' : true)),
+        },
+      } : {}),
     } as never,
     properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
     terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
@@ -467,7 +679,7 @@ export function migrationModel(o: MigrationOptions = {}) {
     // are one state for the search (invariants added on top must not read them). An overlay
     // view: the engine blanks those fields on the packed state, with no object built per state.
     view: {
-      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? undefined : blankDestination),
+      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? blankLastSet : blankDestination),
     } as never,
   });
 }
@@ -485,6 +697,7 @@ export function migrationSpec(o: MigrationSpecOptions) {
   const driverName = typeof o.driver === 'object' ? o.driver.name : o.driver ?? 'reference';
   const userName = typeof o.user === 'object' ? o.user.name : o.user ?? 'adversarial';
   const kernelName = typeof o.kernel === 'object' ? o.kernel.name : o.kernel ?? DEFAULT_KERNEL;
+  const tableName = typeof o.table === 'object' ? o.table.source : o.table ?? MIGRATION_CONSTANTS.TABLE.default;
   const C = MIGRATION_CONSTANTS;
   const constants = {
     DRIVER: { ...C.DRIVER, default: driverName },
@@ -498,6 +711,10 @@ export function migrationSpec(o: MigrationSpecOptions) {
     HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
     SYMMETRY: { ...C.SYMMETRY, default: o.symmetry ?? C.SYMMETRY.default },
     KERNEL: { ...C.KERNEL, default: kernelName },
+    TABLE: { ...C.TABLE, default: tableName },
+    MAX_FDS: { ...C.MAX_FDS, default: o.maxFds ?? C.MAX_FDS.default },
+    ARC_FAILURES: { ...C.ARC_FAILURES, default: o.arcFailures ?? C.ARC_FAILURES.default },
+    FAIL_TO_ERROR: { ...C.FAIL_TO_ERROR, default: o.failToError ?? C.FAIL_TO_ERROR.default },
   };
   return defineSpec({
     name: o.name,
@@ -508,6 +725,9 @@ export function migrationSpec(o: MigrationSpecOptions) {
       return migrationModel({
         ...opts,
         ...(o.readOrder !== undefined ? { readOrder: o.readOrder } : {}),
+        ...(o.step !== undefined ? { step: o.step } : {}),
+        ...(o.walk !== undefined ? { walk: o.walk } : {}),
+        table: typeof o.table === 'object' && c.TABLE === o.table.source ? o.table : opts.table,
         driver: typeof o.driver === 'object' && c.DRIVER === o.driver.name ? o.driver : opts.driver,
         user: typeof o.user === 'object' && c.USER === o.user.name ? o.user : opts.user,
         kernel: typeof o.kernel === 'object' && c.KERNEL === o.kernel.name ? o.kernel : opts.kernel,

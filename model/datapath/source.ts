@@ -29,7 +29,7 @@ import {
   NONE, maxRecords, unitType, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
 } from './stream.js';
-import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField } from '../drivers/profile.js';
+import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField, type ResetEffect } from '../drivers/profile.js';
 
 /** The schema of a driver's private state (`dev.drv`). */
 function privateSchema(driver?: DriverProfile) {
@@ -151,11 +151,14 @@ function withTrailer(dev: SourceDevice, history: boolean, f: () => void): void {
 }
 
 /** What one arc does to the source: session bookkeeping, history, then the driver's data effects. */
-export function sourceArc(dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
-  const effect = sessionEffect(from, to);
+export function sourceArc(
+  dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean,
+  effect: { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } = sessionEffect(from, to),
+): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
   const { opens, ends } = effect;
   if (ends) endSession(dev);
-  if (opens) startSession(dev);
+  // A resuming session (a device used both ways, as the control user uses it) has no saving stream.
+  if (opens === 'save') startSession(dev);
   if (history && to === 'STOP_COPY' && inPreCopy(from)) dev.switchInitial = unreadInitial(dev);
   // withTrailer, written out: an arc is the hot path, and needs no closure.
   const before = history ? finalCount(dev) : 0;
@@ -172,12 +175,13 @@ export function failedArc(dev: SourceDevice, endsSession: boolean): void {
 
 /**
  * VFIO_DEVICE_RESET: what the driver's `reset` hook says, by default the kernel's: RUNNING,
- * the session ended (ERR-4, ERR-6).
+ * the session ended (ERR-4, ERR-6). Returns the effect, for the fd slots (migration.ts).
  */
-export function resetSource(dev: SourceDevice, driver?: DriverProfile): void {
+export function resetSource(dev: SourceDevice, driver?: DriverProfile): ResetEffect {
   const e = driver?.reset ? driver.reset(dev) : KERNEL_RESET;
   if (e.endsSession && dev.live) endSession(dev);
-  if (e.state === 'RUNNING') dev.state = 'RUNNING';
+  if (e.state !== 'keep') dev.state = e.state;
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------

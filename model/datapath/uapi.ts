@@ -12,12 +12,19 @@
 // reads until end of stream in STOP_COPY before it declares the migration done (DATA-7,
 // DATA-9). A user that breaks an obligation is not stopped; the end-to-end property just
 // does not judge a migration it did not complete.
+//
+// The user's fd table for the source (`fds`, MAX_FDS slots) exists when a user holds more than
+// the newest fd: the control user (model/users/control.ts) drives the source alone, asks for
+// any state (RESUMING and ERROR included), keeps old fds open after their session ended
+// (SAVE-4) and closes them. Data-path users keep one fd per device (`src.held`) and have no
+// slots. `lastSet` records how the source's last SET went, for the properties of the SET
+// (migration.ts); it is outside the view.
 
 import { t } from '../../checker/index.js';
 import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import {
   driveSet, walk, planned, arcIndex, arcEnds, hangText,
-  type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest,
+  type FsmTable, type SetReturn, type StepFunction, type WalkFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest, type SessionKind,
 } from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
@@ -69,6 +76,79 @@ export function linkSchema(b: StreamBounds, symmetric = false) {
 
 export const initialLink = (): Link => ({ kind: 'none', unit: 0, version: 0, forwarded: false, written: false, paired: false, drained: false });
 
+/** fds 0..2 are the process's standard streams; the kernel hands out the lowest free number. */
+export const FIRST_FD = 3;
+
+/** The longest walk: every state once, plus the repeated state of a cycle. */
+export const PATH_SLOTS = STATES.length + 1;
+
+/** What is behind an fd slot: nothing, a live session of a kind, or a session that ended (SAVE-4). */
+export const FILE_STATES = ['NONE', 'SAVE', 'RESUME', 'ENDED'] as const;
+export type FileState = (typeof FILE_STATES)[number];
+
+/** One slot of the user's fd table for the source: fd number FIRST_FD + its index. */
+export interface FdSlot {
+  /** The user holds this fd. */
+  held: boolean;
+  /** The migration file behind it; a live file may have no fd when the user closed it (the driver keeps the session until an ending arc). */
+  file: FileState;
+}
+
+export const fdSlotSchema = t.record({ held: t.bool(), file: t.enum(FILE_STATES) });
+
+/** How a SET returned: 0, -1 EINVAL, -1 EIO (any driver errno), or never (its walk cycles). */
+export const SET_RETURNS = ['OK', 'EINVAL', 'EIO', 'HANG'] as const;
+
+/** How the source's last SET went: what the properties of a SET judge besides the states before and after. */
+export interface LastSet {
+  /** The state it asked for. */
+  target: MigState;
+  ret: SetReturn;
+  /** The fd slot whose fd came back in data_fd (without fd slots: 0, the source's one fd), or -1. */
+  fd: number;
+  /** Arcs executed. */
+  done: number;
+  /** Index of the first arc that opened a session, or -1. */
+  openedAt: number;
+  /** A failure moved the device to ERROR (ERR-2). */
+  toError: boolean;
+}
+
+export function lastSetSchema(maxFds: number) {
+  return t.record({
+    target: t.enum(STATES),
+    ret: t.enum(SET_RETURNS),
+    fd: t.int(-1, Math.max(0, maxFds - 1)),
+    done: t.int(0, PATH_SLOTS),
+    openedAt: t.int(-1, PATH_SLOTS),
+    toError: t.bool(),
+  });
+}
+
+export const initialLastSet = (): LastSet => ({ target: 'RUNNING', ret: 'OK', fd: -1, done: 0, openedAt: -1, toError: false });
+
+/** The fd number of a slot. */
+export const fdName = (slot: number): number => FIRST_FD + slot;
+
+const isLiveFile = (f: FileState): boolean => f === 'SAVE' || f === 'RESUME';
+
+/** The kind of the source's live session: from the fd slots when there are any, else the data path's saving session. */
+export function liveSession(s: Readonly<MigrationState>): SessionKind | null {
+  for (const f of s.fds) if (f.file === 'SAVE') return 'save';
+  for (const f of s.fds) if (f.file === 'RESUME') return 'resume';
+  return s.fds.length === 0 && s.src.live ? 'save' : null;
+}
+
+/** Ends every live session in the fd slots: a held fd stays open but dead (SAVE-4); an unheld file goes away. */
+export function endSlots(fds: FdSlot[]): void {
+  for (const f of fds) if (isLiveFile(f.file)) f.file = f.held ? 'ENDED' : 'NONE';
+}
+
+/** `src.held` as the fd slots say: the user holds an fd of a saving session, live or ended (the data path's reading of it). */
+function syncHeld(s: MigrationState): void {
+  s.src.held = s.fds.some((f) => f.held && (f.file === 'SAVE' || f.file === 'ENDED'));
+}
+
 /** The whole migration: source, destination, the stream between them, and the user's own variables. */
 export interface MigrationState {
   src: SourceDevice;
@@ -78,6 +158,10 @@ export interface MigrationState {
   user: Record<string, number | boolean | string>;
   /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
   hung: boolean;
+  /** The user's fd slots for the source (MAX_FDS of them; none for data-path users, who keep the newest fd, `src.held`). */
+  fds: FdSlot[];
+  /** How the source's last SET went (outside the view: it never splits states). */
+  lastSet: LastSet;
 }
 
 /** A migration model's fixed configuration, as user models and properties see it. */
@@ -107,6 +191,14 @@ export interface MigrationConfig {
   readonly table: FsmTable;
   /** The kernel around the driver: its next-step function and table, its features (model/kernel/). */
   readonly kernel: KernelProfile;
+  /** The next-step function walked: the kernel's unless the spec supplies another. */
+  readonly step: StepFunction;
+  /** The user's fd slots for the source (MAX_FDS; 0: none, the user keeps the newest fd). */
+  readonly maxFds: number;
+  /** ARC_FAILURES: the user's SET may name an arc that fails (SET-3, COMB-5), for users that take the parameter. */
+  readonly arcFailures: boolean;
+  /** FAIL_TO_ERROR: such a failure may also move the device to ERROR (ERR-2). */
+  readonly failToError: boolean;
   /** The states the user may ask of each device: the source never resumes, the destination never saves. */
   readonly srcTargets: readonly MigState[];
   readonly dstTargets: readonly MigState[];
@@ -119,11 +211,11 @@ export interface MigrationConfig {
  * planned walk per (cur, target), in a table indexed by the kernel's state numbers
  * (enum vfio_device_mig_state), each walked on first use.
  */
-export function planner(table: FsmTable, features: FeatureSet, step: StepFunction): (cur: MigState, target: MigState) => PlannedWalk {
+export function planner(table: FsmTable, features: FeatureSet, step: StepFunction, walkFn: WalkFunction = walk): (cur: MigState, target: MigState) => PlannedWalk {
   const cache: (PlannedWalk | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
   return (cur, target) => {
     const k = STATE_NUMBER[cur] * STATES.length + STATE_NUMBER[target];
-    return cache[k] ?? (cache[k] = planned(walk(table, features, cur, target, step)));
+    return cache[k] ?? (cache[k] = planned(walkFn(table, features, cur, target, step)));
   };
 }
 
@@ -143,6 +235,17 @@ export interface SetReport {
   readonly loaded?: { readonly dst: readonly number[]; readonly src: readonly number[] };
   /** The walk the SET followed (for a SET that never returns, the cycle). */
   readonly plan?: WalkOutcome;
+  /** Index of the arc whose fd came back (-1: none), and of every arc that opened a session (labels name them). */
+  readonly fdArc?: number;
+  readonly openedAt?: readonly number[];
+  /** With fd slots: a session opened and no slot was free (the SET is a step the model does not take, a bound of the model). */
+  readonly noSlot?: boolean;
+}
+
+/** A failure the model injects (ARC_FAILURES): arc `at` of the walk fails, with no partial effect; `toError` moves the device to ERROR (FAIL_TO_ERROR, ERR-2). */
+export interface InjectedFailure {
+  readonly at: number;
+  readonly toError: boolean;
 }
 
 function clearLink(l: Link): void {
@@ -164,6 +267,7 @@ abstract class ArcRequest implements SetRequest {
   step!: StepFunction;
   plan!: PlannedWalk;
   failAt = -1;
+  guardIntermediateFd = true;
   /** The migration the SET acts on, and its configuration. */
   s!: MigrationState;
   cfg!: MigrationConfig;
@@ -176,20 +280,37 @@ abstract class ArcRequest implements SetRequest {
     this.features = cfg.features;
     this.cur = cur;
     this.target = target;
-    this.step = cfg.kernel.step;
+    this.step = cfg.step;
     this.plan = plan;
     this.failAt = failAt;
+    this.guardIntermediateFd = cfg.driver.guardIntermediateFd ?? true;
     return this;
   }
 
-  abstract onArc(from: MigState, to: MigState): ArcResult;
+  abstract onArc(from: MigState, to: MigState, index: number): ArcResult;
 }
 
-/** The source's arcs: the driver's data effects, and the link's bookkeeping when a session opens. */
+/** The source's arcs: the driver's session and data effects, the fd slots, and the link's bookkeeping when a session opens. */
 class SourceArcs extends ArcRequest {
-  onArc(from: MigState, to: MigState): ArcResult {
+  /** The fd slot each arc's new session took (fd slots only). */
+  readonly opened: number[] = [];
+  noSlot = false;
+
+  onArc(from: MigState, to: MigState, index: number): ArcResult {
     const { s, cfg } = this;
-    const r = sourceArc(s.src, from, to, cfg.driver, cfg.history);
+    const sessions = cfg.driver.arcSessions;
+    const r = sourceArc(s.src, from, to, cfg.driver, cfg.history, sessions ? sessions(from, to, liveSession(s), this.target) : undefined);
+    if (s.fds.length > 0) {
+      if (r.ends) endSlots(s.fds);
+      if (r.opens) {
+        const slot = s.fds.findIndex((f) => !f.held && f.file === 'NONE');
+        if (slot < 0) this.noSlot = true;
+        else {
+          s.fds[slot].file = r.opens === 'save' ? 'SAVE' : 'RESUME';
+          this.opened[index] = slot;
+        }
+      }
+    }
     if (r.opens) {
       // A new session: what the user still buffers belongs to the old one (DATA-2).
       clearLink(s.link);
@@ -222,15 +343,21 @@ class DestinationArcs extends ArcRequest {
 const SOURCE_ARCS = new SourceArcs();
 const DESTINATION_ARCS = new DestinationArcs();
 
-/** SET_STATE(target) on the source: the driver walks the table, each arc with its session and data effects. */
-export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig): SetReport {
+/**
+ * SET_STATE(target) on the source: the driver walks the table, each arc with its session and
+ * data effects. An arc fails when the model injects a failure there (`inject`, ARC_FAILURES)
+ * or the driver's `failArc` says so; the device then stays where the driver's `failState`
+ * puts it (by default where the walk got to, SET-3, COMB-5), or goes to ERROR (ERR-2).
+ */
+export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig, inject?: InjectedFailure): SetReport {
   const dev = s.src;
   const plan = cfg.plan(dev.state, target);
-  // The driver's failing arc, if any, judged on the device as the SET found it.
+  // The failing arc, if any: the injected one, else the driver's, judged on the device as the SET found it.
   let failAt = -1;
   let endsOnFailure = false;
   const failArc = cfg.driver.failArc;
-  if (failArc) {
+  if (inject && inject.at >= 0) failAt = inject.at;
+  else if (failArc) {
     for (let i = 0; i < plan.ends.length; i++) {
       const [from, to] = plan.ends[i];
       const f = failArc(dev, from, to);
@@ -241,14 +368,36 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
       }
     }
   }
-  const out = driveSet(SOURCE_ARCS.prepare(s, cfg, dev.state, target, plan, failAt));
+  const req = SOURCE_ARCS.prepare(s, cfg, dev.state, target, plan, failAt);
+  const slots = s.fds.length > 0;
+  if (slots) {
+    req.opened.length = 0;
+    req.noSlot = false;
+  }
+  const out = driveSet(req);
   if (out.ret === 'HANG') s.hung = true;
+  let toError = false;
+  let slot = -1;
   if (out.ret === 'EIO') {
     failedArc(dev, endsOnFailure);
+    if (endsOnFailure && slots) endSlots(s.fds);
     s.link.drained = false;
-    return { ret: out.ret, fd: null, reached: out.reached, failed: plan.arcs[failAt], plan };
+    if (cfg.driver.failState) dev.state = cfg.driver.failState(out.reached, plan.arcs[failAt]);
+    if (inject?.toError) {
+      dev.state = 'ERROR';
+      toError = true;
+    }
+  } else if (out.fdFromArc >= 0) slot = slots ? req.opened[out.fdFromArc] : 0;
+  // The driver dropped the new session's fd (COMB-4 guard): the user holds none of it.
+  else if (!slots && out.ret === 'EINVAL' && out.openedAt.length > 0) dev.held = false;
+  if (slots) {
+    if (slot >= 0) s.fds[slot].held = true;
+    syncHeld(s);
   }
-  return { ret: out.ret, fd: out.fdFromArc >= 0 ? sourceFd(dev) : null, reached: out.reached, plan };
+  s.lastSet = { target, ret: out.ret, fd: slot, done: out.done, openedAt: out.openedAt.length > 0 ? out.openedAt[0] : -1, toError };
+  const common = { reached: dev.state, plan, fdArc: out.fdFromArc, openedAt: out.openedAt, ...(slots && req.noSlot ? { noSlot: true } : {}) };
+  if (out.ret === 'EIO') return { ret: out.ret, fd: null, failed: plan.arcs[failAt], ...common };
+  return { ret: out.ret, fd: slot < 0 ? null : slots ? fdName(slot) : sourceFd(dev), ...common };
 }
 
 /** SET_STATE(target) on the destination; RESUMING->STOP validates what was written (DATA-5). */
@@ -393,8 +542,20 @@ export function srcClose(s: MigrationState): void {
 
 /** VFIO_DEVICE_RESET on the source: by default RUNNING, the session ended (the driver's `reset` hook); the migration is abandoned. */
 export function srcReset(s: MigrationState, cfg: MigrationConfig): void {
-  resetSource(s.src, cfg.driver);
+  const e = resetSource(s.src, cfg.driver);
   s.link.drained = false;
+  if (s.fds.length > 0) {
+    if (e.endsSession) endSlots(s.fds);
+    syncHeld(s);
+  }
+}
+
+/** close() of the fd in a slot: a live session lives on in the driver until its ending arc. */
+export function srcCloseSlot(s: MigrationState, slot: number): void {
+  const f = s.fds[slot];
+  f.held = false;
+  if (!isLiveFile(f.file)) f.file = 'NONE';
+  syncHeld(s);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,13 +17,17 @@
 // (each absent hook means the default, written next to it): `runsIn` (the running states the device really runs in), `reset` (the state a reset
 // leaves and whether it ends the session), `staleRead` and `stalePrecopyInfo` (the answers
 // on the fd of an ended session) with `onRead` (what a read of a live session leaves behind for them), `resumeCheck` (what the destination's RESUMING->STOP
-// validates), `failArc` (an arc that fails after partial effects), `event` (a step the
+// validates), `failArc` (an arc that fails after partial effects), `failState` (where a failed
+// arc leaves the device), `arcSessions` (the session effects of an arc, for a driver that
+// opens or ends sessions elsewhere than the kernel's rules say), `guardIntermediateFd` (whether
+// the driver loop drops the fd of an intermediate arc), `event` (a step the
 // driver or its firmware takes on its own) and `state` (the driver's own private variables, `dev.drv`, declared as schema
 // fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
 // return constants or plain data: none allocates a closure per step.
 
 import { nearest } from '../../checker/names.js';
 import type { MigState } from '../states.js';
+import type { Arc, ArcResult, SessionKind } from '../kernel/fsm.js';
 import type { SourceDevice } from '../datapath/stream.js';
 
 /** What read() returns on a live session when nothing is buffered. */
@@ -47,9 +51,9 @@ export type PrivateField =
 
 /** What VFIO_DEVICE_RESET does to the driver's migration state (ERR-4, ERR-6). */
 export interface ResetEffect {
-  /** The device_state the driver caches afterwards: RUNNING, or `keep` for a driver that does not update it. */
-  readonly state: 'RUNNING' | 'keep';
-  /** Whether the reset ends the saving session (its fd then fails, SAVE-4). */
+  /** The device_state the driver caches afterwards: RUNNING (ERR-4), another state (a broken driver), or `keep` for a driver that does not update it. */
+  readonly state: MigState | 'keep';
+  /** Whether the reset ends the live session, saving or resuming (its fd then fails, SAVE-4, ERR-6). */
   readonly endsSession: boolean;
 }
 
@@ -172,6 +176,27 @@ export interface DriverProfile {
    */
   readonly failArc?: (dev: Readonly<SourceDevice>, from: MigState, to: MigState) => ArcFailure | null;
   /**
+   * Where a failed arc leaves the device (pure): `reached` is the state the walk got to before
+   * the arc `failed`. Absent: `reached`, as every in-tree loop-based driver leaves it (SET-3,
+   * COMB-5). The failure is the driver's own (`failArc`) or one the model injects (ARC_FAILURES);
+   * with FAIL_TO_ERROR the model may then move the device to ERROR (ERR-2).
+   */
+  readonly failState?: (reached: MigState, failed: Arc) => MigState;
+  /**
+   * The session effects of one arc (pure), given the kind of the live session (`null`: none)
+   * and the state the SET asked for. Absent: the kernel's rules (`sessionEffect`, SAVE-1,
+   * SAVE-3): entering the saving group opens a saving session, entering RESUMING a resuming
+   * one, leaving either ends it; a correct driver ignores `target`. A broken driver may open
+   * its file early, e.g. on RUNNING->STOP when asked for STOP_COPY (against COMB-4).
+   */
+  readonly arcSessions?: (from: MigState, to: MigState, live: SessionKind | null, target: MigState) => ArcResult;
+  /**
+   * Whether the driver loop drops an fd an intermediate arc returned and answers EINVAL
+   * (COMB-4). Absent: true, as the in-tree loops do (`WARN_ON(res && new_state != mig_state)`
+   * in mlx5vf_pci_set_device_state(), drivers/vfio/pci/mlx5/main.c, v5.18, and its copies).
+   */
+  readonly guardIntermediateFd?: boolean;
+  /**
    * Whether the device runs, and so may change its state, in a running state (pure). Absent:
    * in every running state, RUNNING_P2P and PRE_COPY_P2P included (FSM-1, FSM-8). qat
    * suspends the whole device on the arcs into the P2P states.
@@ -202,7 +227,8 @@ export function initialPrivate(d: DriverProfile): Record<string, boolean | numbe
 /** Every key a profile may have. */
 const PROFILE_KEYS = [
   'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
-  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'runsIn', 'event', 'state', 'breaks',
+  'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'failState', 'arcSessions', 'guardIntermediateFd',
+  'runsIn', 'event', 'state', 'breaks',
 ];
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
@@ -220,8 +246,9 @@ export function profileProblem(d: unknown): string | null {
     return `driver ${p.name}: flags must list 'P2P' and/or 'PRE_COPY'`;
   for (const k of ['onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'dataSize'])
     if (typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function`;
-  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'runsIn'])
+  for (const k of ['afterPrecopyInfo', 'reinit', 'saveDone', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'failState', 'arcSessions', 'runsIn'])
     if (p[k] !== undefined && typeof p[k] !== 'function') return `driver ${p.name}: '${k}' must be a function when given`;
+  if (p.guardIntermediateFd !== undefined && typeof p.guardIntermediateFd !== 'boolean') return `driver ${p.name}: 'guardIntermediateFd' must be true or false when given`;
   if (typeof p.detectsIncomplete !== 'boolean') return `driver ${p.name}: 'detectsIncomplete' must be true or false`;
   if (p.event !== undefined) {
     const e = p.event as Record<string, unknown> | null;

@@ -344,7 +344,7 @@ export function shortestDistance(table: FsmTable, features: FeatureSet, cur: Mig
 }
 
 // ---------------------------------------------------------------------------------------
-// Executing a SET arc by arc (used by the control model and by the data-path model)
+// Executing a SET arc by arc (the migration model's srcSet and dstSet, model/datapath/uapi.ts)
 
 /** What one arc does when a driver executes it. */
 export interface ArcResult {

@@ -4,17 +4,24 @@ import { ConfigError, suggest } from '../../checker/index.js';
 import type { UserModel } from './profile.js';
 import { adversarial } from './adversarial.js';
 import { qemuLike } from './qemu-like.js';
+import { control } from './control.js';
 
 export type { UserModel, UserAction, UapiCall } from './profile.js';
 export { action } from './profile.js';
-export { adversarial, qemuLike };
+export { adversarial, qemuLike, control };
 
-/** Every built-in user model; the first is the default. */
+/** Every built-in user model of a migration (the matrix, replay and symmetry cover these); the first is the default. */
 export const USERS: readonly UserModel[] = [adversarial, qemuLike];
 
 export const userNames = (): string[] => USERS.map((u) => u.name);
 
-const USER_KEYS = ['name', 'doc', 'state', 'init', 'actions', 'terminal'] as const;
+/**
+ * Every user model a USER constant may name: the migration users and the control user,
+ * which drives the source alone (specs/vfio/fsm*.spec.ts) and needs MAX_FDS.
+ */
+const NAMED: readonly UserModel[] = [...USERS, control];
+
+const USER_KEYS = ['name', 'doc', 'state', 'init', 'actions', 'terminal', 'dataSteps'] as const;
 
 /** What is wrong with a value offered as a user model (a module's export), or null. */
 export function userProblem(u: unknown): string | null {
@@ -26,6 +33,7 @@ export function userProblem(u: unknown): string | null {
   if (typeof m.actions !== 'function') return `user ${m.name}: 'actions' must be a function (cfg) => { name: action, … }`;
   for (const k of ['state', 'init', 'terminal'])
     if (m[k] !== undefined && typeof m[k] !== 'function') return `user ${m.name}: '${k}' must be a function when given`;
+  if (m.dataSteps !== undefined && typeof m.dataSteps !== 'boolean') return `user ${m.name}: 'dataSteps' must be true or false when given`;
   return null;
 }
 
@@ -36,7 +44,8 @@ export function userModel(u: string | UserModel): UserModel {
     if (bad) throw new ConfigError(bad);
     return u;
   }
-  const hit = USERS.find((x) => x.name === u.trim());
-  if (!hit) throw new ConfigError(`unknown user '${u}'; known users: ${userNames().join(', ')}, or a .ts/.js file exporting a user model${suggest(u.trim(), userNames())}`);
+  const hit = NAMED.find((x) => x.name === u.trim());
+  const names = NAMED.map((x) => x.name);
+  if (!hit) throw new ConfigError(`unknown user '${u}'; known users: ${names.join(', ')}, or a .ts/.js file exporting a user model${suggest(u.trim(), names)}`);
   return hit;
 }

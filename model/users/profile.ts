@@ -8,7 +8,7 @@ import { onCopy, type MigrationConfig, type MigrationState } from '../datapath/u
 
 /** The uAPI call an action makes first; `device` for the device's own steps, `user` for a step that makes none. */
 export type UapiCall =
-  | 'src.set' | 'src.read' | 'src.precopy_info' | 'src.opt_in' | 'src.data_size' | 'src.close' | 'src.reset'
+  | 'src.set' | 'src.get' | 'src.read' | 'src.precopy_info' | 'src.opt_in' | 'src.data_size' | 'src.close' | 'src.reset'
   | 'dst.set' | 'dst.write' | 'dst.close' | 'dst.reset'
   | 'device' | 'user';
 
@@ -39,6 +39,12 @@ export interface UserModel {
   readonly actions: (cfg: MigrationConfig) => Readonly<Record<string, UserAction<any>>>;
   /** States in which the user is done (not deadlocks). */
   readonly terminal?: (s: Readonly<MigrationState>, cfg: MigrationConfig) => boolean;
+  /**
+   * Whether the device's own data steps (DeviceDirty, DeviceReinit, DriverSaveDone) run beside
+   * this user (default true). A user that never reads the stream (the control user) says
+   * false: changes to data it never observes would only multiply states.
+   */
+  readonly dataSteps?: boolean;
 }
 
 /**

@@ -4,21 +4,31 @@
 // EINVAL), so the user receives an fd that came from an intermediate arc (against COMB-4).
 // A direct STOP->STOP_COPY request behaves correctly; only combinations show the bug.
 
-import { controlSpec } from '../../model/datapath/control.js';
-import { opensSession, endsSession } from '../../model/kernel/fsm.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
+import { reference, type DriverProfile } from '../../model/drivers/index.js';
+import { sessionEffect } from '../../model/kernel/fsm.js';
 
-export default controlSpec({
+const earlyFd: DriverProfile = {
+  ...reference,
+  name: 'early-fd',
+  doc: 'opens the saving file on the arc into STOP when asked for STOP_COPY, and has no COMB-4 guard in its loop',
+  guardIntermediateFd: false,
+  arcSessions: (from, to, live, target) => {
+    if (to === 'STOP' && target === 'STOP_COPY' && (from === 'RUNNING' || from === 'RUNNING_P2P')) return { opens: 'save' };
+    if (from === 'STOP' && to === 'STOP_COPY' && live === 'save') return {};
+    return sessionEffect(from, to);
+  },
+  breaks: 'NewFdOnlyFromFinalArc',
+};
+
+export default migrationSpec({
   name: 'VfioFsmBrokenEarlyFd',
   doc: 'Broken driver: returns the saving data_fd from the intermediate arc into STOP (COMB-4).',
-  driver: {
-    name: 'early-fd',
-    guardIntermediateFd: false,
-    arc: (from, to, live, target) => {
-      if (to === 'STOP' && target === 'STOP_COPY' && (from === 'RUNNING' || from === 'RUNNING_P2P')) return { opens: 'save' };
-      if (from === 'STOP' && to === 'STOP_COPY' && live === 'save') return {};
-      return { opens: opensSession(from, to) ?? undefined, ends: endsSession(from, to) };
-    },
-  },
+  user: 'control',
+  driver: earlyFd,
+  features: 'STOP_COPY|P2P|PRE_COPY',
+  units: 1,
+  maxFds: 2,
   expect: [
     {
       status: 'violation',

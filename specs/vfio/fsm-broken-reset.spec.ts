@@ -3,12 +3,25 @@
 // QEMU would later see a second fd while it still holds one (SAVE-7). Expected: the
 // shortest trace opens a session and resets.
 
-import { controlSpec } from '../../model/datapath/control.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
+import { reference, type DriverProfile } from '../../model/drivers/index.js';
 
-export default controlSpec({
+const resetKeepsSession: DriverProfile = {
+  ...reference,
+  name: 'reset-keeps-session',
+  doc: 'VFIO_DEVICE_RESET puts the device in RUNNING and forgets to end the session (against ERR-6)',
+  reset: () => ({ state: 'RUNNING', endsSession: false }),
+  breaks: 'ResetEndsEverySession',
+};
+
+export default migrationSpec({
   name: 'VfioFsmBrokenReset',
   doc: 'Broken driver: RESET leaves the migration session alive.',
-  driver: { name: 'reset-keeps-session', resetEndsSessions: false },
+  user: 'control',
+  driver: resetKeepsSession,
+  features: 'STOP_COPY|P2P|PRE_COPY',
+  units: 1,
+  maxFds: 2,
   expect: [
     {
       status: 'violation',

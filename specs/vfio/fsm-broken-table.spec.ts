@@ -9,16 +9,19 @@
 // the saving group is never a shortest one, so a table cannot break COMB-2 alone.
 
 import { fileURLToPath } from 'node:url';
-import { controlSpec } from '../../model/datapath/control.js';
+import { migrationSpec } from '../../model/datapath/migration.js';
 import { loadTable } from '../../model/kernel/fsm.js';
 
 const table = loadTable(fileURLToPath(new URL('./tables/through-saving-group.json', import.meta.url)));
 
-export default controlSpec({
+export default migrationSpec({
   name: 'VfioFsmBrokenTable',
   doc: 'Broken table: RUNNING->STOP walks through PRE_COPY and STOP_COPY (COMB-2).',
+  user: 'control',
   table,
-  defaults: { FEATURES: 'STOP_COPY|PRE_COPY' },
+  features: 'STOP_COPY|PRE_COPY',
+  units: 1,
+  maxFds: 2,
   expect: [
     {
       options: { invariants: ['SavingGroupMembershipChangesAtMostOnce'] },

@@ -14,6 +14,7 @@ import vfio from '../../bench/models/vfio.spec.js';
 import counters from '../../bench/models/counters.spec.js';
 import grid from '../bench/fixtures/grid.spec.js';
 import brokenTable from '../../specs/vfio/fsm-broken-table.spec.js';
+import tableBeside from './fixtures/table-beside.spec.js';
 import workerExit from './fixtures/worker-exit.spec.js';
 import { pinImportMeta } from '../../checker/explore/bundle.mjs';
 
@@ -22,8 +23,9 @@ const modules = {
   counters: fileURLToPath(new URL('../../bench/models/counters.spec.ts', import.meta.url)),
   grid: fileURLToPath(new URL('../bench/fixtures/grid.spec.ts', import.meta.url)),
   brokenTable: fileURLToPath(new URL('../../specs/vfio/fsm-broken-table.spec.ts', import.meta.url)),
+  tableBeside: fileURLToPath(new URL('./fixtures/table-beside.spec.ts', import.meta.url)),
 };
-const specs = { vfio, counters, grid, brokenTable } as unknown as Record<keyof typeof modules, Spec>;
+const specs = { vfio, counters, grid, brokenTable, tableBeside } as unknown as Record<keyof typeof modules, Spec>;
 
 /** Everything but timings, memory and the engine's own frames in an error's stack. */
 function observable(r: CheckResult) {
@@ -146,10 +148,18 @@ describe('workers: how they load the spec', () => {
   });
 
   it('keeps import.meta.url of the bundled files (a spec that reads a table beside it)', () => {
+    const one = observable(run('tableBeside', {}, 1));
+    expect(one.status).toBe('violation');
+    expect(observable(run('tableBeside', {}, 2))).toEqual(one);
+    expect(last!.loaders).toEqual(['bundle', 'bundle']);
+  });
+
+  it('runs a migration-model spec that reads a table beside it through the TypeScript loader, with the same result', () => {
     const one = observable(run('brokenTable', {}, 1));
     expect(one.status).toBe('violation');
     expect(observable(run('brokenTable', {}, 2))).toEqual(one);
-    expect(last!.loaders).toEqual(['bundle', 'bundle']);
+    // The migration model's loader of constant files (model/commands/load.ts) imports a computed name, which a bundle cannot keep.
+    expect(last!.loaders).toEqual(['tsx', 'tsx']);
   });
 
   /**

@@ -11,7 +11,7 @@ import {
 } from '../../model/drivers/index.js';
 import { initialSource, readResult } from '../../model/datapath/source.js';
 import { initialDestination } from '../../model/datapath/destination.js';
-import { initialLink, srcSet, srcRead, srcPrecopyInfo } from '../../model/datapath/uapi.js';
+import { initialLink, initialLastSet, srcSet, srcRead, srcPrecopyInfo } from '../../model/datapath/uapi.js';
 import { unread } from '../../model/datapath/stream.js';
 
 function run(o: MigrationOptions, invariants?: string[]): CheckResult<MigrationState> {
@@ -23,7 +23,7 @@ const labels = (r: CheckResult) => (r.status === 'violation' ? r.violation.trace
 
 function start(driver: DriverProfile, features = 'all') {
   const cfg = migrationConfig({ driver, features });
-  const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+  const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
   return { s, cfg };
 }
 

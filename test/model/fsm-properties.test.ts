@@ -1,17 +1,26 @@
-// Each property of the control model is shown to fail on a hand-made bad table, step or
-// walk function, or driver: a property that cannot fail would prove nothing. The kernel's
-// configuration passing every property is the golden test's job (specs/vfio/fsm.spec.ts).
+// Each property of a SET (the control half of the migration model, driven by the control
+// user) is shown to fail on a hand-made bad table, step or walk function, or driver profile
+// whose control hooks differ from the kernel's: a property that cannot fail would prove
+// nothing. The kernel's configuration passing every property is the golden test's job
+// (specs/vfio/fsm.spec.ts).
 
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { check, instantiate, type CheckResult } from '../../checker/index.js';
 import {
-  KERNEL_TABLE, controlSpec, nextStep, walk, withNextSteps, loadTable, opensSession, endsSession,
-  type ControlOptions, type ControlConstants, type StepFunction, type WalkFunction,
+  KERNEL_TABLE, migrationSpec, reference, nextStep, walk, withNextSteps, loadTable, sessionEffect,
+  type MigrationOptions, type DriverProfile, type MigrationState, type StepFunction, type WalkFunction,
 } from '../../model/index.js';
 
-function checkOne(name: string, opts: ControlOptions, constants: Partial<ControlConstants> = {}): CheckResult {
-  return check(instantiate(controlSpec(opts), constants as Record<string, string | number | boolean>), { invariants: [name] });
+/** The control configuration of the migration model (as specs/vfio/fsm.spec.ts), with options on top. */
+const controlSpec = (opts: MigrationOptions = {}) =>
+  migrationSpec({ name: 'VfioFsmTest', doc: 'the control user', user: 'control', features: 'STOP_COPY|P2P|PRE_COPY', units: 1, maxFds: 2, ...opts });
+
+/** The reference driver with some control hooks changed. */
+const driverWith = (name: string, hooks: Partial<DriverProfile>): DriverProfile => ({ ...reference, name, ...hooks });
+
+function checkOne(name: string, opts: MigrationOptions, constants: Record<string, string | number | boolean> = {}): CheckResult {
+  return check(instantiate(controlSpec(opts), constants), { invariants: [name] });
 }
 
 function expectViolation(r: CheckResult, name: string): string[] {
@@ -22,10 +31,7 @@ function expectViolation(r: CheckResult, name: string): string[] {
 }
 
 const throughSavingGroup = loadTable(fileURLToPath(new URL('../../specs/vfio/tables/through-saving-group.json', import.meta.url)));
-const kernelArc = (from: Parameters<typeof opensSession>[0], to: Parameters<typeof opensSession>[1]) =>
-  ({ opens: opensSession(from, to) ?? undefined, ends: endsSession(from, to) });
-
-describe('every property of the control model can fail', () => {
+describe('every property of a SET can fail', () => {
   it('EverySetReturns (KERN-1): a table whose walk cycles is reported with the cycle, not hung', () => {
     const table = withNextSteps(KERNEL_TABLE, { RUNNING_P2P: { STOP: 'RUNNING' } });
     const trace = expectViolation(checkOne('EverySetReturns', { table }, { FEATURES: 'STOP_COPY|P2P' }), 'EverySetReturns');
@@ -59,16 +65,15 @@ describe('every property of the control model can fail', () => {
   });
 
   it('DataFdOnlyWhenSessionStarts (SET-4): a driver that forgets the fd of STOP->STOP_COPY', () => {
-    const driver = { arc: (a: 'STOP', b: 'STOP_COPY') => (a === 'STOP' && b === 'STOP_COPY' ? {} : kernelArc(a, b)) };
-    const trace = expectViolation(checkOne('DataFdOnlyWhenSessionStarts', { driver: driver as never }, { FEATURES: 'STOP_COPY' }), 'DataFdOnlyWhenSessionStarts');
+    const driver = driverWith('forgets-stop-copy-fd', { arcSessions: (a, b) => (a === 'STOP' && b === 'STOP_COPY' ? {} : sessionEffect(a, b)) });
+    const trace = expectViolation(checkOne('DataFdOnlyWhenSessionStarts', { driver }, { FEATURES: 'STOP_COPY' }), 'DataFdOnlyWhenSessionStarts');
     expect(trace).toEqual(['Init', 'SET_STATE(STOP_COPY) = 0']);
   });
 
   it('SessionUnchangedWithinSavingGroup (SAVE-2): a driver that starts a new stream on PRE_COPY->PRE_COPY_P2P', () => {
-    const driver = {
-      arc: (a: Parameters<typeof opensSession>[0], b: Parameters<typeof opensSession>[1]) =>
-        (a === 'PRE_COPY' && b === 'PRE_COPY_P2P' ? { ends: true, opens: 'save' as const } : kernelArc(a, b)),
-    };
+    const driver = driverWith('new-stream-in-group', {
+      arcSessions: (a, b) => (a === 'PRE_COPY' && b === 'PRE_COPY_P2P' ? { ends: true, opens: 'save' } : sessionEffect(a, b)),
+    });
     const trace = expectViolation(checkOne('SessionUnchangedWithinSavingGroup', { driver }), 'SessionUnchangedWithinSavingGroup');
     // The first request that moves within the saving group is PRE_COPY->STOP_COPY (targets are tried in kernel order).
     expect(trace).toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3',
@@ -76,10 +81,7 @@ describe('every property of the control model can fail', () => {
   });
 
   it('AtMostOneLiveSession (SAVE-5) and SessionOnlyInItsStates (SAVE-3): a driver whose PRE_COPY->RUNNING keeps the session', () => {
-    const driver = {
-      arc: (a: Parameters<typeof opensSession>[0], b: Parameters<typeof opensSession>[1]) =>
-        (a === 'PRE_COPY' && b === 'RUNNING' ? {} : kernelArc(a, b)),
-    };
+    const driver = driverWith('keeps-session-on-abort', { arcSessions: (a, b) => (a === 'PRE_COPY' && b === 'RUNNING' ? {} : sessionEffect(a, b)) });
     const c = { FEATURES: 'STOP_COPY|PRE_COPY' };
     expect(expectViolation(checkOne('SessionOnlyInItsStates', { driver }, c), 'SessionOnlyInItsStates'))
       .toEqual(['Init', 'SET_STATE(PRE_COPY) = 0, data_fd=3', 'SET_STATE(STOP) = 0']);
@@ -101,11 +103,13 @@ describe('every property of the control model can fail', () => {
   });
 
   it('ResetReturnsToRunning (ERR-4): a reset that leaves the device in STOP', () => {
-    expect(expectViolation(checkOne('ResetReturnsToRunning', { driver: { resetState: 'STOP' } }), 'ResetReturnsToRunning')).toEqual(['Init', 'RESET = 0 (device in STOP)']);
+    const driver = driverWith('reset-to-stop', { reset: () => ({ state: 'STOP', endsSession: true }) });
+    expect(expectViolation(checkOne('ResetReturnsToRunning', { driver }), 'ResetReturnsToRunning')).toEqual(['Init', 'RESET = 0 (device in STOP)']);
   });
 
   it('ResetEndsEverySession (ERR-6): a reset that leaves the session alive', () => {
-    expect(expectViolation(checkOne('ResetEndsEverySession', { driver: { resetEndsSessions: false } }), 'ResetEndsEverySession'))
+    const driver = driverWith('reset-keeps-session', { reset: () => ({ state: 'RUNNING', endsSession: false }) });
+    expect(expectViolation(checkOne('ResetEndsEverySession', { driver }), 'ResetEndsEverySession'))
       .toEqual(['Init', 'SET_STATE(STOP_COPY) = 0, data_fd=3', 'RESET = 0 (device in RUNNING; the saving session stays live)']);
   });
 
@@ -117,7 +121,7 @@ describe('every property of the control model can fail', () => {
   });
 
   it('FailedSetStopsOnItsPath (SET-3): a driver that lands somewhere off the path after a failure', () => {
-    const driver = { failState: () => 'STOP_COPY' as const };
+    const driver = driverWith('fails-into-stop-copy', { failState: () => 'STOP_COPY' });
     const c = { FEATURES: 'STOP_COPY', ARC_FAILURES: true };
     expect(expectViolation(checkOne('FailedSetStopsOnItsPath', { driver }, c), 'FailedSetStopsOnItsPath'))
       .toEqual(['Init', 'SET_STATE(STOP) = -1 EIO (arc RUNNING->STOP failed; device in STOP_COPY)']);
@@ -131,16 +135,25 @@ describe('every property of the control model can fail', () => {
   });
 });
 
-describe('the control model', () => {
+describe('the control configuration of the migration model', () => {
   it('lets an fd outlive its session: after a reset the held fd is open but dead (SAVE-4, ERR-6)', () => {
     const inst = instantiate(controlSpec(), { FEATURES: 'STOP_COPY' });
     const set = inst.actions.find((a) => a.name === 'SetState')!.def;
     const reset = inst.actions.find((a) => a.name === 'Reset')!.def;
-    const s1 = set.next(structuredClone(inst.init[0]) as never, { target: 'STOP_COPY', fail: -1, toError: false }) as { files: unknown[] };
-    expect(s1.files[0]).toEqual({ held: true, file: 'SAVE' });
+    const s1 = structuredClone(inst.init[0]) as MigrationState;
+    set.next(s1 as never, { target: 'STOP_COPY', fail: -1, toError: false });
+    expect(s1.fds[0]).toEqual({ held: true, file: 'SAVE' });
+    expect(s1.src.live && s1.src.held).toBe(true);
     const s2 = structuredClone(s1);
     reset.next(s2 as never, undefined);
-    expect(s2.files[0]).toEqual({ held: true, file: 'ENDED' });
+    expect(s2.fds[0]).toEqual({ held: true, file: 'ENDED' });
+    expect([s2.src.live, s2.src.held]).toEqual([false, true]);
+  });
+
+  it('offers the device no data steps beside the control user, and needs fd slots', () => {
+    const names = instantiate(controlSpec()).actions.map((a) => a.name);
+    expect([...new Set(names)]).toEqual(['SetState', 'GetState', 'Reset', 'CloseFd']);
+    expect(() => instantiate(controlSpec(), { MAX_FDS: 0 })).toThrow(/user control: MAX_FDS must be at least 1/);
   });
 
   it('rejects FAIL_TO_ERROR without ARC_FAILURES and a bad feature set with a configuration error', () => {
@@ -153,5 +166,27 @@ describe('the control model', () => {
     const r = check(instantiate(controlSpec(), { TABLE: file, FEATURES: 'STOP_COPY|PRE_COPY' }));
     expect(r.status).toBe('violation');
     expect(() => instantiate(controlSpec(), { TABLE: '/nonexistent/table.json' })).toThrow(/table\.json: cannot read the table/);
+  });
+});
+
+describe('the control hooks on the data path (one model, one driver profile)', () => {
+  const dataPath = (driver: DriverProfile, name: string) =>
+    check(instantiate(migrationSpec({ name: 'DataPath', doc: 'the adversarial user', driver, units: 1 })), { invariants: [name] });
+
+  it('an early fd without the guard breaks NewFdOnlyFromFinalArc (COMB-4) for the adversarial user too', () => {
+    const driver = driverWith('early-fd', {
+      guardIntermediateFd: false,
+      arcSessions: (from, to, _live, target) => (to === 'STOP' && target === 'STOP_COPY' ? { opens: 'save' } : from === 'STOP' && to === 'STOP_COPY' ? {} : sessionEffect(from, to)),
+    });
+    expect(expectViolation(dataPath(driver, 'NewFdOnlyFromFinalArc'), 'NewFdOnlyFromFinalArc')).toEqual(['Init', 'src: SET_STATE(STOP_COPY) = 0, data_fd=3']);
+  });
+
+  it('failState decides where the driver\'s own failing arc leaves the device (FailedSetStopsOnItsPath, SET-3)', () => {
+    const driver = driverWith('fails-into-stop-copy', {
+      failArc: (_dev, from, to) => (from === 'RUNNING' && to === 'PRE_COPY' ? { endsSession: false } : null),
+      failState: () => 'STOP_COPY',
+    });
+    expect(expectViolation(dataPath(driver, 'FailedSetStopsOnItsPath'), 'FailedSetStopsOnItsPath'))
+      .toEqual(['Init', 'src: SET_STATE(PRE_COPY) = -1 EIO (RUNNING->PRE_COPY: the arc failed; device stays in STOP_COPY)']);
   });
 });

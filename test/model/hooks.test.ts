@@ -10,7 +10,7 @@ import { driverProfile, profileProblem, reference, noPrecopy, staticHeaderLike, 
 import { KERNEL_RESET, staleInfoStateFirst } from '../../model/drivers/profile.js';
 import { initialSource, readResult, precopyInfoResult, resetSource, sourceSchema } from '../../model/datapath/source.js';
 import { initialDestination, streamAccepted } from '../../model/datapath/destination.js';
-import { initialLink, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/datapath/uapi.js';
+import { initialLink, initialLastSet, srcSet, srcReset, srcRead, srcPrecopyInfo, dstSet } from '../../model/datapath/uapi.js';
 import { NONE } from '../../model/datapath/stream.js';
 
 function run(o: MigrationOptions): CheckResult<MigrationState> {
@@ -20,7 +20,7 @@ function run(o: MigrationOptions): CheckResult<MigrationState> {
 
 function start(driver: DriverProfile) {
   const cfg = migrationConfig({ driver });
-  const s: MigrationState = { src: initialSource(cfg.bounds, driver), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+  const s: MigrationState = { src: initialSource(cfg.bounds, driver), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
   return { s, cfg };
 }
 
@@ -178,6 +178,11 @@ describe('private driver state', () => {
     expect(profileProblem({ ...reference, onRead: true })).toMatch(/'onRead' must be a function when given/);
     expect(profileProblem({ ...reference, onReed: () => {} })).toMatch(/unknown key 'onReed' \(did you mean onRead\?\)/);
     expect(profileProblem({ ...reference, staleReed: () => 'EOF' })).toMatch(/unknown key 'staleReed' \(did you mean staleRead\?\)/);
+    expect(profileProblem({ ...reference, failState: 'STOP' })).toMatch(/'failState' must be a function/);
+    expect(profileProblem({ ...reference, arcSessions: {} })).toMatch(/'arcSessions' must be a function/);
+    expect(profileProblem({ ...reference, guardIntermediateFd: 'yes' })).toMatch(/'guardIntermediateFd' must be true or false/);
+    expect(profileProblem({ ...reference, arcSession: () => ({}) })).toMatch(/unknown key 'arcSession' \(did you mean arcSessions\?\)/);
+    expect(profileProblem({ ...reference, guardIntermediateFd: false, failState: (r: string) => r, arcSessions: () => ({}) })).toBeNull();
     expect(() => driverProfile({ ...reference, stat: {} } as unknown as DriverProfile)).toThrow(ConfigError);
   });
 });
@@ -186,7 +191,7 @@ describe('precopy_info input flags', () => {
   it('a kernel that echoes input hands the REINIT bit back; v7.1 does not (PRECOPY-14)', () => {
     for (const [kernel, echoed] of [['v6.2', true], ['v7.1', false]] as const) {
       const cfg = migrationConfig({ driver: reference, kernel });
-      const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+      const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
       srcSet(s, 'PRE_COPY', cfg);
       const a = srcPrecopyInfo(s, cfg, 'REINIT');
       expect(a.ok && a.reinit).toBe(echoed);

@@ -12,13 +12,13 @@ import { main } from '../../checker/cli/main.js';
 import { repoRoot } from '../specs/discover.js';
 import {
   KERNELS, DEFAULT_KERNEL, KERNEL_TABLE, kernelProfile, kernelFeatureSets, v5_18, v6_2, v7_1, walk, checkTable, describePair,
-  controlSpec, migrationSpec, STEP_LOOKUP_BOUND, isSupported, FEATURE_SETS,
+  migrationSpec, STEP_LOOKUP_BOUND, isSupported, FEATURE_SETS,
   type StepFunction, type MigState,
 } from '../../model/index.js';
 import { migrationConfig } from '../../model/datapath/migration.js';
 import { initialSource } from '../../model/datapath/source.js';
 import { initialDestination } from '../../model/datapath/destination.js';
-import { initialLink, srcSet, srcOptIn, type MigrationState } from '../../model/datapath/uapi.js';
+import { initialLink, initialLastSet, srcSet, srcOptIn, type MigrationState } from '../../model/datapath/uapi.js';
 
 const ALL = 'STOP_COPY|P2P|PRE_COPY';
 
@@ -103,7 +103,8 @@ describe('a step function that never returns is bounded', () => {
   });
 });
 
-describe('the hang on the control model', () => {
+describe('the hang with the control user', () => {
+  const controlSpec = () => migrationSpec({ name: 'k', doc: 'control user', user: 'control', features: 'STOP_COPY|P2P|PRE_COPY', units: 1, maxFds: 2 });
   const run = (kernel: string) => check(instantiate(controlSpec(), { KERNEL: kernel }), { invariants: ['EverySetReturns'] });
 
   it('fails EverySetReturns (KERN-1) on v6.2 with a two-step trace', () => {
@@ -144,7 +145,7 @@ describe('the hang on the data path', () => {
   it('holds on v7.1, where the same request is refused', () => {
     expect(run('v7.1').status).toBe('ok');
     const cfg = migrationConfig({ kernel: 'v7.1' });
-    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
     srcSet(s, 'STOP_COPY', cfg);
     expect(srcSet(s, 'PRE_COPY', cfg).ret).toBe('EINVAL');
     expect(s.hung).toBe(false);
@@ -153,7 +154,7 @@ describe('the hang on the data path', () => {
   it('a device on v5.18 reports no PRE_COPY, and the MIG_PRECOPY_INFOv2 opt-in is ENOTTY before v7.1', () => {
     expect(migrationConfig({ kernel: 'v5.18' }).features).toBe('STOP_COPY|P2P');
     const cfg = migrationConfig({ kernel: 'v6.2' });
-    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
     expect(srcOptIn(s, cfg)).toBe('ENOTTY');
     expect(s.src.optIn).toBe(false);
   });

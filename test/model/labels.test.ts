@@ -3,30 +3,32 @@
 
 import { describe, it, expect } from 'vitest';
 import { check, instantiate, type CheckResult } from '../../checker/index.js';
-import { controlSpec, migrationSpec, opensSession, endsSession, type ControlOptions, type MigrationState } from '../../model/index.js';
+import { migrationSpec, reference, sessionEffect, type DriverProfile, type MigrationOptions, type MigrationState } from '../../model/index.js';
 
 const labels = (r: CheckResult): string[] => (r.status === 'violation' ? r.violation.trace.map((s) => s.label) : []);
-const control = (opts: ControlOptions, name: string, constants: Record<string, string> = {}) =>
-  check(instantiate(controlSpec(opts), constants), { invariants: [name] });
+const control = (opts: MigrationOptions, name: string, constants: Record<string, string> = {}) =>
+  check(instantiate(migrationSpec({ name: 'Labels', doc: '', user: 'control', features: 'STOP_COPY|P2P|PRE_COPY', units: 1, maxFds: 2, ...opts }), constants), { invariants: [name] });
+const driverWith = (name: string, hooks: Partial<DriverProfile>): DriverProfile => ({ ...reference, name, ...hooks });
 
-describe('the control model', () => {
+describe('the control user', () => {
   it('RESET shows the state it leaves', () => {
-    expect(labels(control({ driver: { resetState: 'STOP' } }, 'ResetReturnsToRunning'))).toEqual(['Init', 'RESET = 0 (device in STOP)']);
+    const driver = driverWith('reset-to-stop', { reset: () => ({ state: 'STOP', endsSession: true }) });
+    expect(labels(control({ driver }, 'ResetReturnsToRunning'))).toEqual(['Init', 'RESET = 0 (device in STOP)']);
   });
 
   it('RESET says when the session stays live', () => {
-    expect(labels(control({ driver: { resetEndsSessions: false } }, 'ResetEndsEverySession')).at(-1)).toBe('RESET = 0 (device in RUNNING; the saving session stays live)');
+    const driver = driverWith('reset-keeps-session', { reset: () => ({ state: 'RUNNING', endsSession: false }) });
+    expect(labels(control({ driver }, 'ResetEndsEverySession')).at(-1)).toBe('RESET = 0 (device in RUNNING; the saving session stays live)');
   });
 
   it('an fd from the final arc is named as such when an intermediate arc opened a session too', () => {
     // Opens a saving session on RUNNING->STOP (when asked for STOP_COPY) and another on STOP->STOP_COPY, without the guard:
     // the user gets the final arc's fd; the label said "from intermediate arc" before.
     const r = control({
-      driver: {
-        name: 'opens-twice',
+      driver: driverWith('opens-twice', {
         guardIntermediateFd: false,
-        arc: (from, to, _live, target) => (to === 'STOP' && target === 'STOP_COPY' ? { opens: 'save' } : { opens: opensSession(from, to) ?? undefined, ends: endsSession(from, to) }),
-      },
+        arcSessions: (from, to, _live, target) => (to === 'STOP' && target === 'STOP_COPY' ? { opens: 'save' } : sessionEffect(from, to)),
+      }),
     }, 'NewFdOnlyFromFinalArc', { FEATURES: 'STOP_COPY' });
     expect(r.status).toBe('violation');
     expect(labels(r).at(-1)).toBe('SET_STATE(STOP_COPY) = 0, data_fd=4 (from final arc STOP->STOP_COPY; intermediate arc RUNNING->STOP opened a session too)');

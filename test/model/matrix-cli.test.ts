@@ -120,7 +120,7 @@ describe('migcheck matrix --traces', () => {
         expect(text.replace(/ ?\\\n\s*/g, ' ')).toContain('npx migcheck matrix --wording v6.2 --drivers vgpu-framebuffer --users qemu-like --units 1');
         const itf = JSON.parse(readFileSync(join(dir, `${base}.itf.json`), 'utf8'));
         expect(itf.states).toHaveLength(c.trace.length);
-        expect(itf.vars).toEqual(['src', 'dst', 'link', 'user', 'hung']);
+        expect(itf.vars).toEqual(['src', 'dst', 'link', 'user', 'hung', 'fds', 'lastSet']);
         expect(c.file).toBe(join(dir, `${base}.txt`));
       }
     } finally {

@@ -63,7 +63,7 @@ describe('check --user FILE and --kernel FILE', () => {
   it('a user model with an unknown key is rejected with a did-you-mean (exit 150)', async () => {
     const r = await cli(['check', '--user', `${F}/users/typo.mts`]);
     expect(r.code).toBe(150);
-    expect(r.err.trim()).toBe(`migcheck: ${F}/users/typo.mts: user typo: unknown key 'action'; did you mean 'actions'? (a user model has name, doc, state, init, actions, terminal)`);
+    expect(r.err.trim()).toBe(`migcheck: ${F}/users/typo.mts: user typo: unknown key 'action'; did you mean 'actions'? (a user model has name, doc, state, init, actions, terminal, dataSteps)`);
   });
 
   it('a kernel from a module file is the kernel it spreads: v6.2 hangs on STOP_COPY->PRE_COPY', async () => {

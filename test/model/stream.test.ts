@@ -10,7 +10,7 @@ import {
 import { initialSource, readResult, precopyInfoResult, canDirty, deviceDirty, canReinit, deviceReinit, saveDone } from '../../model/datapath/source.js';
 import { migrationConfig, type MigrationState } from '../../model/datapath/migration.js';
 import {
-  initialLink, srcSet, dstSet, srcRead, srcPrecopyInfo, srcOptIn, srcReset, dstWrite, mayForward, userCompleted, showSet,
+  initialLink, initialLastSet, srcSet, dstSet, srcRead, srcPrecopyInfo, srcOptIn, srcReset, dstWrite, mayForward, userCompleted, showSet,
 } from '../../model/datapath/uapi.js';
 import { initialDestination, streamAccepted } from '../../model/datapath/destination.js';
 import { reference, mlx5Like } from '../../model/drivers/index.js';
@@ -19,7 +19,7 @@ const bounds = { units: 2, maxVersion: 2 };
 
 function fresh(driver = reference, features = 'all'): { s: MigrationState; cfg: ReturnType<typeof migrationConfig> } {
   const cfg = migrationConfig({ driver, features, units: 2, maxVersion: 2 });
-  return { s: { src: initialSource(bounds), dst: initialDestination(bounds), link: initialLink(), user: {}, hung: false }, cfg };
+  return { s: { src: initialSource(bounds), dst: initialDestination(bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() }, cfg };
 }
 
 /** Reads until the source answers something other than data; returns every record's text and the last answer. */
@@ -247,7 +247,7 @@ describe('the destination', () => {
 
   it('accepts any prefix when it does not detect incomplete streams', () => {
     const cfg = migrationConfig({ detectIncomplete: 'no' });
-    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false };
+    const s: MigrationState = { src: initialSource(cfg.bounds), dst: initialDestination(cfg.bounds), link: initialLink(), user: {}, hung: false, fds: [], lastSet: initialLastSet() };
     dstSet(s, 'RESUMING', cfg);
     const r = dstSet(s, 'STOP', cfg);
     expect(showSet('STOP', r)).toBe('SET_STATE(STOP) = 0 (RESUMING->STOP loaded [- -]; the source has [v0 v0])');
