@@ -17,11 +17,11 @@ import { isSupported } from '../kernel/fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
-  sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
+  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
-import { destinationSchema, initialDestination } from './destination.js';
+import { initialDestination } from './destination.js';
 import {
-  linkSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
+  migrationSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
 import { driverProfile, type DriverProfile } from '../drivers/index.js';
@@ -402,14 +402,8 @@ function offeredActions(all: Readonly<Record<string, UserAction<any>>>): Record<
 export function migrationModel(o: MigrationOptions = {}) {
   const cfg = migrationConfig(o);
   const b: StreamBounds = cfg.bounds;
-  const userSchema = cfg.user.state ? cfg.user.state(cfg) : t.record({});
-  const state = t.record({
-    src: sourceSchema(b, cfg.driver),
-    dst: destinationSchema(b),
-    link: linkSchema(b, cfg.symmetric),
-    user: userSchema,
-    hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
-  });
+  // After a SET that never returns (`hung`, KERN-1) every action is disabled (below).
+  const state = migrationSchema(cfg, cfg.user.state ? cfg.user.state(cfg) : t.record({}));
   const userActions = offeredActions(cfg.user.actions(cfg));
   const devActions = deviceActions(cfg);
   for (const k of Object.keys(devActions))
@@ -444,31 +438,31 @@ export function migrationModel(o: MigrationOptions = {}) {
   const blankDestination = { dst: idleDst };
   return model({
     state,
-    init: init as never,
+    init,
     // Units are interchangeable only when read() does not prefer a unit by its number
     // (SYMMETRY; without it read() goes in index order, which a permutation changes).
     ...(symmetric ? { symmetry: [unitType(b)] } : {}),
-    actions: actions as never,
+    actions,
     invariants: {
       DataSizeAnsweredInEveryState: {
         doc: 'VFIO_DEVICE_FEATURE_MIG_DATA_SIZE answers a size in every state of the source',
         clause: 'SIZE-2', level: 'INFO',
-        check: (s: MigrationState) => {
+        check: (s) => {
           const n = cfg.driver.dataSize(s.src);
           return Number.isInteger(n) && n >= 0;
         },
       },
-    } as never,
-    properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
-    terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
+    },
+    properties: migrationProperties(cfg, callOf, actionsMaking(actions)),
+    terminal: (s) => s.hung || (userTerminal ? userTerminal(s, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
     // units are blanked when the next resuming session opens. States that differ only there
     // are one state for the search (invariants added on top must not read them). An overlay
     // view: the engine blanks those fields on the packed state, with no object built per state.
     view: {
-      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? undefined : blankDestination),
-    } as never,
+      overlay: (s) => (s.dst.state === 'RESUMING' ? undefined : blankDestination),
+    },
   });
 }
 

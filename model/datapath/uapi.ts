@@ -13,72 +13,79 @@
 // DATA-9). A user that breaks an obligation is not stopped; the end-to-end property just
 // does not judge a migration it did not complete.
 
-import { t } from '../../checker/index.js';
+import { t, type BoolType, type EnumType, type Infer, type IntType, type RecordType } from '../../checker/index.js';
 import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import {
   driveSet, walk, planned, arcIndex, arcEnds, hangText,
   type FsmTable, type SetReturn, type StepFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest,
 } from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
-import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
+import { NONE, RECORD_KINDS, showRecord, sourceSchema, unitType, type RecordKind, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
 } from './source.js';
 import {
-  destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
-  type DestinationDevice, type WriteResult,
+  destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd, destinationSchema,
+  type WriteResult,
 } from './destination.js';
 import type { DriverProfile, ResumeCheck } from '../drivers/profile.js';
-
-/** The stream between the devices and the user's obligations about it. */
-export interface Link {
-  /** The record in the user's buffer: read from the source, not yet written to the destination. */
-  kind: 'none' | RecordKind;
-  unit: number;
-  version: number;
-  /** A record of the source's current session has reached a destination. */
-  forwarded: boolean;
-  /** The destination's current resuming session has received a record. */
-  written: boolean;
-  /** Everything that session received is the source's current session's output from its first record (DATA-2). */
-  paired: boolean;
-  /** The user finished reading the source's current session in STOP_COPY (it saw the end, DATA-7) and the source has not run since. */
-  drained: boolean;
-}
 
 export const LINK_KINDS = ['none', ...RECORD_KINDS] as const;
 
 /**
- * The link's schema. With `symmetric` (the SYMMETRY option) its unit is a value of the
- * unit type or NONE, and NONE whenever the buffer holds no unit's record, so that a
- * permutation of units moves exactly the unit a record names (without it, header, end and
- * an empty buffer say unit 0, which a permutation would turn into another unit).
+ * The stream between the devices and the user's obligations about it. With `symmetric` (the
+ * SYMMETRY option) its unit is a value of the unit type or NONE, and NONE whenever the buffer
+ * holds no unit's record, so that a permutation of units moves exactly the unit a record
+ * names (without it, header, end and an empty buffer say unit 0, which a permutation would
+ * turn into another unit).
  */
 export function linkSchema(b: StreamBounds, symmetric = false) {
   return t.record({
+    /** The record in the user's buffer: read from the source, not yet written to the destination. */
     kind: t.enum(LINK_KINDS),
     unit: t.int(symmetric ? NONE : 0, b.units - 1, { of: unitType(b) }),
     version: t.int(0, b.maxVersion),
+    /** A record of the source's current session has reached a destination. */
     forwarded: t.bool(),
+    /** The destination's current resuming session has received a record. */
     written: t.bool(),
+    /** Everything that session received is the source's current session's output from its first record (DATA-2). */
     paired: t.bool(),
+    /** The user finished reading the source's current session in STOP_COPY (it saw the end, DATA-7) and the source has not run since. */
     drained: t.bool(),
   });
 }
 
+/** The link (see linkSchema, its one declaration). */
+export type Link = Infer<ReturnType<typeof linkSchema>>;
+
 export const initialLink = (): Link => ({ kind: 'none', unit: 0, version: 0, forwarded: false, written: false, paired: false, drained: false });
 
-/** The whole migration: source, destination, the stream between them, and the user's own variables. */
-export interface MigrationState {
-  src: SourceDevice;
-  dst: DestinationDevice;
-  link: Link;
-  /** The user model's variables (see its `state` schema). */
-  user: Record<string, number | boolean | string>;
-  /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
-  hung: boolean;
+/**
+ * The schema of a user model's own variables (UserModel.state): a record of enums, ints and
+ * booleans, so that every user's variables have one type in the migration state.
+ */
+export type UserVariables = RecordType<Record<string, EnumType<string> | IntType | BoolType>>;
+
+/**
+ * The whole migration: source, destination, the stream between them, and the user's own
+ * variables (`user`, as the user model's `state` declares them). The field order is the
+ * packed layout.
+ */
+export function migrationSchema(cfg: Pick<MigrationConfig, 'bounds' | 'driver' | 'symmetric'>, user: UserVariables) {
+  return t.record({
+    src: sourceSchema(cfg.bounds, cfg.driver),
+    dst: destinationSchema(cfg.bounds),
+    link: linkSchema(cfg.bounds, cfg.symmetric),
+    user,
+    /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
+    hung: t.bool(),
+  });
 }
+
+/** The state of a migration model (see migrationSchema, its one declaration). */
+export type MigrationState = Infer<ReturnType<typeof migrationSchema>>;
 
 /** A migration model's fixed configuration, as user models and properties see it. */
 export interface MigrationConfig {
