@@ -96,16 +96,6 @@ export async function loadUser(arg: string, cwd = process.cwd()): Promise<UserMo
   return u as UserModel;
 }
 
-/**
- * The `load` of the migration constants DRIVER, USER and KERNEL (checker ConstDef.load): a
- * value naming a file is loaded and checked as that kind of profile; a built-in name is
- * left for setup() to look up (undefined).
- */
-export async function loadConstant<K extends keyof LoadedProfiles>(kind: K, value: string, cwd: string): Promise<LoadedProfiles[K] | undefined> {
-  if (!isProfileFile(value)) return undefined;
-  return PROFILE_LOADERS[kind](value, cwd);
-}
-
 /** What the `load` of each profile constant gives setup() for a file (the constant's value type besides its name). */
 export interface LoadedProfiles {
   readonly driver: DriverProfile;
@@ -118,3 +108,13 @@ const PROFILE_LOADERS: { readonly [K in keyof LoadedProfiles]: (value: string, c
   user: loadUser,
   kernel: loadKernel,
 };
+
+/**
+ * The `load` of the migration constants DRIVER, USER and KERNEL (checker ConstDef.load): a
+ * value naming a file is loaded and checked as that kind of profile; a built-in name is
+ * left for setup() to look up (undefined).
+ */
+export async function loadConstant<K extends keyof LoadedProfiles>(kind: K, value: string, cwd: string): Promise<LoadedProfiles[K] | undefined> {
+  if (!isProfileFile(value)) return undefined;
+  return PROFILE_LOADERS[kind](value, cwd);
+}

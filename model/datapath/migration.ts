@@ -14,7 +14,7 @@
 import { defineSpec, model, t, ConfigError, type ConstDef, type ConstDefs, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
 import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import { isSupported } from '../kernel/fsm.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, type KernelProfile } from '../kernel/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
   initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
@@ -24,7 +24,7 @@ import {
   migrationSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
   type MigrationConfig, type MigrationState,
 } from './uapi.js';
-import { driverProfile, type DriverProfile } from '../drivers/index.js';
+import { driverProfile } from '../drivers/index.js';
 import { userModel, type UserModel, type UapiCall, type UserAction } from '../users/index.js';
 import type { LoadedProfiles } from '../commands/load.js';
 
@@ -149,7 +149,6 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     plan: planner(table, features, kernel.step),
   };
 }
-
 
 type Prop = {
   readonly check: (b: MigrationState, a: MigrationState, step: { action: string; param: unknown }) => boolean;
@@ -477,11 +476,14 @@ export function migrationModel(o: MigrationOptions = {}) {
   });
 }
 
-/** What a migration spec file declares: defaults for the constants, and its expected results. */
+/**
+ * What a migration spec file declares: defaults for the constants, and its expected results.
+ * A profile object given as an option (driver, user, kernel) need not be in a registry:
+ * setup() uses it while its constant holds its name.
+ */
 export interface MigrationSpecOptions extends MigrationOptions {
   readonly name: string;
   readonly doc: string;
-  /** (driver) A profile object not in the registry is used when DRIVER is its name. */
   readonly expect?: readonly Expectation[];
 }
 
