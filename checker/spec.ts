@@ -36,9 +36,18 @@ export interface ConstDef<T extends ConstValue = ConstValue> {
 
 export type ConstDefs = Record<string, ConstValue | ConstDef>;
 
-type Widen<T> = T extends number ? number : T extends boolean ? boolean : T extends string ? (string extends T ? string : T) : T;
+type Widen<T> = T extends number ? number : T extends boolean ? boolean : T extends string ? string : T;
+/** What a constant's `load` hands setup() in place of the string (`undefined`: the string itself). */
+type Loaded<D> = D extends { readonly load: (value: string, cwd: string) => Promise<infer L> } ? Exclude<L, undefined> : never;
+/**
+ * The values setup() receives: a constant that lists its `values` takes one of them, any
+ * other one any value of its default's type (a string default without `values` is any
+ * string, even when declared `as const`); a constant with `load` also what its load returns.
+ */
 export type ConstValues<C extends ConstDefs> = {
-  readonly [K in keyof C]: C[K] extends ConstDef<infer T> ? Widen<T> : Widen<C[K]>;
+  readonly [K in keyof C]: C[K] extends { readonly values: readonly (infer V)[] } ? V | Loaded<C[K]>
+    : C[K] extends ConstDef<infer T> ? ('values' extends keyof C[K] ? T : Widen<T>) | Loaded<C[K]>
+    : Widen<C[K]>;
 };
 
 /** The strength of the statement a property checks, in the words of the spec's source (e.g. an RFC 2119 keyword); shown in reports as given. */

@@ -25,8 +25,10 @@ export { runMatrix, checkPair, pairInstance, diffMatrices, findings as matrixFin
 export type { MatrixResult, MatrixOptions, Row as MatrixRow, Cell as MatrixCell, Verdict, Difference as WordingDifference } from './wording/matrix.js';
 // The data path: the whole-migration model, the record stream, driver profiles, user models
 // and the uAPI calls users are built from (docs/vfio-model.md, "Data path").
-export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, MIGRATION_CONSTANTS, historySpec } from './datapath/migration.js';
-export type { MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationState, MigrationConfig, Link, KernelBug, HistorySpecOptions } from './datapath/migration.js';
+export { migrationModel, migrationSpec, migrationConfig, migrationProperties, optionsFromConstants, migrationConstants, optionKey, MIGRATION_CONSTANTS, historySpec } from './datapath/migration.js';
+export type {
+  MigrationOptions, MigrationSpecOptions, MigrationConstants, MigrationConstantName, MigrationConstantDefs, OptionKey, MigrationState, MigrationConfig, Link, KernelBug, HistorySpecOptions,
+} from './datapath/migration.js';
 export {
   RECORD_KINDS, UNIT_KINDS, NONE, maxRecords, capture, captureImage, captureTracked, trackAll, discard, unread, unreadInitial,
   trackedCount, hasBuffered, nextRecord, popRecord, clearStream, showRecord,

@@ -96,14 +96,25 @@ export async function loadUser(arg: string, cwd = process.cwd()): Promise<UserMo
   return u as UserModel;
 }
 
+/** What the `load` of each profile constant gives setup() for a file (the constant's value type besides its name). */
+export interface LoadedProfiles {
+  readonly driver: DriverProfile;
+  readonly user: UserModel;
+  readonly kernel: KernelProfile;
+}
+
+const PROFILE_LOADERS: { readonly [K in keyof LoadedProfiles]: (value: string, cwd: string) => Promise<LoadedProfiles[K]> } = {
+  driver: loadDriver,
+  user: loadUser,
+  kernel: loadKernel,
+};
+
 /**
  * The `load` of the migration constants DRIVER, USER and KERNEL (checker ConstDef.load): a
  * value naming a file is loaded and checked as that kind of profile; a built-in name is
  * left for setup() to look up (undefined).
  */
-export async function loadConstant(kind: 'driver' | 'user' | 'kernel', value: string, cwd: string): Promise<DriverProfile | UserModel | KernelProfile | undefined> {
+export async function loadConstant<K extends keyof LoadedProfiles>(kind: K, value: string, cwd: string): Promise<LoadedProfiles[K] | undefined> {
   if (!isProfileFile(value)) return undefined;
-  if (kind === 'driver') return loadDriver(value, cwd);
-  if (kind === 'user') return loadUser(value, cwd);
-  return loadKernel(value, cwd);
+  return PROFILE_LOADERS[kind](value, cwd);
 }

@@ -16,34 +16,30 @@
 // DATA-2 could produce; the destination device's own running after the migration (it does
 // not change its units: what it does as the new VM's device is outside the migration).
 
-import { t } from '../../checker/index.js';
+import { t, type Infer } from '../../checker/index.js';
 import { STATES, type MigState } from '../states.js';
 import { sessionEffect } from '../kernel/fsm.js';
 import { NONE, unitType, type StreamBounds, type StreamRecord } from './stream.js';
 import type { ResumeCheck } from '../drivers/profile.js';
 
-/** The destination device as the model keeps it. */
-export interface DestinationDevice {
-  state: MigState;
-  /** Per unit, the version loaded from the stream, or NONE (blank) since RESUMING began. */
-  units: number[];
-  /** The latest (resuming) session is valid. */
-  live: boolean;
-  /** The user holds an fd of this device (a session was opened; not closed). */
-  held: boolean;
-  /** The end record arrived in this resuming session. */
-  complete: boolean;
-}
-
+/** The destination device as the model keeps it, for some bounds. The field order is the packed layout. */
 export function destinationSchema(b: StreamBounds) {
   return t.record({
+    /** device_state after the last arc. */
     state: t.enum(STATES),
+    /** Per unit, the version loaded from the stream, or NONE (blank) since RESUMING began. */
     units: t.array(t.int(NONE, b.maxVersion), unitType(b)),
+    /** The latest (resuming) session is valid. */
     live: t.bool(),
+    /** The user holds an fd of this device (a session was opened; not closed). */
     held: t.bool(),
+    /** The end record arrived in this resuming session. */
     complete: t.bool(),
   });
 }
+
+/** The destination device (see destinationSchema, its one declaration). */
+export type DestinationDevice = Infer<ReturnType<typeof destinationSchema>>;
 
 /** A running device that holds nothing of the source. */
 export function initialDestination(b: StreamBounds): DestinationDevice {

@@ -19,77 +19,45 @@
 // reset) default to the kernel's behaviour. The properties of a SET (KERN-1, SET-*, COMB-*,
 // FSM-11, FSM-12, ERR-*) judge every configuration alike (specs/vfio/fsm*.spec.ts).
 
-import { defineSpec, model, t, ConfigError, type Expectation, type Level } from '../../checker/index.js';
-import { STATES, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
+import { defineSpec, model, t, ConfigError, type ConstDef, type ConstDefs, type ConstValue, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
+import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import {
   KERNEL_TABLE, isSupported, nextStep, walk, tableFor, opensSession, arcEnds, savingGroupChanges, shortestDistance, mandatoryArcs,
   type FsmTable, type StepFunction, type WalkFunction,
 } from '../kernel/fsm.js';
-import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
+import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
-  sourceSchema, initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
+  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
 } from './source.js';
-import { destinationSchema, initialDestination } from './destination.js';
+import { initialDestination } from './destination.js';
 import {
-  linkSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
-  fdSlotSchema, lastSetSchema, initialLastSet,
+  migrationSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
+  initialLastSet,
   type MigrationConfig, type MigrationState, type FdSlot,
 } from './uapi.js';
-import { driverProfile, type DriverProfile } from '../drivers/index.js';
+import { driverProfile } from '../drivers/index.js';
 import { userModel, type UserModel, type UapiCall, type UserAction } from '../users/index.js';
+import type { LoadedProfiles } from '../commands/load.js';
 
 export type { MigrationState, MigrationConfig, Link } from './uapi.js';
-
-/** What a migration model is built from. Names are looked up in the registries. */
-export interface MigrationOptions {
-  readonly driver?: DriverProfile | string;
-  readonly user?: UserModel | string;
-  /** The kernel around the driver (model/kernel/): a profile, a release name or a .json file; default the newest. */
-  readonly kernel?: KernelProfile | string;
-  /** Flags asked of the devices (`all`, `P2P,PRE_COPY`, …); the devices report those of them the driver has. */
-  readonly features?: string;
-  readonly units?: number;
-  readonly maxVersion?: number;
-  readonly switchoverAck?: boolean;
-  /** Whether the destination rejects an incomplete stream: `driver` (the profile says), `yes`, `no`. */
-  readonly detectIncomplete?: 'driver' | 'yes' | 'no';
-  /** Whether the device may re-initialise its migration data (REINIT-5), for drivers that can. */
-  readonly reinit?: boolean;
-  /** Keep the source's history fields for wording clauses (records read per phase, last precopy_info answer, …). */
-  readonly history?: boolean;
-  /** Units are interchangeable: read() orders them by data and the search takes one state per orbit (docs/decisions/symmetry-of-units.md). */
-  readonly symmetry?: boolean;
-  /**
-   * The order of units within a kind in read(): by `data` (the default with `symmetry`) or by
-   * `index` (the default without). `symmetry` with `index` is not symmetric: it exists so that
-   * a test can show the equivariance check catching it.
-   */
-  readonly readOrder?: 'index' | 'data';
-  /** The next-step table: a table, `kernel` (the kernel profile's) or a JSON file in the kernel's form. */
-  readonly table?: FsmTable | string;
-  /** A next-step function instead of the kernel profile's (every walk with it is bounded). */
-  readonly step?: StepFunction;
-  /** A walk function instead of `walk` (model/kernel/fsm.ts). */
-  readonly walk?: WalkFunction;
-  /** The user's fd slots for the source (the control user's MAX_FDS; 0: the user keeps the newest fd). */
-  readonly maxFds?: number;
-  /** Any arc of the control user's SET may fail (SET-3, COMB-5). */
-  readonly arcFailures?: boolean;
-  /** Such a failure may also move the device to ERROR (ERR-2); needs arcFailures. */
-  readonly failToError?: boolean;
-}
 
 /**
  * A constant's `load` (checker ConstDef.load): a file value is imported before setup() and
  * setup() gets the profile. The loader is imported on first use, so that a run with
  * built-in names only never loads it.
  */
-function loadFrom(kind: 'driver' | 'user' | 'kernel') {
-  return async (value: string, cwd: string): Promise<unknown> => (await import('../commands/load.js')).loadConstant(kind, value, cwd);
+function loadFrom<K extends keyof LoadedProfiles>(kind: K) {
+  return async (value: string, cwd: string): Promise<LoadedProfiles[K] | undefined> => (await import('../commands/load.js')).loadConstant(kind, value, cwd);
 }
 
-/** The spec constants a migration spec exposes; the CLI sets them (`--driver mlx5-like --units 3`). */
+/**
+ * The migration model's options, as the spec constants that set them (`--driver mlx5-like
+ * --units 3`): their one declaration. Each constant's name in camelCase is its option key
+ * (MAX_VERSION sets `maxVersion`); MigrationOptions, MigrationConstants,
+ * optionsFromConstants, migrationConfig's defaults and migrationSpec's constants are derived
+ * from here, so an option is added by adding its entry (and reading it in migrationConfig).
+ */
 export const MIGRATION_CONSTANTS = {
   DRIVER: { default: 'reference', doc: 'driver profile of both devices (model/drivers/, or a .ts/.js/.json file exporting one)', load: loadFrom('driver') },
   USER: { default: 'adversarial', doc: 'user (VMM) model (model/users/, or a .ts/.js file exporting one)', load: loadFrom('user') },
@@ -106,23 +74,69 @@ export const MIGRATION_CONSTANTS = {
   MAX_FDS: { default: 0, min: 0, max: 8, doc: 'fd slots the control user can hold at once for the source (bounds the state space; 0: the user keeps the newest fd)' },
   ARC_FAILURES: { default: false, doc: 'control user: any arc of a SET may fail (SET-3, COMB-5)' },
   FAIL_TO_ERROR: { default: false, doc: 'control user: a failed arc may also move the device to ERROR (ERR-2)' },
-} as const;
+} as const satisfies ConstDefs;
 
-export type MigrationConstants = {
-  /** A name, or the profile a file value was loaded into (ConstDef.load). */
-  DRIVER: string | DriverProfile; USER: string | UserModel; KERNEL: string | KernelProfile; FEATURES: string; UNITS: number; MAX_VERSION: number;
-  SWITCHOVER_ACK: boolean; DETECT_INCOMPLETE: string; REINIT: boolean; HISTORY: boolean; SYMMETRY?: boolean;
-  TABLE?: string; MAX_FDS?: number; ARC_FAILURES?: boolean; FAIL_TO_ERROR?: boolean;
+type Declared = typeof MIGRATION_CONSTANTS;
+export type MigrationConstantName = keyof Declared;
+
+/** The names of the migration constants, in declaration order. */
+const CONSTANT_NAMES = Object.keys(MIGRATION_CONSTANTS) as MigrationConstantName[];
+
+/** A constant's option key: its name in camelCase (`MAX_VERSION` → `maxVersion`). */
+export type OptionKey<N extends string> = N extends `${infer H}_${infer T}` ? `${Lowercase<H>}${Capitalize<OptionKey<T>>}` : Lowercase<N>;
+
+export function optionKey<N extends string>(name: N): OptionKey<N> {
+  // The string functions are not typed by their result; OptionKey says the same thing in types.
+  return name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) as OptionKey<N>;
+}
+
+/** What setup() of a migration spec receives: a value per constant, for DRIVER, USER and KERNEL a name or the profile a file was loaded into (ConstDef.load). */
+export type MigrationConstants = ConstValues<Declared>;
+
+/**
+ * What a migration model is built from: each constant as an option (see its doc in
+ * MIGRATION_CONSTANTS), every one optional with the constant's default; names are looked up
+ * in the registries.
+ */
+export type MigrationOptions = { readonly [N in Exclude<MigrationConstantName, 'TABLE'> as OptionKey<N>]?: MigrationConstants[N] } & {
+  /** The next-step table (TABLE): a table, `kernel` (the kernel profile's) or a JSON file in the kernel's form. */
+  readonly table?: FsmTable | string;
+  /** A next-step function instead of the kernel profile's (every walk with it is bounded). No constant sets it. */
+  readonly step?: StepFunction;
+  /** A walk function instead of `walk` (model/kernel/fsm.ts). No constant sets it. */
+  readonly walk?: WalkFunction;
+  /**
+   * The order of units within a kind in read(): by `data` (the default with `symmetry`) or by
+   * `index` (the default without). `symmetry` with `index` is not symmetric: it exists so that
+   * a test can show the equivariance check catching it. No constant sets it.
+   */
+  readonly readOrder?: 'index' | 'data';
 };
+
+/** The options a spec's constants stand for (a constant left out, as by a spec written before it existed, stays at its default). */
+export function optionsFromConstants(c: Partial<MigrationConstants>): MigrationOptions {
+  const o: Record<string, unknown> = {};
+  for (const n of CONSTANT_NAMES) if (c[n] !== undefined) o[optionKey(n)] = c[n];
+  // Built key by key: each value is MigrationConstants[n] under the key OptionKey<n>.
+  return o as MigrationOptions;
+}
+
+/** A numeric option in its constant's min..max (options given in code do not pass through the CLI's check of the constant). */
+function bounded(n: 'UNITS' | 'MAX_VERSION' | 'MAX_FDS', v: number): number {
+  const { min, max } = MIGRATION_CONSTANTS[n];
+  if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(`${n}: ${v} is not in ${min}..${max}`);
+  return v;
+}
 
 /** Resolves options into a configuration; bad names and values are ConfigErrors (exit 150). */
 export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { readonly user: UserModel } {
-  const driver = driverProfile(o.driver ?? 'reference');
-  const user = userModel(o.user ?? 'adversarial');
-  const kernel = kernelProfile(o.kernel ?? DEFAULT_KERNEL);
+  const C = MIGRATION_CONSTANTS;
+  const driver = driverProfile(o.driver ?? C.DRIVER.default);
+  const user = userModel(o.user ?? C.USER.default);
+  const kernel = kernelProfile(o.kernel ?? C.KERNEL.default);
   let asked: FeatureSet;
   try {
-    asked = parseFeatures(o.features ?? 'all');
+    asked = parseFeatures(o.features ?? C.FEATURES.default);
   } catch (e) {
     throw new ConfigError(`FEATURES: ${(e as Error).message}`);
   }
@@ -135,18 +149,16 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
   const claimed = driver.flags.filter((f) => kernel.flags.includes(f)).reduce((m, f) => m | FLAG_BIT[f], FLAG_BIT.STOP_COPY);
   const mask = featureBits(asked) & claimed;
   const features = FLAGS.filter((f) => (mask & FLAG_BIT[f]) !== 0).join('|') as FeatureSet;
-  const units = o.units ?? 2;
-  const maxVersion = o.maxVersion ?? 1;
-  if (!Number.isInteger(units) || units < 1 || units > 4) throw new ConfigError(`UNITS: ${units} is not in 1..4`);
-  if (!Number.isInteger(maxVersion) || maxVersion < 1 || maxVersion > 3) throw new ConfigError(`MAX_VERSION: ${maxVersion} is not in 1..3`);
-  const di = o.detectIncomplete ?? 'driver';
-  if (!['driver', 'yes', 'no'].includes(di)) throw new ConfigError(`DETECT_INCOMPLETE: '${di}' is not one of driver, yes, no`);
-  const maxFds = o.maxFds ?? 0;
-  if (!Number.isInteger(maxFds) || maxFds < 0 || maxFds > 8) throw new ConfigError(`MAX_FDS: ${maxFds} is not in 0..8`);
-  const arcFailures = o.arcFailures ?? false;
-  const failToError = o.failToError ?? false;
+  const units = bounded('UNITS', o.units ?? C.UNITS.default);
+  const maxVersion = bounded('MAX_VERSION', o.maxVersion ?? C.MAX_VERSION.default);
+  const di = o.detectIncomplete ?? C.DETECT_INCOMPLETE.default;
+  const detect: readonly string[] = C.DETECT_INCOMPLETE.values;
+  if (!detect.includes(di)) throw new ConfigError(`DETECT_INCOMPLETE: '${di}' is not one of ${detect.join(', ')}`);
+  const maxFds = bounded('MAX_FDS', o.maxFds ?? C.MAX_FDS.default);
+  const arcFailures = o.arcFailures ?? C.ARC_FAILURES.default;
+  const failToError = o.failToError ?? C.FAIL_TO_ERROR.default;
   if (failToError && !arcFailures) throw new ConfigError('FAIL_TO_ERROR needs ARC_FAILURES (an arc failure is what may move the device to ERROR)');
-  const table = o.table === undefined ? kernel.table : typeof o.table === 'string' ? (o.table.trim() === '' || o.table.trim() === 'kernel' ? kernel.table : tableFor(o.table)) : o.table;
+  const table = o.table === undefined ? kernel.table : typeof o.table === 'string' ? (o.table.trim() === '' || o.table.trim() === C.TABLE.default ? kernel.table : tableFor(o.table)) : o.table;
   const step = o.step ?? kernel.step;
   const supported = (s: MigState) => isSupported(table, features, s);
   return {
@@ -156,10 +168,10 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     bounds: { units, maxVersion },
     detectsIncomplete: di === 'driver' ? driver.detectsIncomplete : di === 'yes',
     ...(di === 'driver' && driver.resumeCheck !== undefined ? { resumeCheck: driver.resumeCheck } : {}),
-    reinit: o.reinit ?? true,
-    switchoverAck: o.switchoverAck ?? false,
-    history: o.history ?? false,
-    symmetric: o.symmetry ?? false,
+    reinit: o.reinit ?? C.REINIT.default,
+    switchoverAck: o.switchoverAck ?? C.SWITCHOVER_ACK.default,
+    history: o.history ?? C.HISTORY.default,
+    symmetric: o.symmetry ?? C.SYMMETRY.default,
     readOrder: o.readOrder ?? (o.symmetry ? 'data' : 'index'),
     table,
     kernel,
@@ -171,20 +183,6 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
     srcTargets: (['PRE_COPY', 'PRE_COPY_P2P', 'STOP_COPY', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
     dstTargets: (['RESUMING', 'STOP', 'RUNNING_P2P', 'RUNNING'] as const).filter(supported),
     plan: planner(table, features, step, o.walk ?? walk),
-  };
-}
-
-/** The options a spec's constants stand for. */
-export function optionsFromConstants(c: MigrationConstants): MigrationOptions {
-  return {
-    driver: c.DRIVER, user: c.USER, kernel: c.KERNEL, features: c.FEATURES, units: c.UNITS, maxVersion: c.MAX_VERSION,
-    switchoverAck: c.SWITCHOVER_ACK, detectIncomplete: c.DETECT_INCOMPLETE as MigrationOptions['detectIncomplete'], reinit: c.REINIT,
-    history: c.HISTORY,
-    symmetry: c.SYMMETRY ?? false,
-    ...(c.TABLE !== undefined ? { table: c.TABLE } : {}),
-    ...(c.MAX_FDS !== undefined ? { maxFds: c.MAX_FDS } : {}),
-    ...(c.ARC_FAILURES !== undefined ? { arcFailures: c.ARC_FAILURES } : {}),
-    ...(c.FAIL_TO_ERROR !== undefined ? { failToError: c.FAIL_TO_ERROR } : {}),
   };
 }
 
@@ -593,16 +591,8 @@ function offeredActions(all: Readonly<Record<string, UserAction<any>>>): Record<
 export function migrationModel(o: MigrationOptions = {}) {
   const cfg = migrationConfig(o);
   const b: StreamBounds = cfg.bounds;
-  const userSchema = cfg.user.state ? cfg.user.state(cfg) : t.record({});
-  const state = t.record({
-    src: sourceSchema(b, cfg.driver),
-    dst: destinationSchema(b),
-    link: linkSchema(b, cfg.symmetric),
-    user: userSchema,
-    hung: t.bool(), // a SET never returned (KERN-1): every action is disabled from then on
-    fds: t.array(fdSlotSchema, cfg.maxFds), // the user's fd slots for the source (MAX_FDS; none for data-path users)
-    lastSet: lastSetSchema(cfg.maxFds), // how the source's last SET went (outside the view)
-  });
+  // After a SET that never returns (`hung`, KERN-1) every action is disabled (below).
+  const state = migrationSchema(cfg, cfg.user.state ? cfg.user.state(cfg) : t.record({}));
   const userActions = offeredActions(cfg.user.actions(cfg));
   // A user that never reads the stream (the control user) runs without the device's data steps:
   // changes it never observes would only multiply states.
@@ -643,16 +633,16 @@ export function migrationModel(o: MigrationOptions = {}) {
   const blankDestination = { dst: idleDst, ...blankLastSet };
   return model({
     state,
-    init: init as never,
+    init,
     // Units are interchangeable only when read() does not prefer a unit by its number
     // (SYMMETRY; without it read() goes in index order, which a permutation changes).
     ...(symmetric ? { symmetry: [unitType(b)] } : {}),
-    actions: actions as never,
+    actions,
     invariants: {
       DataSizeAnsweredInEveryState: {
         doc: 'VFIO_DEVICE_FEATURE_MIG_DATA_SIZE answers a size in every state of the source',
         clause: 'SIZE-2', level: 'INFO',
-        check: (s: MigrationState) => {
+        check: (s) => {
           const n = cfg.driver.dataSize(s.src);
           return Number.isInteger(n) && n >= 0;
         },
@@ -670,69 +660,90 @@ export function migrationModel(o: MigrationOptions = {}) {
           check: (s: MigrationState) => s.fds.every((f) => (f.file === 'SAVE' ? cfg.table.savingGroup.includes(s.src.state) || s.src.state === 'ERROR' : f.file === 'RESUME' ? s.src.state === 'RESUMING' || s.src.state === 'ERROR' : true)),
         },
       } : {}),
-    } as never,
-    properties: migrationProperties(cfg, callOf, actionsMaking(actions)) as never,
-    terminal: (s: unknown) => (s as MigrationState).hung || (userTerminal ? userTerminal(s as MigrationState, cfg) : false),
+    },
+    properties: migrationProperties(cfg, callOf, actionsMaking(actions)),
+    terminal: (s) => s.hung || (userTerminal ? userTerminal(s, cfg) : false),
     // Outside RESUMING the destination's state, contents and completeness no longer matter:
     // every walk from RUNNING, RUNNING_P2P or STOP has the same effect, write() fails, and the
     // units are blanked when the next resuming session opens. States that differ only there
     // are one state for the search (invariants added on top must not read them). An overlay
     // view: the engine blanks those fields on the packed state, with no object built per state.
     view: {
-      overlay: (s: MigrationState) => (s.dst.state === 'RESUMING' ? blankLastSet : blankDestination),
-    } as never,
+      overlay: (s) => (s.dst.state === 'RESUMING' ? blankLastSet : blankDestination),
+    },
   });
 }
 
-/** What a migration spec file declares: defaults for the constants, and its expected results. */
+/**
+ * What a migration spec file declares: defaults for the constants, and its expected results.
+ * A profile object given as an option (driver, user, kernel) need not be in a registry:
+ * setup() uses it while its constant holds its name.
+ */
 export interface MigrationSpecOptions extends MigrationOptions {
   readonly name: string;
   readonly doc: string;
-  /** (driver) A profile object not in the registry is used when DRIVER is its name. */
   readonly expect?: readonly Expectation[];
+}
+
+/** A constant's default in a spec: the primitive type of its value, or one of its `values`. */
+type DefaultOf<D> = D extends { readonly values: readonly (infer V)[] } ? V
+  : D extends { readonly default: infer T } ? (T extends string ? string : T extends number ? number : T extends boolean ? boolean : never) : never;
+
+/** MIGRATION_CONSTANTS with a spec's own defaults (migrationConstants). */
+export type MigrationConstantDefs = { readonly [N in MigrationConstantName]: Omit<Declared[N], 'default'> & { readonly default: DefaultOf<Declared[N]> } };
+
+/**
+ * The name an option given as an object goes by in its constant: a driver, user or kernel
+ * profile by its `name`, a next-step table by its `source`; undefined for a plain value.
+ */
+function objectName(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { name, source } = v as { name?: unknown; source?: unknown };
+  return typeof name === 'string' ? name : typeof source === 'string' ? source : undefined;
+}
+
+/**
+ * MIGRATION_CONSTANTS with the given options as their defaults; an option given as a profile
+ * object makes its name the default (ownProfiles then hands setup() the object itself).
+ */
+export function migrationConstants(o: MigrationOptions = {}): MigrationConstantDefs {
+  const out: Record<string, ConstDef> = {};
+  for (const n of CONSTANT_NAMES) {
+    const v = o[optionKey(n)];
+    const def: ConstDef = MIGRATION_CONSTANTS[n];
+    out[n] = v === undefined ? def : { ...def, default: objectName(v) ?? (v as ConstValue) };
+  }
+  // Built key by key: each entry is MIGRATION_CONSTANTS[n] with a default of the same type.
+  return out as MigrationConstantDefs;
+}
+
+/**
+ * The options given as objects (profiles, a table) whose names the constants still hold: the objects,
+ * which need not be in a registry (a constant set to another name leaves them out).
+ */
+function ownProfiles(o: MigrationOptions, c: Partial<MigrationConstants>): MigrationOptions {
+  const out: Record<string, unknown> = {};
+  for (const n of CONSTANT_NAMES) {
+    const k = optionKey(n);
+    const v = o[k];
+    const name = objectName(v);
+    if (name !== undefined && c[n] === name) out[k] = v;
+  }
+  // Built key by key, from values of `o` under their own keys.
+  return out as MigrationOptions;
 }
 
 /** A spec over the migration model whose constants default to the given options. */
 export function migrationSpec(o: MigrationSpecOptions) {
-  const driverName = typeof o.driver === 'object' ? o.driver.name : o.driver ?? 'reference';
-  const userName = typeof o.user === 'object' ? o.user.name : o.user ?? 'adversarial';
-  const kernelName = typeof o.kernel === 'object' ? o.kernel.name : o.kernel ?? DEFAULT_KERNEL;
-  const tableName = typeof o.table === 'object' ? o.table.source : o.table ?? MIGRATION_CONSTANTS.TABLE.default;
-  const C = MIGRATION_CONSTANTS;
-  const constants = {
-    DRIVER: { ...C.DRIVER, default: driverName },
-    USER: { ...C.USER, default: userName },
-    FEATURES: { ...C.FEATURES, default: o.features ?? C.FEATURES.default },
-    UNITS: { ...C.UNITS, default: o.units ?? C.UNITS.default },
-    MAX_VERSION: { ...C.MAX_VERSION, default: o.maxVersion ?? C.MAX_VERSION.default },
-    SWITCHOVER_ACK: { ...C.SWITCHOVER_ACK, default: o.switchoverAck ?? C.SWITCHOVER_ACK.default },
-    DETECT_INCOMPLETE: { ...C.DETECT_INCOMPLETE, default: o.detectIncomplete ?? C.DETECT_INCOMPLETE.default },
-    REINIT: { ...C.REINIT, default: o.reinit ?? C.REINIT.default },
-    HISTORY: { ...C.HISTORY, default: o.history ?? C.HISTORY.default },
-    SYMMETRY: { ...C.SYMMETRY, default: o.symmetry ?? C.SYMMETRY.default },
-    KERNEL: { ...C.KERNEL, default: kernelName },
-    TABLE: { ...C.TABLE, default: tableName },
-    MAX_FDS: { ...C.MAX_FDS, default: o.maxFds ?? C.MAX_FDS.default },
-    ARC_FAILURES: { ...C.ARC_FAILURES, default: o.arcFailures ?? C.ARC_FAILURES.default },
-    FAIL_TO_ERROR: { ...C.FAIL_TO_ERROR, default: o.failToError ?? C.FAIL_TO_ERROR.default },
-  };
   return defineSpec({
     name: o.name,
     doc: o.doc,
-    constants: constants as unknown as typeof MIGRATION_CONSTANTS,
-    setup: (c) => {
-      const opts = optionsFromConstants(c as unknown as MigrationConstants);
-      return migrationModel({
-        ...opts,
-        ...(o.readOrder !== undefined ? { readOrder: o.readOrder } : {}),
-        ...(o.step !== undefined ? { step: o.step } : {}),
-        ...(o.walk !== undefined ? { walk: o.walk } : {}),
-        table: typeof o.table === 'object' && c.TABLE === o.table.source ? o.table : opts.table,
-        driver: typeof o.driver === 'object' && c.DRIVER === o.driver.name ? o.driver : opts.driver,
-        user: typeof o.user === 'object' && c.USER === o.user.name ? o.user : opts.user,
-        kernel: typeof o.kernel === 'object' && c.KERNEL === o.kernel.name ? o.kernel : opts.kernel,
-      });
-    },
+    constants: migrationConstants(o),
+    setup: (c) => migrationModel({
+      ...optionsFromConstants(c),
+      ...(o.readOrder !== undefined ? { readOrder: o.readOrder } : {}),
+      ...ownProfiles(o, c),
+    }),
     expect: o.expect ?? [],
   });
 }
@@ -769,16 +780,16 @@ export interface HistorySpecOptions {
 export function historySpec(o: HistorySpecOptions) {
   const names = (x: MigrationOptions) =>
     [x.driver && (typeof x.driver === 'string' ? x.driver : x.driver.name), x.kernel && (typeof x.kernel === 'string' ? x.kernel : x.kernel.name)].filter(Boolean).join(', ');
-  const own = typeof o.common?.user === 'object' ? o.common.user : undefined;
+  const common = o.common ?? {};
   return defineSpec({
     name: o.name,
     doc: `${o.doc} Fixed by ${o.bug.commit} "${o.bug.title}" (${o.bug.release}); the broken twin fails ${o.bug.property}.`,
     constants: {
       TWIN: { default: 'broken', values: ['broken', 'fixed'], doc: `broken: ${names(o.broken)}; fixed: ${names(o.fixed)}` },
-      USER: { ...MIGRATION_CONSTANTS.USER, default: own ? own.name : MIGRATION_CONSTANTS.USER.default },
+      USER: migrationConstants(common).USER,
     },
     setup: ({ TWIN, USER }) =>
-      migrationModel({ ...o.common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: own && USER === own.name ? own : USER }),
+      migrationModel({ ...common, ...(TWIN === 'fixed' ? o.fixed : o.broken), user: USER, ...ownProfiles({ user: common.user }, { USER }) }),
     expect: o.expect,
   });
 }

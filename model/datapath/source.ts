@@ -22,56 +22,15 @@
 // file's own life after close() (the driver keeps the session until an ending arc; the user
 // just cannot read it any more), and everything the device does besides its migration data.
 
-import { t } from '../../checker/index.js';
-import { STATES, inPreCopy, isRunning, type MigState } from '../states.js';
+import { inPreCopy, isRunning, type MigState } from '../states.js';
 import { sessionEffect } from '../kernel/fsm.js';
 import {
-  NONE, maxRecords, unitType, unread, unreadInitial, nextRecord, popRecord, clearStream,
+  NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
 } from './stream.js';
-import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type PrivateField, type ResetEffect } from '../drivers/profile.js';
+import { KERNEL_RESET, initialPrivate, type DriverProfile, type PrecopyInfoAnswer, type ResetEffect } from '../drivers/profile.js';
 
-/** The schema of a driver's private state (`dev.drv`). */
-function privateSchema(driver?: DriverProfile) {
-  const fields: Record<string, ReturnType<typeof t.bool> | ReturnType<typeof t.int>> = {};
-  for (const [k, f] of Object.entries(driver?.state ?? {}) as [string, PrivateField][])
-    fields[k] = f.type === 'bool' ? t.bool() : t.int(f.min, f.max);
-  return t.record(fields);
-}
-
-/** The source's state schema for some bounds (and the driver's private fields). */
-export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
-  const most = maxRecords(b);
-  const Unit = unitType(b);
-  const slot = t.array(t.int(NONE, b.maxVersion), Unit);
-  return t.record({
-    state: t.enum(STATES),
-    units: t.array(t.int(0, b.maxVersion), Unit),
-    live: t.bool(),
-    held: t.bool(),
-    header: t.bool(),
-    initial: slot,
-    dirty: slot,
-    final: slot,
-    end: t.bool(),
-    tracked: t.array(t.bool(), Unit),
-    pending: t.bool(),
-    optIn: t.bool(),
-    reinitPending: t.bool(),
-    reinited: t.bool(),
-    changed: t.bool(),
-    eof: t.bool(),
-    readPre: t.int(0, most),
-    readStop: t.int(0, most),
-    infoInitial: t.int(NONE, b.units + 1),
-    infoDirty: t.int(NONE, 2 * b.units),
-    switchInitial: t.int(NONE, b.units + 1),
-    trailer: t.int(0, b.units),
-    drv: privateSchema(driver),
-  });
-}
-
-/** A running device with no session, every unit at version 0, the driver's private state at its initial values. */
+/** A running device (stream.ts sourceSchema) with no session, every unit at version 0, the driver's private state at its initial values. */
 export function initialSource(b: StreamBounds, driver?: DriverProfile): SourceDevice {
   const none = () => Array.from({ length: b.units }, () => NONE);
   return {

@@ -18,8 +18,9 @@
 // records in the order it receives them never goes back to an older version. Drivers are free
 // to choose what they send when (PRECOPY-9); this order is one such choice.
 
-import { t, type IntType } from '../../checker/index.js';
-import type { MigState } from '../states.js';
+import { t, type BoolType, type Infer, type IntType, type RecordType } from '../../checker/index.js';
+import { STATES } from '../states.js';
+import type { DriverProfile, PrivateField } from '../drivers/profile.js';
 
 /** What a record carries. */
 export const RECORD_KINDS = ['header', 'initial', 'dirty', 'final', 'end'] as const;
@@ -38,62 +39,6 @@ export interface StreamRecord {
 
 /** No unread record of that kind for that unit. */
 export const NONE = -1;
-
-/**
- * The source device as a driver profile sees it: the device state, its internal state, the
- * current saving session and what the driver has buffered for it. A driver profile's hooks
- * read and change these fields (use the helpers below); the model itself keeps the session
- * bookkeeping (`live`, `held`) and the history fields (`readPre` … `trailer`, kept only when
- * the model's HISTORY option is on; otherwise they stay at their initial values).
- */
-export interface SourceDevice {
-  /** device_state as the driver caches it after each arc (KERN-8). */
-  state: MigState;
-  /** The device's internal state: the version of each unit; only the device's own running changes it (FSM-1, FSM-2). */
-  units: number[];
-  /** The latest session is valid: its fd reads data, not ENODEV (SAVE-3, SAVE-4). */
-  live: boolean;
-  /** The user holds an fd of this device: a session was opened and the user has not closed it (SET-5). */
-  held: boolean;
-  /** An unread compatibility header is buffered (DRV-2). */
-  header: boolean;
-  /** Per unit, the version held by the unread initial record, or NONE. */
-  initial: number[];
-  /** Per unit, the version held by the unread dirty record, or NONE. */
-  dirty: number[];
-  /** Per unit, the version held by the unread final (STOP_COPY) record, or NONE. */
-  final: number[];
-  /** The unread end-of-stream record is buffered (the trailer is complete). */
-  end: boolean;
-  /** Per unit, the driver's dirty tracker: changed since its data last went into the stream and not yet captured (FSM-9). */
-  tracked: boolean[];
-  /** An asynchronous STOP_COPY save is in flight; its data is not buffered yet (DATA-10, DRV-4). */
-  pending: boolean;
-  /** The user opted in with VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT-3, REINIT-4). */
-  optIn: boolean;
-  /** The device re-initialised its migration data since the last successful precopy_info (REINIT-5). */
-  reinitPending: boolean;
-  /** The device already re-initialised once in this session (a bound of the model). */
-  reinited: boolean;
-  /** The device changed a unit since the session's initial data was taken, or since REINIT (PRECOPY-7, REINIT-2). */
-  changed: boolean;
-  /** read() returned 0 in STOP_COPY in this session (DATA-7). */
-  eof: boolean;
-  /** Records read in PRE_COPY states in this session. */
-  readPre: number;
-  /** Records read in STOP_COPY in this session. */
-  readStop: number;
-  /** initial_bytes of the last successful precopy_info in a PRE_COPY state of this session, or NONE. */
-  infoInitial: number;
-  /** dirty_bytes of that answer, or NONE. */
-  infoDirty: number;
-  /** Unread initial data (header and initial records) when the session went from a PRE_COPY state to STOP_COPY, or NONE. */
-  switchInitial: number;
-  /** Records of unit data the driver produced for STOP_COPY (the trailer) in this session. */
-  trailer: number;
-  /** The driver's private variables, as its profile declares them (`state`); empty for most profiles. */
-  drv: Record<string, boolean | number>;
-}
 
 /** The bounds of a migration model that size the stream fields. */
 export interface StreamBounds {
@@ -124,6 +69,79 @@ export function unitType(b: StreamBounds): IntType {
 export function maxRecords(b: StreamBounds): number {
   return 1 + 2 * b.units + b.units * (b.maxVersion + 1) + b.units + 1;
 }
+
+/** The schema of a driver's private state (`dev.drv`): the fields its profile declares (`state`). */
+function privateSchema(driver?: DriverProfile): RecordType<Record<string, BoolType | IntType>> {
+  const fields: Record<string, BoolType | IntType> = {};
+  for (const [k, f] of Object.entries(driver?.state ?? {}) as [string, PrivateField][])
+    fields[k] = f.type === 'bool' ? t.bool() : t.int(f.min, f.max);
+  return t.record(fields);
+}
+
+/**
+ * The source device as a driver profile sees it, for some bounds (and the driver's private
+ * fields): the device state, its internal state, the current saving session and what the
+ * driver has buffered for it. A driver profile's hooks read and change these fields (use the
+ * helpers below); the model itself keeps the session bookkeeping (`live`, `held`) and the
+ * history fields (`readPre` … `trailer`, kept only when the model's HISTORY option is on;
+ * otherwise they stay at their initial values). The field order is the packed layout.
+ */
+export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
+  const most = maxRecords(b);
+  const Unit = unitType(b);
+  const slot = t.array(t.int(NONE, b.maxVersion), Unit);
+  return t.record({
+    /** device_state as the driver caches it after each arc (KERN-8). */
+    state: t.enum(STATES),
+    /** The device's internal state: the version of each unit; only the device's own running changes it (FSM-1, FSM-2). */
+    units: t.array(t.int(0, b.maxVersion), Unit),
+    /** The latest session is valid: its fd reads data, not ENODEV (SAVE-3, SAVE-4). */
+    live: t.bool(),
+    /** The user holds an fd of this device: a session was opened and the user has not closed it (SET-5). */
+    held: t.bool(),
+    /** An unread compatibility header is buffered (DRV-2). */
+    header: t.bool(),
+    /** Per unit, the version held by the unread initial record, or NONE. */
+    initial: slot,
+    /** Per unit, the version held by the unread dirty record, or NONE. */
+    dirty: slot,
+    /** Per unit, the version held by the unread final (STOP_COPY) record, or NONE. */
+    final: slot,
+    /** The unread end-of-stream record is buffered (the trailer is complete). */
+    end: t.bool(),
+    /** Per unit, the driver's dirty tracker: changed since its data last went into the stream and not yet captured (FSM-9). */
+    tracked: t.array(t.bool(), Unit),
+    /** An asynchronous STOP_COPY save is in flight; its data is not buffered yet (DATA-10, DRV-4). */
+    pending: t.bool(),
+    /** The user opted in with VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 (REINIT-3, REINIT-4). */
+    optIn: t.bool(),
+    /** The device re-initialised its migration data since the last successful precopy_info (REINIT-5). */
+    reinitPending: t.bool(),
+    /** The device already re-initialised once in this session (a bound of the model). */
+    reinited: t.bool(),
+    /** The device changed a unit since the session's initial data was taken, or since REINIT (PRECOPY-7, REINIT-2). */
+    changed: t.bool(),
+    /** read() returned 0 in STOP_COPY in this session (DATA-7). */
+    eof: t.bool(),
+    /** Records read in PRE_COPY states in this session. */
+    readPre: t.int(0, most),
+    /** Records read in STOP_COPY in this session. */
+    readStop: t.int(0, most),
+    /** initial_bytes of the last successful precopy_info in a PRE_COPY state of this session, or NONE. */
+    infoInitial: t.int(NONE, b.units + 1),
+    /** dirty_bytes of that answer, or NONE. */
+    infoDirty: t.int(NONE, 2 * b.units),
+    /** Unread initial data (header and initial records) when the session went from a PRE_COPY state to STOP_COPY, or NONE. */
+    switchInitial: t.int(NONE, b.units + 1),
+    /** Records of unit data the driver produced for STOP_COPY (the trailer) in this session. */
+    trailer: t.int(0, b.units),
+    /** The driver's private variables, as its profile declares them (`state`); empty for most profiles. */
+    drv: privateSchema(driver),
+  });
+}
+
+/** The source device (see sourceSchema, its one declaration). */
+export type SourceDevice = Infer<ReturnType<typeof sourceSchema>>;
 
 // ---------------------------------------------------------------------------------------
 // Helpers for driver profiles

@@ -20,59 +20,52 @@
 // slots. `lastSet` records how the source's last SET went, for the properties of the SET
 // (migration.ts); it is outside the view.
 
-import { t } from '../../checker/index.js';
+import { t, type BoolType, type EnumType, type Infer, type IntType, type RecordType } from '../../checker/index.js';
 import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import {
   driveSet, walk, planned, arcIndex, arcEnds, hangText,
   type FsmTable, type SetReturn, type StepFunction, type WalkFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest, type SessionKind,
 } from '../kernel/fsm.js';
 import type { KernelProfile } from '../kernel/profile.js';
-import { NONE, RECORD_KINDS, showRecord, unitType, type RecordKind, type SourceDevice, type StreamBounds, type StreamRecord } from './stream.js';
+import { NONE, RECORD_KINDS, showRecord, sourceSchema, unitType, type RecordKind, type StreamBounds, type StreamRecord } from './stream.js';
 import {
   sourceArc, resetSource, failedArc, readResult, applyRead, precopyInfoResult, applyPrecopyInfo, sourceFd, showRead, showInfo,
   type ReadResult, type InfoResult,
 } from './source.js';
 import {
-  destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd,
-  type DestinationDevice, type WriteResult,
+  destinationArc, resetDestination, writeResult, applyWrite, streamAccepted, destinationFd, destinationSchema,
+  type WriteResult,
 } from './destination.js';
 import type { DriverProfile, ResumeCheck } from '../drivers/profile.js';
-
-/** The stream between the devices and the user's obligations about it. */
-export interface Link {
-  /** The record in the user's buffer: read from the source, not yet written to the destination. */
-  kind: 'none' | RecordKind;
-  unit: number;
-  version: number;
-  /** A record of the source's current session has reached a destination. */
-  forwarded: boolean;
-  /** The destination's current resuming session has received a record. */
-  written: boolean;
-  /** Everything that session received is the source's current session's output from its first record (DATA-2). */
-  paired: boolean;
-  /** The user finished reading the source's current session in STOP_COPY (it saw the end, DATA-7) and the source has not run since. */
-  drained: boolean;
-}
 
 export const LINK_KINDS = ['none', ...RECORD_KINDS] as const;
 
 /**
- * The link's schema. With `symmetric` (the SYMMETRY option) its unit is a value of the
- * unit type or NONE, and NONE whenever the buffer holds no unit's record, so that a
- * permutation of units moves exactly the unit a record names (without it, header, end and
- * an empty buffer say unit 0, which a permutation would turn into another unit).
+ * The stream between the devices and the user's obligations about it. With `symmetric` (the
+ * SYMMETRY option) its unit is a value of the unit type or NONE, and NONE whenever the buffer
+ * holds no unit's record, so that a permutation of units moves exactly the unit a record
+ * names (without it, header, end and an empty buffer say unit 0, which a permutation would
+ * turn into another unit).
  */
 export function linkSchema(b: StreamBounds, symmetric = false) {
   return t.record({
+    /** The record in the user's buffer: read from the source, not yet written to the destination. */
     kind: t.enum(LINK_KINDS),
     unit: t.int(symmetric ? NONE : 0, b.units - 1, { of: unitType(b) }),
     version: t.int(0, b.maxVersion),
+    /** A record of the source's current session has reached a destination. */
     forwarded: t.bool(),
+    /** The destination's current resuming session has received a record. */
     written: t.bool(),
+    /** Everything that session received is the source's current session's output from its first record (DATA-2). */
     paired: t.bool(),
+    /** The user finished reading the source's current session in STOP_COPY (it saw the end, DATA-7) and the source has not run since. */
     drained: t.bool(),
   });
 }
+
+/** The link (see linkSchema, its one declaration). */
+export type Link = Infer<ReturnType<typeof linkSchema>>;
 
 export const initialLink = (): Link => ({ kind: 'none', unit: 0, version: 0, forwarded: false, written: false, paired: false, drained: false });
 
@@ -87,43 +80,38 @@ export const FILE_STATES = ['NONE', 'SAVE', 'RESUME', 'ENDED'] as const;
 export type FileState = (typeof FILE_STATES)[number];
 
 /** One slot of the user's fd table for the source: fd number FIRST_FD + its index. */
-export interface FdSlot {
+export const fdSlotSchema = t.record({
   /** The user holds this fd. */
-  held: boolean;
+  held: t.bool(),
   /** The migration file behind it; a live file may have no fd when the user closed it (the driver keeps the session until an ending arc). */
-  file: FileState;
-}
+  file: t.enum(FILE_STATES),
+});
 
-export const fdSlotSchema = t.record({ held: t.bool(), file: t.enum(FILE_STATES) });
+/** An fd slot (see fdSlotSchema, its one declaration). */
+export type FdSlot = Infer<typeof fdSlotSchema>;
 
 /** How a SET returned: 0, -1 EINVAL, -1 EIO (any driver errno), or never (its walk cycles). */
 export const SET_RETURNS = ['OK', 'EINVAL', 'EIO', 'HANG'] as const;
 
 /** How the source's last SET went: what the properties of a SET judge besides the states before and after. */
-export interface LastSet {
-  /** The state it asked for. */
-  target: MigState;
-  ret: SetReturn;
-  /** The fd slot whose fd came back in data_fd (without fd slots: 0, the source's one fd), or -1. */
-  fd: number;
-  /** Arcs executed. */
-  done: number;
-  /** Index of the first arc that opened a session, or -1. */
-  openedAt: number;
-  /** A failure moved the device to ERROR (ERR-2). */
-  toError: boolean;
-}
-
 export function lastSetSchema(maxFds: number) {
   return t.record({
+    /** The state it asked for. */
     target: t.enum(STATES),
     ret: t.enum(SET_RETURNS),
+    /** The fd slot whose fd came back in data_fd (without fd slots: 0, the source's one fd), or -1. */
     fd: t.int(-1, Math.max(0, maxFds - 1)),
+    /** Arcs executed. */
     done: t.int(0, PATH_SLOTS),
+    /** Index of the first arc that opened a session, or -1. */
     openedAt: t.int(-1, PATH_SLOTS),
+    /** A failure moved the device to ERROR (ERR-2). */
     toError: t.bool(),
   });
 }
+
+/** The last SET's report in the state (see lastSetSchema, its one declaration). */
+export type LastSet = Infer<ReturnType<typeof lastSetSchema>>;
 
 export const initialLastSet = (): LastSet => ({ target: 'RUNNING', ret: 'OK', fd: -1, done: 0, openedAt: -1, toError: false });
 
@@ -149,20 +137,34 @@ function syncHeld(s: MigrationState): void {
   s.src.held = s.fds.some((f) => f.held && (f.file === 'SAVE' || f.file === 'ENDED'));
 }
 
-/** The whole migration: source, destination, the stream between them, and the user's own variables. */
-export interface MigrationState {
-  src: SourceDevice;
-  dst: DestinationDevice;
-  link: Link;
-  /** The user model's variables (see its `state` schema). */
-  user: Record<string, number | boolean | string>;
-  /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
-  hung: boolean;
-  /** The user's fd slots for the source (MAX_FDS of them; none for data-path users, who keep the newest fd, `src.held`). */
-  fds: FdSlot[];
-  /** How the source's last SET went (outside the view: it never splits states). */
-  lastSet: LastSet;
+/**
+ * The schema of a user model's own variables (UserModel.state): a record of enums, ints and
+ * booleans, so that every user's variables have one type in the migration state.
+ */
+export type UserVariables = RecordType<Record<string, EnumType<string> | IntType | BoolType>>;
+
+/**
+ * The whole migration: source, destination, the stream between them, the user's own
+ * variables (`user`, as the user model's `state` declares them), and the control user's fd
+ * slots. The field order is the packed layout.
+ */
+export function migrationSchema(cfg: Pick<MigrationConfig, 'bounds' | 'driver' | 'symmetric' | 'maxFds'>, user: UserVariables) {
+  return t.record({
+    src: sourceSchema(cfg.bounds, cfg.driver),
+    dst: destinationSchema(cfg.bounds),
+    link: linkSchema(cfg.bounds, cfg.symmetric),
+    user,
+    /** A SET never returned: the kernel's next-step loop spins (KERN-1); nothing happens after that. */
+    hung: t.bool(),
+    /** The user's fd slots for the source (MAX_FDS of them; none for data-path users, who keep the newest fd, `src.held`). */
+    fds: t.array(fdSlotSchema, cfg.maxFds),
+    /** How the source's last SET went (outside the view: it never splits states). */
+    lastSet: lastSetSchema(cfg.maxFds),
+  });
 }
+
+/** The state of a migration model (see migrationSchema, its one declaration). */
+export type MigrationState = Infer<ReturnType<typeof migrationSchema>>;
 
 /** A migration model's fixed configuration, as user models and properties see it. */
 export interface MigrationConfig {

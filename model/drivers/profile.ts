@@ -218,8 +218,8 @@ export const staleInfoStateFirst = (dev: Readonly<SourceDevice>): StaleInfo =>
 export const resumeCheckOf = (d: DriverProfile): ResumeCheck => d.resumeCheck ?? (d.detectsIncomplete ? 'end' : 'nothing');
 
 /** The initial value of the driver's private state. */
-export function initialPrivate(d: DriverProfile): Record<string, boolean | number> {
-  const out: Record<string, boolean | number> = {};
+export function initialPrivate(d: DriverProfile): SourceDevice['drv'] {
+  const out: SourceDevice['drv'] = {};
   for (const [k, f] of Object.entries(d.state ?? {})) out[k] = f.init;
   return out;
 }

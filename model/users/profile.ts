@@ -3,8 +3,8 @@
 // so that properties about a call (what read() may return in STOP_COPY, when precopy_info
 // may answer) judge every user's calls alike.
 
-import type { ActionDef, RecordType, Schema } from '../../checker/index.js';
-import { onCopy, type MigrationConfig, type MigrationState } from '../datapath/uapi.js';
+import type { ActionDef } from '../../checker/index.js';
+import { onCopy, type MigrationConfig, type MigrationState, type UserVariables } from '../datapath/uapi.js';
 
 /** The uAPI call an action makes first; `device` for the device's own steps, `user` for a step that makes none. */
 export type UapiCall =
@@ -32,9 +32,10 @@ export interface UserModel {
   /** Registry name, the value of the USER constant. */
   readonly name: string;
   readonly doc: string;
-  /** The user's own variables, as a record schema (none when absent). */
-  readonly state?: (cfg: MigrationConfig) => RecordType<Record<string, Schema>>;
-  readonly init?: (cfg: MigrationConfig) => Record<string, number | boolean | string>;
+  /** The user's own variables, as a record schema of enums, ints and booleans (none when absent). */
+  readonly state?: (cfg: MigrationConfig) => UserVariables;
+  /** Their initial values. */
+  readonly init?: (cfg: MigrationConfig) => MigrationState['user'];
   /** The user's actions, in the order the checker tries them. */
   readonly actions: (cfg: MigrationConfig) => Readonly<Record<string, UserAction<any>>>;
   /** States in which the user is done (not deadlocks). */

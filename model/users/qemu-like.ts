@@ -27,13 +27,14 @@
 // Not modelled: the VM being paused by its user during pre-copy (the device then goes to
 // STOP_COPY outside a switchover), multifd device-state transfer, several devices.
 
-import { t } from '../../checker/index.js';
+import { t, type Infer } from '../../checker/index.js';
 import { inPreCopy, type MigState } from '../states.js';
 import { isSupported } from '../kernel/fsm.js';
 import {
   srcSet, dstSet, srcRead, srcReadResult, showSrcRead, srcPrecopyInfo, showSrcPrecopyInfo, srcOptIn, srcDataSize, srcClose,
   dstWrite, showDstWrite, dstClose, dstReset, mayForward, showSet, onCopy, type MigrationConfig, type MigrationState,
 } from '../datapath/uapi.js';
+import type { StreamBounds } from '../datapath/stream.js';
 import { sourceFd } from '../datapath/source.js';
 import { destinationFd } from '../datapath/destination.js';
 import { action, showReset, type UserModel } from './profile.js';
@@ -57,24 +58,35 @@ export const QEMU_PHASES = [
 ] as const;
 export type QemuPhase = (typeof QEMU_PHASES)[number];
 
-interface QemuVars {
-  phase: QemuPhase;
-  /** QEMU's cached initial and dirty counts (QEMU-4). */
-  initial: number;
-  dirty: number;
-  /** The destination ran vfio_load_setup. */
-  loading: boolean;
-  /** The destination ran vfio_load_cleanup (closed its fd). */
-  loaded: boolean;
-  /** VFIO_MIG_FLAG_DEV_INIT_DATA_SENT is in the stream (switchover-ack). */
-  initSent: boolean;
-  /** The destination approved the switchover. */
-  acked: boolean;
-  /** The destination's VM start moved it to RUNNING. */
-  dstRunning: boolean;
+/** QEMU's own variables (the user's `state`), for some bounds. */
+function qemuSchema(b: StreamBounds) {
+  return t.record({
+    /** Where the migration is (QEMU_PHASES). */
+    phase: t.enum(QEMU_PHASES),
+    /** QEMU's cached initial and dirty counts (QEMU-4). */
+    initial: t.int(0, b.units + 1),
+    dirty: t.int(0, 2 * b.units),
+    /** The destination ran vfio_load_setup. */
+    loading: t.bool(),
+    /** The destination ran vfio_load_cleanup (closed its fd). */
+    loaded: t.bool(),
+    /** VFIO_MIG_FLAG_DEV_INIT_DATA_SENT is in the stream (switchover-ack). */
+    initSent: t.bool(),
+    /** The destination approved the switchover. */
+    acked: t.bool(),
+    /** The destination's VM start moved it to RUNNING. */
+    dstRunning: t.bool(),
+  });
 }
 
-const vars = (s: Readonly<MigrationState>): QemuVars => s.user as unknown as QemuVars;
+type QemuVars = Infer<ReturnType<typeof qemuSchema>>;
+
+/**
+ * This user's variables in a migration state. The cast narrows the type every user's
+ * variables share (MigrationState['user']) to this user's: the model's state schema holds
+ * qemuSchema's record there whenever this user runs.
+ */
+const vars = (s: Readonly<MigrationState>): QemuVars => s.user as QemuVars;
 
 const at = (...p: QemuPhase[]) => (s: Readonly<MigrationState>) => p.includes(vars(s).phase);
 
@@ -105,7 +117,7 @@ function maybeSendInit(u: QemuVars, cfg: MigrationConfig): void {
 
 /** A precopy_info answer refreshes the cached counts; a REINIT asks for a new acknowledgement (REINIT-6). */
 function refresh(s: MigrationState, cfg: MigrationConfig): boolean {
-  const u = vars(s) as unknown as QemuVars;
+  const u = vars(s);
   const a = srcPrecopyInfo(s, cfg);
   if (!a.ok) {
     // Failures are not fatal: the counters are zeroed (qemu.md §6).
@@ -127,21 +139,11 @@ function refresh(s: MigrationState, cfg: MigrationConfig): boolean {
 export const qemuLike: UserModel = {
   name: 'qemu-like',
   doc: 'QEMU\'s algorithm (hw/vfio/migration.c, 2026): QEMU-1..7, ENOMSG and 0 alike in iteration and final drain, switchover-ack with SWITCHOVER_ACK',
-  state: (cfg) => t.record({
-    phase: t.enum(QEMU_PHASES),
-    initial: t.int(0, cfg.bounds.units + 1),
-    dirty: t.int(0, 2 * cfg.bounds.units),
-    loading: t.bool(),
-    loaded: t.bool(),
-    initSent: t.bool(),
-    acked: t.bool(),
-    dstRunning: t.bool(),
-  }),
+  state: (cfg) => qemuSchema(cfg.bounds),
   init: () => ({ phase: 'realize', initial: 0, dirty: 0, loading: false, loaded: false, initSent: false, acked: false, dstRunning: false }),
   terminal: (s) => at('done', 'failed')(s),
   actions: (cfg) => {
     const set = (u: QemuVars, p: QemuPhase) => { u.phase = p; };
-    const U = (s: MigrationState) => s.user as unknown as QemuVars;
     const srcLabel = (target: MigState, b: Readonly<MigrationState>, fn: string) =>
       `src: ${showSet(target, onCopy(b, (c) => srcSet(c, target, cfg)))}  (${fn})`;
     const dstLabel = (target: MigState, b: Readonly<MigrationState>, fn: string) =>
@@ -157,7 +159,7 @@ export const qemuLike: UserModel = {
         enabled: at('realize'),
         next: (s) => {
           if (withPrecopy(cfg)) srcOptIn(s, cfg);
-          set(U(s), 'setup');
+          set(vars(s), 'setup');
         },
         label: () => (!withPrecopy(cfg) ? 'src: (no PRE_COPY: no opt-in)  (vfio_migration_init)'
           : cfg.kernel.precopyInfoV2 ? 'src: DEVICE_FEATURE(SET, MIG_PRECOPY_INFOv2) = 0  (vfio_migration_init)'
@@ -169,8 +171,8 @@ export const qemuLike: UserModel = {
         next: (s) => {
           if (withPrecopy(cfg) && s.src.state === 'RUNNING') {
             srcSet(s, 'PRE_COPY', cfg);
-            set(U(s), 'query');
-          } else set(U(s), 'iterate');
+            set(vars(s), 'query');
+          } else set(vars(s), 'iterate');
         },
         label: (_p, b) => `src: DEVICE_FEATURE(GET, MIG_DATA_SIZE) = {stop_copy_length: ${srcDataSize(b, cfg)}}` +
           (withPrecopy(cfg) && b.src.state === 'RUNNING' ? `; ${srcLabel('PRE_COPY', b, 'vfio_save_setup').slice(5)}` : '  (vfio_save_setup)'),
@@ -181,7 +183,7 @@ export const qemuLike: UserModel = {
         enabled: at('query'),
         next: (s) => {
           refresh(s, cfg);
-          set(U(s), 'iterate');
+          set(vars(s), 'iterate');
         },
         label: (_p, b) => `src: ${showSrcPrecopyInfo(b, onCopy(b, (c) => srcPrecopyInfo(c, cfg)))}  (vfio_save_setup)`,
       }),
@@ -191,7 +193,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => at('iterate')(s) && inPreCopy(s.src.state) && s.link.kind === 'none' && blockingRead(s),
         next: (s) => {
           const r = srcRead(s, cfg);
-          const u = U(s);
+          const u = vars(s);
           account(u, r.kind === 'data');
           maybeSendInit(u, cfg);
         },
@@ -199,9 +201,9 @@ export const qemuLike: UserModel = {
           const r = srcReadResult(b, cfg);
           const after = onCopy(b, (c) => {
             const got = srcRead(c, cfg).kind === 'data';
-            account(U(c), got);
-            maybeSendInit(U(c), cfg);
-            return U(c);
+            account(vars(c), got);
+            maybeSendInit(vars(c), cfg);
+            return vars(c);
           });
           const note = r.kind === 'data' ? '' : ' = no data for now';
           const init = after.initSent && !vars(b).initSent ? '; sends INIT_DATA_SENT' : '';
@@ -223,7 +225,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => at('iterate')(s) && (!cfg.switchoverAck || !withPrecopy(cfg) || vars(s).acked),
         next: (s) => {
           const pre = inPreCopy(s.src.state);
-          set(U(s), cfg.switchoverAck && pre ? 'final-check' : withP2P(cfg) ? 'prepare' : 'stop');
+          set(vars(s), cfg.switchoverAck && pre ? 'final-check' : withP2P(cfg) ? 'prepare' : 'stop');
         },
         label: () => `qemu: switchover: stop the VM${cfg.switchoverAck ? ' (every switchover-ack received)' : ''}`,
       }),
@@ -236,8 +238,8 @@ export const qemuLike: UserModel = {
           if (a.ok && a.reinit && s.src.optIn) {
             // A switchover-ack request after the switchover decision fails the migration (REINIT-6).
             srcSet(s, 'RUNNING', cfg);
-            set(U(s), 'failed');
-          } else set(U(s), withP2P(cfg) ? 'prepare' : 'stop');
+            set(vars(s), 'failed');
+          } else set(vars(s), withP2P(cfg) ? 'prepare' : 'stop');
         },
         label: (_p, b) => {
           const a = onCopy(b, (c) => srcPrecopyInfo(c, cfg));
@@ -251,7 +253,7 @@ export const qemuLike: UserModel = {
         enabled: at('prepare'),
         next: (s) => {
           srcSet(s, inPreCopy(s.src.state) ? 'PRE_COPY_P2P' : 'RUNNING_P2P', cfg);
-          set(U(s), 'stop');
+          set(vars(s), 'stop');
         },
         label: (_p, b) => srcLabel(inPreCopy(b.src.state) ? 'PRE_COPY_P2P' : 'RUNNING_P2P', b, 'vfio_vmstate_change_prepare'),
       }),
@@ -261,7 +263,7 @@ export const qemuLike: UserModel = {
         next: (s) => {
           const target = stopTarget(s);
           srcSet(s, target, cfg);
-          set(U(s), target === 'STOP_COPY' ? 'drain' : 'complete');
+          set(vars(s), target === 'STOP_COPY' ? 'drain' : 'complete');
         },
         label: (_p, b) => srcLabel(stopTarget(b), b, 'vfio_vmstate_change'),
       }),
@@ -270,7 +272,7 @@ export const qemuLike: UserModel = {
         enabled: at('complete'),
         next: (s) => {
           srcSet(s, 'STOP_COPY', cfg);
-          set(U(s), 'drain');
+          set(vars(s), 'drain');
         },
         label: (_p, b) => srcLabel('STOP_COPY', b, 'vfio_save_complete_precopy'),
       }),
@@ -282,7 +284,7 @@ export const qemuLike: UserModel = {
           if (r.kind !== 'data') {
             // 0 and ENOMSG both end the loop (QEMU-3); ENODEV too, as an error QEMU does not expect here.
             s.link.drained = r.kind === 'eof' || r.errno === 'ENOMSG';
-            set(U(s), r.kind === 'errno' && r.errno === 'ENODEV' ? 'failed' : 'sent');
+            set(vars(s), r.kind === 'errno' && r.errno === 'ENODEV' ? 'failed' : 'sent');
           }
         },
         label: (_p, b) => {
@@ -295,7 +297,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => !after(s, 'sent') && after(s, 'query'),
         next: (s) => {
           srcSet(s, 'RUNNING', cfg);
-          set(U(s), 'failed');
+          set(vars(s), 'failed');
         },
         label: (_p, b) => `${srcLabel('RUNNING', b, 'migration failed: vfio_migration_state_notifier')}`,
       }),
@@ -304,7 +306,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => after(s, 'query') && !after(s, 'started') && !vars(s).loading,
         next: (s) => {
           dstSet(s, 'RESUMING', cfg);
-          U(s).loading = true;
+          vars(s).loading = true;
         },
         label: (_p, b) => dstLabel('RESUMING', b, 'vfio_load_setup'),
       }),
@@ -319,7 +321,7 @@ export const qemuLike: UserModel = {
         call: 'user',
         // The marker follows the data already in the stream: the buffer is empty when it arrives.
         enabled: (s) => cfg.switchoverAck && vars(s).loading && vars(s).initSent && !vars(s).acked && s.link.kind === 'none',
-        next: (s) => { U(s).acked = true; },
+        next: (s) => { vars(s).acked = true; },
         label: () => 'dst: INIT_DATA_SENT received: switchover approved  (qemu_loadvm_approve_switchover)',
       }),
       QemuLoadCleanup: action({
@@ -327,7 +329,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => at('sent')(s) && vars(s).loading && !vars(s).loaded && s.link.kind === 'none',
         next: (s) => {
           dstClose(s);
-          U(s).loaded = true;
+          vars(s).loaded = true;
         },
         label: () => `dst: close(${destinationFd()})  (vfio_load_cleanup)`,
       }),
@@ -337,10 +339,10 @@ export const qemuLike: UserModel = {
         next: (s) => {
           const target: MigState = withP2P(cfg) ? 'RUNNING_P2P' : 'RUNNING';
           const r = dstSet(s, target, cfg);
-          if (r.ret !== 'OK') set(U(s), 'start-failed');
+          if (r.ret !== 'OK') set(vars(s), 'start-failed');
           else {
-            U(s).dstRunning = target === 'RUNNING';
-            set(U(s), 'started');
+            vars(s).dstRunning = target === 'RUNNING';
+            set(vars(s), 'started');
           }
         },
         label: (_p, b) => {
@@ -354,7 +356,7 @@ export const qemuLike: UserModel = {
         enabled: at('start-failed'),
         next: (s) => {
           dstReset(s);
-          set(U(s), 'failed');
+          set(vars(s), 'failed');
         },
         label: (_p, b) => `dst: ${showReset(b, 'dst', dstReset)}  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)`,
       }),
@@ -364,7 +366,7 @@ export const qemuLike: UserModel = {
         enabled: (s) => at('started')(s) && !vars(s).dstRunning,
         next: (s) => {
           dstSet(s, 'RUNNING', cfg);
-          U(s).dstRunning = true;
+          vars(s).dstRunning = true;
         },
         label: (_p, b) => dstLabel('RUNNING', b, 'vfio_vmstate_change, VM start'),
       }),
@@ -374,7 +376,7 @@ export const qemuLike: UserModel = {
         next: (s) => {
           srcSet(s, 'STOP', cfg);
           srcClose(s);
-          set(U(s), 'done');
+          set(vars(s), 'done');
         },
         label: (_p, b) => `${srcLabel('STOP', b, 'vfio_save_cleanup')}; close(${sourceFd()})`,
       }),

@@ -4,8 +4,8 @@
 // enabledness as TLC has it (item 6): an action whose only successor lies outside the
 // state constraint still counts as enabled.
 
-import { describe, expect, it } from 'vitest';
-import { check, defineSpec, instantiate, model, t, SpecError, Successors, editDistance, nearest, suggest } from '../../checker/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { check, defineSpec, instantiate, model, t, SpecError, Successors, editDistance, nearest, suggest, type ConstValues } from '../../checker/index.js';
 import { main } from '../../checker/cli/main.js';
 import { EXIT } from '../../checker/cli/exit.js';
 import { repoRoot } from '../specs/discover.js';
@@ -211,5 +211,32 @@ describe('Successors: the plain-state API that random walks build on', () => {
     succ.layout.encode({ x: 1 }, succ.initWords, 0);
     const c = succ.expand(succ.initWords, 0);
     expect([c.n, [...c.kept.subarray(0, c.n)]]).toEqual([3, [1, 0, 1]]);
+  });
+});
+
+describe('ConstValues: the values setup() receives', () => {
+  it('widens a default to its type, keeps a list of values, adds what load returns', () => {
+    const C = {
+      NAME: { default: 'reference', doc: 'any string, even declared as const' },
+      MODE: { default: 'a', values: ['a', 'b'] },
+      N: { default: 2, min: 1 },
+      FLAG: false,
+      FILE: { default: 'x', load: async (v: string): Promise<{ file: string } | undefined> => (v.endsWith('.json') ? { file: v } : undefined) },
+    } as const;
+    expectTypeOf<ConstValues<typeof C>>().toEqualTypeOf<{
+      readonly NAME: string;
+      readonly MODE: 'a' | 'b';
+      readonly N: number;
+      readonly FLAG: boolean;
+      readonly FILE: string | { file: string };
+    }>();
+    defineSpec({
+      name: 'Inferred',
+      constants: { K: { default: 'abc' }, L: { default: 'p', values: ['p', 'q'] as const } },
+      setup: (c) => {
+        expectTypeOf(c).toEqualTypeOf<{ readonly K: string; readonly L: 'p' | 'q' }>();
+        return model({ state: t.record({ x: t.bool() }), init: [{ x: false }], actions: { A: { next: () => {} } } });
+      },
+    });
   });
 });
