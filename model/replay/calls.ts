@@ -11,8 +11,8 @@
 // only inside such steps by today's user models.
 //
 // An empty list means the migration model has no such call on that side: a read() on the
-// destination departs; a GET_STATE (only the control-only model makes one) and an open are
-// skipped as events the model does not know (validate.ts).
+// destination departs; a GET_STATE (of the users only the control user makes one, and it
+// changes nothing) and an open are skipped as events the model does not know (validate.ts).
 
 import type { UapiCall } from '../users/profile.js';
 import type { ReplayEvent } from './events.js';

@@ -9,7 +9,8 @@
 // informational by action name.
 //
 // Devices: the migration model has one source and one destination, named `src` and `dst`;
-// the control-only model (model/datapath/control.ts) has one device, named `dev`, taken as the source.
+// traces of the control-only model of earlier releases (test/fixtures/replay/traces/fsm-*) have
+// one device, named `dev`, taken as the source.
 // A SET_STATE that "never returns" (a walk that loops) ends the observable log there: the
 // parser stops and notes it.
 

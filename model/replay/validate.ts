@@ -1,6 +1,7 @@
 // The VFIO side of log replay: how a recorded event is matched against a step of the model
-// (the migration model of model/datapath/migration.ts, or the control-only model of
-// model/datapath/control.ts), which of the model's steps a log never shows, what a migration that
+// (the migration model of model/datapath/migration.ts, or, for traces written by releases
+// before the control half became the control user of that model, the control-only model
+// whose one device was `dev`), which of the model's steps a log never shows, what a migration that
 // stops mid-way still owes, and why a departure happened (which clause, which party). The
 // search itself is the checker's (checker/explore/validate.ts, replayLog); nothing here
 // computes successors.
