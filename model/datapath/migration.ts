@@ -741,7 +741,10 @@ export function migrationSpec(o: MigrationSpecOptions) {
     constants: migrationConstants(o),
     setup: (c) => migrationModel({
       ...optionsFromConstants(c),
+      // The options no constant sets.
       ...(o.readOrder !== undefined ? { readOrder: o.readOrder } : {}),
+      ...(o.step !== undefined ? { step: o.step } : {}),
+      ...(o.walk !== undefined ? { walk: o.walk } : {}),
       ...ownProfiles(o, c),
     }),
     expect: o.expect ?? [],

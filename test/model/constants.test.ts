@@ -55,6 +55,7 @@ describe('MIGRATION_CONSTANTS, the one declaration of the migration options', ()
     expect(o).toEqual({
       driver: 'reference', user: 'adversarial', features: 'all', units: 2, maxVersion: 1, switchoverAck: false,
       detectIncomplete: 'driver', reinit: true, history: false, symmetry: false, kernel: MIGRATION_CONSTANTS.KERNEL.default,
+      table: 'kernel', maxFds: 0, arcFailures: false, failToError: false,
     });
     const { plan: _a, ...fromConstants } = migrationConfig(o);
     const { plan: _b, ...fromNothing } = migrationConfig();
