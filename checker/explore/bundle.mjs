@@ -118,6 +118,16 @@ export async function bundleWorker(specPath, out, meta) {
         name: 'migcheck-worker',
         setup(build) {
           build.onResolve({ filter: /^migcheck(\/model)?$/ }, (args) => ({ path: self[args.path] }));
+          // A literal import() of a module of the spec's graph is code loaded on demand only
+          // (migration.ts so loads the loader of constant files, whose own import() of a
+          // computed path cannot be bundled): the bundle leaves it out and imports the file if
+          // it is ever asked for. A worker given file constants runs through the loader anyway.
+          build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+            if (args.kind !== 'dynamic-import' || args.pluginData === 'migcheck-inner') return undefined;
+            const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'migcheck-inner' });
+            if (r.errors.length > 0) return { errors: r.errors };
+            return { path: pathToFileURL(r.path).href, external: true };
+          });
           // Bare specifiers other than this package: resolve as esbuild would, keep external.
           build.onResolve({ filter: /^[^./]/ }, async (args) => {
             if (args.pluginData === 'migcheck-inner' || args.path.startsWith('node:')) return undefined;
