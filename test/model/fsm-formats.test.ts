@@ -4,18 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv';
-import { ANNOTATION_LINE, expectValidJUnit, findAll, runCli } from '../report/helpers.js';
+import { ANNOTATION_LINE, expectValidJUnit, findAll, runCli, sarifValidator } from '../report/helpers.js';
 
-const schema = JSON.parse(readFileSync('test/fixtures/sarif/sarif-schema-2.1.0.json', 'utf8')) as object;
-const require = createRequire(import.meta.url);
-interface Validator { compile(schema: object): ValidateFunction }
-const Ajv = (require('ajv-draft-04') as { default: new (o: object) => Validator }).default;
-const addFormats = (require('ajv-formats') as { default: (ajv: Validator) => void }).default;
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = sarifValidator();
 
 const BROKEN = 'specs/vfio/tables/through-saving-group.json';
 

@@ -1,8 +1,12 @@
 // Shared helpers for the report tests: run the CLI in-process and capture what it prints,
 // and check a JUnit document against what CI consumers (Jenkins, GitLab, the JUnit XSD
-// used by common GitHub actions) require of its structure.
+// used by common GitHub actions) require of its structure, and a SARIF log against the
+// official schema.
 
 import { expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { main } from '../../checker/cli/main.js';
 import { findAll, parseXml, type XmlElement } from './xml.js';
 
@@ -82,3 +86,16 @@ export { findAll, parseXml };
 
 /** The syntax of one GitHub workflow command line: `::level props::message`, props `k=v` separated by ','. */
 export const ANNOTATION_LINE = /^::(error|warning|notice)(?: ([a-zA-Z]+=[^,:\r\n]*(?:,[a-zA-Z]+=[^,:\r\n]*)*))?::([^\r\n]*)$/;
+
+/** The official SARIF 2.1.0 schema (OASIS, vendored in test/fixtures/sarif), compiled. */
+export function sarifValidator(): ValidateFunction {
+  const schema = JSON.parse(readFileSync('test/fixtures/sarif/sarif-schema-2.1.0.json', 'utf8')) as object;
+  // CommonJS modules, loaded as such (their typings describe a default export).
+  const require = createRequire(import.meta.url);
+  interface Validator { compile(schema: object): ValidateFunction }
+  const Ajv = (require('ajv-draft-04') as { default: new (o: object) => Validator }).default;
+  const addFormats = (require('ajv-formats') as { default: (ajv: Validator) => void }).default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}

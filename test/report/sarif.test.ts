@@ -5,19 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv';
-import { runCli } from './helpers.js';
+import { runCli, sarifValidator } from './helpers.js';
 
-const schema = JSON.parse(readFileSync('test/fixtures/sarif/sarif-schema-2.1.0.json', 'utf8')) as object;
-// CommonJS modules, loaded as such (their typings describe a default export).
-const require = createRequire(import.meta.url);
-interface Validator { compile(schema: object): ValidateFunction }
-const Ajv = (require('ajv-draft-04') as { default: new (o: object) => Validator }).default;
-const addFormats = (require('ajv-formats') as { default: (ajv: Validator) => void }).default;
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = sarifValidator();
 
 const DIE_HARD = 'specs/examples/die-hard.spec.ts';
 
