@@ -35,7 +35,8 @@ export interface SeenSet {
   key(hi: number, lo: number, out: Uint32Array, at: number): void;
   /**
    * Moves the entries to the front of the table(s) and sorts them in place, in the order of
-   * spill.ts (sortKeys): what is merged into the disk file. The set holds garbage until
+   * spill.ts (sortKeys), as ascending runs (sortedRuns: shared tables in blocks): what is
+   * merged into the disk file. The set holds garbage until
    * `clear()`.
    */
   drainSorted(): { keys: Uint32Array; n: number }[];

@@ -7,7 +7,7 @@
 // word plus one) in fpset.ts.
 
 import { slot, wordSlot, pairEntries, wordEntries, compactPairs, compactWords, MIN_CAPACITY, type SeenSet } from './fpset.js';
-import { sortKeys } from './spill.js';
+import { sortedRuns } from './spill.js';
 import { allocBuffer, prefault } from './parents.js';
 
 export interface ShardedBuffers {
@@ -263,11 +263,7 @@ export class ShardedSet implements SeenSet {
 
   /** Only between phases, in the coordinator: the workers see the same tables. */
   drainSorted(): { keys: Uint32Array; n: number }[] {
-    return this.tables.map((t) => {
-      const n = this.compact ? compactWords(t) : compactPairs(t);
-      sortKeys(t, n, this.compact ? 1 : 2);
-      return { keys: t, n };
-    });
+    return this.tables.flatMap((t) => sortedRuns(t, this.compact ? compactWords(t) : compactPairs(t), this.compact ? 1 : 2));
   }
 
   /** Empties every shard (keeping the capacities, unless `release`: then each shard is replaced by a smallest one, which the workers adopt with the next step's tables). */

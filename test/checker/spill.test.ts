@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskFull, SortedKeyFile, SpillDir, spillIO, sortKeys } from '../../checker/store/spill.js';
+import { DiskFull, SortedKeyFile, SpillDir, spillIO, sortKeys, sortedRuns } from '../../checker/store/spill.js';
 import { FingerprintSet, WordSet } from '../../checker/store/fpset.js';
 import { ShardedSet } from '../../checker/store/sharded.js';
 import { ParentStore } from '../../checker/store/parents.js';
@@ -140,6 +140,31 @@ describe('SortedKeyFile', () => {
     expect(file.has(q, 0)).toBe(true);
     file.close();
   });
+});
+
+describe('sortedRuns', () => {
+  for (const w of [1, 2] as const) {
+    it(`sorts ${w}-word keys in shared memory block by block, and the merge of the blocks is the sorted set`, () => {
+      const n = 10_000;
+      const next = words(11 * w);
+      const shared = new Uint32Array(new SharedArrayBuffer(n * w * 4));
+      for (let i = 0; i < n * w; i++) shared[i] = (next() % 50_000) + 1;
+      const plain = shared.slice();
+      const runs = sortedRuns(shared, n, w, 4096);
+      expect(runs.length).toBe(Math.ceil((n * w * 4) / 4096));
+      expect(runs.reduce((a, r) => a + r.n, 0)).toBe(n);
+      const d = dir();
+      const file = new SortedKeyFile(d, w, 'blocks');
+      file.merge(runs);
+      // Unshared keys are sorted in place, as one run.
+      const one = sortedRuns(plain, n, w, 4096);
+      expect(one.length).toBe(1);
+      const expected = new SortedKeyFile(d, w, 'whole');
+      expected.merge(one);
+      expect(file.size).toBe(expected.size);
+      expect([...file.keys()]).toEqual([...expected.keys()]);
+    });
+  }
 });
 
 describe('SpillDir', () => {
