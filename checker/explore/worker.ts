@@ -215,6 +215,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
       const set = candidates[p.set];
       set.clear();
       set.maxBytes = p.candidateBytes;
+      reclaim.drop(set.fit());
       seenBuffer('cur', p.cur);
       const data = new Uint32Array(p.cur);
       const batch = succ.batch;

@@ -81,7 +81,7 @@ export class Candidates {
    * @param choiceBytes bytes per choice index (1, 2 or 4)
    * @param maxBytes the lists never grow beyond this; `push` then returns false
    */
-  constructor(readonly W: number, readonly keepFp: boolean, shards: number, readonly choiceBytes: 1 | 2 | 4, public maxBytes = Number.POSITIVE_INFINITY, initial = 1 << 12) {
+  constructor(readonly W: number, readonly keepFp: boolean, shards: number, readonly choiceBytes: 1 | 2 | 4, public maxBytes = Number.POSITIVE_INFINITY, private readonly initial = 1 << 12) {
     this.byShard = Array.from({ length: shards }, () => new ShardList(initial));
     this.resize(initial);
   }
@@ -116,6 +116,23 @@ export class Candidates {
     if (this.cap && n > 0) shard.set(this.shard.subarray(0, n));
     this.shard = shard;
     this.cap = cap;
+  }
+
+  /**
+   * Gives up storage beyond `maxBytes` (call it on empty lists): the lists keep the capacity
+   * the largest chunk needed, and a chunk expanded while the fingerprint table was merged to
+   * disk and released may have had most of the budget free; once the table grows back, that
+   * capacity would sit outside the budget. Returns the bytes let go of.
+   */
+  fit(): number {
+    if (this.count !== 0 || this.bytes <= this.maxBytes) return 0;
+    const before = this.bytes + this.byShard.reduce((a, l) => a + l.data.byteLength + l.win.byteLength, 0);
+    let cap = this.initial;
+    while (cap * 2 * this.unit <= this.maxBytes) cap *= 2;
+    this.cap = 0;
+    this.resize(cap);
+    for (let s = 0; s < this.byShard.length; s++) if (this.byShard[s].data.length > cap) this.byShard[s] = new ShardList(cap);
+    return Math.max(0, before - this.bytes - this.byShard.reduce((a, l) => a + l.data.byteLength + l.win.byteLength, 0));
   }
 
   /** Empties the lists (keeping their storage) for the next level. */
