@@ -20,6 +20,7 @@ import {
 } from '../kernel/fsm.js';
 import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
 import { loadKernel, loadStep } from './load.js';
+import { isProfileFile } from './files.js';
 
 export const FSM_FORMATS = ['text', 'json', 'dot', 'junit', 'github', 'sarif'] as const;
 export type FsmFormat = (typeof FSM_FORMATS)[number];
@@ -248,7 +249,9 @@ export async function fsmCommand(ctx: CliContext, opts: FsmOptions): Promise<num
   const exitCode = findings.length === 0 ? EXIT.OK : EXIT.VIOLATION;
   const words = [...invocation(io.cwd), 'fsm'];
   for (const [flag, v] of [['--features', opts.features], ['--table', opts.table], ['--kernel', opts.kernel], ['--step', opts.step]] as const) if (v !== undefined) words.push(flag, v);
-  const info: FsmRunInfo = { file: opts.table ?? (opts.kernel?.endsWith('.json') ? opts.kernel : undefined), reproduce: commandLine(words), exitCode };
+  // Findings are located in the file that supplied the walk: the table, else a kernel or step module.
+  const file = opts.table ?? (opts.kernel !== undefined && isProfileFile(opts.kernel) ? opts.kernel : opts.step);
+  const info: FsmRunInfo = { file, reproduce: commandLine(words), exitCode };
   let text: string;
   switch (opts.format as FsmFormat) {
     case 'json':
