@@ -174,8 +174,9 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     const W = succ.W;
     let parents: ParentStore | undefined;
     const fp = new Uint32Array(2);
-    // The frontier buffers last seen: a new size means the coordinator grew it and the old one is garbage here.
+    // Buffers this thread lets go of are collected once they add up (store/reclaim.ts).
     const reclaim = new Reclaimer();
+    // The frontier buffers last seen: a new size means the coordinator grew it and the old one is garbage here.
     const sizes = { cur: 0, nxt: 0 };
     const seenBuffer = (k: 'cur' | 'nxt', b: SharedArrayBuffer): void => {
       if (sizes[k] !== b.byteLength) {

@@ -126,13 +126,17 @@ export class Candidates {
    */
   fit(): number {
     if (this.count !== 0 || this.bytes <= this.maxBytes) return 0;
-    const before = this.bytes + this.byShard.reduce((a, l) => a + l.data.byteLength + l.win.byteLength, 0);
+    const before = this.allBytes();
     let cap = this.initial;
     while (cap * 2 * this.unit <= this.maxBytes) cap *= 2;
-    this.cap = 0;
     this.resize(cap);
     for (let s = 0; s < this.byShard.length; s++) if (this.byShard[s].data.length > cap) this.byShard[s] = new ShardList(cap);
-    return Math.max(0, before - this.bytes - this.byShard.reduce((a, l) => a + l.data.byteLength + l.win.byteLength, 0));
+    return Math.max(0, before - this.allBytes());
+  }
+
+  /** Bytes of every array, the per-shard lists included. */
+  private allBytes(): number {
+    return this.bytes + this.byShard.reduce((a, l) => a + l.data.byteLength + l.win.byteLength, 0);
   }
 
   /** Empties the lists (keeping their storage) for the next level. */

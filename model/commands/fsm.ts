@@ -15,7 +15,7 @@ import {
 import { STATES, FEATURE_SETS, parseFeatures, supportedStates, type FeatureSet, type MigState } from '../states.js';
 import {
   RULES, checkTable, describeFeatureSet, isSupported, mandatoryArcs, arcEnds, opensSession, endsSession, tableFor,
-  type Arc, type Finding, type FsmTable, type PairOutcome, type StepFunction,
+  type Arc, type Finding, type FsmTable, type PairOutcome, type RuleInfo, type StepFunction,
   nextStep,
 } from '../kernel/fsm.js';
 import { KERNEL_NAMES, kernelFeatureSets, type KernelProfile } from '../kernel/index.js';
@@ -160,7 +160,7 @@ export function fsmDot(r: FsmReport): string {
 
 /** How the CI formats name what was checked: the table's file (when it is one) and the command that reproduces the run. */
 export interface FsmRunInfo {
-  /** The table or kernel file as the user gave it, for locations; absent for a built-in table. */
+  /** The table, kernel or step file as the user gave it, for locations; absent for a built-in walk. */
   readonly file?: string;
   readonly reproduce: string;
   readonly exitCode: number;
@@ -168,21 +168,22 @@ export interface FsmRunInfo {
 
 const findingText = (f: Finding): string => `${f.features} ${f.pair}: ${f.message}`;
 
+/** A feature set's findings under each rule, in the order of RULES. */
+const byRule = (s: FsmReport['sets'][number]): { rule: RuleInfo; findings: Finding[] }[] =>
+  RULES.map((rule) => ({ rule, findings: s.findings.filter((x) => x.rule === rule.rule) }));
+
 /** JUnit: one suite per feature set, one case per rule, failing with its offending pairs. */
 export function fsmJUnit(r: FsmReport, info: FsmRunInfo): string {
   const suites = r.sets.map((s) => ({
     name: `fsm ${s.features}`,
-    cases: RULES.map((rule): JUnitCase => {
-      const f = s.findings.filter((x) => x.rule === rule.rule);
-      return {
-        name: `${rule.rule} [${rule.clause} ${rule.level}]`,
-        classname: `migcheck.fsm.${s.features.replace(/[^A-Za-z0-9]+/g, '_')}`,
-        properties: { clause: rule.clause, level: rule.level, claim: rule.claim },
-        ...(f.length
-          ? { failure: { message: `${rule.claim}: ${f.length} offending pair${f.length === 1 ? '' : 's'}`, type: rule.level, text: `${f.map(findingText).join('\n')}\n\nTable: ${r.table.source}\nReproduce: ${info.reproduce}` } }
-          : {}),
-      };
-    }),
+    cases: byRule(s).map(({ rule, findings: f }): JUnitCase => ({
+      name: `${rule.rule} [${rule.clause} ${rule.level}]`,
+      classname: `migcheck.fsm.${s.features.replace(/[^A-Za-z0-9]+/g, '_')}`,
+      properties: { clause: rule.clause, level: rule.level, claim: rule.claim },
+      ...(f.length
+        ? { failure: { message: `${rule.claim}: ${f.length} offending pair${f.length === 1 ? '' : 's'}`, type: rule.level, text: `${f.map(findingText).join('\n')}\n\nTable: ${r.table.source}\nReproduce: ${info.reproduce}` } }
+        : {}),
+    })),
   }));
   return renderJUnit(suites, `migcheck fsm ${r.table.source}`);
 }
@@ -191,8 +192,7 @@ export function fsmJUnit(r: FsmReport, info: FsmRunInfo): string {
 export function fsmGithub(r: FsmReport, info: FsmRunInfo): string {
   const out: string[] = [];
   for (const s of r.sets)
-    for (const rule of RULES) {
-      const f = s.findings.filter((x) => x.rule === rule.rule);
+    for (const { rule, findings: f } of byRule(s)) {
       if (f.length === 0) continue;
       out.push(annotation({
         level: 'error',

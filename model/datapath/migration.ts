@@ -33,7 +33,7 @@ import {
 import { initialDestination } from './destination.js';
 import {
   migrationSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
-  initialLastSet,
+  initialLastSet, isLiveFile,
   type MigrationConfig, type MigrationState, type FdSlot,
 } from './uapi.js';
 import { driverProfile } from '../drivers/index.js';
@@ -365,7 +365,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
   };
 }
 
-const isLiveSlot = (f: Readonly<FdSlot>): boolean => f.file === 'SAVE' || f.file === 'RESUME';
+const isLiveSlot = (f: Readonly<FdSlot>): boolean => isLiveFile(f.file);
 const isDeadSlot = (f: Readonly<FdSlot>): boolean => !isLiveSlot(f);
 
 /**

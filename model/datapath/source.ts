@@ -23,7 +23,7 @@
 // just cannot read it any more), and everything the device does besides its migration data.
 
 import { inPreCopy, isRunning, type MigState } from '../states.js';
-import { sessionEffect } from '../kernel/fsm.js';
+import { sessionEffect, type ArcResult } from '../kernel/fsm.js';
 import {
   NONE, maxRecords, unread, unreadInitial, nextRecord, popRecord, clearStream,
   type SourceDevice, type StreamBounds, type StreamRecord,
@@ -112,8 +112,8 @@ function withTrailer(dev: SourceDevice, history: boolean, f: () => void): void {
 /** What one arc does to the source: session bookkeeping, history, then the driver's data effects. */
 export function sourceArc(
   dev: SourceDevice, from: MigState, to: MigState, driver: DriverProfile, history: boolean,
-  effect: { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } = sessionEffect(from, to),
-): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
+  effect: ArcResult = sessionEffect(from, to),
+): ArcResult {
   const { opens, ends } = effect;
   if (ends) endSession(dev);
   // A resuming session (a device used both ways, as the control user uses it) has no saving stream.

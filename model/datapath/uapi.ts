@@ -118,7 +118,8 @@ export const initialLastSet = (): LastSet => ({ target: 'RUNNING', ret: 'OK', fd
 /** The fd number of a slot. */
 export const fdName = (slot: number): number => FIRST_FD + slot;
 
-const isLiveFile = (f: FileState): boolean => f === 'SAVE' || f === 'RESUME';
+/** A live session is behind the file (SAVE or RESUME). */
+export const isLiveFile = (f: FileState): boolean => f === 'SAVE' || f === 'RESUME';
 
 /** The kind of the source's live session: from the fd slots when there are any, else the data path's saving session. */
 export function liveSession(s: Readonly<MigrationState>): SessionKind | null {
