@@ -79,13 +79,17 @@ export async function resolve(specifier, context, next) {
     const rel = r.url.slice(root.length);
     if (/^(checker|model)\\//.test(rel)) return { ...r, url: root + 'dist/' + rel.replace(/\\.ts$/, '.js'), format: 'module' };
   }
-  // From the build (no tsx): a user's .ts file (outside this package's sources and
-  // node_modules) is an ES module, with or without a package.json saying "type": "module"
-  // (without one, Node would take it for CommonJS); the load hook above compiles it.
-  // The package's own specs (the default spec, specs/examples) are such files too, also
-  // where the package is installed under node_modules.
-  // From the sources, tsx loads everything (it follows the package.json's "type").
-  if (!tsx && /^file:.*\\.m?ts$/.test(r.url) && (!r.url.includes('/node_modules/') || (r.url.startsWith(root) && !r.url.slice(root.length).includes('node_modules/'))) && !r.url.startsWith(root + 'checker/') && !r.url.startsWith(root + 'model/') && !r.url.startsWith(root + 'dist/')) return { ...r, format: ES };
+  // A user's .ts file (outside this package and node_modules) is an ES module, with or
+  // without a package.json saying "type": "module" (without one, Node and tsx would take it
+  // for CommonJS and fail on its first import); the load hook above compiles it. From the
+  // build (no tsx) the package's own specs (the default spec, specs/examples) are such files
+  // too, also where the package is installed under node_modules; from the sources tsx loads
+  // those, as this package's package.json says "type": "module".
+  if (/^file:.*\\.m?ts$/.test(r.url)) {
+    const user = !r.url.startsWith(root) && !r.url.includes('/node_modules/');
+    const own = !tsx && r.url.startsWith(root) && !/^(checker|model|dist)\\//.test(r.url.slice(root.length)) && !r.url.slice(root.length).includes('node_modules/');
+    if (user || own) return { ...r, format: ES };
+  }
   return r;
 }`;
   // From the sources, tsx loads the package's own TypeScript; from the build, nothing but
