@@ -56,11 +56,14 @@ describe('the built CLI', () => {
       "export default defineSpec({ name: 'Mine', setup: () => model({ state: t.int(0, 3), init: 0,",
       '  actions: { Up: { enabled: (s: number) => s < 3, next: (s: number) => s + 1 } }, terminal: (s: number) => s === 3 }) });',
     ].join('\n'));
-    const r = run(['check', 'mine.spec.ts', '--format', 'json'], away);
-    expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out).stats.distinct).toBe(4);
-    // Where the user is, the package is not installed: the reproduce command names its bin script.
-    expect(JSON.parse(r.out).reproduce).toMatch(/^node \S*bin\/migcheck\.js check mine\.spec\.ts/);
+    // From the build, and from the sources (tsx, which alone would take the file for CommonJS).
+    for (const env of [{}, { MIGCHECK_FROM_SOURCE: '1' }]) {
+      const r = run(['check', 'mine.spec.ts', '--format', 'json'], away, env);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).stats.distinct).toBe(4);
+      // Where the user is, the package is not installed: the reproduce command names its bin script.
+      expect(JSON.parse(r.out).reproduce).toMatch(/^node \S*bin\/migcheck\.js check mine\.spec\.ts/);
+    }
   });
 
   it('is not used once a source file changes (the sources run instead)', () => {
