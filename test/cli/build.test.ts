@@ -57,7 +57,7 @@ describe('the built CLI', () => {
       '  actions: { Up: { enabled: (s: number) => s < 3, next: (s: number) => s + 1 } }, terminal: (s: number) => s === 3 }) });',
     ].join('\n'));
     // From the build, and from the sources (tsx, which alone would take the file for CommonJS).
-    for (const env of [{}, { MIGCHECK_FROM_SOURCE: '1' }]) {
+    for (const env of [{}, { MIGCHECK_FROM_SOURCE: '1' }] as Record<string, string>[]) {
       const r = run(['check', 'mine.spec.ts', '--format', 'json'], away, env);
       expect(r.code, r.err).toBe(0);
       expect(JSON.parse(r.out).stats.distinct).toBe(4);
