@@ -446,7 +446,7 @@ function* parallelLevel<S>(search: Search<S>, pool: Pool, workers: number, owner
         c.fired = replies.map((r) => r.expanded!.fired!);
       }
     }
-    if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}`);
+    if (DEBUG) DEBUG(`level ${level.depth} step ${step}: place ${doPlace ? P : '-'} insert ${doInsert ? I : '-'} expand ${doExpand ? E : '-'}; ms ${replies.map((r) => r.ms!.map((x) => x.toFixed(1)).join('/')).join('  ')}; step ${(performance.now() - tStep).toFixed(1)}; rss ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MiB, stores ${(search.storeBytes() / 1048576).toFixed(0)} MiB, lists ${((chunks[E]?.lists ?? []).concat(chunks[I]?.lists ?? [], chunks[P]?.lists ?? []).reduce((a, l) => a + candidateBytes(l), 0) / 1048576).toFixed(0)} MiB`);
   }
   return abortAt === undefined ? 'done' : { from: abortAt < chunks.length ? chunks[abortAt].start : count };
 }

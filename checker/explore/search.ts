@@ -125,7 +125,9 @@ export class Search<S> {
     const inst = succ.inst;
     const maxChoice = Math.max(inst.choices.length, inst.init.length);
     if (shards !== undefined) {
-      this.seen = new ShardedSet(shards, succ.compact, 1 << 12, canGrow);
+      const sharded = new ShardedSet(shards, succ.compact, 1 << 12, canGrow);
+      sharded.onDrop = (bytes) => this.reclaim.drop(bytes);
+      this.seen = sharded;
       this.parents = new ParentStore(maxChoice, true);
       this.cur = new StateBuffer(this.W, 1024, true);
       this.nxt = new StateBuffer(this.W, 1024, true);
@@ -777,7 +779,7 @@ export class Search<S> {
     const seen = this.sharded;
     const t = seen.buffers().tables;
     for (const [s, b] of grown) t[s] = b;
-    seen.adoptTables(t);
+    this.reclaim.drop(seen.adoptTables(t));
   }
 
   /**

@@ -176,6 +176,7 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
     const fp = new Uint32Array(2);
     // Buffers this thread lets go of are collected once they add up (store/reclaim.ts).
     const reclaim = new Reclaimer();
+    seen.onDrop = (bytes) => reclaim.drop(bytes);
     // The frontier buffers last seen: a new size means the coordinator grew it and the old one is garbage here.
     const sizes = { cur: 0, nxt: 0 };
     const seenBuffer = (k: 'cur' | 'nxt', b: SharedArrayBuffer): void => {

@@ -30,6 +30,14 @@ export class ShardedSet implements SeenSet {
   private readonly spw: number;
   /** Shards replaced by growth since the last `takeGrown()`. */
   private grown = new Set<number>();
+  /**
+   * Told the bytes of each table this thread's growth replaced, so that its owner can have
+   * them collected (store/reclaim.ts): a worker's growth of many shards in one insertion
+   * step otherwise leaves the old tables mapped beside the new ones until a collection that
+   * its small heap may not need for minutes. Tables replaced by another thread's growth or
+   * release are counted by `adoptTables`'s result, a release by `clear`'s caller.
+   */
+  onDrop: (bytes: number) => void = () => {};
 
   /**
    * @param shards   a power of two
@@ -70,13 +78,21 @@ export class ShardedSet implements SeenSet {
     return b;
   }
 
-  /** Bytes the tables would need to hold `extra` more entries (growth included, transient copies not). */
+  /**
+   * Bytes the tables would need, at most, while taking `extra` more entries: the grown
+   * tables, and the ones each growth replaces, which stay alive beside them during the
+   * insertion (the coordinator holds the old table until it adopts the new one; a worker
+   * collects the tables in between once they add up, store/reclaim.ts).
+   */
   bytesFor(extra: number): number {
     let b = 0;
     const per = Math.ceil(extra / this.shards) * 1.25 + 16;
     for (let s = 0; s < this.shards; s++) {
       let cap = this.masks[s] + 1;
-      while (this.counts[s << 4] + per > cap * 0.75) cap *= 2;
+      while (this.counts[s << 4] + per > cap * 0.75) {
+        b += cap * this.spw * 4;
+        cap *= 2;
+      }
       b += cap * this.spw * 4;
     }
     return b;
@@ -311,6 +327,7 @@ export class ShardedSet implements SeenSet {
     }
     this.setTable(s, t);
     this.grown.add(s);
+    this.onDrop(old.byteLength);
     return true;
   }
 
