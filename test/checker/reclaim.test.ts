@@ -27,3 +27,24 @@ describe('Reclaimer', () => {
     expect(held - rss()).toBeGreaterThan(bytes / 2);
   });
 });
+
+describe('ShardedSet growth and the memory it lets go of', () => {
+  it('reports each table its growth replaces (onDrop), and bytesFor counts them beside the grown ones', async () => {
+    const { ShardedSet } = await import('../../checker/store/sharded.js');
+    const set = new ShardedSet(2, false, 16);
+    const start = set.bytes;
+    const peak = set.bytesFor(1000);
+    const dropped: number[] = [];
+    set.onDrop = (b) => dropped.push(b);
+    for (let i = 1; i <= 1000; i++) expect(set.put(i, Math.imul(i, 2654435761) >>> 0)).toBe(1);
+    // Each shard doubled from 16 slots (two words, 128 bytes) several times; every table it
+    // left behind was reported: the first ones and each doubling but the last.
+    expect(dropped.length).toBeGreaterThan(4);
+    for (const b of dropped) expect(b >= start / 2 && (b & (b - 1)) === 0).toBe(true);
+    const total = dropped.reduce((a, b) => a + b, 0);
+    // Doubling: what was grown away adds up to just under what is alive now, less the start.
+    expect(total).toBe(set.bytes - start);
+    // The budget's estimate, made before, covers both.
+    expect(peak).toBeGreaterThanOrEqual(set.bytes + total);
+  });
+});
