@@ -33,10 +33,10 @@ describe('ShardedSet growth and the memory it lets go of', () => {
     const { ShardedSet } = await import('../../checker/store/sharded.js');
     const set = new ShardedSet(2, false, 16);
     const start = set.bytes;
-    const peak = set.bytesFor(1000);
+    const peak = set.bytesFor(20000);
     const dropped: number[] = [];
     set.onDrop = (b) => dropped.push(b);
-    for (let i = 1; i <= 1000; i++) expect(set.put(i, Math.imul(i, 2654435761) >>> 0)).toBe(1);
+    for (let i = 1; i <= 20000; i++) expect(set.put(i, Math.imul(i, 2654435761) >>> 0)).toBe(1);
     // Each shard doubled from 16 slots (two words, 128 bytes) several times; every table it
     // left behind was reported: the first ones and each doubling but the last.
     expect(dropped.length).toBeGreaterThan(4);
