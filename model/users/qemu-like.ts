@@ -27,10 +27,11 @@
 // A call that fails fails the migration as QEMU does:
 // - a failed SET goes through vfio_migration_set_state()'s recovery, one call per step: QEMU
 //   SETs the caller's recover state (RUNNING in vfio_save_setup, STOP in
-//   vfio_save_complete_precopy, the destination's RUNNING in vfio_load_setup); when that is
-//   ERROR (vfio_migration_set_state_or_reset(): the vm-state callbacks on both sides, the
-//   notifier, vfio_save_cleanup) or fails too, it resets the device (VFIO_DEVICE_RESET) and
-//   takes it to be RUNNING (phase `recover`);
+//   vfio_save_complete_precopy); when that is ERROR (vfio_migration_set_state_or_reset(): the
+//   vm-state callbacks on both sides, the notifier, vfio_save_cleanup) or fails too, it resets
+//   the device (VFIO_DEVICE_RESET) and takes it to be RUNNING (phase `recover`).
+//   vfio_load_setup's recovery (recover state RUNNING) never runs: the destination's SET
+//   RESUMING cannot fail in the model;
 // - a read() that fails with anything but ENOMSG (vfio_save_block() returns -errno;
 //   EAGAIN never comes back, reads block) fails vfio_save_iterate or
 //   vfio_save_complete_precopy, and with it the migration;
@@ -104,7 +105,7 @@ function qemuSchema(b: StreamBounds) {
     acked: t.bool(),
     /** The destination's VM start moved it to RUNNING. */
     dstRunning: t.bool(),
-    /** While recovering ('recover'): the device whose SET failed. */
+    /** While recovering ('recover'): the device whose SET failed (the destination's recover state is always ERROR). */
     recoverOn: t.enum(['src', 'dst'] as const),
     /** While recovering: the state QEMU SETs it to next (vfio_migration_set_state's recover_state); ERROR: reset it. */
     recoverTo: t.enum(STATES),
@@ -150,6 +151,24 @@ function recovered(u: QemuVars): void {
 
 /** A read error that fails the migration: vfio_save_block() returns -errno for every errno but ENOMSG (EAGAIN never reaches it: reads block). */
 const readFails = (r: ReadResult): boolean => r.kind === 'errno' && r.errno !== 'ENOMSG';
+
+/**
+ * Whether a SET or read() QEMU makes on the source can fail: only through the driver's
+ * failure hooks (an arc that fails, its own move to ERROR, sessions ended where the kernel's
+ * rules would not end them, its own events, which failArc may read). The kernel's table
+ * refuses none of QEMU's requests, and a SET that never returns ends the run. Without them the
+ * recovery steps are left out (UserAction.offered); a failure the list missed would leave the
+ * migration stuck in `recover` or `aborting`, which the checker reports as a deadlock.
+ */
+function sourceMayFail(cfg: MigrationConfig): boolean {
+  const d = cfg.driver;
+  return d.failArc !== undefined || d.asyncError !== undefined || d.arcSessions !== undefined || d.event !== undefined || cfg.arcFailures;
+}
+
+/** Whether the destination's VM start can fail: RESUMING->STOP checks the stream (DATA-5). */
+function destinationMayFail(cfg: MigrationConfig): boolean {
+  return (cfg.resumeCheck ?? (cfg.detectsIncomplete ? 'end' : 'nothing')) !== 'nothing';
+}
 
 function withPrecopy(cfg: MigrationConfig): boolean {
   return isSupported(cfg.table, cfg.features, 'PRE_COPY');
@@ -374,6 +393,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => `${srcLabel('RUNNING', b, 'migration failed: vfio_migration_state_notifier', 'recover state ERROR, QEMU resets the device')}`,
       }),
       QemuNotifyFailure: action({
+        offered: sourceMayFail(cfg),
         call: 'src.set',
         // A failed SET or read failed the migration: the notifier's MIG_EVENT_PRECOPY_FAILED (vfio_migration_set_state_or_reset()).
         enabled: at('aborting'),
@@ -384,6 +404,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => srcLabel('RUNNING', b, 'vfio_migration_state_notifier: the migration failed', 'recover state ERROR, QEMU resets the device'),
       }),
       QemuRecoverSource: action({
+        offered: sourceMayFail(cfg),
         call: 'src.set',
         enabled: (s) => at('recover')(s) && vars(s).recoverOn === 'src' && vars(s).recoverTo !== 'ERROR',
         next: (s) => {
@@ -394,6 +415,7 @@ export const qemuLike: UserModel = {
         label: (_p, b) => srcLabel(vars(b).recoverTo, b, 'vfio_migration_set_state: the recover state after the failed SET', 'QEMU resets the device'),
       }),
       QemuResetSource: action({
+        offered: sourceMayFail(cfg),
         call: 'src.reset',
         enabled: (s) => at('recover')(s) && vars(s).recoverOn === 'src' && vars(s).recoverTo === 'ERROR',
         next: (s) => {
@@ -406,11 +428,12 @@ export const qemuLike: UserModel = {
         call: 'dst.set',
         enabled: (s) => after(s, 'query') && !after(s, 'started') && !vars(s).loading,
         next: (s) => {
-          // Recover state: the destination's device_state, RUNNING; the error fails the incoming migration.
-          if (dstSet(s, 'RESUMING', cfg).ret !== 'OK') recoverFrom(vars(s), 'dst', 'RUNNING', 'aborting');
-          else vars(s).loading = true;
+          // Never fails in the model (the destination has no failure hooks), so vfio_load_setup's
+          // recovery (recover state RUNNING, its device_state) never runs.
+          dstSet(s, 'RESUMING', cfg);
+          vars(s).loading = true;
         },
-        label: (_p, b) => dstLabel('RESUMING', b, 'vfio_load_setup', recoverNext('RUNNING')),
+        label: (_p, b) => dstLabel('RESUMING', b, 'vfio_load_setup'),
       }),
       QemuLoadState: action({
         call: 'dst.write',
@@ -454,19 +477,11 @@ export const qemuLike: UserModel = {
           return `dst: ${showSet(target, r)}  (vfio_vmstate_change${withP2P(cfg) ? '_prepare' : ''}, VM start)`;
         },
       }),
-      QemuRecoverDestination: action({
-        call: 'dst.set',
-        enabled: (s) => at('recover')(s) && vars(s).recoverOn === 'dst' && vars(s).recoverTo !== 'ERROR',
-        next: (s) => {
-          const u = vars(s);
-          if (dstSet(s, u.recoverTo, cfg).ret !== 'OK') u.recoverTo = 'ERROR';
-          else recovered(u);
-        },
-        label: (_p, b) => dstLabel(vars(b).recoverTo, b, 'vfio_migration_set_state: the recover state after the failed SET', 'QEMU resets the device'),
-      }),
       QemuResetDestination: action({
+        offered: destinationMayFail(cfg),
         call: 'dst.reset',
-        enabled: (s) => at('recover')(s) && vars(s).recoverOn === 'dst' && vars(s).recoverTo === 'ERROR',
+        // The destination's failed SETs are all vfio_migration_set_state_or_reset()'s (VM start): recover state ERROR.
+        enabled: (s) => at('recover')(s) && vars(s).recoverOn === 'dst',
         next: (s) => {
           dstReset(s);
           recovered(vars(s));
