@@ -5,7 +5,10 @@
 // recovery between SET STOP_COPY and the first read makes QEMU complete it with no device state.
 
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { check, defineSpec, instantiate } from '../../checker/index.js';
+import { main } from '../../checker/cli/main.js';
+import { repoRoot } from '../specs/discover.js';
 import { migrationModel, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import { srcReadResult, srcPrecopyInfoResult } from '../../model/datapath/uapi.js';
 import { driverProfile } from '../../model/drivers/index.js';
@@ -135,5 +138,25 @@ describe('QEMU and the recovery (qemu-like user)', () => {
       'src: SET_STATE(STOP) = -1 EINVAL  (vfio_save_cleanup: recover state ERROR, QEMU resets the device); close(3)',
       'src: RESET = 0 (device in RUNNING)  (vfio_migration_set_state: reset after the failed SET, device_state = RUNNING)',
     ]);
+  });
+});
+
+describe('docs/vfio-model.md: pds under QEMU', () => {
+  const doc = readFileSync(new URL('../../docs/vfio-model.md', import.meta.url), 'utf8');
+  const m = /pds under QEMU, as `(npx migcheck [^`]+)`[\s\S]*?```\n([\s\S]*?)\n```/.exec(doc);
+
+  it('shows the trace\'s last steps as the command prints them', async () => {
+    expect(m).not.toBeNull();
+    const [, command, shown] = m!;
+    let out = '';
+    const code = await main(command.replace(/^npx migcheck /, '').split(' '), { out: (x) => { out += x; }, err: (x) => { out += x; }, isTTY: false, errIsTTY: false, colorLevel: 0, cwd: repoRoot });
+    expect(code).not.toBe(0);
+    const real = out.split('\n');
+    let at = 0;
+    for (const line of shown.split('\n')) {
+      const i = real.indexOf(line, at);
+      expect(i, `not in the output (in order): ${line}`).toBeGreaterThanOrEqual(0);
+      at = i + 1;
+    }
   });
 });
