@@ -104,7 +104,9 @@ export interface ArcFailure {
  * `states`, between two calls of the user (the driver takes the state mutex), the driver ends
  * the live session (it puts its files: the fd stays the user's and answers as `staleRead` and
  * `stalePrecopyInfo` say) and caches ERROR, which only VFIO_DEVICE_RESET leaves (ERR-4). Data:
- * the model's device action DriverAsyncError applies it.
+ * the model's device action DriverAsyncError applies it. It is not bounded: it may happen
+ * again after each reset, but it only adds states in ERROR with no session, and nothing in
+ * them grows (pds: 960 states instead of 768 for the adversarial user at the spec's bounds).
  */
 export interface AsyncError {
   /** What happens, for the trace: `src: driver: <label>`. */
