@@ -48,7 +48,11 @@
 // ERR-5). Cleanup after success: STOP_COPY->STOP (a failure resets the device), close.
 //
 // Not modelled: the VM being paused by its user during pre-copy (the device then goes to
-// STOP_COPY outside a switchover), multifd device-state transfer, several devices.
+// STOP_COPY outside a switchover), multifd device-state transfer, several devices; and
+// vfio_save_complete_precopy()'s SET STOP_COPY when the device is in STOP_COPY already (from a
+// PRE_COPY state), a no-op the user leaves out. With a PRE_COPY driver that moves to ERROR on
+// its own (none is modelled; pds has no PRE_COPY) that SET would fail the migration where the
+// user reads on, for a move between the VM stop and vfio_save_complete_precopy().
 
 import { t, type Infer } from '../../checker/index.js';
 import { STATES, inPreCopy, type MigState } from '../states.js';
