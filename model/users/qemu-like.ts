@@ -159,14 +159,16 @@ const readFails = (r: ReadResult): boolean => r.kind === 'errno' && r.errno !== 
 /**
  * Whether a SET or read() QEMU makes on the source can fail: only through the driver's
  * failure hooks (an arc that fails, its own move to ERROR, sessions ended where the kernel's
- * rules would not end them, its own events, which failArc may read). The kernel's table
- * refuses none of QEMU's requests, and a SET that never returns ends the run. Without them the
+ * rules would not end them, its own events, which failArc may read), or a next-step table or
+ * step function other than the kernel profile's. The kernel's own table refuses none of
+ * QEMU's requests, and a SET that never returns ends the run. Without them the
  * recovery steps are left out (UserAction.offered); a failure the list missed would leave the
  * migration stuck in `recover` or `aborting`, which the checker reports as a deadlock.
  */
 function sourceMayFail(cfg: MigrationConfig): boolean {
   const d = cfg.driver;
-  return d.failArc !== undefined || d.asyncError !== undefined || d.arcSessions !== undefined || d.event !== undefined || cfg.arcFailures;
+  return d.failArc !== undefined || d.asyncError !== undefined || d.arcSessions !== undefined || d.event !== undefined || cfg.arcFailures
+    || cfg.table !== cfg.kernel.table || cfg.step !== cfg.kernel.step;
 }
 
 /** Whether the destination's VM start can fail: RESUMING->STOP checks the stream (DATA-5). */
