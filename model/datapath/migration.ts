@@ -28,12 +28,12 @@ import {
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
-  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo,
+  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo, failedArc,
 } from './source.js';
 import { initialDestination } from './destination.js';
 import {
   migrationSchema, linkNamesUnit, initialLink, planner, srcReadResult, srcPrecopyInfoResult, inFlagsOf, loadedStream, userCompleted, mayForward,
-  initialLastSet, isLiveFile,
+  initialLastSet, isLiveFile, endSlots,
   type MigrationConfig, type MigrationState, type FdSlot,
 } from './uapi.js';
 import { driverProfile } from '../drivers/index.js';
@@ -498,7 +498,8 @@ function setProperties(
 /**
  * The device's own steps, in the order the checker tries them after the user's. A step only
  * some drivers can take is an action only for them: re-initialising (the driver's `reinit`
- * hook, and REINIT), completing an asynchronous save (`saveDone`), the driver's own `event`.
+ * hook, and REINIT), completing an asynchronous save (`saveDone`), the driver's own `event`,
+ * its own move to ERROR (`asyncError`).
  * Offered to a driver that cannot take it, its guard would be false in every state and the
  * run would warn that it never fired (the warning meant for a misspelt guard); leaving it
  * out adds and removes no state, as its guard is never true there.
@@ -514,6 +515,18 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
         next: (s) => { ev.apply(s.src); },
         label: () => `src: driver: ${ev.label}`,
         doc: ev.doc,
+      },
+    }
+    : {};
+  const ae = cfg.driver.asyncError;
+  const asyncError: Record<string, UserAction<any>> = ae
+    ? {
+      DriverAsyncError: {
+        call: 'device',
+        enabled: (s) => ae.states.includes(s.src.state),
+        next: (s) => { driverAsyncError(s); },
+        label: (_p, b) => `src: driver: ${ae.label} (device in ERROR${b.src.live ? '; the saving session ended' : ''})`,
+        doc: ae.doc,
       },
     }
     : {};
@@ -557,7 +570,20 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
     ...reinit,
     ...save,
     ...event,
+    ...asyncError,
   };
+}
+
+/**
+ * The driver's own move to ERROR (DriverProfile.asyncError, ERR-7): the live session ends as
+ * on a failed arc that ends it (the driver put its files; the user's fd, if it holds one, is
+ * now an ended session's), fd slots included, and the device caches ERROR.
+ */
+function driverAsyncError(s: MigrationState): void {
+  failedArc(s.src, true);
+  if (s.fds.length > 0) endSlots(s.fds);
+  s.link.drained = false;
+  s.src.state = 'ERROR';
 }
 
 /**

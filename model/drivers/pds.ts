@@ -27,10 +27,26 @@
 // - Reset: KERNEL_RESET (RUNNING, both files put), the default, as from v6.9; the v6.6..v6.8
 //   behaviour is the history profile pds-reset-v6.8 (model/drivers/history.ts).
 //
-// Not modelled: the firmware recovery (pds_vfio_recovery(), pci_drv.c) that puts the files and
-// moves the device to ERROR on its own while a migration is in progress — the data-path model
-// has no source in ERROR yet; and a write past the restore buffer's end answering EINVAL (the
-// model's streams never exceed the state's size).
+// - Firmware recovery (`asyncError`): when pds_core finished a recovery it notifies the
+//   driver (pds_vfio_pci_notify_handler(), PDS_EVENT_RESET with state 1), and
+//   pds_vfio_recovery() (pci_drv.c, v6.9 on: "vfio/pds: Refactor/simplify reset logic") calls
+//   pds_vfio_reset(pds_vfio, VFIO_DEVICE_STATE_ERROR) under the state mutex in every state
+//   but RUNNING and ERROR: both files are put (the stale-fd answers above apply) and the
+//   cached state is ERROR until VFIO_DEVICE_RESET (pds_vfio_pci_aer_reset_done() puts the files
+//   again and caches RUNNING: KERNEL_RESET). The model lets it happen at any step in
+//   RUNNING_P2P, STOP, STOP_COPY and RESUMING, as often as it likes: the state space stays
+//   small (960 states for the adversarial user, 354 for QEMU, at the spec's bounds) and needs
+//   no bound. v6.6..v6.8 only deferred that reset to the next unlock of the state mutex
+//   (pds_vfio_state_mutex_unlock(): the end of the next SET or GET), so reads of the save file
+//   in between still got the data; that version is not modelled.
+//
+// Not modelled: the recovery in RUNNING while dirty tracking is on (pds_vfio_dirty_is_enabled():
+// the model has no DMA logging; the next SET fails there just as from RUNNING_P2P) and on the
+// destination device (which has no driver hooks); a SET from ERROR answers EIO in pds
+// (pds_vfio_set_device_state() runs no step in ERROR and returns -EIO, ERR-5) where the model
+// answers the kernel core's EINVAL (vfio_mig_get_next_state(), drivers/vfio/vfio_main.c) — a
+// user sees a failed SET either way; and a write past the restore buffer's end answering
+// EINVAL (the model's streams never exceed the state's size).
 
 import type { DriverProfile } from './profile.js';
 import { noPrecopy } from './no-precopy.js';
@@ -39,7 +55,7 @@ export const pds: DriverProfile = {
   // The no-PRE_COPY family's behaviour (no-precopy.ts), with what this driver's source shows on top.
   ...noPrecopy,
   name: 'pds',
-  doc: 'AMD/Pensando pds (drivers/vfio/pci/pds/lm.c): no PRE_COPY (precopy_info ENOTTY), whole state saved synchronously at STOP->STOP_COPY, read until 0, destination checks nothing (DRV-5, DATA-5); an ended save fd reads 0 until something was read, then EINVAL (SAVE-4)',
+  doc: 'AMD/Pensando pds (drivers/vfio/pci/pds/lm.c): no PRE_COPY (precopy_info ENOTTY), whole state saved synchronously at STOP->STOP_COPY, read until 0, destination checks nothing (DRV-5, DATA-5); an ended save fd reads 0 until something was read, then EINVAL (SAVE-4); firmware recovery moves the device to ERROR on its own (ERR-7)',
   detectsIncomplete: false,
   state: {
     readAny: { type: 'bool', init: false, doc: 'the save fd\'s position is past 0: the user read from the current (or last) save file' },
@@ -55,4 +71,10 @@ export const pds: DriverProfile = {
   // pds_vfio_save_read() on the put file: size 0, so `*pos > size` (EINVAL) once anything was read, else a 0-byte read.
   staleRead: (dev) => (dev.drv.readAny ? 'EINVAL' : 'EOF'),
   stalePrecopyInfo: () => 'ENOTTY',
+  // pds_vfio_recovery() (pci_drv.c, v6.9 on): in every state but RUNNING and ERROR, pds_vfio_reset(ERROR).
+  asyncError: {
+    label: 'firmware recovery: pds_vfio_recovery() puts the save and restore files',
+    doc: 'the firmware finished a recovery (PDS_EVENT_RESET, state 1): pds_vfio_reset(pds_vfio, VFIO_DEVICE_STATE_ERROR) puts both files and caches ERROR (ERR-7)',
+    states: ['RUNNING_P2P', 'STOP', 'STOP_COPY', 'RESUMING'],
+  },
 };

@@ -21,12 +21,13 @@
 // arc leaves the device), `arcSessions` (the session effects of an arc, for a driver that
 // opens or ends sessions elsewhere than the kernel's rules say), `guardIntermediateFd` (whether
 // the driver loop drops the fd of an intermediate arc), `event` (a step the
-// driver or its firmware takes on its own) and `state` (the driver's own private variables, `dev.drv`, declared as schema
+// driver or its firmware takes on its own), `asyncError` (the states in which the driver moves the device to ERROR on
+// its own, ending its session) and `state` (the driver's own private variables, `dev.drv`, declared as schema
 // fields: typed, shown in traces and checked by TypeOK like every other variable). Hooks
 // return constants or plain data: none allocates a closure per step.
 
 import { nearest } from '../../checker/names.js';
-import type { MigState } from '../states.js';
+import { STATES, type MigState } from '../states.js';
 import type { Arc, ArcResult, SessionKind } from '../kernel/fsm.js';
 import type { SourceDevice } from '../datapath/stream.js';
 
@@ -95,6 +96,24 @@ export const RESUME_CHECKS: readonly ResumeCheck[] = ['nothing', 'end', 'length'
 export interface ArcFailure {
   /** The session was ended before the error (its fd fails from then on, SAVE-4). */
   readonly endsSession: boolean;
+}
+
+/**
+ * The driver moves the device to ERROR on its own (ERR-7), as pds_vfio_recovery()
+ * (drivers/vfio/pci/pds/pci_drv.c, v6.9 on) does after its firmware recovered: in any of
+ * `states`, between two calls of the user (the driver takes the state mutex), the driver ends
+ * the live session (it puts its files: the fd stays the user's and answers as `staleRead` and
+ * `stalePrecopyInfo` say) and caches ERROR, which only VFIO_DEVICE_RESET leaves (ERR-4). Data:
+ * the model's device action DriverAsyncError applies it. It is not bounded: it may happen
+ * again after each reset, but it only adds states in ERROR with no session, and nothing in
+ * them grows (pds: 960 states instead of 768 for the adversarial user at the spec's bounds).
+ */
+export interface AsyncError {
+  /** What happens, for the trace: `src: driver: <label>`. */
+  readonly label: string;
+  readonly doc: string;
+  /** The states in which the driver may do it (ERROR itself is never one: the device is there already). */
+  readonly states: readonly MigState[];
 }
 
 /** A step the driver or its firmware takes on its own, whenever `enabled` holds (a firmware error, a recovery). */
@@ -204,6 +223,8 @@ export interface DriverProfile {
   readonly runsIn?: (state: MigState) => boolean;
   /** The driver's own asynchronous step (the model's device action DriverEvent). Absent: none. */
   readonly event?: DriverEvent;
+  /** The driver's own move to ERROR (the model's device action DriverAsyncError, ERR-7). Absent: the device reaches ERROR only through a failed SET (ERR-2). */
+  readonly asyncError?: AsyncError;
   /** The driver's private variables (`dev.drv`), reset to `init` only when the device is opened (never by the model). */
   readonly state?: Readonly<Record<string, PrivateField>>;
   /** For a deliberately broken profile: the property it is meant to break. */
@@ -228,7 +249,7 @@ export function initialPrivate(d: DriverProfile): SourceDevice['drv'] {
 const PROFILE_KEYS = [
   'name', 'doc', 'flags', 'onArc', 'onDirty', 'readEmpty', 'precopyInfo', 'afterPrecopyInfo', 'reinit', 'saveDone', 'dataSize',
   'detectsIncomplete', 'resumeCheck', 'reset', 'staleRead', 'onRead', 'stalePrecopyInfo', 'failArc', 'failState', 'arcSessions', 'guardIntermediateFd',
-  'runsIn', 'event', 'state', 'breaks',
+  'runsIn', 'event', 'asyncError', 'state', 'breaks',
 ];
 
 /** ` (did you mean x?)` for a key one or two edits from a known one. */
@@ -254,6 +275,13 @@ export function profileProblem(d: unknown): string | null {
     const e = p.event as Record<string, unknown> | null;
     if (typeof e !== 'object' || e === null || typeof e.enabled !== 'function' || typeof e.apply !== 'function' || typeof e.label !== 'string' || typeof e.doc !== 'string')
       return `driver ${p.name}: 'event' must be { label, doc, enabled(dev), apply(dev) }`;
+  }
+  if (p.asyncError !== undefined) {
+    const e = p.asyncError as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null || typeof e.label !== 'string' || typeof e.doc !== 'string' || !Array.isArray(e.states))
+      return `driver ${p.name}: 'asyncError' must be { label, doc, states }`;
+    const bad = (e.states as unknown[]).find((x) => typeof x !== 'string' || x === 'ERROR' || !(STATES as readonly string[]).includes(x));
+    if (bad !== undefined) return `driver ${p.name}: asyncError.states: ${JSON.stringify(bad)} is not a state the driver can leave for ERROR (one of ${STATES.filter((x) => x !== 'ERROR').join(', ')})`;
   }
   const unknown = Object.keys(p).find((k) => !PROFILE_KEYS.includes(k));
   if (unknown !== undefined) return `driver ${p.name}: unknown key '${unknown}'${nearKey(unknown)}; known keys: ${PROFILE_KEYS.join(', ')}`;

@@ -22,7 +22,7 @@
 //  - a model record may reach the log as several read() (or write()) calls: a read that
 //    returns data right after another one may continue it (a stuttering step);
 //  - events of a side the log never shows (a source-only QEMU trace) are the model's hidden
-//    steps, like the device's own (DeviceDirty, DeviceReinit, DriverSaveDone) and QEMU-like
+//    steps, like the device's own (DeviceDirty, DeviceReinit, DriverSaveDone, DriverAsyncError) and QEMU-like
 //    internal decisions (call 'user').
 
 import type { Event, Instance, Observer } from '../../checker/index.js';
@@ -33,7 +33,7 @@ import { UNOBSERVED_CALLS } from './calls.js';
 import type { ReplayEvent, Side } from './events.js';
 
 /** Actions of the models that are never uAPI calls, whatever their `call` says. */
-const DEVICE_ACTIONS = new Set(['DeviceDirty', 'DeviceReinit', 'DriverSaveDone']);
+const DEVICE_ACTIONS = new Set(['DeviceDirty', 'DeviceReinit', 'DriverSaveDone', 'DriverAsyncError']);
 
 export interface MatchOptions {
   /** Compare fds, records and numbers exactly (logs made from the model: json, itf). */

@@ -111,7 +111,7 @@ describe('the qemu-like user', () => {
     const t = reach({ user: 'qemu-like', driver: 'broken-enomsg-in-stop-copy', detectIncomplete: 'yes', maxVersion: 1 }, (s) => phase(s) === 'failed' && s.dst.state === 'RUNNING' && s.src.state === 'STOP_COPY');
     expect(t!.slice(-2)).toEqual([
       'dst: SET_STATE(RUNNING_P2P) = -1 EIO (RESUMING->STOP: the stream is incomplete; device stays in RESUMING)  (vfio_vmstate_change_prepare, VM start)',
-      'dst: RESET = 0 (device in RUNNING; the resuming session ended)  (vfio_migration_set_state_or_reset: the VM start failed, migration fails)',
+      'dst: RESET = 0 (device in RUNNING; the resuming session ended)  (vfio_migration_set_state: reset after the failed SET, device_state = RUNNING; the migration fails)',
     ]);
   });
 
