@@ -495,6 +495,11 @@ function setProperties(
   };
 }
 
+/** The names of the device's own steps: what no log of uAPI calls shows (model/replay reads them as hidden steps). */
+export const DEVICE_ACTIONS = ['DeviceDirty', 'DeviceReinit', 'DriverSaveDone', 'DriverEvent', 'DriverAsyncError'] as const;
+type DeviceAction = (typeof DEVICE_ACTIONS)[number];
+type DeviceActions = Partial<Record<DeviceAction, UserAction<any>>>;
+
 /**
  * The device's own steps, in the order the checker tries them after the user's. A step only
  * some drivers can take is an action only for them: re-initialising (the driver's `reinit`
@@ -504,10 +509,10 @@ function setProperties(
  * run would warn that it never fired (the warning meant for a misspelt guard); leaving it
  * out adds and removes no state, as its guard is never true there.
  */
-function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string, UserAction<any>> {
+function deviceActions(cfg: MigrationConfig, dataSteps: boolean): DeviceActions {
   const units = Array.from({ length: cfg.bounds.units }, (_, u) => u);
   const ev = cfg.driver.event;
-  const event: Record<string, UserAction<any>> = ev
+  const event: DeviceActions = ev
     ? {
       DriverEvent: {
         call: 'device',
@@ -519,7 +524,7 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
     }
     : {};
   const ae = cfg.driver.asyncError;
-  const asyncError: Record<string, UserAction<any>> = ae
+  const asyncError: DeviceActions = ae
     ? {
       DriverAsyncError: {
         call: 'device',
@@ -531,7 +536,7 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
     }
     : {};
   // A re-initialisation happens only in a PRE_COPY state (REINIT-5): a device without PRE_COPY has none.
-  const reinit: Record<string, UserAction<any>> = dataSteps && cfg.reinit && cfg.driver.reinit !== undefined && isSupported(cfg.table, cfg.features, 'PRE_COPY')
+  const reinit: DeviceActions = dataSteps && cfg.reinit && cfg.driver.reinit !== undefined && isSupported(cfg.table, cfg.features, 'PRE_COPY')
     ? {
       DeviceReinit: {
         call: 'device',
@@ -542,7 +547,7 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
       },
     }
     : {};
-  const save: Record<string, UserAction<any>> = cfg.driver.saveDone !== undefined && dataSteps
+  const save: DeviceActions = cfg.driver.saveDone !== undefined && dataSteps
     ? {
       DriverSaveDone: {
         call: 'device',
@@ -553,7 +558,7 @@ function deviceActions(cfg: MigrationConfig, dataSteps: boolean): Record<string,
       },
     }
     : {};
-  const dirty: Record<string, UserAction<any>> = dataSteps
+  const dirty: DeviceActions = dataSteps
     ? {
       DeviceDirty: {
         call: 'device',

@@ -4,7 +4,7 @@
 // model/datapath/uapi.ts renders (showSet, showSrcRead, showSrcPrecopyInfo, showDstWrite) or that the
 // user models write (DEVICE_FEATURE(...), RESET, close(N)), prefixed with `src: ` or `dst: `.
 // This file reads those lines back into events. Steps that are not uAPI calls — the device's
-// own steps (DeviceDirty, DeviceReinit, DriverSaveDone, DriverAsyncError), QEMU's internal decisions (`qemu: ...`,
+// own steps (DEVICE_ACTIONS in model/datapath/migration.ts), QEMU's internal decisions (`qemu: ...`,
 // INIT_DATA_SENT) — are what a log cannot show, so they give no event and are counted as
 // informational by action name.
 //
@@ -16,6 +16,7 @@
 
 import { isMigState, ERRNOS, type Errno, type ReplayEvent, type Side } from './events.js';
 import { LogCollector, type ParseResult } from './result.js';
+import { DEVICE_ACTIONS } from '../datapath/migration.js';
 
 /** The step shape both trace formats give. */
 export interface TraceStepLabel {
@@ -24,7 +25,7 @@ export interface TraceStepLabel {
 }
 
 /** Actions of the models that are not uAPI calls. */
-const INTERNAL_ACTIONS = new Set(['Init', 'DeviceDirty', 'DeviceReinit', 'DriverSaveDone', 'DriverAsyncError']);
+const INTERNAL_ACTIONS = new Set<string>(['Init', ...DEVICE_ACTIONS]);
 
 const SIDE_OF: Readonly<Record<string, { device: string; side: Side }>> = {
   src: { device: 'src', side: 'source' },

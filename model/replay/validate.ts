@@ -22,18 +22,19 @@
 //  - a model record may reach the log as several read() (or write()) calls: a read that
 //    returns data right after another one may continue it (a stuttering step);
 //  - events of a side the log never shows (a source-only QEMU trace) are the model's hidden
-//    steps, like the device's own (DeviceDirty, DeviceReinit, DriverSaveDone, DriverAsyncError) and QEMU-like
+//    steps, like the device's own (DEVICE_ACTIONS in model/datapath/migration.ts) and QEMU-like
 //    internal decisions (call 'user').
 
 import type { Event, Instance, Observer } from '../../checker/index.js';
 import type { MigrationState } from '../datapath/uapi.js';
 import { inPreCopy, inSavingGroup } from '../states.js';
+import { DEVICE_ACTIONS } from '../datapath/migration.js';
 import { eventsFromSteps } from './trace.js';
 import { UNOBSERVED_CALLS } from './calls.js';
 import type { ReplayEvent, Side } from './events.js';
 
 /** Actions of the models that are never uAPI calls, whatever their `call` says. */
-const DEVICE_ACTIONS = new Set(['DeviceDirty', 'DeviceReinit', 'DriverSaveDone', 'DriverAsyncError']);
+const DEVICE_STEPS = new Set<string>(DEVICE_ACTIONS);
 
 export interface MatchOptions {
   /** Compare fds, records and numbers exactly (logs made from the model: json, itf). */
@@ -171,7 +172,7 @@ export function vfioObserver(inst: Instance<unknown>, o: MatchOptions): Observer
   };
   return {
     hidden(action, param) {
-      if (DEVICE_ACTIONS.has(action)) return true;
+      if (DEVICE_STEPS.has(action)) return true;
       const call = calls.get(action);
       if (call !== undefined && (UNOBSERVED_CALLS as readonly string[]).includes(call)) return true;
       const side = sideOfCall(call);
