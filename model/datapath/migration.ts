@@ -20,7 +20,7 @@
 // FSM-11, FSM-12, ERR-*) judge every configuration alike (specs/vfio/fsm*.spec.ts).
 
 import { defineSpec, model, t, ConfigError, type ConstDef, type ConstDefs, type ConstValue, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
-import { STATES, STATE_NUMBER, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
+import { STATES, stateNumber, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import {
   KERNEL_TABLE, isSupported, nextStep, walk, tableFor, opensSession, arcEnds, savingGroupChanges, shortestDistance, mandatoryArcs,
   type FsmTable, type StepFunction, type WalkFunction, type PlannedWalk,
@@ -432,7 +432,7 @@ function setProperties(
   };
   /** The judgement of the walk of the SET that led from b to a. */
   const walkOf = (b: Readonly<MigrationState>, a: Readonly<MigrationState>): WalkJudgement => {
-    const i = STATE_NUMBER[b.src.state] * STATES.length + STATE_NUMBER[a.lastSet.target];
+    const i = stateNumber(b.src.state) * STATES.length + stateNumber(a.lastSet.target);
     return judged[i] ?? (judged[i] = judge(b.src.state, a.lastSet.target));
   };
   return {

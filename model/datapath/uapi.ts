@@ -21,7 +21,7 @@
 // (migration.ts); it is outside the view.
 
 import { t, type BoolType, type EnumType, type Infer, type IntType, type RecordType } from '../../checker/index.js';
-import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
+import { STATES, stateNumber, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import {
   driveSet, walk, planned, arcIndex, arcEnds, hangText,
   type FsmTable, type SetReturn, type StepFunction, type WalkFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest, type SessionKind,
@@ -217,7 +217,7 @@ export interface MigrationConfig {
 export function planner(table: FsmTable, features: FeatureSet, step: StepFunction, walkFn: WalkFunction = walk): (cur: MigState, target: MigState) => PlannedWalk {
   const cache: (PlannedWalk | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
   return (cur, target) => {
-    const k = STATE_NUMBER[cur] * STATES.length + STATE_NUMBER[target];
+    const k = stateNumber(cur) * STATES.length + stateNumber(target);
     return cache[k] ?? (cache[k] = planned(walkFn(table, features, cur, target, step)));
   };
 }
