@@ -355,7 +355,11 @@ export class Successors<S> {
     const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
     const fromFns = this.fromFns;
     const chFirst = this.chFirst;
-    const encode = immer ? layout.encode : this.dScratch.encode;
+    const dScratch = this.dScratch;
+    const encode = immer ? layout.encode : dScratch.encode;
+    // 'fast': dScratch holds the parent for the first recipe; after a recipe that changed it
+    // in place and was packed at words[packedAt..], restore() loads only the fields it changed.
+    let packedAt = -1;
     const fp = this.fp;
     const nChoices = chAction.length;
     let n = 0;
@@ -377,13 +381,16 @@ export class Successors<S> {
         if (en !== undefined && !en(s, p)) continue;
         phase = 'next';
         let t: S;
+        let inPlace = false;
         if (immer) {
           const rec = nextFns[a];
           t = produce(s, (d: S) => rec(d, p) as never) as S;
         } else {
-          const d = this.dScratch.load(data, off);
+          const d = packedAt >= 0 ? dScratch.restore(words, packedAt) : dScratch.load(data, off);
+          packedAt = -1;
           const r = nextFns[a](d, p);
           t = r === undefined ? d : (r as S);
+          inPlace = t === d;
         }
         generated++;
         const bo = n * W;
@@ -391,6 +398,8 @@ export class Successors<S> {
           stop = { kind: 'TypeOK', choice: c, state: t, message: validate(this.inst.schema, t) ?? 'out of domain' };
           break;
         }
+        // Packed (any change of dScratch is in these words) unless the recipe returned another state.
+        if (inPlace) packedAt = bo;
         const judge = anyProps ? judges[a] : undefined;
         if (judge !== undefined) {
           phase = 'property';
