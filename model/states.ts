@@ -16,6 +16,23 @@ export const STATE_NUMBER: Readonly<Record<MigState, number>> = {
   ERROR: 0, STOP: 1, RUNNING: 2, STOP_COPY: 3, RESUMING: 4, RUNNING_P2P: 5, PRE_COPY: 6, PRE_COPY_P2P: 7,
 };
 
+/**
+ * STATE_NUMBER[s] for code that runs on every step: comparisons with the interned names
+ * rather than a look-up keyed by a string that changes from call to call (generic in V8).
+ */
+export function stateNumber(s: MigState): number {
+  switch (s) {
+    case 'ERROR': return 0;
+    case 'STOP': return 1;
+    case 'RUNNING': return 2;
+    case 'STOP_COPY': return 3;
+    case 'RESUMING': return 4;
+    case 'RUNNING_P2P': return 5;
+    case 'PRE_COPY': return 6;
+    case 'PRE_COPY_P2P': return 7;
+  }
+}
+
 /** The migration flags a device reports (VFIO_MIGRATION_STOP_COPY = 1, _P2P = 2, _PRE_COPY = 4). */
 export const FLAGS = ['STOP_COPY', 'P2P', 'PRE_COPY'] as const;
 export type MigFlag = (typeof FLAGS)[number];

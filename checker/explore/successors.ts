@@ -70,8 +70,6 @@ export class Batch {
   }
 }
 
-const NO_PROPERTIES: readonly NamedCheck<never>[] = [];
-
 /** What `initial(i)` found: the state packed in `initWords`, fingerprint in `fp`. */
 export type InitOutcome<S> = { readonly kind: 'ok' } | { readonly kind: 'outside' } | Stop<S>;
 
@@ -109,6 +107,18 @@ export function selectChecks<S>(inst: Instance<S>, names: readonly string[] | un
     properties = properties.filter((i) => names.includes(i.name));
   }
   return { invariants, properties };
+}
+
+/**
+ * One action's properties as one function: runs them in order and answers the index of the
+ * first that is false, or -1. Each check is called from a call site of its own (a constant
+ * of the generated function), which V8 can inline, rather than from one call site shared by
+ * every property of the spec. `at.k` says which check is running, for one that throws.
+ */
+function conjunction<S>(checks: readonly ((before: S, after: S, step: Step) => boolean)[], at: { k: number }): (before: S, after: S, step: Step) => number {
+  const body = checks.map((_, i) => `at.k = ${i}; if (!P${i}(b, a, st)) return ${i};`).join('\n');
+  const make = new Function('P', 'at', `const ${checks.map((_, i) => `P${i} = P[${i}]`).join(', ')};\nreturn function judge(b, a, st) {\n${body}\nreturn -1;\n};`);
+  return make(checks, at) as (before: S, after: S, step: Step) => number;
 }
 
 export class Successors<S> {
@@ -163,6 +173,10 @@ export class Successors<S> {
    * the check to call (a property scoped by `actions` is left out of the other actions' lists).
    */
   private readonly propsOf: readonly (readonly { readonly name: string; readonly check: (before: S, after: S, step: Step) => boolean }[])[];
+  /** Per action: its properties compiled into one judgement (`conjunction`), or undefined when it has none. */
+  private readonly judges: readonly (((before: S, after: S, step: Step) => number) | undefined)[];
+  /** The property a judgement is running (its index in the action's list), to name one that throws. */
+  private readonly judging = { k: 0 };
 
   constructor(readonly inst: Instance<S>, opts: SuccessorOptions = {}) {
     this.layout = compileLayout<S>(inst.schema);
@@ -201,6 +215,7 @@ export class Successors<S> {
     this.fromCount = new Int32Array(inst.actions.length);
     this.propsOf = inst.actions.map((_, a) =>
       this.properties.filter((p) => p.actions === undefined || p.actions.includes(a)).map((p) => ({ name: p.name, check: p.scoped ?? p.check })));
+    this.judges = this.propsOf.map((ps) => (ps.length > 0 ? conjunction(ps.map((p) => p.check), this.judging) : undefined));
   }
 
   /** The code in action a's params.type of member m of its `from` set; throws when m is outside the type. */
@@ -334,12 +349,17 @@ export class Successors<S> {
     const enabledFns = this.enabledFns;
     const nextFns = this.nextFns;
     const propsOf = this.propsOf;
+    const judges = this.judges;
     const anyProps = properties && this.properties.length > 0;
     const constraint = this.inst.constraint;
     const hasView = this.viewLayout !== undefined || this.symmetry !== undefined;
     const fromFns = this.fromFns;
     const chFirst = this.chFirst;
-    const encode = immer ? layout.encode : this.dScratch.encode;
+    const dScratch = this.dScratch;
+    const encode = immer ? layout.encode : dScratch.encode;
+    // 'fast': dScratch holds the parent for the first recipe; after a recipe that changed it
+    // in place and was packed at words[packedAt..], restore() loads only the fields it changed.
+    let packedAt = -1;
     const fp = this.fp;
     const nChoices = chAction.length;
     let n = 0;
@@ -347,7 +367,6 @@ export class Successors<S> {
     let stop: Stop<S> | undefined;
     let c = 0;
     let phase: Phase = 'enabled';
-    let failName: string | undefined;
     try {
       const s = immer ? (freeze(layout.decode(data, off), true) as S) : this.sScratch.load(data, off);
       for (c = 0; c < nChoices; c++) {
@@ -362,13 +381,16 @@ export class Successors<S> {
         if (en !== undefined && !en(s, p)) continue;
         phase = 'next';
         let t: S;
+        let inPlace = false;
         if (immer) {
           const rec = nextFns[a];
           t = produce(s, (d: S) => rec(d, p) as never) as S;
         } else {
-          const d = this.dScratch.load(data, off);
+          const d = packedAt >= 0 ? dScratch.restore(words, packedAt) : dScratch.load(data, off);
+          packedAt = -1;
           const r = nextFns[a](d, p);
           t = r === undefined ? d : (r as S);
+          inPlace = t === d;
         }
         generated++;
         const bo = n * W;
@@ -376,20 +398,17 @@ export class Successors<S> {
           stop = { kind: 'TypeOK', choice: c, state: t, message: validate(this.inst.schema, t) ?? 'out of domain' };
           break;
         }
-        const props = anyProps ? propsOf[a] : NO_PROPERTIES;
-        const nProp = props.length;
-        if (nProp > 0) {
+        // Packed (any change of dScratch is in these words) unless the recipe returned another state.
+        if (inPlace) packedAt = bo;
+        const judge = anyProps ? judges[a] : undefined;
+        if (judge !== undefined) {
           phase = 'property';
           const stepObj = this.stepObj;
           stepObj.action = this.names[a];
           stepObj.param = p;
-          let k = 0;
-          for (; k < nProp; k++) {
-            failName = props[k].name;
-            if (!props[k].check(s, t, stepObj as Step)) break;
-          }
-          if (k < nProp) {
-            stop = { kind: 'property', choice: c, name: props[k].name, state: t };
+          const k = judge(s, t, stepObj as Step);
+          if (k >= 0) {
+            stop = { kind: 'property', choice: c, name: propsOf[a][k].name, state: t };
             break;
           }
         }
@@ -411,7 +430,7 @@ export class Successors<S> {
       }
     } catch (e) {
       if (e instanceof ViewDomainError) stop = { kind: 'error', choice: c, phase: 'view', error: e };
-      else stop = { kind: 'error', choice: c, phase, error: e, name: phase === 'property' ? failName : undefined };
+      else stop = { kind: 'error', choice: c, phase, error: e, name: phase === 'property' ? this.propsOf[chAction[c]][this.judging.k].name : undefined };
     }
     batch.n = n;
     batch.generated = generated;

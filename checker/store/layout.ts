@@ -68,6 +68,14 @@ export interface Scratch<S> {
   load(w: Uint32Array | Int32Array, o: number): S;
   /** The layout's `encode`, faster on a state whose records are this scratch's own (any state may be given). */
   readonly encode: (s: S, w: Uint32Array, o: number) => boolean;
+  /**
+   * The object the last `load` returned, holding the state it loaded again, after a recipe
+   * changed it in place and `encode` packed it into w[o..] (true): only the fields whose bits
+   * differ from the loaded words are loaded again, when the object still has its records and
+   * arrays in place and the schema has no sequence, set or variant (whose objects a recipe
+   * can change without their bits changing); else everything is, as by `load`.
+   */
+  restore(w: Uint32Array, o: number): S;
 }
 
 interface Field {
@@ -109,7 +117,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   // expression building a fresh object, `scratch` as statements overwriting a cached one.
   type Read = (i: number) => string;
   type Node =
-    | { kind: 'leaf'; expr: (f: Read) => string }
+    | { kind: 'leaf'; expr: (f: Read) => string; fi: number; variant?: true }
     | { kind: 'record'; keys: string[]; kids: Node[]; rid: number }
     | { kind: 'array'; kids: Node[] }
     | { kind: 'seq'; len: number; kids: Node[] }
@@ -137,21 +145,21 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         } else encLines.push(`const ${x} = ${m}[${expr}]; if (${x} === undefined) return false;`);
         const fi = addField(x, widthOf(s.values.length), s.values.length);
         leafAt.push([path, fi, 0]);
-        return { kind: 'leaf', expr: (f) => `${vals}[${f(fi)}]` };
+        return { kind: 'leaf', expr: (f) => `${vals}[${f(fi)}]`, fi };
       }
       case 'int': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if ((${x} | 0) !== ${x} || ${x} < ${s.min} || ${x} > ${s.max}) return false;`);
         const fi = addField(`(${x} - ${s.min})`, widthOf(s.max - s.min + 1), s.max - s.min + 1);
         leafAt.push([path, fi, s.min]);
-        return { kind: 'leaf', expr: (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`) };
+        return { kind: 'leaf', expr: (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`), fi };
       }
       case 'bool': {
         const x = local();
         encLines.push(`const ${x} = ${expr}; if (${x} !== true && ${x} !== false) return false;`);
         const fi = addField(`(${x} ? 1 : 0)`, 1);
         leafAt.push([path, fi, 0]);
-        return { kind: 'leaf', expr: (f) => `(${f(fi)} === 1)` };
+        return { kind: 'leaf', expr: (f) => `(${f(fi)} === 1)`, fi };
       }
       case 'record': {
         const x = local();
@@ -196,7 +204,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const x = local();
         encLines.push(`const ${x} = ${idx}(${expr}); if (${x} < 0) return false;`);
         const fi = addField(x, widthOf(c.card), c.card);
-        return { kind: 'leaf', expr: (f) => `${val}(${f(fi)})` };
+        return { kind: 'leaf', expr: (f) => `${val}(${f(fi)})`, fi, variant: true };
       }
       case 'set': {
         if (s.element.kind !== 'enum' && s.element.kind !== 'int') {
@@ -279,12 +287,14 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     switch (node.kind) {
       case 'leaf':
         body.push(`${target} = ${node.expr(f)};`);
+        leafTargets.push({ target, node });
         return;
       case 'record': {
         const c = `c${decls.length}`;
         decls.push(`const ${c} = {${node.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')}};`);
         recordContainers[node.rid] = c;
         body.push(`${target} = ${c};`);
+        links.push(`${target === 'r.v' ? 'r.v' : target} === ${c}`);
         node.keys.forEach((k, i) => loadInto(node.kids[i], f, `${c}[${JSON.stringify(k)}]`, decls, body));
         return;
       }
@@ -292,10 +302,12 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const c = `c${decls.length}`;
         decls.push(`const ${c} = new Array(${node.kids.length}).fill(0);`);
         body.push(`${target} = ${c}; if (${c}.length !== ${node.kids.length}) ${c}.length = ${node.kids.length};`);
+        links.push(`${target} === ${c}`, `${c}.length === ${node.kids.length}`);
         node.kids.forEach((k, i) => loadInto(k, f, `${c}[${i}]`, decls, body));
         return;
       }
       case 'seq': {
+        partial = false;
         // Slot i's containers are reused for element i (each element gets its own).
         const c = `c${decls.length}`;
         decls.push(`const ${c} = [];`);
@@ -310,12 +322,14 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         return;
       }
       case 'set': {
+        partial = false;
         const c = `c${decls.length}`;
         decls.push(`const ${c} = [];`);
         body.push(`${target} = ${c}; ${c}.length = 0;`, ...setPushes(node, f, c));
         return;
       }
       case 'codes': {
+        partial = false;
         const c = `c${decls.length}`;
         decls.push(`const ${c} = [];`);
         body.push(`${target} = ${c}; ${c}.length = 0;`, ...codePushes(node, f, c));
@@ -373,10 +387,39 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const decls: string[] = [];
   const body: string[] = [];
   const recordContainers: string[] = [];
+  /** Every leaf's place in the scratch (`c3["state"]`), and the links from each container to the next. */
+  const leafTargets: { target: string; node: Extract<Node, { kind: 'leaf' }> }[] = [];
+  const links: string[] = [];
+  /** Whether `restore` may load only the fields that changed (no sequence, set or variant; a record or array at the root). */
+  let partial = root.kind === 'record' || root.kind === 'array';
   loadInto(root, fieldRead, 'r.v', decls, body);
+  if (leafTargets.some((l) => l.node.variant)) partial = false;
   const containers = decls.filter((d) => d.startsWith('const ')).map((d) => d.split(' ')[1]);
-  const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\n` +
-    `return { containers: [${containers.join(', ')}], records: [${recordContainers.join(', ')}], load(w, o) {\n${body.join('\n')}\nreturn r.v;\n} };\n};`;
+  // restore: the fields whose bits differ between the loaded words (B) and the successor's,
+  // each loaded again from B; a word whose bits are all the same costs one comparison.
+  const nw = Math.max(1, used.length);
+  const fromB = (i: number): string => fieldRead(i).replace(/w\[o \+ (\d+)\]/g, 'B[$1]');
+  const restoreBody: string[] = partial
+    ? [
+      `if (!(${links.join(' && ')})) return load(B, 0);`,
+      'let x;',
+      ...Array.from({ length: nw }, (_, k) => {
+        const here = leafTargets.filter((l) => fields[l.node.fi].width > 0 && fields[l.node.fi].word === k);
+        if (here.length === 0) return '';
+        const tests = here.map((l) => {
+          const f = fields[l.node.fi];
+          const mask = f.width === 32 ? 0xffffffff : ((2 ** f.width - 1) * 2 ** f.shift) >>> 0;
+          return `if ((x & ${mask | 0}) !== 0) ${l.target} = ${l.node.expr(fromB)};`;
+        });
+        return `x = w[o + ${k}] ^ B[${k}]; if (x !== 0) { ${tests.join(' ')} }`;
+      }),
+      'return r.v;',
+    ]
+    : ['return load(B, 0);'];
+  const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\nconst B = new Uint32Array(${nw});\n` +
+    `function load(w, o) {\nif (w !== B) for (let i = 0; i < ${nw}; i++) B[i] = w[o + i];\n${body.join('\n')}\nreturn r.v;\n}\n` +
+    `function restore(w, o) {\n${restoreBody.join('\n')}\n}\n` +
+    `return { containers: [${containers.join(', ')}], records: [${recordContainers.join(', ')}], load, restore };\n};`;
 
   // Exact fingerprints when the state fits in 63 bits: the high bit marks "occupied".
   const exact = words === 1 || (words === 2 && used[1] <= 31);
@@ -409,7 +452,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   // The plain encoder knows no records: each R_i is an object no state holds.
   const encode = makeEncode(Array.from({ length: records }, () => NOT_A_RECORD));
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const rawScratch = bind(scratchSrc) as () => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load'] };
+  const rawScratch = bind(scratchSrc) as () => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load']; restore: Scratch<S>['restore'] };
   // The records of a scratch state are closed to new properties once, when it is made: a
   // recipe that assigns a field the schema does not declare then throws (the error names
   // the field and the action) instead of the field being silently dropped by the packing.
@@ -419,7 +462,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const sc = rawScratch();
     closeRecords(sc.load(new Uint32Array(words), 0));
     for (const c of sc.containers) if (!Array.isArray(c)) Object.preventExtensions(c);
-    return { load: sc.load, encode: makeEncode(sc.records) };
+    return { load: sc.load, encode: makeEncode(sc.records), restore: sc.restore };
   };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 

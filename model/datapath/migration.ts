@@ -20,10 +20,10 @@
 // FSM-11, FSM-12, ERR-*) judge every configuration alike (specs/vfio/fsm*.spec.ts).
 
 import { defineSpec, model, t, ConfigError, type ConstDef, type ConstDefs, type ConstValue, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
-import { FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
+import { STATES, stateNumber, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import {
   KERNEL_TABLE, isSupported, nextStep, walk, tableFor, opensSession, arcEnds, savingGroupChanges, shortestDistance, mandatoryArcs,
-  type FsmTable, type StepFunction, type WalkFunction,
+  type FsmTable, type StepFunction, type WalkFunction, type PlannedWalk,
 } from '../kernel/fsm.js';
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
@@ -368,11 +368,30 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
 const isLiveSlot = (f: Readonly<FdSlot>): boolean => isLiveFile(f.file);
 const isDeadSlot = (f: Readonly<FdSlot>): boolean => !isLiveSlot(f);
 
+/** What the rules say of the walk from one state to a target (setProperties), worked out once per pair. */
+interface WalkJudgement {
+  /** The walk the SET dictates (MigrationConfig.plan). */
+  readonly walk: PlannedWalk;
+  /** Every arc is one the driver implements for its feature set (FSM-12). */
+  readonly onlyMandatory: boolean;
+  /** The walk does not reach its target, or takes no more arcs than the shortest path over the mandatory arcs (COMB-1). */
+  readonly noLongerThanShortest: boolean;
+  /** How often the path enters or leaves the saving group (COMB-2). */
+  readonly groupChanges: number;
+  /** The walk's final arc opens a session, and its data_fd comes back (SET-4). */
+  readonly finalArcOpens: boolean;
+  /** The newest kernel's table and loop (KERNEL_TABLE, nextStep) give the same outcome and path (COMB-3) … */
+  readonly kernelWalksIt: boolean;
+  /** … and what the kernel returns, and whether its final arc opens a session (data_fd). */
+  readonly kernelReturns: 'OK' | 'EINVAL';
+  readonly kernelFd: boolean;
+}
+
 /**
- * The properties of the source's SET, each a positive claim with its clause. They recompute
- * the walk the SET dictated (a pure function of the state before and `lastSet.target`) and
- * judge it and what the SET did (`lastSet`) against the rules and against the kernel's own
- * table and loop (the newest kernel's, KERNEL_TABLE and nextStep). Those about fds judge the
+ * The properties of the source's SET, each a positive claim with its clause. They judge the
+ * walk the SET dictated (a pure function of the state before and `lastSet.target`, so judged
+ * once per pair: WalkJudgement) and what the SET did (`lastSet`) against the rules and
+ * against the kernel's own table and loop (the newest kernel's, KERNEL_TABLE and nextStep). Those about fds judge the
  * fd slots, which exist for the control user (MAX_FDS); without slots they would hold on
  * every step and are left out, as an action a user never takes is (UserAction.offered).
  */
@@ -386,15 +405,35 @@ function setProperties(
   const inSg = (x: MigState) => sg.includes(x);
   const mandatory = new Set(mandatoryArcs(table, features));
   const isSet = (st: { action: string }) => calls(st, 'src.set');
-  const plan = (b: Readonly<MigrationState>, a: Readonly<MigrationState>) => cfg.plan(b.src.state, a.lastSet.target);
-  const savingSlots = (x: Readonly<MigrationState>) => x.fds.flatMap((f, i) => (f.file === 'SAVE' ? [i] : []));
+  /** The same fd slots hold a saving session in both states (a loop: judged on every step). */
+  const sameSavingSlots = (x: Readonly<MigrationState>, y: Readonly<MigrationState>) => {
+    for (let i = 0; i < x.fds.length; i++) if ((x.fds[i].file === 'SAVE') !== (y.fds[i].file === 'SAVE')) return false;
+    return true;
+  };
   // The reference for COMB-3: the newest kernel's table and next-step function, walked once per pair.
   const kernel = planner(KERNEL_TABLE, features, nextStep);
-  const shortest = new Map<string, number | undefined>();
-  const best = (cur: MigState, target: MigState) => {
-    const k = `${cur}>${target}`;
-    if (!shortest.has(k)) shortest.set(k, shortestDistance(table, features, cur, target));
-    return shortest.get(k);
+  // What the rules say of the walk a SET dictated depends on (state before, target) alone:
+  // judged once per pair, the first time a SET asks (the walk and the kernel's are pure).
+  const judged: (WalkJudgement | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
+  const judge = (cur: MigState, target: MigState): WalkJudgement => {
+    const w = cfg.plan(cur, target);
+    const k = kernel(cur, target);
+    const d = shortestDistance(table, features, cur, target);
+    return {
+      walk: w,
+      onlyMandatory: w.arcs.every((x) => mandatory.has(x)),
+      noLongerThanShortest: w.outcome !== 'ok' || d === undefined || w.arcs.length <= d,
+      groupChanges: savingGroupChanges(w.path, sg),
+      finalArcOpens: w.arcs.length > 0 && opensSession(...arcEnds(w.arcs[w.arcs.length - 1]), sg) !== null,
+      kernelWalksIt: k.outcome === w.outcome && k.path.join() === w.path.join(),
+      kernelReturns: k.outcome === 'ok' ? 'OK' : 'EINVAL',
+      kernelFd: k.outcome === 'ok' && k.arcs.length > 0 && opensSession(...arcEnds(k.arcs[k.arcs.length - 1])) !== null,
+    };
+  };
+  /** The judgement of the walk of the SET that led from b to a. */
+  const walkOf = (b: Readonly<MigrationState>, a: Readonly<MigrationState>): WalkJudgement => {
+    const i = stateNumber(b.src.state) * STATES.length + stateNumber(a.lastSet.target);
+    return judged[i] ?? (judged[i] = judge(b.src.state, a.lastSet.target));
   };
   return {
     SuccessfulSetReachesTarget: {
@@ -405,30 +444,24 @@ function setProperties(
     EveryArcIsMandatory: {
       doc: 'every arc a walk takes is one the driver implements for its feature set',
       clause: 'FSM-12', level: 'INFO', ...onSet,
-      check: (b, a, st) => !isSet(st) || plan(b, a).arcs.every((x) => mandatory.has(x)),
+      check: (b, a, st) => !isSet(st) || walkOf(b, a).onlyMandatory,
     },
     PathsAreShortest: {
       doc: 'a successful walk takes no more arcs than the shortest path over the mandatory arcs',
       clause: 'COMB-1', level: 'SHOULD', ...onSet,
-      check: (b, a, st) => {
-        if (!isSet(st)) return true;
-        const w = plan(b, a);
-        if (w.outcome !== 'ok') return true;
-        const d = best(b.src.state, a.lastSet.target);
-        return d === undefined || w.arcs.length <= d;
-      },
+      check: (b, a, st) => !isSet(st) || walkOf(b, a).noLongerThanShortest,
     },
     SavingGroupMembershipChangesAtMostOnce: {
       doc: 'a walk enters or leaves the saving group at most once (no session opened and closed on the way)',
       clause: 'COMB-2', level: 'SHOULD', ...onSet,
-      check: (b, a, st) => !isSet(st) || savingGroupChanges(plan(b, a).path, sg) <= 1,
+      check: (b, a, st) => !isSet(st) || walkOf(b, a).groupChanges <= 1,
     },
     NewFdOnlyFromFinalArc: {
       doc: 'a session (and its new data_fd) is opened only by the final arc of a walk that reaches its target',
       clause: 'COMB-4', level: 'IMPL', ...onSet,
       check: (b, a, st) => {
         if (!isSet(st) || a.lastSet.openedAt < 0) return true;
-        const w = plan(b, a);
+        const w = walkOf(b, a).walk;
         return w.outcome === 'ok' && a.lastSet.openedAt === w.arcs.length - 1;
       },
     },
@@ -438,16 +471,14 @@ function setProperties(
       check: (b, a, st) => {
         if (!isSet(st)) return true;
         if (a.lastSet.ret !== 'OK') return a.lastSet.fd === -1;
-        const arcs = plan(b, a).arcs;
-        const starts = arcs.length > 0 && opensSession(...arcEnds(arcs[arcs.length - 1]), sg) !== null;
-        return starts === a.lastSet.fd >= 0;
+        return walkOf(b, a).finalArcOpens === a.lastSet.fd >= 0;
       },
     },
     ...(cfg.maxFds > 0 ? {
       SessionUnchangedWithinSavingGroup: {
         doc: 'while the device stays in the saving group its saving session and data_fd stay the same (judged on the fd slots)',
         clause: 'SAVE-2', level: 'MUST',
-        check: (b: MigrationState, a: MigrationState) => !(inSg(b.src.state) && inSg(a.src.state)) || savingSlots(b).join() === savingSlots(a).join(),
+        check: (b: MigrationState, a: MigrationState) => !(inSg(b.src.state) && inSg(a.src.state)) || sameSavingSlots(b, a),
       },
     } : {}),
     ErrorIsNeverRequestable: {
@@ -476,7 +507,9 @@ function setProperties(
       check: (b, a, st) => {
         if (!isSet(st) || a.lastSet.ret !== 'EIO') return true;
         if (a.src.state === 'ERROR') return a.lastSet.toError;
-        return plan(b, a).path.slice(0, a.lastSet.done + 1).includes(a.src.state);
+        // One of the states the walk reached before the arc that failed (path[0..done]).
+        const at = walkOf(b, a).walk.path.indexOf(a.src.state);
+        return at >= 0 && at <= a.lastSet.done;
       },
     },
     SetMatchesKernel: {
@@ -484,12 +517,10 @@ function setProperties(
       clause: 'COMB-3', level: 'IMPL', ...onSet,
       check: (b, a, st) => {
         if (!isSet(st)) return true;
-        const k = kernel(b.src.state, a.lastSet.target);
-        const w = plan(b, a);
-        if (k.outcome !== w.outcome || k.path.join() !== w.path.join()) return false;
+        const w = walkOf(b, a);
+        if (!w.kernelWalksIt) return false;
         if (a.lastSet.ret === 'EIO') return true;
-        const kFd = k.outcome === 'ok' && k.arcs.length > 0 && opensSession(...arcEnds(k.arcs[k.arcs.length - 1])) !== null;
-        return (k.outcome === 'ok' ? 'OK' : 'EINVAL') === a.lastSet.ret && kFd === a.lastSet.fd >= 0;
+        return w.kernelReturns === a.lastSet.ret && w.kernelFd === a.lastSet.fd >= 0;
       },
     },
   };

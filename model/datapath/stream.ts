@@ -146,21 +146,32 @@ export type SourceDevice = Infer<ReturnType<typeof sourceSchema>>;
 // ---------------------------------------------------------------------------------------
 // Helpers for driver profiles
 
+/**
+ * The unread records of a kind (`dev[kind]`), read by name: a property look-up keyed by a
+ * string that changes from call to call is a slow, generic look-up in V8, and these helpers
+ * run on every step.
+ */
+function recordsOf(dev: Readonly<SourceDevice>, kind: UnitKind): number[] {
+  return kind === 'initial' ? dev.initial : kind === 'dirty' ? dev.dirty : dev.final;
+}
+
 /** Buffers a record of unit `u` at its current version (replacing an older unread one of the same kind). */
 export function capture(dev: SourceDevice, kind: UnitKind, u: number): void {
-  dev[kind][u] = dev.units[u];
+  recordsOf(dev, kind)[u] = dev.units[u];
 }
 
 /** Buffers every unit at its current version: a whole image of the device. */
 export function captureImage(dev: SourceDevice, kind: UnitKind): void {
-  for (let u = 0; u < dev.units.length; u++) dev[kind][u] = dev.units[u];
+  const records = recordsOf(dev, kind);
+  for (let u = 0; u < dev.units.length; u++) records[u] = dev.units[u];
 }
 
 /** Buffers the units the tracker marked as changed, and clears the tracker. */
 export function captureTracked(dev: SourceDevice, kind: UnitKind): void {
+  const records = recordsOf(dev, kind);
   for (let u = 0; u < dev.units.length; u++) {
     if (dev.tracked[u]) {
-      dev[kind][u] = dev.units[u];
+      records[u] = dev.units[u];
       dev.tracked[u] = false;
     }
   }
@@ -173,13 +184,13 @@ export function trackAll(dev: SourceDevice): void {
 
 /** Drops the unread records of a kind. */
 export function discard(dev: SourceDevice, kind: UnitKind): void {
-  const records = dev[kind];
+  const records = recordsOf(dev, kind);
   for (let u = 0; u < records.length; u++) records[u] = NONE;
 }
 
 /** Unread records of a kind. */
 export function unread(dev: Readonly<SourceDevice>, kind: UnitKind): number {
-  const records = dev[kind];
+  const records = recordsOf(dev, kind);
   let n = 0;
   for (let u = 0; u < records.length; u++) if (records[u] !== NONE) n++;
   return n;
@@ -210,7 +221,7 @@ export function hasBuffered(dev: Readonly<SourceDevice>): boolean {
 export function nextRecord(dev: Readonly<SourceDevice>, order?: readonly number[]): StreamRecord | null {
   if (dev.header) return { kind: 'header', unit: 0, version: 0 };
   for (const kind of UNIT_KINDS) {
-    const a = dev[kind];
+    const a = recordsOf(dev, kind);
     for (let k = 0; k < a.length; k++) {
       const u = order === undefined ? k : order[k];
       if (a[u] !== NONE) return { kind, unit: u, version: a[u] };
@@ -224,7 +235,7 @@ export function nextRecord(dev: Readonly<SourceDevice>, order?: readonly number[
 export function popRecord(dev: SourceDevice, r: StreamRecord): void {
   if (r.kind === 'header') dev.header = false;
   else if (r.kind === 'end') dev.end = false;
-  else dev[r.kind][r.unit] = NONE;
+  else recordsOf(dev, r.kind)[r.unit] = NONE;
 }
 
 /** Empties the session's buffers and tracker (the session ended; its data is gone). */

@@ -21,7 +21,7 @@
 // (migration.ts); it is outside the view.
 
 import { t, type BoolType, type EnumType, type Infer, type IntType, type RecordType } from '../../checker/index.js';
-import { STATES, STATE_NUMBER, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
+import { STATES, stateNumber, inPreCopy, isRunning, type FeatureSet, type MigState } from '../states.js';
 import {
   driveSet, walk, planned, arcIndex, arcEnds, hangText,
   type FsmTable, type SetReturn, type StepFunction, type WalkFunction, type WalkOutcome, type PlannedWalk, type Arc, type ArcResult, type SetRequest, type SessionKind,
@@ -217,7 +217,7 @@ export interface MigrationConfig {
 export function planner(table: FsmTable, features: FeatureSet, step: StepFunction, walkFn: WalkFunction = walk): (cur: MigState, target: MigState) => PlannedWalk {
   const cache: (PlannedWalk | undefined)[] = new Array(STATES.length * STATES.length).fill(undefined);
   return (cur, target) => {
-    const k = STATE_NUMBER[cur] * STATES.length + STATE_NUMBER[target];
+    const k = stateNumber(cur) * STATES.length + stateNumber(target);
     return cache[k] ?? (cache[k] = planned(walkFn(table, features, cur, target, step)));
   };
 }
@@ -397,10 +397,18 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
     if (slot >= 0) s.fds[slot].held = true;
     syncHeld(s);
   }
-  s.lastSet = { target, ret: out.ret, fd: slot, done: out.done, openedAt: out.openedAt.length > 0 ? out.openedAt[0] : -1, toError };
-  const common = { reached: dev.state, plan, fdArc: out.fdFromArc, openedAt: out.openedAt, ...(slots && req.noSlot ? { noSlot: true } : {}) };
-  if (out.ret === 'EIO') return { ret: out.ret, fd: null, failed: plan.arcs[failAt], ...common };
-  return { ret: out.ret, fd: slot < 0 ? null : slots ? fdName(slot) : sourceFd(dev), ...common };
+  // Written field by field: the state's own record (a scratch's is closed and packs fastest), no new object per SET.
+  const last = s.lastSet;
+  last.target = target;
+  last.ret = out.ret;
+  last.fd = slot;
+  last.done = out.done;
+  last.openedAt = out.openedAt.length > 0 ? out.openedAt[0] : -1;
+  last.toError = toError;
+  const report: SetReport = out.ret === 'EIO'
+    ? { ret: out.ret, fd: null, failed: plan.arcs[failAt], reached: dev.state, plan, fdArc: out.fdFromArc, openedAt: out.openedAt }
+    : { ret: out.ret, fd: slot < 0 ? null : slots ? fdName(slot) : sourceFd(dev), reached: dev.state, plan, fdArc: out.fdFromArc, openedAt: out.openedAt };
+  return slots && req.noSlot ? { ...report, noSlot: true } : report;
 }
 
 /** SET_STATE(target) on the destination; RESUMING->STOP validates what was written (DATA-5). */

@@ -148,3 +148,72 @@ describe('layout: fingerprints', () => {
     }
   });
 });
+
+/** Makes `target` hold `value` by writing leaves into its own records and arrays, as a recipe does. */
+function assignInPlace(target: any, value: any): void {
+  if (Array.isArray(value)) {
+    target.length = value.length;
+    value.forEach((v, i) => {
+      if (typeof v === 'object' && v !== null && typeof target[i] === 'object' && target[i] !== null) assignInPlace(target[i], v);
+      else target[i] = v;
+    });
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (typeof v === 'object' && v !== null && typeof target[k] === 'object' && target[k] !== null) assignInPlace(target[k], v);
+    else target[k] = v;
+  }
+}
+
+describe('layout: scratch restore', () => {
+  const containers = Object.entries(schemas).filter(([, s]) => s.kind === 'record' || s.kind === 'array' || s.kind === 'tuple');
+  for (const [what, schema] of containers) {
+    it(`gives back the loaded state after in-place changes, for ${what}`, () => {
+      const layout = compileLayout<any>(schema);
+      const sc = layout.scratch();
+      const parent = new Uint32Array(layout.words + 1);
+      const succ = new Uint32Array(layout.words + 3);
+      const r = rng(0x5eed + what.length);
+      for (let i = 0; i < 200; i++) {
+        const v1 = randomValue(schema, r);
+        expect(layout.encode(v1, parent, 1)).toBe(true);
+        const want = layout.decode(parent, 1);
+        let d = sc.load(parent, 1);
+        // Several recipes in turn, each packed where the next one's restore reads it.
+        for (let j = 0; j < 3; j++) {
+          assignInPlace(d, randomValue(schema, r));
+          expect(sc.encode(d, succ, 2)).toBe(true);
+          d = sc.restore(succ, 2);
+          expect(d).toEqual(want);
+          expect(sc.encode(d, succ, 0)).toBe(true);
+          expect([...succ.subarray(0, layout.words)]).toEqual([...parent.subarray(1, 1 + layout.words)]);
+        }
+      }
+    });
+  }
+
+  it('loads everything again when a recipe replaced a record or an array', () => {
+    const schema = t.record({ a: t.record({ x: t.int(0, 3), y: t.bool() }), b: t.array(t.enum('p', 'q'), 2), c: t.int(0, 9) });
+    const layout = compileLayout<any>(schema);
+    const sc = layout.scratch();
+    const parent = new Uint32Array(layout.words);
+    const succ = new Uint32Array(layout.words);
+    const v = { a: { x: 2, y: true }, b: ['q', 'p'], c: 7 };
+    layout.encode(v, parent, 0);
+    let d = sc.load(parent, 0);
+    const ownA = d.a;
+    d.a = { x: 2, y: true }; // same bits, another object: the scratch's own record must come back
+    expect(sc.encode(d, succ, 0)).toBe(true);
+    d = sc.restore(succ, 0);
+    expect(d.a).toBe(ownA);
+    expect(d).toEqual(v);
+    const ownB = d.b;
+    d.b = ['p', 'p'];
+    ownB[0] = 'p'; // the replaced array was changed too, without its bits showing it
+    expect(sc.encode(d, succ, 0)).toBe(true);
+    d = sc.restore(succ, 0);
+    expect(d.b).toBe(ownB);
+    expect(d).toEqual(v);
+  });
+});
