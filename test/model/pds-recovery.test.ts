@@ -5,6 +5,7 @@
 // recovery between SET STOP_COPY and the first read makes QEMU complete it with no device state.
 
 import { describe, expect, it } from 'vitest';
+import { reachStep } from './reach.js';
 import { readFileSync } from 'node:fs';
 import { check, defineSpec, instantiate } from '../../checker/index.js';
 import { main } from '../../checker/cli/main.js';
@@ -18,15 +19,6 @@ import type { MigState } from '../../model/states.js';
 
 const pds = driverProfile('pds');
 
-/** The shortest trace ending with a step for which `goal` holds (labels), or null. */
-function reachStep(o: MigrationOptions, goal: (b: MigrationState, a: MigrationState, st: { action: string }) => boolean): string[] | null {
-  const m = migrationModel(o);
-  const spec = defineSpec({ name: 'reach', setup: () => ({ ...m, properties: { NotGoal: (b: MigrationState, a: MigrationState, st: { action: string }) => !goal(b, a, st) } }) as never });
-  const r = check(instantiate(spec), { invariants: ['NotGoal'] });
-  if (r.status === 'ok') return null;
-  if (r.status !== 'violation') throw new Error(`unexpected ${r.status}`);
-  return r.violation.trace.map((t) => t.label);
-}
 
 /** The source in STOP_COPY with a fresh save file (SET STOP_COPY from STOP), under the adversarial user; optionally with fd slots. */
 function inStopCopy(o: MigrationOptions = {}) {

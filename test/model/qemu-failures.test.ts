@@ -4,21 +4,12 @@
 // on the source; a read that fails with anything but ENOMSG fails the migration too.
 
 import { describe, expect, it } from 'vitest';
-import { check, defineSpec, instantiate } from '../../checker/index.js';
+import { reachStep } from './reach.js';
 import { migrationModel, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import { noPrecopy } from '../../model/drivers/no-precopy.js';
 import type { DriverProfile } from '../../model/drivers/profile.js';
 import type { MigState } from '../../model/states.js';
 
-/** The shortest trace ending with a step for which `goal` holds (labels), or null. */
-function reachStep(o: MigrationOptions, goal: (b: MigrationState, a: MigrationState, st: { action: string }) => boolean): string[] | null {
-  const m = migrationModel(o);
-  const spec = defineSpec({ name: 'reach', setup: () => ({ ...m, properties: { NotGoal: (b: MigrationState, a: MigrationState, st: { action: string }) => !goal(b, a, st) } }) as never });
-  const r = check(instantiate(spec), { invariants: ['NotGoal'] });
-  if (r.status === 'ok') return null;
-  if (r.status !== 'violation') throw new Error(`unexpected ${r.status}`);
-  return r.violation.trace.map((t) => t.label);
-}
 
 /** A no-PRE_COPY driver (STOP_COPY and P2P) whose arc from->to always fails with EIO, leaving the device in `leaves` (default: where the walk got to). */
 function failing(from: MigState, to: MigState, leaves?: MigState): DriverProfile {

@@ -3,6 +3,7 @@
 // (QEMU-3), and what switchover-ack changes (QEMU-5, REINIT-6).
 
 import { describe, expect, it } from 'vitest';
+import { reachStep } from './reach.js';
 import { check, defineSpec, instantiate, ConfigError, type CheckResult } from '../../checker/index.js';
 import { migrationModel, type MigrationOptions, type MigrationState } from '../../model/datapath/migration.js';
 import { USERS, userModel, userNames, adversarial } from '../../model/users/index.js';
@@ -18,15 +19,6 @@ function reach(o: MigrationOptions, goal: (s: MigrationState) => boolean): strin
   return r.violation.trace.map((t) => t.label);
 }
 
-/** The shortest trace ending with a step for which `goal` holds. */
-function reachStep(o: MigrationOptions, goal: (b: MigrationState, a: MigrationState, st: { action: string }) => boolean): string[] | null {
-  const m = migrationModel(o);
-  const spec = defineSpec({ name: 'reach', setup: () => ({ ...m, properties: { NotGoal: (b: MigrationState, a: MigrationState, st: { action: string }) => !goal(b, a, st) } }) as never });
-  const r = check(instantiate(spec), { invariants: ['NotGoal'] });
-  if (r.status === 'ok') return null;
-  if (r.status !== 'violation') throw new Error(`unexpected ${r.status}`);
-  return r.violation.trace.map((t) => t.label);
-}
 
 function run(o: MigrationOptions, invariants?: string[]): CheckResult<MigrationState> {
   const spec = defineSpec({ name: 'test', setup: () => migrationModel(o) });
