@@ -99,6 +99,13 @@ export type Invariant<S> = ((s: S) => boolean) | (Meta & { readonly check: (s: S
 export interface Step<P = unknown> {
   readonly action: string;
   readonly param: P;
+  /**
+   * Set by the search: a number for the state before, the same for every successor the
+   * search computes from it. Two steps with the same `from` and the same `before` object
+   * start from the same state, so a property may keep what it worked out of `before` (an
+   * answer the state before would give) for the next successor. Absent: no such promise.
+   */
+  readonly from?: number;
 }
 
 /**

@@ -152,7 +152,7 @@ export class Successors<S> {
   private readonly dScratch: Scratch<S>;
   private readonly iScratch: Scratch<S>;
   private readonly vscratch: Uint32Array;
-  private readonly stepObj: { action: string; param: unknown } = { action: '', param: undefined };
+  private readonly stepObj: { action: string; param: unknown; from: number } = { action: '', param: undefined, from: 0 };
   private readonly chAction: number[];
   private readonly chParam: unknown[];
   private readonly enabledFns: (((s: S, p: unknown) => boolean) | undefined)[];
@@ -356,6 +356,8 @@ export class Successors<S> {
     const fromFns = this.fromFns;
     const chFirst = this.chFirst;
     const dScratch = this.dScratch;
+    const stepObj = this.stepObj;
+    const names = this.names;
     const encode = immer ? layout.encode : dScratch.encode;
     // 'fast': dScratch holds the parent for the first recipe; after a recipe that changed it
     // in place and was packed at words[packedAt..], restore() loads only the fields it changed.
@@ -369,6 +371,8 @@ export class Successors<S> {
     let phase: Phase = 'enabled';
     try {
       const s = immer ? (freeze(layout.decode(data, off), true) as S) : this.sScratch.load(data, off);
+      // A new state before (Step.from): what properties kept of the last one no longer holds.
+      stepObj.from++;
       for (c = 0; c < nChoices; c++) {
         const a = chAction[c];
         const p = chParam[c];
@@ -403,8 +407,7 @@ export class Successors<S> {
         const judge = anyProps ? judges[a] : undefined;
         if (judge !== undefined) {
           phase = 'property';
-          const stepObj = this.stepObj;
-          stepObj.action = this.names[a];
+          stepObj.action = names[a];
           stepObj.param = p;
           const k = judge(s, t, stepObj as Step);
           if (k >= 0) {

@@ -18,7 +18,7 @@
 
 import { t, type Infer } from '../../checker/index.js';
 import { STATES, type MigState } from '../states.js';
-import { sessionEffect } from '../kernel/fsm.js';
+import { sessionEffect, type ArcResult } from '../kernel/fsm.js';
 import { NONE, unitType, type StreamBounds, type StreamRecord } from './stream.js';
 import type { ResumeCheck } from '../drivers/profile.js';
 
@@ -71,8 +71,7 @@ export function streamAccepted(dev: Readonly<DestinationDevice>, check: boolean 
 }
 
 /** What one arc does to the destination's session and units. */
-export function destinationArc(dev: DestinationDevice, from: MigState, to: MigState): { readonly opens?: 'save' | 'resume'; readonly ends?: boolean } {
-  const effect = sessionEffect(from, to);
+export function destinationArc(dev: DestinationDevice, from: MigState, to: MigState, effect: ArcResult = sessionEffect(from, to)): ArcResult {
   const { opens, ends } = effect;
   if (ends) dev.live = false;
   if (opens) {

@@ -19,7 +19,7 @@
 // reset) default to the kernel's behaviour. The properties of a SET (KERN-1, SET-*, COMB-*,
 // FSM-11, FSM-12, ERR-*) judge every configuration alike (specs/vfio/fsm*.spec.ts).
 
-import { defineSpec, model, t, ConfigError, type ConstDef, type ConstDefs, type ConstValue, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
+import { defineSpec, model, t, ConfigError, type Step, type ConstDef, type ConstDefs, type ConstValue, type ConstValues, type Expectation, type Level } from '../../checker/index.js';
 import { STATES, stateNumber, FLAGS, FLAG_BIT, featureBits, parseFeatures, inPreCopy, inSavingGroup, type FeatureSet, type MigState } from '../states.js';
 import {
   KERNEL_TABLE, isSupported, nextStep, walk, tableFor, opensSession, arcEnds, savingGroupChanges, shortestDistance, mandatoryArcs,
@@ -28,7 +28,7 @@ import {
 import { DEFAULT_KERNEL, KERNEL_NAMES, kernelProfile, kernelFeatureSets } from '../kernel/index.js';
 import { NONE, unitType, unread, unreadInitial, trackedCount, type StreamBounds } from './stream.js';
 import {
-  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo, failedArc,
+  initialSource, canDirty, deviceDirty, canReinit, deviceReinit, canSaveDone, saveDone, showInfo, failedArc, type InfoResult,
 } from './source.js';
 import { initialDestination } from './destination.js';
 import {
@@ -187,7 +187,7 @@ export function migrationConfig(o: MigrationOptions = {}): MigrationConfig & { r
 }
 
 type Prop = {
-  readonly check: (b: MigrationState, a: MigrationState, step: { action: string; param: unknown }) => boolean;
+  readonly check: (b: MigrationState, a: MigrationState, step: Step) => boolean;
   readonly doc: string;
   readonly clause: string;
   readonly level: Level;
@@ -195,7 +195,8 @@ type Prop = {
   readonly actions?: readonly string[];
 };
 
-const STOPPED: readonly MigState[] = ['STOP', 'STOP_COPY'];
+/** STOP or STOP_COPY: the states in which a device does not change (FSM-2). */
+const isStopped = (x: MigState): boolean => x === 'STOP' || x === 'STOP_COPY';
 /** Every unit holds the same version in both (a loop: properties run on every step). */
 function sameUnits(x: readonly number[], y: readonly number[]): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
@@ -208,6 +209,16 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
   // A property about one call is judged by the engine only on the steps of the actions that
   // make it (spec `actions`), when the model's action list is known.
   const on = (...cs: UapiCall[]): { actions?: readonly string[] } => (actionsOf ? { actions: cs.flatMap((c) => actionsOf(c)) } : {});
+  // precopy_info's answer in the state before, kept for the other successors of that state (Step.from).
+  let infoFrom: number | undefined;
+  let infoOf: Readonly<MigrationState> | undefined;
+  let info: InfoResult | undefined;
+  const answerBefore = (b: Readonly<MigrationState>, st: Step): InfoResult => {
+    if (st.from !== undefined && st.from === infoFrom && b === infoOf) return info!;
+    infoFrom = st.from;
+    infoOf = b;
+    return (info = srcPrecopyInfoResult(b, cfg));
+  };
   return {
     EverySetReturns: {
       doc: 'every SET_STATE returns: the kernel\'s next-step loop and the driver\'s walk reach the target or refuse it',
@@ -242,15 +253,15 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'a device in STOP or STOP_COPY does not change its internal state, on the arc into STOP or STOP_COPY as well (the destination\'s RESUMING->STOP loads the stream, DATA-4)',
       clause: 'FSM-2', level: 'MUST',
       check: (b, a) =>
-        !(STOPPED.includes(a.src.state) && !sameUnits(b.src.units, a.src.units)) &&
+        !(isStopped(a.src.state) && !sameUnits(b.src.units, a.src.units)) &&
         !(a.dst.state === 'STOP' && b.dst.state !== 'RESUMING' && !sameUnits(b.dst.units, a.dst.units)),
     },
     InitialBytesNeverGrowWithoutReinit: {
       doc: 'within a session, the initial_bytes precopy_info would answer never grows from one state to the next unless the answer reports REINIT',
       clause: 'PRECOPY-5', level: 'SHOULD',
-      check: (b, a) => {
+      check: (b, a, st) => {
         if (!b.src.live || !a.src.live || !inPreCopy(b.src.state) || !inPreCopy(a.src.state)) return true;
-        const was = srcPrecopyInfoResult(b, cfg);
+        const was = answerBefore(b, st);
         const now = srcPrecopyInfoResult(a, cfg);
         return !was.ok || !now.ok || now.reinit || now.initial <= was.initial;
       },
@@ -260,7 +271,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info')) return true;
-        const r = srcPrecopyInfoResult(b, cfg);
+        const r = answerBefore(b, st);
         return !r.ok || r.dirty === 0 || b.src.changed;
       },
     },
@@ -306,7 +317,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
-        const r = srcPrecopyInfoResult(b, cfg);
+        const r = answerBefore(b, st);
         return !r.ok || r.initial > 0 || r.dirty >= unread(b.src, 'dirty');
       },
     },
@@ -324,7 +335,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       clause: 'PRECOPY-5', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => {
         if (!calls(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
-        const r = srcPrecopyInfoResult(b, cfg);
+        const r = answerBefore(b, st);
         return !r.ok || r.initial > 0 || unreadInitial(b.src) === 0;
       },
     },
@@ -430,10 +441,19 @@ function setProperties(
       kernelFd: k.outcome === 'ok' && k.arcs.length > 0 && opensSession(...arcEnds(k.arcs[k.arcs.length - 1])) !== null,
     };
   };
+  // The SET properties of one step ask in turn for the same pair: the last answer is kept.
+  let lastCur: MigState | undefined;
+  let lastTarget: MigState | undefined;
+  let last: WalkJudgement | undefined;
   /** The judgement of the walk of the SET that led from b to a. */
   const walkOf = (b: Readonly<MigrationState>, a: Readonly<MigrationState>): WalkJudgement => {
-    const i = stateNumber(b.src.state) * STATES.length + stateNumber(a.lastSet.target);
-    return judged[i] ?? (judged[i] = judge(b.src.state, a.lastSet.target));
+    const cur = b.src.state;
+    const target = a.lastSet.target;
+    if (cur === lastCur && target === lastTarget) return last!;
+    const i = stateNumber(cur) * STATES.length + stateNumber(target);
+    lastCur = cur;
+    lastTarget = target;
+    return (last = judged[i] ?? (judged[i] = judge(cur, target)));
   };
   return {
     SuccessfulSetReachesTarget: {

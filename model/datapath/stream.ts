@@ -204,7 +204,8 @@ export function unreadInitial(dev: Readonly<SourceDevice>): number {
 /** Units the tracker holds as changed but not captured. */
 export function trackedCount(dev: Readonly<SourceDevice>): number {
   let n = 0;
-  for (const x of dev.tracked) if (x) n++;
+  const tracked = dev.tracked;
+  for (let u = 0; u < tracked.length; u++) if (tracked[u]) n++;
   return n;
 }
 

@@ -302,7 +302,7 @@ class SourceArcs extends ArcRequest {
   onArc(from: MigState, to: MigState, index: number): ArcResult {
     const { s, cfg } = this;
     const sessions = cfg.driver.arcSessions;
-    const r = sourceArc(s.src, from, to, cfg.driver, cfg.history, sessions ? sessions(from, to, liveSession(s), this.target) : undefined);
+    const r = sourceArc(s.src, from, to, cfg.driver, cfg.history, sessions ? sessions(from, to, liveSession(s), this.target) : this.plan.effects[index]);
     if (s.fds.length > 0) {
       if (r.ends) endSlots(s.fds);
       if (r.opens) {
@@ -330,10 +330,10 @@ class SourceArcs extends ArcRequest {
 class DestinationArcs extends ArcRequest {
   loaded: SetReport['loaded'];
 
-  onArc(from: MigState, to: MigState): ArcResult {
+  onArc(from: MigState, to: MigState, index: number): ArcResult {
     const s = this.s;
     const dev = s.dst;
-    const r = destinationArc(dev, from, to);
+    const r = destinationArc(dev, from, to, this.plan.effects[index]);
     if (from === 'RESUMING') this.loaded = { dst: [...dev.units], src: [...s.src.units] };
     if (r.opens) {
       s.link.written = false;
@@ -362,8 +362,8 @@ export function srcSet(s: MigrationState, target: MigState, cfg: MigrationConfig
   if (inject && inject.at >= 0) failAt = inject.at;
   else if (failArc) {
     for (let i = 0; i < plan.ends.length; i++) {
-      const [from, to] = plan.ends[i];
-      const f = failArc(dev, from, to);
+      const e = plan.ends[i];
+      const f = failArc(dev, e[0], e[1]);
       if (f) {
         failAt = i;
         endsOnFailure = f.endsSession;

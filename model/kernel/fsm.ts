@@ -266,17 +266,19 @@ export const walk: WalkFunction = (table, features, cur, target, step = nextStep
 export type ArcEnds = readonly [from: MigState, to: MigState];
 
 /**
- * A walk with each arc also split into its two states: what a driver executes. Planners
- * (model/uapi.ts `planner`) keep one per (cur, target), so that executing a SET never
- * parses an arc's name.
+ * A walk with each arc also split into its two states, and each arc's session effect (the
+ * kernel's saving group, SAVE-1, SAVE-3): what a driver executes. Planners (model/uapi.ts
+ * `planner`) keep one per (cur, target), so that executing a SET never parses an arc's
+ * name nor asks which group its states are in.
  */
-export type PlannedWalk = WalkOutcome & { readonly ends: readonly ArcEnds[] };
+export type PlannedWalk = WalkOutcome & { readonly ends: readonly ArcEnds[]; readonly effects: readonly ArcResult[] };
 
 export function planned(w: WalkOutcome): PlannedWalk {
   // The states are the STATES constants themselves (not the substrings of a split): the
   // packing of a state compares them by identity first.
   const canonical = (x: MigState): MigState => STATES[STATE_NUMBER[x]];
-  return { ...w, ends: w.arcs.map((a) => arcEnds(a).map(canonical) as unknown as ArcEnds) };
+  const ends = w.arcs.map((a) => arcEnds(a).map(canonical) as unknown as ArcEnds);
+  return { ...w, ends, effects: ends.map(([from, to]) => sessionEffect(from, to)) };
 }
 
 /** Index of the arc from→to in a planned walk, or -1. */
@@ -418,7 +420,10 @@ export function driveSet(req: SetRequest, walkFn: WalkFunction = walk): SetOutco
   // to show it, and executing them keeps the effects visible in the trace.
   for (let i = 0; i < arcs.length; i++) {
     if (i === failAt) return { ret: 'EIO', reached, plan, done, fdFromArc: -1, openedAt };
-    const [from, to] = ends !== undefined ? ends[i] : arcEnds(arcs[i]);
+    // Read by index, not destructured: this is every arc of every SET.
+    const e = ends !== undefined ? ends[i] : arcEnds(arcs[i]);
+    const from = e[0];
+    const to = e[1];
     const final = plan.outcome === 'ok' && i === arcs.length - 1;
     const r = req.onArc(from, to, i, final);
     reached = to;
