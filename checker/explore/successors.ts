@@ -137,6 +137,8 @@ export class Successors<S> {
   readonly symmetry: Symmetry<S> | undefined;
   /** With a view as well: the same permutations acting on viewed states, which are what is canonicalised. */
   readonly viewSymmetry: Symmetry<unknown> | undefined;
+  /** With an overlay view and a packed-columns symmetry: the canonicalisation of the viewed words, without the viewed object. */
+  private readonly viewSymPacked: ((w: Uint32Array, o: number) => Uint32Array) | undefined;
   readonly invariants: readonly NamedCheck<(s: S) => boolean>[];
   readonly properties: readonly NamedCheck<(before: S, after: S, step: Step) => boolean>[];
   /** The successors of the last `expand`. */
@@ -188,6 +190,8 @@ export class Successors<S> {
     this.exact = this.viewLayout ? this.viewLayout.exact : this.layout.exact;
     this.symmetry = inst.symmetry && inst.symmetry.length > 0 ? new Symmetry<S>(inst.schema, inst.symmetry, this.layout) : undefined;
     this.viewSymmetry = this.symmetry && inst.view && this.viewLayout ? new Symmetry<unknown>(inst.view.state, inst.symmetry!, this.viewLayout) : undefined;
+    // An overlay view packs like the state (viewLayout is the layout), so a packed-columns canonicalisation applies to its words.
+    this.viewSymPacked = this.overlays && this.viewSymmetry ? this.viewSymmetry.canonicalPacked : undefined;
     this.compact = !inst.view && !this.symmetry && this.layout.compact;
     const sel = selectChecks(inst, opts.invariants);
     this.invariants = sel.invariants;
@@ -256,16 +260,22 @@ export class Successors<S> {
   fingerprint(t: S, w: Uint32Array, o: number, out: Uint32Array = this.fp): void {
     const vl = this.viewLayout;
     const ov = this.overlays;
-    // An overlay view is applied on the packed words; under a symmetry the viewed state is
-    // canonicalised from its object form (the symmetry's forms read the state).
-    if (ov !== undefined && this.viewSymmetry === undefined) {
+    // An overlay view is applied on the packed words; under a symmetry, so is the
+    // canonicalisation when it sorts packed columns (symPacked), else the viewed state is
+    // canonicalised from its object form (the other forms read the state).
+    const symPacked = this.viewSymPacked;
+    if (ov !== undefined && (this.viewSymmetry === undefined || symPacked !== undefined)) {
       const part = this.inst.view!.overlay!(t);
-      if (part === undefined) this.layout.fingerprint(w, o, out);
-      else {
+      let vw = w;
+      let vo = o;
+      if (part !== undefined) {
         const p = ov.packed(part, t);
         if (typeof p === 'string') throw new ViewDomainError(p);
-        this.layout.fingerprint(ov.apply(p, w, o), 0, out);
+        vw = ov.apply(p, w, o);
+        vo = 0;
       }
+      if (symPacked !== undefined) this.layout.fingerprint(symPacked(vw, vo), 0, out);
+      else this.layout.fingerprint(vw, vo, out);
     } else if (vl) {
       const v = this.inst.view!.of(t);
       if (!vl.encode(v as never, this.vscratch, 0)) throw new ViewDomainError();

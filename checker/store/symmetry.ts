@@ -72,6 +72,8 @@ export class Symmetry<S> {
   readonly columns: Columns | undefined;
   /** The column form located in the packing, when every column is a single leaf: canonical without decoding. */
   private readonly packed: PackedColumns | undefined;
+  /** `packedColumns` compiled for this layout, when a column fits one number (the common case: the hot path of a symmetric search). */
+  private readonly oneKey: ((w: Uint32Array, o: number) => Uint32Array) | undefined;
   /** How `canonical` works: sorting columns in the packed words, sorting columns of the decoded state, or trying every permutation. */
   get form(): 'packed columns' | 'columns' | 'permutations' {
     return this.packed ? 'packed columns' : this.columns ? 'columns' : 'permutations';
@@ -96,6 +98,7 @@ export class Symmetry<S> {
     this.apply = this.compile(schema) ?? id;
     this.columns = types.length === 1 && types[0].kind === 'int' ? columnsOf(schema, types[0]) : undefined;
     this.packed = this.columns && packedColumns(this.columns, types[0] as IntType, layout);
+    this.oneKey = this.packed?.oneKey ? compileOneKey(this.packed, types[0] as IntType, layout.words) : undefined;
     const n = types.length === 1 && types[0].kind === 'int' ? types[0].max - types[0].min + 1 : 0;
     this.keys = new Int32Array(n * ((this.columns?.arrays.length ?? 0) + (this.columns?.refs.length ?? 0)));
     this.order = new Int32Array(n);
@@ -182,10 +185,20 @@ export class Symmetry<S> {
   }
 
   /**
+   * `canonical` from the packed words alone, when the form is 'packed columns' (it reads no
+   * object: a view that is the packed state with some bits replaced can be canonicalised
+   * without building the viewed object); undefined for the other forms.
+   */
+  get canonicalPacked(): ((w: Uint32Array, o: number) => Uint32Array) | undefined {
+    return this.oneKey ?? (this.packed ? (w, o) => this.packedColumns(w, o) : undefined);
+  }
+
+  /**
    * The orbit representative of state t, packed at w[o..] (t's own packing): the smallest
    * packing of any permutation of t. Returns a buffer reused by the next call.
    */
   canonical(t: S, w: Uint32Array, o: number): Uint32Array {
+    if (this.oneKey) return this.oneKey(w, o);
     if (this.packed) return this.packedColumns(w, o);
     if (this.columns) return this.sortedColumns(t);
     const { layout, tmp, best, maps, cur } = this;
@@ -400,6 +413,45 @@ function packedColumns<S>(cols: Columns, ty: IntType, layout: Layout<S>): Packed
   }
   const bits = arrays.reduce((a, fs) => a + fs[0].width, 0) + refs.length;
   return { arrays, refs, oneKey: bits <= 31 };
+}
+
+/**
+ * `packedColumns` for a column form whose column fits one number (`oneKey`), generated as
+ * straight-line code for the layout: each field read and written at its word and shift,
+ * the values' keys in locals, the sort over at most eight values. What it computes is the
+ * generic loop's, step for step (test/checker/symmetry-index.test.ts compares them).
+ */
+function compileOneKey(pc: PackedColumns, ty: IntType, words: number): (w: Uint32Array, o: number) => Uint32Array {
+  const n = ty.max - ty.min + 1;
+  const R = pc.refs.length;
+  const read = (f: LeafField): string => (f.width === 0 ? '0' : f.width === 32 ? `t[${f.word}]` : `((t[${f.word}] >>> ${f.shift}) & ${(1 << f.width) - 1})`);
+  const write = (f: LeafField, code: string): string => {
+    if (f.width === 0) return '';
+    const mask = f.width === 32 ? 0xffffffff : (((1 << f.width) - 1) << f.shift) >>> 0;
+    return `t[${f.word}] = ((t[${f.word}] & ${~mask >>> 0}) | ((${code}) << ${f.shift})) >>> 0;`;
+  };
+  const body: string[] = [];
+  for (let i = 0; i < words; i++) body.push(`t[${i}] = w[o + ${i}];`);
+  for (let u = 0; u < n; u++) {
+    let k = '0';
+    for (const col of pc.arrays) k = `((${k} << ${col[u].width}) | ${read(col[u])})`;
+    body.push(`key[${u}] = ${k} << ${R};`);
+  }
+  pc.refs.forEach((f, r) => {
+    body.push(`{ const v = ${read(f)} + ${f.min}; if (v >= ${ty.min} && v <= ${ty.max}) key[v - ${ty.min}] |= ${1 << (R - 1 - r)}; }`);
+  });
+  body.push(`let moved = false;`);
+  body.push(`for (let k = 0; k < ${n}; k++) { let j = k; const kk = key[k]; while (j > 0 && key[order[j - 1]] > kk) { order[j] = order[j - 1]; j--; } order[j] = k; if (j !== k) moved = true; }`);
+  body.push('if (!moved) return t;');
+  body.push(`for (let k = 0; k < ${n}; k++) to[order[k]] = k;`);
+  for (const col of pc.arrays) {
+    body.push(col.map((f, u) => `codes[${u}] = ${read(f)};`).join(' '));
+    body.push(col.map((f, k) => write(f, `codes[order[${k}]]`)).join(' '));
+  }
+  for (const f of pc.refs) body.push(`{ const v = ${read(f)} + ${f.min}; if (v >= ${ty.min} && v <= ${ty.max}) { ${write(f, `${ty.min} + to[v - ${ty.min}] - ${f.min}`)} } }`);
+  body.push('return t;');
+  const make = new Function('t', 'key', 'order', 'to', 'codes', `return function canonicalPacked(w, o) {\n${body.join('\n')}\n};`);
+  return make(new Uint32Array(words), new Int32Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)) as (w: Uint32Array, o: number) => Uint32Array;
 }
 
 function readField(w: Uint32Array, f: LeafField): number {

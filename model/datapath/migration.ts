@@ -209,6 +209,9 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
   // A property about one call is judged by the engine only on the steps of the actions that
   // make it (spec `actions`), when the model's action list is known.
   const on = (...cs: UapiCall[]): { actions?: readonly string[] } => (actionsOf ? { actions: cs.flatMap((c) => actionsOf(c)) } : {});
+  // Whether a step makes call c, in a property scoped to c's actions (`on(c)`): known true when
+  // the engine scopes it (only those steps reach the check), else tested.
+  const makes: (step: { action: string }, c: UapiCall) => boolean = actionsOf ? () => true : calls;
   // precopy_info's answer in the state before, kept for the other successors of that state (Step.from).
   let infoFrom: number | undefined;
   let infoOf: Readonly<MigrationState> | undefined;
@@ -228,18 +231,18 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     NoLostMandatoryData: {
       doc: 'when the destination completes RESUMING->STOP after the user read the source\'s session to its end and forwarded all of it, the destination holds the source\'s state as of the moment the source stopped (the whole initial data set included)',
       clause: 'DATA-9', level: 'MUST', ...on('dst.set'),
-      check: (b, a, st) => !calls(st, 'dst.set') || !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
+      check: (b, a, st) => !makes(st, 'dst.set') || !loadedStream(b, a) || !userCompleted(b) || sameUnits(a.dst.units, a.src.units),
     },
     PrecopyInfoOnlyInPreCopy: {
       doc: 'VFIO_MIG_GET_PRECOPY_INFO succeeds only in PRE_COPY and PRE_COPY_P2P',
       clause: 'PRECOPY-2', level: 'SHOULD', ...on('src.precopy_info'),
-      check: (b, _a, st) => !calls(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
+      check: (b, _a, st) => !makes(st, 'src.precopy_info') || !srcPrecopyInfoResult(b, cfg, inFlagsOf(st)).ok || inPreCopy(b.src.state),
     },
     NoEnomsgInStopCopy: {
       doc: 'read() never returns ENOMSG while the device is in STOP_COPY',
       clause: 'DATA-8', level: 'MUST NOT', ...on('src.read'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.read') || b.src.state !== 'STOP_COPY') return true;
+        if (!makes(st, 'src.read') || b.src.state !== 'STOP_COPY') return true;
         const r = srcReadResult(b, cfg);
         return !(r.kind === 'errno' && r.errno === 'ENOMSG');
       },
@@ -247,7 +250,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     EofIsPermanent: {
       doc: 'once read() returned 0 in STOP_COPY, every later read() of that session returns 0',
       clause: 'DATA-7', level: 'MUST', ...on('src.read'),
-      check: (b, _a, st) => !calls(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
+      check: (b, _a, st) => !makes(st, 'src.read') || b.src.state !== 'STOP_COPY' || !b.src.eof || !b.src.live || srcReadResult(b, cfg).kind === 'eof',
     },
     StoppedDeviceDoesNotChange: {
       doc: 'a device in STOP or STOP_COPY does not change its internal state, on the arc into STOP or STOP_COPY as well (the destination\'s RESUMING->STOP loads the stream, DATA-4)',
@@ -270,7 +273,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'dirty_bytes is 0 until the device changes something after the initial data set was taken (at session start, or at REINIT)',
       clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.precopy_info')) return true;
+        if (!makes(st, 'src.precopy_info')) return true;
         const r = answerBefore(b, st);
         return !r.ok || r.dirty === 0 || b.src.changed;
       },
@@ -279,7 +282,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'precopy_info reports REINIT only after the user opted in with MIG_PRECOPY_INFOv2',
       clause: 'REINIT-3', level: 'MUST NOT', ...on('src.precopy_info'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.precopy_info')) return true;
+        if (!makes(st, 'src.precopy_info')) return true;
         const r = srcPrecopyInfoResult(b, cfg, inFlagsOf(st));
         return !r.ok || !r.reinit || b.src.optIn;
       },
@@ -298,25 +301,25 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     ResetReturnsToRunning: {
       doc: 'VFIO_DEVICE_RESET leaves the source in RUNNING, whatever state it was in',
       clause: 'ERR-4', level: 'MUST', ...on('src.reset'),
-      check: (_b, a, st) => !calls(st, 'src.reset') || a.src.state === 'RUNNING',
+      check: (_b, a, st) => !makes(st, 'src.reset') || a.src.state === 'RUNNING',
     },
     ...(cfg.maxFds > 0 ? {
       ResetEndsEverySession: {
         doc: 'after VFIO_DEVICE_RESET no session of the source is live, a resuming one included: fds from before the reset are dead (judged on the fd slots)',
         clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
-        check: (_b: MigrationState, a: MigrationState, st: { action: string }) => !calls(st, 'src.reset') || a.fds.every(isDeadSlot),
+        check: (_b: MigrationState, a: MigrationState, st: { action: string }) => !makes(st, 'src.reset') || a.fds.every(isDeadSlot),
       },
     } : {}),
     ResetEndsSession: {
       doc: 'VFIO_DEVICE_RESET ends the source\'s saving session: its data_fd no longer hands out data',
       clause: 'ERR-6', level: 'IMPL', ...on('src.reset'),
-      check: (_b, a, st) => !calls(st, 'src.reset') || !a.src.live,
+      check: (_b, a, st) => !makes(st, 'src.reset') || !a.src.live,
     },
     DirtyBytesCountUnread: {
       doc: 'once the initial data is read, dirty_bytes counts at least the dirty data the driver holds unread',
       clause: 'PRECOPY-7', level: 'INFO', ...on('src.precopy_info'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
+        if (!makes(st, 'src.precopy_info') || !inPreCopy(b.src.state)) return true;
         const r = answerBefore(b, st);
         return !r.ok || r.initial > 0 || r.dirty >= unread(b.src, 'dirty');
       },
@@ -325,7 +328,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'read() does not answer ENOMSG (the temporary end of the pre-copy stream) while an asynchronous save is producing data',
       clause: 'PRECOPY-10', level: 'SHOULD', ...on('src.read'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.read') || !b.src.pending) return true;
+        if (!makes(st, 'src.read') || !b.src.pending) return true;
         const r = srcReadResult(b, cfg);
         return !(r.kind === 'errno' && r.errno === 'ENOMSG');
       },
@@ -334,7 +337,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'precopy_info answers initial_bytes 0 only once the initial data set has been read: QEMU\'s switchover-ack sends "initial data sent" when the count reaches 0 (QEMU-5)',
       clause: 'PRECOPY-5', level: 'SHOULD', ...on('src.precopy_info'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
+        if (!makes(st, 'src.precopy_info') || !b.src.live || !inPreCopy(b.src.state)) return true;
         const r = answerBefore(b, st);
         return !r.ok || r.initial > 0 || unreadInitial(b.src) === 0;
       },
@@ -353,7 +356,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'read() returns 0 in STOP_COPY only when the driver holds nothing more of the device\'s state: no change it tracked but did not capture, no save in flight (FSM-6: the end means the whole state was delivered)',
       clause: 'FSM-6', level: 'MUST', ...on('src.read'),
       check: (b, _a, st) => {
-        if (!calls(st, 'src.read') || !b.src.live || b.src.state !== 'STOP_COPY') return true;
+        if (!makes(st, 'src.read') || !b.src.live || b.src.state !== 'STOP_COPY') return true;
         return srcReadResult(b, cfg).kind !== 'eof' || (!b.src.pending && trackedCount(b.src) === 0);
       },
     },
@@ -361,7 +364,7 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
       doc: 'the destination receives each unit\'s records in the order of their versions and nothing after the end record (DATA-2); the user forwards records in the order it read them, so a violation is the source driver\'s',
       clause: 'DATA-2', level: 'MUST', ...on('dst.write'),
       check: (b, _a, st) => {
-        if (!calls(st, 'dst.write') || b.link.kind === 'none' || b.dst.state !== 'RESUMING' || !b.dst.live) return true;
+        if (!makes(st, 'dst.write') || b.link.kind === 'none' || b.dst.state !== 'RESUMING' || !b.dst.live) return true;
         if (b.dst.complete) return false;
         const k = b.link.kind;
         return k === 'header' || k === 'end' || b.link.version >= b.dst.units[b.link.unit];
@@ -370,9 +373,9 @@ export function migrationProperties(cfg: MigrationConfig, callOf: (action: strin
     UserForwardsOneSession: {
       doc: 'the user writes to the destination only records of one source session, from its first record (SET-6, DATA-2): a violation is the user\'s',
       clause: 'DATA-2', level: 'USER-SHOULD', ...on('dst.write'),
-      check: (b, _a, st) => !calls(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
+      check: (b, _a, st) => !makes(st, 'dst.write') || b.link.kind === 'none' || !b.dst.live || b.dst.state !== 'RESUMING' || mayForward(b.link),
     },
-    ...setProperties(cfg, calls, on('src.set')),
+    ...setProperties(cfg, calls, makes, on('src.set')),
   };
 }
 
@@ -409,13 +412,14 @@ interface WalkJudgement {
 function setProperties(
   cfg: MigrationConfig,
   calls: (step: { action: string }, c: UapiCall) => boolean,
+  makes: (step: { action: string }, c: UapiCall) => boolean,
   onSet: { actions?: readonly string[] },
 ): Record<string, Prop> {
   const { table, features } = cfg;
   const sg = table.savingGroup;
   const inSg = (x: MigState) => sg.includes(x);
   const mandatory = new Set(mandatoryArcs(table, features));
-  const isSet = (st: { action: string }) => calls(st, 'src.set');
+  const isSet = (st: { action: string }) => makes(st, 'src.set');
   /** The same fd slots hold a saving session in both states (a loop: judged on every step). */
   const sameSavingSlots = (x: Readonly<MigrationState>, y: Readonly<MigrationState>) => {
     for (let i = 0; i < x.fds.length; i++) if ((x.fds[i].file === 'SAVE') !== (y.fds[i].file === 'SAVE')) return false;
