@@ -300,7 +300,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       }
       case 'array': {
         const c = `c${decls.length}`;
-        decls.push(`const ${c} = new Array(${node.kids.length}).fill(0);`);
+        // A literal, so that the array is PACKED (no hole checks on every load of the hot path), not HOLEY as new Array(n) makes it.
+        decls.push(`const ${c} = [${node.kids.map(() => '0').join(', ')}];`);
         body.push(`${target} = ${c}; if (${c}.length !== ${node.kids.length}) ${c}.length = ${node.kids.length};`);
         links.push(`${target} === ${c}`, `${c}.length === ${node.kids.length}`);
         node.kids.forEach((k, i) => loadInto(k, f, `${c}[${i}]`, decls, body));
