@@ -371,7 +371,7 @@ async function main(): Promise<void> {
     const svg = o.svg ?? resolve(root, o.real ? 'docs/performance-growth-real.svg' : 'docs/performance-growth.svg');
     const points = rows.filter((r) => r.tool === 'migcheck' || r.tool === 'migcheck w=1').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0, storeMb: (r.storeBytes ?? 0) / 2 ** 20 }));
     const spinPoints = rows.filter((r) => r.tool === 'spin').map((r) => ({ label: r.instance, distinct: r.distinct ?? 0, seconds: r.wall ?? 0, peakMb: r.peakMb ?? 0 }));
-    const title = o.real ? 'the VFIO model, UNITS=1..4, MAX_VERSION=2' : 'vfio N=4..7, V=1';
+    const title = o.real ? 'VFIO model, UNITS=1..4' : 'vfio N=4..7, V=1';
     writeFileSync(svg, growthChart(points, spinPoints, cmd, title));
     process.stdout.write(`chart written to ${svg}\n`);
   }
