@@ -418,7 +418,7 @@ function packedColumns<S>(cols: Columns, ty: IntType, layout: Layout<S>): Packed
 /**
  * `packedColumns` for a column form whose column fits one number (`oneKey`), generated as
  * straight-line code for the layout: each field read and written at its word and shift,
- * the values' keys in locals, the sort over at most eight values. What it computes is the
+ * the sort over at most eight values in small typed arrays. What it computes is the
  * generic loop's, step for step (test/checker/symmetry-index.test.ts compares them).
  */
 function compileOneKey(pc: PackedColumns, ty: IntType, words: number): (w: Uint32Array, o: number) => Uint32Array {
