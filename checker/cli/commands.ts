@@ -15,6 +15,7 @@ import { withStopSignals } from './stopping.js';
 import { EXIT, exitCodeFor, checkOutFile, commandLine, cut, invocation, parseCount, parseDuration, parseSize, parseWorkers, progressDisplay, writeReportFile } from './kit.js';
 import { formats } from '../report/formats.js';
 import { ConfigError, UsageError, SpecError } from '../errors.js';
+import { suggest } from '../names.js';
 import { constantsLine, progressParts, type CheckedItem, type RunInfo } from '../report/text.js';
 import type { Progress } from '../result.js';
 import { show as showFormula } from '../ltl.js';
@@ -62,7 +63,10 @@ export function parseConstOptions(spec: Spec, pairs: readonly string[]): Record<
       // `--name VALUE` for a name the command does not declare: a constant, or a mistake.
       const alias = eq < 0 ? p.slice(1) : p.slice(1, eq);
       const hit = names.find((n) => norm(n) === norm(alias));
-      if (!hit) throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})`);
+      if (!hit) {
+        const asOptions = names.map((n) => `--${n.toLowerCase().replace(/_/g, '-')}`);
+        throw new UsageError(`unknown option '--${cut(alias)}' (and spec ${spec.name} has no constant of that name${names.length ? `; constants: ${names.join(', ')}` : ''})${suggest(`--${alias}`, asOptions)}`);
+      }
       if (eq < 0) throw new UsageError(`option '--${alias}' (constant ${hit}) needs a value`);
       set(hit, p.slice(eq + 1));
       continue;

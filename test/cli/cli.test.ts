@@ -177,6 +177,8 @@ describe('bad input: one line naming the culprit, the documented code, no stack 
     expectOneLine(await cli(['check', counter, '--colour', 'x']), 2, "'--colour'", 'Counter');
     expectOneLine(await cli(['check', counter, '--max-state', '5']), 2, "'--max-state'", "did you mean '--max-states'");
     expectOneLine(await cli(['check', counter, '--bogus']), 2, "'--bogus'");
+    // A misspelt constant given as an option: the suggestion is the constant's option.
+    expectOneLine(await cli(['check', counter, '--wrpa', '3']), 2, "'--wrpa'", "did you mean '--wrap'");
   });
 
   it('a constant option without its value (2)', async () => {
