@@ -72,8 +72,12 @@ export class Symmetry<S> {
   readonly columns: Columns | undefined;
   /** The column form located in the packing, when every column is a single leaf: canonical without decoding. */
   private readonly packed: PackedColumns | undefined;
-  /** `packedColumns` compiled for this layout, when a column fits one number (the common case: the hot path of a symmetric search). */
-  private readonly oneKey: ((w: Uint32Array, o: number) => Uint32Array) | undefined;
+  /**
+   * The packed-columns sort, when the form is 'packed columns': compiled for this layout when
+   * a column fits one number (the common case, the hot path of a symmetric search), else the
+   * generic loop `packedColumns`.
+   */
+  private readonly packedSort: ((w: Uint32Array, o: number) => Uint32Array) | undefined;
   /** How `canonical` works: sorting columns in the packed words, sorting columns of the decoded state, or trying every permutation. */
   get form(): 'packed columns' | 'columns' | 'permutations' {
     return this.packed ? 'packed columns' : this.columns ? 'columns' : 'permutations';
@@ -98,7 +102,8 @@ export class Symmetry<S> {
     this.apply = this.compile(schema) ?? id;
     this.columns = types.length === 1 && types[0].kind === 'int' ? columnsOf(schema, types[0]) : undefined;
     this.packed = this.columns && packedColumns(this.columns, types[0] as IntType, layout);
-    this.oneKey = this.packed?.oneKey ? compileOneKey(this.packed, types[0] as IntType, layout.words) : undefined;
+    this.packedSort = this.packed === undefined ? undefined
+      : this.packed.oneKey ? compileOneKey(this.packed, types[0] as IntType, layout.words) : (w, o) => this.packedColumns(w, o);
     const n = types.length === 1 && types[0].kind === 'int' ? types[0].max - types[0].min + 1 : 0;
     this.keys = new Int32Array(n * ((this.columns?.arrays.length ?? 0) + (this.columns?.refs.length ?? 0)));
     this.order = new Int32Array(n);
@@ -190,7 +195,7 @@ export class Symmetry<S> {
    * without building the viewed object); undefined for the other forms.
    */
   get canonicalPacked(): ((w: Uint32Array, o: number) => Uint32Array) | undefined {
-    return this.oneKey ?? (this.packed ? (w, o) => this.packedColumns(w, o) : undefined);
+    return this.packedSort;
   }
 
   /**
@@ -198,8 +203,7 @@ export class Symmetry<S> {
    * packing of any permutation of t. Returns a buffer reused by the next call.
    */
   canonical(t: S, w: Uint32Array, o: number): Uint32Array {
-    if (this.oneKey) return this.oneKey(w, o);
-    if (this.packed) return this.packedColumns(w, o);
+    if (this.packedSort) return this.packedSort(w, o);
     if (this.columns) return this.sortedColumns(t);
     const { layout, tmp, best, maps, cur } = this;
     const W = layout.words;
