@@ -426,7 +426,7 @@ export class Search<S> {
   private expandRange(from: number, to: number): void {
     const { succ, W, seen, parents } = this;
     const batch = succ.batch;
-    const { words: bWords, hi: bHi, lo: bLo, choice: bChoice, kept } = batch;
+    const { words: bWords, hi: bHi, lo: bLo, choice: bChoice, kept, loop } = batch;
     const data = this.cur.data;
     const levelCount = this.cur.count;
     const nInv = succ.invariants.length;
@@ -447,11 +447,12 @@ export class Search<S> {
       // Pass 1: successors, packed and fingerprinted, up to the first failure.
       succ.expand(data, i * W);
       const n = batch.n;
-      // Pass 2: insert in order; invariants on new states.
-      if (n > 1 && seen.bytes >= TOUCH_MIN_BYTES) for (let k = 0; k < n; k++) if (kept[k] === 1) sink ^= seen.touch(bHi[k], bLo[k]);
+      // Pass 2: insert in order; invariants on new states. A successor that loops back to
+      // its parent is seen (the parent is, in the table or on disk): no lookup.
+      if (n > 1 && seen.bytes >= TOUCH_MIN_BYTES) for (let k = 0; k < n; k++) if (kept[k] === 1 && loop[k] === 0) sink ^= seen.touch(bHi[k], bLo[k]);
       for (let k = 0; k < n; k++) {
         fired[bChoice[k]]++;
-        if (kept[k] === 0) continue;
+        if (kept[k] === 0 || loop[k] === 1) continue;
         const choice = bChoice[k];
         const gen = base + k + 1;
         if (atBound) {

@@ -61,12 +61,20 @@ export class Batch {
   readonly lo: Uint32Array;
   readonly choice: Int32Array;
   readonly kept: Uint8Array;
+  /**
+   * `loop[k]` is 1 when kept successor k has its parent's fingerprint: a step that leaves
+   * the state (or its view, or its orbit) as it was. Its state is in the seen-set already,
+   * as its parent is, so a search may skip looking it up (a lookup that would miss the
+   * cache: the parent went in long before).
+   */
+  readonly loop: Uint8Array;
   constructor(W: number, size: number) {
     this.words = new Uint32Array(size * W);
     this.hi = new Uint32Array(size);
     this.lo = new Uint32Array(size);
     this.choice = new Int32Array(size);
     this.kept = new Uint8Array(size);
+    this.loop = new Uint8Array(size);
   }
 }
 
@@ -147,6 +155,8 @@ export class Successors<S> {
   readonly initWords: Uint32Array;
   /** … and the fingerprint of the last `initial` / `fingerprint` call. */
   readonly fp = new Uint32Array(2);
+  /** The fingerprint of the state `expand` last expanded (to mark its successors that loop back to it). */
+  private readonly parentFp = new Uint32Array(2);
   /** Index of the invariant being evaluated by `invariantsAt` (to name one that throws). */
   invariantIndex = 0;
 
@@ -353,7 +363,7 @@ export class Successors<S> {
    */
   expand(data: Uint32Array, off: number, properties = true): Batch {
     const { layout, W, immer, batch } = this;
-    const { words, hi, lo, choice, kept } = batch;
+    const { words, hi, lo, choice, kept, loop } = batch;
     const chAction = this.chAction;
     const chParam = this.chParam;
     const enabledFns = this.enabledFns;
@@ -383,6 +393,14 @@ export class Successors<S> {
       const s = immer ? (freeze(layout.decode(data, off), true) as S) : this.sScratch.load(data, off);
       // A new state before (Step.from): what properties kept of the last one no longer holds.
       stepObj.from++;
+      // The parent's own fingerprint, as the search stored it (it was computed without
+      // error then, so it is now), for `loop`.
+      const pfp = this.parentFp;
+      phase = 'view';
+      if (hasView) this.fingerprint(s, data, off, pfp);
+      else layout.fingerprint(data, off, pfp);
+      const p0 = pfp[0];
+      const p1 = pfp[1];
       for (c = 0; c < nChoices; c++) {
         const a = chAction[c];
         const p = chParam[c];
@@ -437,8 +455,11 @@ export class Successors<S> {
           phase = 'view';
           this.fingerprint(t, words, bo);
         } else layout.fingerprint(words, bo, fp);
-        hi[n] = fp[0];
-        lo[n] = fp[1];
+        const f0 = fp[0];
+        const f1 = fp[1];
+        hi[n] = f0;
+        lo[n] = f1;
+        loop[n] = f0 === p0 && f1 === p1 ? 1 : 0;
         kept[n++] = 1;
       }
     } catch (e) {

@@ -230,7 +230,8 @@ export async function runWorker(load: () => Promise<Record<string, unknown>>, lo
           const n = batch.n;
           for (let k = 0; k < n; k++) {
             fired[batch.choice[k]]++;
-            if (batch.kept[k] === 0) continue;
+            // A successor that loops back to its parent is seen already: no candidate.
+            if (batch.kept[k] === 0 || batch.loop[k] === 1) continue;
             const hi = batch.hi[k];
             const lo = batch.lo[k];
             if (!set.push(batch.words, k * W, i, batch.choice[k], hi, lo, seen.shardOf(hi, lo))) return { ok: false, generated, candidates: set.buffers() };
