@@ -13,6 +13,9 @@
 //   npm run bench -- --real            the VFIO model itself (default spec) at UNITS=2..4, MAX_VERSION=2
 //                                      (with --full also UNITS=3,4 at MAX_VERSION=3; with --growth
 //                                      UNITS=1..4, chart docs/performance-growth-real.svg); no SPIN twin
+//   npm run bench -- --targets         the runs the speed targets name (docs/performance.md, "Targets"):
+//                                      vfio N=7 beside SPIN, the VFIO model at UNITS=3 and 4, symmetric
+//                                      UNITS=4 MAX_VERSION=3, the default matrix; then each target, met or not
 //   npm run bench -- --startup         whole-process start-up of the CLI (bench/startup.ts)
 //   npm run bench -- --only vfio       only instances whose label contains 'vfio'
 //   npm run bench -- --no-spin         migcheck only
@@ -32,7 +35,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 
 export interface Instance {
-  model: 'vfio' | 'counters' | 'real';
+  model: 'vfio' | 'counters' | 'real' | 'matrix';
   params: string;
   /**
    * Expected distinct and transitions (ok runs) or counterexample length (BUG runs); for the
@@ -56,14 +59,36 @@ const REAL_COUNTS: Readonly<Record<string, { distinct: number; generated: number
   'UNITS=3 MAX_VERSION=2': { distinct: 471462, generated: 7052584 },
   'UNITS=4 MAX_VERSION=2': { distinct: 4260708, generated: 64838509 },
   'UNITS=3 MAX_VERSION=3': { distinct: 2788158, generated: 42037616 },
+  // Orbits of the symmetric search (docs/decisions/model-speed.md, test/model/symmetry.test.ts).
+  'UNITS=4 MAX_VERSION=3 SYMMETRY=true': { distinct: 5257626, generated: 80657793 },
 };
-function real(units: number, maxVersion: number): Instance {
-  const params = `UNITS=${units} MAX_VERSION=${maxVersion}`;
+function real(units: number, maxVersion: number, symmetry = false): Instance {
+  const params = `UNITS=${units} MAX_VERSION=${maxVersion}${symmetry ? ' SYMMETRY=true' : ''}`;
   return { model: 'real', params, expect: REAL_COUNTS[params] ?? {} };
 }
+/**
+ * `migcheck matrix` at its defaults (every conforming driver x every user, 2 units x 2
+ * versions), as a user runs it: the CLI in a process of its own, timed whole. Its final
+ * searches' distinct states as pinned when the default became 2 x 2.
+ */
+const MATRIX_DEFAULT: Instance = { model: 'matrix', params: 'default', expect: { distinct: 3701853 } };
 function counters(K: number, M: number): Instance {
   return { model: 'counters', params: `K=${K} M=${M}`, expect: countersCounts(K, M) };
 }
+
+/**
+ * The speed targets `--targets` checks (issue 15; docs/performance.md, "Targets"): the whole
+ * process with one worker, in seconds, at most `goal`; or two workers' speed-up over one, at
+ * least `goal`. Timings are this machine's in this run: the verdict is printed, not enforced.
+ */
+const TARGETS: readonly { readonly what: string; readonly instance: string; readonly kind: 'process' | 'speedup'; readonly goal: number }[] = [
+  { what: 'VFIO model UNITS=3, one worker, whole process', instance: 'real UNITS=3 MAX_VERSION=2', kind: 'process', goal: 3 },
+  { what: 'VFIO model UNITS=4, one worker, whole process', instance: 'real UNITS=4 MAX_VERSION=2', kind: 'process', goal: 25 },
+  { what: 'symmetric UNITS=4 MAX_VERSION=3, every feature, one worker, whole process', instance: 'real UNITS=4 MAX_VERSION=3 SYMMETRY=true', kind: 'process', goal: 60 },
+  { what: 'default matrix (2 units x 2 versions, every conforming driver x user), whole process', instance: 'matrix default', kind: 'process', goal: 30 },
+  { what: 'two workers over one, VFIO model UNITS=4', instance: 'real UNITS=4 MAX_VERSION=2', kind: 'speedup', goal: 1.8 },
+  { what: 'two workers over one, vfio twin N=7', instance: 'vfio N=7 V=1', kind: 'speedup', goal: 1.8 },
+];
 
 interface SpinRecord {
   tool: 'spin';
@@ -82,6 +107,7 @@ interface Options {
   spin: boolean;
   spinHuge: boolean;
   real: boolean;
+  targets: boolean;
   workers: number[];
   reps: number;
   only?: string;
@@ -91,7 +117,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { full: false, huge: false, giga: false, growth: false, spin: true, spinHuge: false, real: false, workers: [1], reps: 1 };
+  const o: Options = { full: false, huge: false, giga: false, growth: false, spin: true, spinHuge: false, real: false, targets: false, workers: [1], reps: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -105,6 +131,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--growth') o.growth = true;
     else if (a === '--no-spin') o.spin = false;
     else if (a === '--real') o.real = true;
+    else if (a === '--targets') o.targets = true;
     else if (a === '--spin') o.spinHuge = true;
     else if (a === '--workers') o.workers = val().split(',').map((x) => Number(x));
     else if (a === '--reps') o.reps = Number(val());
@@ -126,7 +153,8 @@ function fail(msg: string): never {
 
 function instances(o: Options): Instance[] {
   let list: Instance[];
-  if (o.real && o.growth) list = [real(1, 2), real(2, 2), real(3, 2), real(4, 2)];
+  if (o.targets) list = [vfio(7, 1), real(3, 2), real(4, 2), real(4, 3, true), MATRIX_DEFAULT];
+  else if (o.real && o.growth) list = [real(1, 2), real(2, 2), real(3, 2), real(4, 2)];
   else if (o.real) {
     list = [real(2, 2), real(3, 2), real(4, 2)];
     if (o.full) list.push(real(3, 3), real(4, 3));
@@ -145,7 +173,36 @@ function migcheckArgs(inst: Instance, workers: number): string[] {
   return [resolve(root, 'bin/run-ts.js'), resolve(here, 'one.ts'), inst.model, inst.params, '--workers', String(workers)];
 }
 
+/** The default matrix through the CLI (one worker: the matrix runs its searches one by one). */
+function runMatrix(): RunRecord {
+  const cli = [resolve(root, 'bin/migcheck.js'), 'matrix', '--format', 'json'];
+  const timed = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'maxrss %M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const whole = (performance.now() - t0) / 1000;
+  let out: { summary: { runs: number; distinct: number; seconds: number; errors: number; undecided: number }; exitCode: number };
+  try {
+    out = JSON.parse(r.stdout);
+  } catch {
+    fail(`migcheck matrix failed (exit ${r.status}):\n${r.stderr}`);
+  }
+  const rss = /maxrss (\d+)/.exec(r.stderr ?? '');
+  const sum = out.summary;
+  return {
+    tool: 'migcheck', model: 'matrix', params: 'default', workers: 1,
+    // exit 0: no MUST-level violation, every search complete (docs/wording-lab.md).
+    status: r.status === 0 && sum.errors === 0 && sum.undecided === 0 ? 'ok' : `exit ${r.status}`,
+    distinct: sum.distinct, transitions: 0, generated: 0, depth: 0,
+    wall_s: Number(sum.seconds.toFixed(3)), process_s: Number(whole.toFixed(3)),
+    peak_rss_mb: rss ? Math.round(Number(rss[1]) / 1024) : 0, heap_mb: 0, store_bytes: 0,
+    searches: sum.runs,
+  };
+}
+
 function runMigcheck(inst: Instance, workers: number): RunRecord {
+  if (inst.model === 'matrix') return runMatrix();
   const r = spawnSync(process.execPath, migcheckArgs(inst, workers), { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -216,6 +273,8 @@ export interface Row {
   distinct: number | null;
   transitions: number | null;
   wall: number | null;
+  /** migcheck only: the whole process (start-up, loading, search). */
+  processS?: number;
   peakMb: number | null;
   /** migcheck only: bytes of seen-set, parent pointers and frontier at the end. */
   storeBytes?: number;
@@ -224,7 +283,7 @@ export interface Row {
 }
 
 function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>): { text: string; md: string } {
-  const head = ['instance', 'tool', 'distinct', 'transitions', 'wall s', 'peak MB', 'bytes/state', 'store B/state', 'distinct/s', 'transitions/s', 'wall ratio', 'mem ratio', 'counts'];
+  const head = ['instance', 'tool', 'distinct', 'transitions', 'wall s', 'process s', 'peak MB', 'bytes/state', 'store B/state', 'distinct/s', 'transitions/s', 'wall ratio', 'mem ratio', 'counts'];
   const body = rows.map((r) => {
     const ratio = r.tool.startsWith('migcheck') ? ratios.get(`${r.instance}|${r.tool}`) : undefined;
     const bps = r.peakMb !== null && r.distinct ? (r.peakMb * 2 ** 20) / r.distinct : null;
@@ -234,6 +293,7 @@ function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>):
       fmtInt(r.distinct),
       fmtInt(r.transitions),
       fmtS(r.wall),
+      r.processS === undefined ? '-' : fmtS(r.processS),
       fmtInt(r.peakMb),
       bps === null ? '-' : fmtInt(bps),
       r.storeBytes !== undefined && r.distinct ? (r.storeBytes / r.distinct).toFixed(1) : '-',
@@ -274,23 +334,27 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const ratios = new Map<string, { wall: number; mem: number }>();
   const scaling: string[][] = [];
+  /** Speed-up of w workers over one, by `${label}|${w}` (for the targets). */
+  const speedups = new Map<string, number>();
   const records: unknown[] = [];
   for (const inst of list) {
     const label = `${inst.model} ${inst.params}`;
     let spin: SpinRecord | undefined;
     const mig = new Map<number, RunRecord>();
     const spinRuns: SpinRecord[] = [];
-    const migRuns = new Map<number, RunRecord[]>(o.workers.map((w) => [w, []]));
+    // The matrix runs its searches one by one: one worker.
+    const workers = inst.model === 'matrix' ? [1] : o.workers;
+    const migRuns = new Map<number, RunRecord[]>(workers.map((w) => [w, []]));
     // Interleave the tools so slow drift of the machine's load hits both alike.
     for (let rep = 0; rep < o.reps; rep++) {
-      for (const w of o.workers) {
+      for (const w of workers) {
         process.stderr.write(`  migcheck ${label} workers=${w} (rep ${rep + 1}) ... `);
         const r = runMigcheck(inst, w);
         process.stderr.write(`${r.status} ${r.wall_s} s\n`);
         migRuns.get(w)!.push(r);
         records.push(r);
       }
-      if (spinOk && inst.model !== 'real') {
+      if (spinOk && (inst.model === 'vfio' || inst.model === 'counters')) {
         process.stderr.write(`  spin     ${label} (rep ${rep + 1}) ... `);
         const s = runSpin(script!, inst);
         process.stderr.write(`${s.wall_s} s\n`);
@@ -298,12 +362,12 @@ async function main(): Promise<void> {
         records.push({ ...s, model: inst.model, params: inst.params });
       }
     }
-    for (const w of o.workers) mig.set(w, median(migRuns.get(w)!, (r) => r.wall_s));
+    for (const w of workers) mig.set(w, median(migRuns.get(w)!, (r) => r.wall_s));
     if (spinRuns.length) spin = median(spinRuns, (r) => r.wall_s ?? Infinity);
 
     const bug = inst.expect.traceStates !== undefined;
     // Two 10^9-state runs at once would not fit in memory: no machine-ceiling pair for --giga.
-    if (o.workers.length > 1 && o.workers.includes(1) && !bug && !o.giga) {
+    if (workers.length > 1 && workers.includes(1) && !bug && !o.giga) {
       process.stderr.write(`  two single-worker runs of ${label} at once ... `);
       const pair = await runPair(inst);
       const together = Math.max(...pair.map((r) => r.wall_s));
@@ -313,23 +377,27 @@ async function main(): Promise<void> {
       for (const w of o.workers.filter((x) => x > 1)) {
         const r = mig.get(w)!;
         row.push(fmtS(r.wall_s), (alone / r.wall_s).toFixed(2));
+        speedups.set(`${label}|${w}`, alone / r.wall_s);
       }
       row.push(fmtS(together), ((2 * alone) / together).toFixed(2));
       scaling.push(row);
     }
-    for (const w of o.workers) {
+    for (const w of workers) {
       const r = mig.get(w)!;
       const tool = o.workers.length > 1 || w > 1 ? `migcheck w=${w}` : 'migcheck';
       const pinned = inst.model !== 'real' || inst.expect.distinct !== undefined;
       const ok = bug
         ? r.status === 'violation' && r.trace_states === inst.expect.traceStates
-        : inst.model === 'real'
-          ? r.status === 'ok' && (!pinned || (r.distinct === inst.expect.distinct && r.generated === inst.expect.generated))
-          : r.status === 'ok' && r.distinct === inst.expect.distinct && r.transitions === inst.expect.transitions;
+        : inst.model === 'matrix'
+          ? r.status === 'ok' && r.distinct === inst.expect.distinct
+          : inst.model === 'real'
+            ? r.status === 'ok' && (!pinned || (r.distinct === inst.expect.distinct && r.generated === inst.expect.generated))
+            : r.status === 'ok' && r.distinct === inst.expect.distinct && r.transitions === inst.expect.transitions;
       const note = bug ? `violation, trace ${r.trace_states ?? '?'} states`
         : r.status !== 'ok' ? `${r.status}${r.reason ? ` ${r.reason}` : ''}`
+        : inst.model === 'matrix' ? `${r.searches} searches, distinct of the final runs`
         : inst.model === 'real' ? `${fmtInt(r.generated)} generated${pinned ? '' : ', not pinned'}` : '';
-      rows.push({ instance: label, tool, status: r.status, distinct: r.distinct, transitions: r.transitions, wall: r.wall_s, peakMb: r.peak_rss_mb, storeBytes: r.store_bytes, ok, note });
+      rows.push({ instance: label, tool, status: r.status, distinct: r.distinct, transitions: inst.model === 'matrix' ? null : r.transitions, wall: r.wall_s, processS: r.process_s, peakMb: r.peak_rss_mb || null, storeBytes: inst.model === 'matrix' ? undefined : r.store_bytes, ok, note });
       if (spin && spin.wall_s && spin.peak_rss_mb) ratios.set(`${label}|${tool}`, { wall: r.wall_s / spin.wall_s, mem: r.peak_rss_mb / spin.peak_rss_mb });
     }
     if (spin) {
@@ -352,6 +420,7 @@ async function main(): Promise<void> {
   process.stdout.write('wall ratio = migcheck wall / SPIN wall, mem ratio = migcheck peak RSS / SPIN peak RSS, measured in this run.\n');
   process.stdout.write('SPIN transitions shown as stored+matched - 1 (edges); migcheck transitions = stats.transitions (edges).\n');
   process.stdout.write('bytes/state = peak RSS / distinct (whole process); store B/state = seen-set + parent pointers + frontier / distinct.\n');
+  process.stdout.write("wall s = the search (check()); process s = the whole process: Node's start-up, loading the spec, the search (the matrix: the CLI command, all its searches).\n");
   if (o.reps > 1) process.stdout.write(`Each figure is the median of ${o.reps} runs.\n`);
   let scalingMd = '';
   if (scaling.length) {
@@ -363,9 +432,29 @@ async function main(): Promise<void> {
     process.stdout.write('machine ceiling = 2 x (w=1 alone) / (slower of two w=1 runs started together): the most two threads can gain on this machine now.\n');
     scalingMd = `\n| ${head.join(' | ')} |\n|---|${head.slice(1).map(() => '---:').join('|')}|\n${scaling.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`;
   }
+  let targetsMd = '';
+  if (o.targets) {
+    const lines = TARGETS.map((t) => {
+      const row = rows.find((r) => r.instance === t.instance && (r.tool === 'migcheck' || r.tool === 'migcheck w=1'));
+      const measured = t.kind === 'process' ? row?.processS : speedups.get(`${t.instance}|2`);
+      const goal = t.kind === 'process' ? `<= ${t.goal} s` : `>= ${t.goal}x`;
+      if (row === undefined) return [t.what, 'not run (--only)', goal, '-'];
+      if (!row.ok) return [t.what, 'counts wrong', goal, '-'];
+      if (measured === undefined) return [t.what, 'needs --workers 1,2', goal, '-'];
+      const shown = t.kind === 'process' ? `${fmtS(measured)} s` : `${measured.toFixed(2)}x`;
+      const met = t.kind === 'process' ? measured <= t.goal : measured >= t.goal;
+      const by = t.kind === 'process' ? `${fmtS(measured - t.goal)} s` : `${(t.goal - measured).toFixed(2)}x`;
+      return [t.what, shown, goal, met ? 'met' : `missed by ${by}`];
+    });
+    const head = ['target', 'measured', 'goal', 'verdict'];
+    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    process.stdout.write(`\nTargets (same run; whole process = start-up, loading and search, the 'process s' column):\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(line).join('\n')}\n`);
+    targetsMd = `\n| ${head.join(' | ')} |\n|---|---:|---:|---|\n${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n`;
+  }
   const stamp = `${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), node ${process.version}`;
   process.stdout.write(`${stamp}\n`);
-  if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n${scalingMd}`);
+  if (o.md) writeFileSync(o.md, `<!-- ${cmd}; ${stamp} -->\n${t.md}\n${scalingMd}${targetsMd}`);
   if (o.json) writeFileSync(o.json, JSON.stringify(records, null, 1) + '\n');
   if (o.growth) {
     const svg = o.svg ?? resolve(root, o.real ? 'docs/performance-growth-real.svg' : 'docs/performance-growth.svg');
