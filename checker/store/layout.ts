@@ -70,11 +70,10 @@ export interface Scratch<S> {
   readonly encode: (s: S, w: Uint32Array, o: number) => boolean;
   /**
    * The object the last `load` returned, holding the state it loaded again, after a recipe
-   * changed it in place and this scratch's `encode` packed it into w[o..] (true), the last
-   * encode it made: only the fields whose bits differ from the loaded words are loaded
-   * again, when that encode found the object's own records and arrays in place (a recipe
-   * may have replaced one) and the schema has no sequence, set or variant (whose objects a
-   * recipe can change without their bits changing); else everything is, as by `load`.
+   * changed it in place and `encode` packed it into w[o..] (true): only the fields whose bits
+   * differ from the loaded words are loaded again, when the object still has its records and
+   * arrays in place and the schema has no sequence, set or variant (whose objects a recipe
+   * can change without their bits changing); else everything is, as by `load`.
    */
   restore(w: Uint32Array, o: number): S;
 }
@@ -120,7 +119,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   type Node =
     | { kind: 'leaf'; expr: (f: Read) => string; fi: number; variant?: true }
     | { kind: 'record'; keys: string[]; kids: Node[]; rid: number }
-    | { kind: 'array'; kids: Node[]; rid: number }
+    | { kind: 'array'; kids: Node[] }
     | { kind: 'seq'; len: number; kids: Node[] }
     | { kind: 'set'; fis: number[]; mem: string; n: number }
     | { kind: 'codes'; fis: number[]; val: string };
@@ -169,14 +168,14 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         // must have exactly the declared fields: an extra one would otherwise be dropped
         // silently by the packing. validate() then names it in the TypeOK report.
         const rid = records++;
-        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid}) { F[0] = 0; if (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false; }`);
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}) return false;`);
         return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.fields[k], `${x}[${JSON.stringify(k)}]`, path === '' ? k : `${path}.${k}`)) };
       }
       case 'fn': {
         const x = local();
         const keys = fnKeys(s);
         const rid = records++;
-        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid}) { F[0] = 0; if (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length})) return false; }`);
+        encLines.push(`const ${x} = ${expr}; if (${x} !== R${rid} && (typeof ${x} !== 'object' || ${x} === null || (Object.isExtensible(${x}) && Object.keys(${x}).length !== ${keys.length}))) return false;`);
         return { kind: 'record', keys, rid, kids: keys.map((k) => walk(s.range, `${x}[${JSON.stringify(k)}]`, `${path}[${k}]`)) };
       }
       case 'seq': {
@@ -192,9 +191,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       case 'tuple': {
         const elems = s.kind === 'array' ? Array.from({ length: s.length }, () => s.element) : s.elements;
         const x = local();
-        const rid = records++;
-        encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x}) || ${x}.length !== ${elems.length}) return false; if (${x} !== R${rid}) F[0] = 0;`);
-        return { kind: 'array', rid, kids: elems.map((e, i) => walk(e, `${x}[${i}]`, `${path}[${i}]`)) };
+        encLines.push(`const ${x} = ${expr}; if (!Array.isArray(${x}) || ${x}.length !== ${elems.length}) return false;`);
+        return { kind: 'array', kids: elems.map((e, i) => walk(e, `${x}[${i}]`, `${path}[${i}]`)) };
       }
       case 'variant': {
         // One field holding the value's code: the cases have different fields, and a
@@ -296,6 +294,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         decls.push(`const ${c} = {${node.keys.map((k) => `${JSON.stringify(k)}: undefined`).join(', ')}};`);
         recordContainers[node.rid] = c;
         body.push(`${target} = ${c};`);
+        links.push(`${target === 'r.v' ? 'r.v' : target} === ${c}`);
         node.keys.forEach((k, i) => loadInto(node.kids[i], f, `${c}[${JSON.stringify(k)}]`, decls, body));
         return;
       }
@@ -303,8 +302,8 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
         const c = `c${decls.length}`;
         // A literal, so that the array is PACKED (no hole checks on every load of the hot path), not HOLEY as new Array(n) makes it.
         decls.push(`const ${c} = [${node.kids.map(() => '0').join(', ')}];`);
-        recordContainers[node.rid] = c;
         body.push(`${target} = ${c}; if (${c}.length !== ${node.kids.length}) ${c}.length = ${node.kids.length};`);
+        links.push(`${target} === ${c}`, `${c}.length === ${node.kids.length}`);
         node.kids.forEach((k, i) => loadInto(k, f, `${c}[${i}]`, decls, body));
         return;
       }
@@ -373,13 +372,10 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
     const parts = fields.filter((f) => f.width > 0 && f.word === w).map((f) => (f.shift === 0 ? f.local : `(${f.local} << ${f.shift})`));
     stores.push(`w[o + ${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`);
   }
-  // The encoder is made for a list of known containers R (a scratch's records, closed to new
-  // properties, and arrays): a record that is one of them skips the check for fields a
-  // recipe added, which could not have been added to it. F[0] says whether every container
-  // of the state encoded was R's own, each in its place (1), or some recipe put another
-  // there (0): `restore` reads it instead of walking the links again. The plain encoder
-  // has none of a state's containers (R is NOT_A_RECORD throughout).
-  const encSrc = `return function makeEncode(R, F) {\n${Array.from({ length: records }, (_, i) => `const R${i} = R[${i}];`).join('\n')}\nreturn function encode(s, w, o) {\nF[0] = 1;\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};\n};`;
+  // The encoder is made for a list of known records R (a scratch's containers, closed to new
+  // properties): a record that is one of them skips the check for fields a recipe added,
+  // which could not have been added to it. The plain encoder has none.
+  const encSrc = `return function makeEncode(R) {\n${Array.from({ length: records }, (_, i) => `const R${i} = R[${i}];`).join('\n')}\nreturn function encode(s, w, o) {\n${encLines.join('\n')}\n${stores.join('\n')}\nreturn true;\n};\n};`;
 
   const fieldRead = (i: number): string => {
     const f = fields[i];
@@ -392,8 +388,9 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const decls: string[] = [];
   const body: string[] = [];
   const recordContainers: string[] = [];
-  /** Every leaf's place in the scratch (`c3["state"]`). */
+  /** Every leaf's place in the scratch (`c3["state"]`), and the links from each container to the next. */
   const leafTargets: { target: string; node: Extract<Node, { kind: 'leaf' }> }[] = [];
+  const links: string[] = [];
   /** Whether `restore` may load only the fields that changed (no sequence, set or variant; a record or array at the root). */
   let partial = root.kind === 'record' || root.kind === 'array';
   loadInto(root, fieldRead, 'r.v', decls, body);
@@ -405,8 +402,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const fromB = (i: number): string => fieldRead(i).replace(/w\[o \+ (\d+)\]/g, 'B[$1]');
   const restoreBody: string[] = partial
     ? [
-      // The object still has its own records and arrays in place (the encoder's F[0]), or it is loaded whole.
-      'if (F[0] !== 1) return load(B, 0);',
+      `if (!(${links.join(' && ')})) return load(B, 0);`,
       'let x;',
       ...Array.from({ length: nw }, (_, k) => {
         const here = leafTargets.filter((l) => fields[l.node.fi].width > 0 && fields[l.node.fi].word === k);
@@ -421,7 +417,7 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       'return r.v;',
     ]
     : ['return load(B, 0);'];
-  const scratchSrc = `return function scratch(F) {\n${decls.join('\n')}\nconst r = { v: undefined };\nconst B = new Uint32Array(${nw});\n` +
+  const scratchSrc = `return function scratch() {\n${decls.join('\n')}\nconst r = { v: undefined };\nconst B = new Uint32Array(${nw});\n` +
     `function load(w, o) {\nif (w !== B) for (let i = 0; i < ${nw}; i++) B[i] = w[o + i];\n${body.join('\n')}\nreturn r.v;\n}\n` +
     `function restore(w, o) {\n${restoreBody.join('\n')}\n}\n` +
     `return { containers: [${containers.join(', ')}], records: [${recordContainers.join(', ')}], load, restore };\n};`;
@@ -453,23 +449,21 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
 
   // Constants are bound once per compiled function (K0, K1, …), not looked up per call.
   const bind = (src: string) => new Function('K', `const ${consts.map((_, i) => `K${i} = K[${i}]`).join(', ') || '_ = 0'};\n${src}`)(consts);
-  const makeEncode = bind(encSrc) as (records: readonly unknown[], own: Uint8Array) => Layout<S>['encode'];
+  const makeEncode = bind(encSrc) as (records: readonly unknown[]) => Layout<S>['encode'];
   // The plain encoder knows no records: each R_i is an object no state holds.
-  const encode = makeEncode(Array.from({ length: records }, () => NOT_A_RECORD), new Uint8Array(1));
+  const encode = makeEncode(Array.from({ length: records }, () => NOT_A_RECORD));
   const decode = bind(decSrc) as Layout<S>['decode'];
-  const rawScratch = bind(scratchSrc) as (own: Uint8Array) => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load']; restore: Scratch<S>['restore'] };
+  const rawScratch = bind(scratchSrc) as () => { containers: unknown[]; records: unknown[]; load: Scratch<S>['load']; restore: Scratch<S>['restore'] };
   // The records of a scratch state are closed to new properties once, when it is made: a
   // recipe that assigns a field the schema does not declare then throws (the error names
   // the field and the action) instead of the field being silently dropped by the packing.
   // Arrays stay open: sets and sequences are arrays that recipes push to. Every cached
   // record is closed, including those of sequence slots that an all-zero state leaves empty.
   const scratch = (): Scratch<S> => {
-    // Shared by the scratch's encoder (which sets it) and its restore (which reads it).
-    const own = new Uint8Array(1);
-    const sc = rawScratch(own);
+    const sc = rawScratch();
     closeRecords(sc.load(new Uint32Array(words), 0));
     for (const c of sc.containers) if (!Array.isArray(c)) Object.preventExtensions(c);
-    return { load: sc.load, encode: makeEncode(sc.records, own), restore: sc.restore };
+    return { load: sc.load, encode: makeEncode(sc.records), restore: sc.restore };
   };
   const fingerprint = new Function(fpSrc)() as Layout<S>['fingerprint'];
 
