@@ -216,4 +216,25 @@ describe('layout: scratch restore', () => {
     expect(d.b).toBe(ownB);
     expect(d).toEqual(v);
   });
+
+  it('loads everything again when a recipe swapped two of its own records', () => {
+    const rec = t.record({ x: t.int(0, 3), y: t.bool() });
+    const schema = t.record({ p: rec, q: rec, n: t.array(t.int(0, 3), 2) });
+    const layout = compileLayout<any>(schema);
+    const sc = layout.scratch();
+    const parent = new Uint32Array(layout.words);
+    const succ = new Uint32Array(layout.words);
+    const v = { p: { x: 1, y: true }, q: { x: 1, y: true }, n: [2, 3] };
+    layout.encode(v, parent, 0);
+    let d = sc.load(parent, 0);
+    const [ownP, ownQ] = [d.p, d.q];
+    // Same bits (both records hold the same values), each own record in the other's place.
+    [d.p, d.q] = [d.q, d.p];
+    d.q.x = 0; // changes p's own record through q: restore must not trust the bits alone
+    expect(sc.encode(d, succ, 0)).toBe(true);
+    d = sc.restore(succ, 0);
+    expect(d.p).toBe(ownP);
+    expect(d.q).toBe(ownQ);
+    expect(d).toEqual(v);
+  });
 });
