@@ -155,7 +155,7 @@ export class Successors<S> {
   readonly initWords: Uint32Array;
   /** … and the fingerprint of the last `initial` / `fingerprint` call. */
   readonly fp = new Uint32Array(2);
-  /** The fingerprint of the state `expand` last expanded (to mark its successors that loop back to it). */
+  /** The fingerprint of the state `expand` last expanded, with a view or a symmetry (to mark its successors that loop back to it). */
   private readonly parentFp = new Uint32Array(2);
   /** Index of the invariant being evaluated by `invariantsAt` (to name one that throws). */
   invariantIndex = 0;
@@ -393,12 +393,14 @@ export class Successors<S> {
       const s = immer ? (freeze(layout.decode(data, off), true) as S) : this.sScratch.load(data, off);
       // A new state before (Step.from): what properties kept of the last one no longer holds.
       stepObj.from++;
-      // The parent's own fingerprint, as the search stored it (it was computed without
-      // error then, so it is now), for `loop`.
+      // For `loop`: with a view or a symmetry, the parent's own fingerprint, as the search
+      // stored it (it was computed without error then, so it is now); without, a successor
+      // loops when its words are the parent's (the fingerprint is theirs).
       const pfp = this.parentFp;
-      phase = 'view';
-      if (hasView) this.fingerprint(s, data, off, pfp);
-      else layout.fingerprint(data, off, pfp);
+      if (hasView) {
+        phase = 'view';
+        this.fingerprint(s, data, off, pfp);
+      }
       const p0 = pfp[0];
       const p1 = pfp[1];
       for (c = 0; c < nChoices; c++) {
@@ -454,12 +456,15 @@ export class Successors<S> {
         if (hasView) {
           phase = 'view';
           this.fingerprint(t, words, bo);
-        } else layout.fingerprint(words, bo, fp);
-        const f0 = fp[0];
-        const f1 = fp[1];
-        hi[n] = f0;
-        lo[n] = f1;
-        loop[n] = f0 === p0 && f1 === p1 ? 1 : 0;
+          loop[n] = fp[0] === p0 && fp[1] === p1 ? 1 : 0;
+        } else {
+          layout.fingerprint(words, bo, fp);
+          let w = 0;
+          while (w < W && words[bo + w] === data[off + w]) w++;
+          loop[n] = w === W ? 1 : 0;
+        }
+        hi[n] = fp[0];
+        lo[n] = fp[1];
         kept[n++] = 1;
       }
     } catch (e) {

@@ -3,7 +3,7 @@
 // marks are checked here on plain states, through an overlay view and under a symmetry; that
 // skipping them changes no count is checked by every golden and differential test.
 import { describe, expect, it } from 'vitest';
-import { defineSpec, model, t, check, instantiate } from '../../checker/index.js';
+import { defineSpec, model, t, check, instantiate, type Instance } from '../../checker/index.js';
 import { Successors } from '../../checker/explore/successors.js';
 
 const HIDDEN_ZERO = { hidden: 0 };
@@ -38,7 +38,8 @@ const sym = defineSpec({
 });
 
 /** The choices whose successors of the initial state are marked as loops, by action name. */
-function loops(inst: ReturnType<typeof instantiate>, engine: 'fast' | 'immer'): string[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function loops(inst: Instance<any>, engine: 'fast' | 'immer'): string[] {
   const succ = new Successors(inst, { engine });
   expect(succ.initial(0).kind).toBe('ok');
   const b = succ.expand(succ.initWords, 0);
