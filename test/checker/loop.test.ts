@@ -38,7 +38,6 @@ const sym = defineSpec({
 });
 
 /** The choices whose successors of the initial state are marked as loops, by action name. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function loops(inst: Instance<any>, engine: 'fast' | 'immer'): string[] {
   const succ = new Successors(inst, { engine });
   expect(succ.initial(0).kind).toBe('ok');
