@@ -285,6 +285,15 @@ export interface Row {
   note: string;
 }
 
+/** A table as aligned text and as Markdown; columns for which `left(i)` holds are left-aligned, the others right-aligned. */
+function grid(head: string[], body: string[][], left: (i: number) => boolean): { text: string; md: string } {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const text = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  const md = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (left(i) ? '---' : '---:')).join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
+  return { text, md };
+}
+
 function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>): { text: string; md: string } {
   const head = ['instance', 'tool', 'distinct', 'transitions', 'wall s', 'process s', 'peak MB', 'bytes/state', 'store B/state', 'distinct/s', 'transitions/s', 'wall ratio', 'mem ratio', 'counts'];
   const body = rows.map((r) => {
@@ -307,11 +316,7 @@ function table(rows: Row[], ratios: Map<string, { wall: number; mem: number }>):
       (r.ok ? 'exact' : 'MISMATCH') + (r.note ? ` (${r.note})` : ''),
     ];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const text = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-  const md = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 || i === head.length - 1 ? '---' : '---:')).join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
-  return { text, md };
+  return grid(head, body, (i) => i < 2 || i === head.length - 1);
 }
 
 async function main(): Promise<void> {
@@ -429,11 +434,10 @@ async function main(): Promise<void> {
   if (scaling.length) {
     const more = o.workers.filter((x) => x > 1);
     const head = ['instance', 'w=1 s', ...more.flatMap((w) => [`w=${w} s`, `speedup w=${w}`]), 'two w=1 runs at once, s', 'machine ceiling'];
-    const widths = head.map((h, i) => Math.max(h.length, ...scaling.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-    process.stdout.write(`\nWorker scaling (same run):\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${scaling.map(line).join('\n')}\n`);
+    const g = grid(head, scaling, (i) => i === 0);
+    process.stdout.write(`\nWorker scaling (same run):\n${g.text}\n`);
     process.stdout.write('machine ceiling = 2 x (w=1 alone) / (slower of two w=1 runs started together): the most two threads can gain on this machine now.\n');
-    scalingMd = `\n| ${head.join(' | ')} |\n|---|${head.slice(1).map(() => '---:').join('|')}|\n${scaling.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`;
+    scalingMd = `\n${g.md}\n`;
   }
   let targetsMd = '';
   if (o.targets) {
@@ -450,11 +454,9 @@ async function main(): Promise<void> {
       const by = t.kind === 'process' ? `${(measured - t.goal).toFixed(2)} s` : `${(t.goal - measured).toFixed(3)}x`;
       return [t.what, shown, goal, met ? 'met' : `missed by ${by}`];
     });
-    const head = ['target', 'measured', 'goal', 'verdict'];
-    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-    process.stdout.write(`\nTargets (same run; whole process = start-up, loading and search, the 'process s' column):\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(line).join('\n')}\n`);
-    targetsMd = `\n| ${head.join(' | ')} |\n|---|---:|---:|---|\n${lines.map((l) => `| ${l.join(' | ')} |`).join('\n')}\n`;
+    const g = grid(['target', 'measured', 'goal', 'verdict'], lines, (i) => i === 0 || i === 3);
+    process.stdout.write(`\nTargets (same run; whole process = start-up, loading and search, the 'process s' column):\n${g.text}\n`);
+    targetsMd = `\n${g.md}\n`;
   }
   const stamp = `${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), node ${process.version}`;
   process.stdout.write(`${stamp}\n`);
