@@ -4,11 +4,14 @@
 // With the build, the loaders (TypeScript, and `import … from 'migcheck'` from spec files
 // anywhere on disk) are registered only when a spec or wording file is loaded.
 import { readFileSync, writeSync } from 'node:fs';
+import { applyV8Flags } from './v8-flags.js';
 
 // bin/loaders.js's LOADERS (not imported here: it loads tsx, which a build run may not need).
 const LOADERS = Symbol.for('migcheck.loaders');
 
 const argv = process.argv.slice(2);
+// Before any checker code is compiled (bin/v8-flags.js).
+applyV8Flags();
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // Nothing to load for this one. Written as the CLI writes (checker/cli/output.ts): a full
   // or closed standard output is one line and exit 74 (EX_IOERR), not a stack trace.

@@ -32,7 +32,7 @@ beforeAll(() => {
   expect(pack.status, pack.stderr).toBe(0);
   const [{ filename, files }] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   const paths = files.map((f) => f.path);
-  for (const p of ['bin/migcheck.js', 'bin/loaders.js', 'bin/fresh.js', 'dist/build.json', 'dist/checker/cli/main.js', 'checker/index.ts']) expect(paths).toContain(p);
+  for (const p of ['bin/migcheck.js', 'bin/loaders.js', 'bin/fresh.js', 'bin/v8-flags.js', 'dist/build.json', 'dist/checker/cli/main.js', 'checker/index.ts']) expect(paths).toContain(p);
   expect(paths.some((p) => p.startsWith('test/'))).toBe(false);
   project = join(top, 'project');
   mkdirSync(project);
