@@ -1,5 +1,6 @@
 // `npm run bench`: migcheck and SPIN on the same twin-model instances, side by side, in one
-// run. Each migcheck run is a fresh child process (bench/one.ts) so its peak RSS is its own;
+// run. Each migcheck run is a fresh child process so its peak RSS is its own: bench/one.ts for
+// the twins, the CLI (`migcheck check`, `migcheck matrix`) for the VFIO model and the matrix;
 // SPIN runs through spin-run.sh (compile excluded from its wall time, as migcheck's start-up
 // and spec loading are excluded from ours). Counts are checked against the closed forms.
 //
@@ -172,47 +173,84 @@ function instances(o: Options): Instance[] {
   return o.only ? list.filter((x) => `${x.model} ${x.params}`.includes(o.only!)) : list;
 }
 
-function migcheckArgs(inst: Instance, workers: number): string[] {
+/**
+ * How one migcheck run is started. The twins run in bench/one.ts (check() timed from inside,
+ * peak RSS from the process itself). The VFIO model and the matrix run as a user runs them,
+ * through the CLI (`migcheck check --const …`, `migcheck matrix`, its dist/ build): their
+ * 'process s' is then the command's whole process, which is what the targets measure.
+ */
+function command(inst: Instance, workers: number): string[] {
+  if (inst.model === 'matrix') return [resolve(root, 'bin/migcheck.js'), 'matrix', '--format', 'json'];
+  if (inst.model === 'real') {
+    const consts = inst.params.split(/\s+/).filter(Boolean).flatMap((kv) => ['--const', kv]);
+    return [resolve(root, 'bin/migcheck.js'), 'check', ...consts, '--workers', String(workers), '--format', 'json'];
+  }
   return [resolve(root, 'bin/run-ts.js'), resolve(here, 'one.ts'), inst.model, inst.params, '--workers', String(workers)];
 }
 
-/** The default matrix through the CLI (one worker: the matrix runs its searches one by one). */
-function runMatrix(): RunRecord {
-  const cli = [resolve(root, 'bin/migcheck.js'), 'matrix', '--format', 'json'];
-  const timed = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const r = timed
-    ? spawnSync('/usr/bin/time', ['-f', 'maxrss %M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const whole = (performance.now() - t0) / 1000;
-  let out: { summary: { runs: number; distinct: number; seconds: number; errors: number; undecided: number }; exitCode: number };
+/** The CLI's JSON answers of `check` and `matrix`, as far as a run record needs them. */
+interface CheckJson {
+  status: string;
+  stats: { generated: number; transitions: number; distinct: number; depth: number; seconds: number; storeBytes: number };
+}
+interface MatrixJson {
+  summary: { runs: number; distinct: number; seconds: number; errors: number; undecided: number };
+}
+
+/**
+ * The run record of one finished run: bench/one.ts prints it; a CLI run's is made from its
+ * JSON, the process's wall time and (with /usr/bin/time) its peak RSS.
+ */
+function record(inst: Instance, workers: number, r: { status: number | null; stdout: string; stderr: string }, whole: number): RunRecord {
+  const what = `migcheck run ${inst.model} ${inst.params}`;
+  if (inst.model !== 'real' && inst.model !== 'matrix') {
+    try {
+      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as RunRecord;
+    } catch {
+      fail(`${what} failed (exit ${r.status}):\n${r.stderr}`);
+    }
+  }
+  let out: CheckJson | MatrixJson;
   try {
     out = JSON.parse(r.stdout);
   } catch {
-    fail(`migcheck matrix failed (exit ${r.status}):\n${r.stderr}`);
+    fail(`${what} failed (exit ${r.status}):\n${r.stderr}`);
   }
   const rss = /maxrss (\d+)/.exec(r.stderr ?? '');
-  const sum = out.summary;
+  const common = {
+    tool: 'migcheck' as const, model: inst.model, params: inst.params, workers,
+    process_s: Number(whole.toFixed(3)), peak_rss_mb: rss ? Math.round(Number(rss[1]) / 1024) : 0, heap_mb: 0,
+  };
+  if ('summary' in out) {
+    const sum = out.summary;
+    return {
+      ...common,
+      // exit 0: no MUST-level violation, every search complete (docs/wording-lab.md).
+      status: r.status === 0 && sum.errors === 0 && sum.undecided === 0 ? 'ok' : `exit ${r.status}`,
+      distinct: sum.distinct, transitions: 0, generated: 0, depth: 0,
+      wall_s: Number(sum.seconds.toFixed(3)), store_bytes: 0, searches: sum.runs,
+    };
+  }
+  const st = out.stats;
   return {
-    tool: 'migcheck', model: 'matrix', params: 'default', workers: 1,
-    // exit 0: no MUST-level violation, every search complete (docs/wording-lab.md).
-    status: r.status === 0 && sum.errors === 0 && sum.undecided === 0 ? 'ok' : `exit ${r.status}`,
-    distinct: sum.distinct, transitions: 0, generated: 0, depth: 0,
-    wall_s: Number(sum.seconds.toFixed(3)), process_s: Number(whole.toFixed(3)),
-    peak_rss_mb: rss ? Math.round(Number(rss[1]) / 1024) : 0, heap_mb: 0, store_bytes: 0,
-    searches: sum.runs,
+    ...common,
+    status: out.status === 'ok' && r.status === 0 ? 'ok' : `${out.status} (exit ${r.status})`,
+    distinct: st.distinct, transitions: st.transitions, generated: st.generated, depth: st.depth,
+    wall_s: Number(st.seconds.toFixed(3)), store_bytes: st.storeBytes,
   };
 }
 
+/** Whether a CLI run can be timed by /usr/bin/time for its peak RSS (bench/one.ts measures its own). */
+const viaCli = (inst: Instance): boolean => inst.model === 'real' || inst.model === 'matrix';
+
 function runMigcheck(inst: Instance, workers: number): RunRecord {
-  if (inst.model === 'matrix') return runMatrix();
-  const r = spawnSync(process.execPath, migcheckArgs(inst, workers), { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as RunRecord;
-  } catch {
-    fail(`migcheck run ${inst.model} ${inst.params} failed (exit ${r.status}):\n${r.stderr}`);
-  }
+  const args = command(inst, workers);
+  const timed = viaCli(inst) && existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'maxrss %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return record(inst, workers, r, (performance.now() - t0) / 1000);
 }
 
 /**
@@ -224,16 +262,17 @@ function runMigcheck(inst: Instance, workers: number): RunRecord {
 async function runPair(inst: Instance): Promise<RunRecord[]> {
   const one = () =>
     new Promise<RunRecord>((ok, ko) => {
-      const c = spawn(process.execPath, migcheckArgs(inst, 1), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const t0 = performance.now();
+      const c = spawn(process.execPath, command(inst, 1), { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       c.stdout.on('data', (d) => (out += d));
       c.stderr.on('data', (d) => (err += d));
       c.on('close', (code) => {
         try {
-          ok(JSON.parse(out.trim().split('\n').pop() ?? '') as RunRecord);
-        } catch {
-          ko(new Error(`migcheck run failed (exit ${code}): ${err}`));
+          ok(record(inst, 1, { status: code, stdout: out, stderr: err }, (performance.now() - t0) / 1000));
+        } catch (e) {
+          ko(e);
         }
       });
     });
@@ -428,7 +467,7 @@ async function main(): Promise<void> {
   process.stdout.write('wall ratio = migcheck wall / SPIN wall, mem ratio = migcheck peak RSS / SPIN peak RSS, measured in this run.\n');
   process.stdout.write('SPIN transitions shown as stored+matched - 1 (edges); migcheck transitions = stats.transitions (edges).\n');
   process.stdout.write('bytes/state = peak RSS / distinct (whole process); store B/state = seen-set + parent pointers + frontier / distinct.\n');
-  process.stdout.write("wall s = the search (check()); process s = the whole process: Node's start-up, loading the spec, the search (the matrix: the CLI command, all its searches).\n");
+  process.stdout.write("wall s = the search (check()); process s = the whole process: Node's start-up, loading the spec, the search (the VFIO model and the matrix: the CLI command as a user runs it).\n");
   if (o.reps > 1) process.stdout.write(`Each figure is the median of ${o.reps} runs.\n`);
   let scalingMd = '';
   if (scaling.length) {
