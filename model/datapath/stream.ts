@@ -83,11 +83,14 @@ function privateSchema(driver?: DriverProfile): RecordType<Record<string, BoolTy
  * fields): the device state, its internal state, the current saving session and what the
  * driver has buffered for it. A driver profile's hooks read and change these fields (use the
  * helpers below); the model itself keeps the session bookkeeping (`live`, `held`) and the
- * history fields (`readPre` … `trailer`, kept only when the model's HISTORY option is on;
- * otherwise they stay at their initial values). The field order is the packed layout.
+ * history fields (`readPre` … `trailer`, kept only when the model's HISTORY option is on,
+ * `history`; otherwise they stay at their initial values). The field order is the packed layout.
  */
-export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
+export function sourceSchema(b: StreamBounds, driver?: DriverProfile, history = true) {
   const most = maxRecords(b);
+  // Without HISTORY a history field keeps its initial value: its domain is that one value,
+  // so it takes no bits of the packed state, and a step that changed it would fail TypeOK.
+  const kept = (initial: number, max: number) => t.int(initial, history ? max : initial);
   const Unit = unitType(b);
   const slot = t.array(t.int(NONE, b.maxVersion), Unit);
   return t.record({
@@ -124,17 +127,17 @@ export function sourceSchema(b: StreamBounds, driver?: DriverProfile) {
     /** read() returned 0 in STOP_COPY in this session (DATA-7). */
     eof: t.bool(),
     /** Records read in PRE_COPY states in this session. */
-    readPre: t.int(0, most),
+    readPre: kept(0, most),
     /** Records read in STOP_COPY in this session. */
-    readStop: t.int(0, most),
+    readStop: kept(0, most),
     /** initial_bytes of the last successful precopy_info in a PRE_COPY state of this session, or NONE. */
-    infoInitial: t.int(NONE, b.units + 1),
+    infoInitial: kept(NONE, b.units + 1),
     /** dirty_bytes of that answer, or NONE. */
-    infoDirty: t.int(NONE, 2 * b.units),
+    infoDirty: kept(NONE, 2 * b.units),
     /** Unread initial data (header and initial records) when the session went from a PRE_COPY state to STOP_COPY, or NONE. */
-    switchInitial: t.int(NONE, b.units + 1),
+    switchInitial: kept(NONE, b.units + 1),
     /** Records of unit data the driver produced for STOP_COPY (the trailer) in this session. */
-    trailer: t.int(0, b.units),
+    trailer: kept(0, b.units),
     /** The driver's private variables, as its profile declares them (`state`); empty for most profiles. */
     drv: privateSchema(driver),
   });

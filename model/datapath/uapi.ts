@@ -149,9 +149,9 @@ export type UserVariables = RecordType<Record<string, EnumType<string> | IntType
  * variables (`user`, as the user model's `state` declares them), and the control user's fd
  * slots. The field order is the packed layout.
  */
-export function migrationSchema(cfg: Pick<MigrationConfig, 'bounds' | 'driver' | 'symmetric' | 'maxFds'>, user: UserVariables) {
+export function migrationSchema(cfg: Pick<MigrationConfig, 'bounds' | 'driver' | 'symmetric' | 'maxFds' | 'history'>, user: UserVariables) {
   return t.record({
-    src: sourceSchema(cfg.bounds, cfg.driver),
+    src: sourceSchema(cfg.bounds, cfg.driver, cfg.history),
     dst: destinationSchema(cfg.bounds),
     link: linkSchema(cfg.bounds, cfg.symmetric),
     user,

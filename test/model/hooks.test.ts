@@ -170,6 +170,18 @@ describe('private driver state', () => {
     expect(text).toMatch(/drv|sessions|TypeOK/);
   });
 
+  it('without HISTORY the history fields are constants of the schema: a hook that writes one fails TypeOK', () => {
+    const b = { units: 1, maxVersion: 1 };
+    expect(sourceSchema(b, reference, false).fields.readPre).toEqual({ kind: 'int', min: 0, max: 0 });
+    expect(sourceSchema(b, reference, false).fields.infoInitial).toEqual({ kind: 'int', min: NONE, max: NONE });
+    expect(sourceSchema(b, reference).fields.readPre.max).toBeGreaterThan(0);
+    const writes: DriverProfile = { ...reference, name: 'writes-history', onArc(dev, from, to) { reference.onArc(dev, from, to); if (to === 'STOP_COPY') dev.trailer = 1; } };
+    const off = run({ driver: writes, units: 1, reinit: false });
+    expect(off.status).toBe('violation');
+    expect(JSON.stringify(off.status === 'violation' ? off.violation : off)).toMatch(/TypeOK/);
+    expect(run({ driver: writes, units: 1, reinit: false, history: true }).status).not.toBe('violation');
+  });
+
   it('bad declarations are named', () => {
     expect(profileProblem({ ...reference, state: { x: { type: 'float', init: 0, doc: '' } } })).toMatch(/state\.x: type must be 'bool' or 'int'/);
     expect(profileProblem({ ...reference, state: { x: { type: 'int', min: 0, max: 1, init: 2, doc: 'd' } } })).toMatch(/init must be an integer in 0\.\.1/);
