@@ -149,7 +149,9 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
       }
       case 'int': {
         const x = local();
-        encLines.push(`const ${x} = ${expr}; if ((${x} | 0) !== ${x} || ${x} < ${s.min} || ${x} > ${s.max}) return false;`);
+        // A one-value domain (a field the configuration keeps constant) is one comparison.
+        if (s.min === s.max) encLines.push(`const ${x} = ${expr}; if (${x} !== ${s.min}) return false;`);
+        else encLines.push(`const ${x} = ${expr}; if ((${x} | 0) !== ${x} || ${x} < ${s.min} || ${x} > ${s.max}) return false;`);
         const fi = addField(`(${x} - ${s.min})`, widthOf(s.max - s.min + 1), s.max - s.min + 1);
         leafAt.push([path, fi, s.min]);
         return { kind: 'leaf', expr: (f) => (s.min === 0 ? f(fi) : `(${f(fi)} + ${s.min})`), fi };

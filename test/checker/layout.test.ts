@@ -5,6 +5,7 @@ import { randomValue, rng } from '../helpers/random.js';
 const schemas: Record<string, Schema> = {
   'a lone enum': t.enum('RUNNING', 'STOP', 'RESUMING', 'STOP_COPY', 'PRE_COPY'),
   'a one-member enum (zero bits)': t.enum('only'),
+  'a one-value int (zero bits)': t.record({ k: t.int(-1, -1), n: t.int(0, 3) }),
   'a negative int range': t.int(-7, -2),
   'an int range across zero': t.int(-1000, 1000),
   'a 31-bit int range': t.int(-(2 ** 30), 2 ** 30 - 1),
@@ -96,6 +97,19 @@ describe('layout: out-of-domain values are rejected, not packed', () => {
       expect(layout.encode(v, w, 0)).toBe(false);
     });
   }
+});
+
+describe('layout: a one-value int', () => {
+  const layout = compileLayout<unknown>(t.record({ k: t.int(-1, -1), n: t.int(0, 3) }));
+  const w = new Uint32Array(layout.words);
+  it('takes no bits and accepts its value (and -0 for 0)', () => {
+    expect(layout.bits).toBe(2);
+    expect(layout.encode({ k: -1, n: 2 }, w, 0)).toBe(true);
+    expect(layout.decode(w, 0)).toEqual({ k: -1, n: 2 });
+    expect(compileLayout<unknown>(t.int(0, 0)).encode(-0, w, 0)).toBe(true);
+  });
+  for (const bad of [0, -2, 1.5, '-1', Number.NaN, undefined, null, true])
+    it(`rejects ${typeof bad === 'string' ? `'${bad}'` : String(bad)}`, () => expect(layout.encode({ k: bad, n: 0 }, w, 0)).toBe(false));
 });
 
 describe('layout: fingerprints', () => {
