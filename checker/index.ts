@@ -51,6 +51,7 @@ export type { CliContext, Io } from './cli/main.js';
 export { toItf } from './report/itf.js';
 export type { ItfTrace } from './report/itf.js';
 export { plainTrace, plainLines, toAscii, wrapLine, wrapCommand, loopNote, PLAIN_WIDTH } from './report/plain.js';
+export { formatCount } from './report/text.js';
 export { renderJUnit, junitCounts, junitClassname, xmlText, xmlAttr } from './report/junit.js';
 export { sarifLog, type SarifRun } from './report/sarif.js';
 export type { JUnitSuite, JUnitCase, JUnitOutcome } from './report/junit.js';

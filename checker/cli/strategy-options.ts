@@ -12,6 +12,7 @@ import { DEFAULT_DEPTH } from '../explore/simulate.js';
 import { UsageError, ConfigError } from '../errors.js';
 import { suggest } from '../names.js';
 import { parseCount } from './commands.js';
+import { formatCount } from '../report/text.js';
 import type { Io } from './main.js';
 import { writeReportFile } from './output.js';
 import { parseDuration } from './stopping.js';
@@ -84,7 +85,7 @@ export function prepareDump<S>(inst: Instance<S>, engine: 'fast' | 'immer', s: S
   if (!s.dump) return undefined;
   const succ = new Successors(inst, { engine });
   const e = exploreForDump(succ);
-  if (e.kind === 'too-large') throw new UsageError(`--dump: ${inst.name} has more than ${e.limit.toLocaleString('en-US')} reachable states; the dump is for small instances (choose smaller constants)`);
+  if (e.kind === 'too-large') throw new UsageError(`--dump: ${inst.name} has more than ${formatCount(e.limit)} reachable states; the dump is for small instances (choose smaller constants)`);
   if (e.kind === 'error') throw new ConfigError(`--dump: ${e.message}`);
   return { succ, explored: e.explored };
 }

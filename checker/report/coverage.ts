@@ -4,10 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult } from '../result.js';
 import type { CoverageTable } from '../explore/coverage.js';
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
+import { formatCount as count } from './text.js';
 
 /** What a simulation did, in one line. */
 export function simulationLine(r: CheckResult): string | undefined {

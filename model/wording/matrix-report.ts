@@ -5,7 +5,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import {
-  junitClassname, annotation, plainTrace, renderJUnit, toItf, wrapCommand, plainLines,
+  junitClassname, annotation, plainTrace, renderJUnit, toItf, wrapCommand, plainLines, formatCount,
   type AnnotationLevel, type JUnitCase, type JUnitSuite, type TraceStep,
 } from '../../checker/index.js';
 import { severity, strength, type Clause, type ClauseLevel, type Party } from './clauses.js';
@@ -79,7 +79,7 @@ function summaryLine(m: MatrixResult): string {
   ];
   if (s.undecided) parts.push(`${s.undecided} undecided (search incomplete)`);
   if (s.errors) parts.push(`${s.errors} pair${s.errors === 1 ? '' : 's'} in error`);
-  return `${parts.join(', ')}; ${s.runs} searches, ${s.distinct.toLocaleString('en-US')} distinct states in the final runs, ${s.seconds.toFixed(1)} s`;
+  return `${parts.join(', ')}; ${s.runs} searches, ${formatCount(s.distinct)} distinct states in the final runs, ${s.seconds.toFixed(1)} s`;
 }
 
 function exitMeaning(code: number, strict: boolean): string {
