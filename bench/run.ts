@@ -240,7 +240,7 @@ function record(inst: Instance, workers: number, r: { status: number | null; std
   };
 }
 
-/** Whether a CLI run can be timed by /usr/bin/time for its peak RSS (bench/one.ts measures its own). */
+/** The instances that run through the CLI: their peak RSS comes from /usr/bin/time (bench/one.ts measures its own). */
 const viaCli = (inst: Instance): boolean => inst.model === 'real' || inst.model === 'matrix';
 
 /**
