@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds the package's TypeScript (checker/, model/) into plain JavaScript under dist/, file
-// by file in the same layout, so that the CLI starts without a TypeScript loader
-// (bin/migcheck.js). Run at `npm install` of a checkout (prepare) and at `npm pack` (prepack);
+// Builds the package's TypeScript (checker/, model/, and its own specs/) into plain JavaScript
+// under dist/, file by file in the same layout, so that the CLI starts without a TypeScript
+// loader (bin/migcheck.js), and runs the package's specs without one (checker/cli/load.ts). Run at `npm install` of a checkout (prepare) and at `npm pack` (prepack);
 // `node bin/build.js` by hand.
 //
 // Each file behaves as its source would:
@@ -10,10 +10,11 @@
 //  - an import of a plain .mjs module (which is not copied) names the source file.
 // dist/build.json records every source file's content hash (bin/fresh.js); bin/migcheck.js
 // uses dist/ only while they are unchanged (and runs the sources through tsx otherwise),
-// so a stale build is never run.
+// so a stale build is never run. The specs' hashes are kept apart (`specs`): the CLI imports
+// a built spec only while all of them are unchanged, and loads the .ts file otherwise.
 import { transform } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { sourceFiles, stamp } from './fresh.js';
+import { sourceFiles, specFiles, stamp } from './fresh.js';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,7 +23,8 @@ async function build() {
   const tmp = join(root, `dist.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   const files = sourceFiles();
-  for (const rel of files) {
+  const specs = specFiles();
+  for (const rel of [...files, ...specs]) {
     const src = join(root, rel);
     // Paths are computed as if in dist/ (the temporary directory is renamed to it).
     const out = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
@@ -42,10 +44,10 @@ async function build() {
     mkdirSync(dirname(tmpOut), { recursive: true });
     writeFileSync(tmpOut, res.code);
   }
-  writeFileSync(join(tmp, 'build.json'), JSON.stringify({ node: process.versions.node, stamp: stamp(files) }, null, 1) + '\n');
+  writeFileSync(join(tmp, 'build.json'), JSON.stringify({ node: process.versions.node, stamp: stamp(files), specs: stamp(specs) }, null, 1) + '\n');
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   renameSync(tmp, join(root, 'dist'));
-  return files.length;
+  return files.length + specs.length;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -66,6 +66,25 @@ describe('the built CLI', () => {
     }
   });
 
+  it("runs the package's own specs from their built copy, and from the .ts file once a spec changes", () => {
+    const stamp = JSON.parse(readFileSync(join(pkg, 'dist', 'build.json'), 'utf8')).specs as Record<string, string>;
+    expect(Object.keys(stamp)).toContain('specs/vfio/default.spec.ts');
+    // The built copy is what runs: a name changed there (only there) shows in the result.
+    const built = join(pkg, 'dist', 'specs', 'examples', 'hour-clock.spec.js');
+    writeFileSync(built, readFileSync(built, 'utf8').replace(/name: "([^"]+)"/, 'name: "$1FromDist"'));
+    const spec = 'specs/examples/hour-clock.spec.ts';
+    const name = (r: { out: string }) => JSON.parse(r.out).spec.name as string;
+    const a = run(['check', spec, '--format', 'json'], pkg);
+    expect(a.code, a.err).toBe(0);
+    expect(name(a)).toMatch(/FromDist$/);
+    // Any spec file edited since the build: the .ts files run, through the loader.
+    appendFileSync(join(pkg, 'specs', 'examples', 'die-hard.spec.ts'), '\n// changed after the build\n');
+    const b = run(['check', spec, '--format', 'json'], pkg);
+    expect(b.code, b.err).toBe(0);
+    expect(name(b)).not.toMatch(/FromDist$/);
+    expect(JSON.parse(b.out).stats.distinct).toBe(JSON.parse(a.out).stats.distinct);
+  });
+
   it('is not used once a source file changes (the sources run instead)', () => {
     appendFileSync(join(pkg, 'checker', 'cli', 'exit.ts'), '\n// changed after the build\n');
     const r = run(['check', 'specs/examples/die-hard.spec.ts', '--format', 'json'], pkg);
