@@ -106,6 +106,13 @@ export interface Step<P = unknown> {
    * answer the state before would give) for the next successor. Absent: no such promise.
    */
   readonly from?: number;
+  /**
+   * Set by the search: whether the state after has the state before's value at `path` (a
+   * field, `src`, or a part of one, `src.units[1]`), TLA+'s UNCHANGED. It answers from the
+   * packed states, without comparing objects; a path that names no part of the state is an
+   * error. Absent outside the search (replay, simulation, a property called by hand).
+   */
+  readonly unchanged?: (path: string) => boolean;
 }
 
 /**

@@ -164,7 +164,17 @@ export class Successors<S> {
   private readonly dScratch: Scratch<S>;
   private readonly iScratch: Scratch<S>;
   private readonly vscratch: Uint32Array;
-  private readonly stepObj: { action: string; param: unknown; from: number } = { action: '', param: undefined, from: 0 };
+  private readonly stepObj: { action: string; param: unknown; from: number; unchanged: (path: string) => boolean } = {
+    action: '', param: undefined, from: 0, unchanged: (path) => this.unchanged(path),
+  };
+  /** For Step.unchanged: the packed state before (`expand`'s data and offset) and the successor being judged (in batch.words). */
+  private beforeData: Uint32Array = new Uint32Array(0);
+  private beforeOff = 0;
+  private judgedAt = 0;
+  /** Step.unchanged's masks by path (this run's paths), and the last one asked. */
+  private readonly pathMasks = new Map<string, Uint32Array>();
+  private lastPath = '';
+  private lastMask: Uint32Array | undefined;
   private readonly chAction: number[];
   private readonly chParam: unknown[];
   private readonly enabledFns: (((s: S, p: unknown) => boolean) | undefined)[];
@@ -301,6 +311,40 @@ export class Successors<S> {
     else this.layout.fingerprint(w, o, out);
   }
 
+  /**
+   * Step.unchanged during `expand`: whether the successor being judged has the state before's
+   * value at `path` (`src`, `src.units`, `fds[0].held`), compared on the packed words under
+   * the path's bits. A path that names no part of the state throws, naming it.
+   */
+  private unchanged(path: string): boolean {
+    let mask = path === this.lastPath ? this.lastMask : this.pathMasks.get(path);
+    if (mask === undefined) {
+      mask = this.maskOf(path);
+      this.pathMasks.set(path, mask);
+    }
+    this.lastPath = path;
+    this.lastMask = mask;
+    const w = this.batch.words;
+    const d = this.beforeData;
+    const bo = this.judgedAt;
+    const o = this.beforeOff;
+    for (let k = 0; k < mask.length; k++) if (((w[bo + k] ^ d[o + k]) & mask[k]) !== 0) return false;
+    return true;
+  }
+
+  /** The bits of the fields under `path`; an error naming a path that is no part of the state. */
+  private maskOf(path: string): Uint32Array {
+    const mask = this.layout.fieldMask([path]);
+    const known = [...this.layout.leaves.keys()];
+    const under = (p: string) => p === path || (p.startsWith(path) && (p[path.length] === '.' || p[path.length] === '['));
+    if (path !== '' && mask.every((m) => m === 0) && !known.some(under)) {
+      // Every leaf's path and the paths it is under (`src.units[1]`: `src`, `src.units`).
+      const names = new Set(known.flatMap((p) => [...[...p].flatMap((ch, i) => (ch === '.' || ch === '[' ? [p.slice(0, i)] : [])), p]));
+      throw new ConfigError(`step.unchanged('${path}'): the state has no field ${path}${suggest(path, names)}`);
+    }
+    return mask;
+  }
+
   /** Whether two states are the same for the search (equal, equal in the view, or in one orbit of the symmetry). */
   same(a: S, b: S): boolean {
     const view = this.inst.view;
@@ -393,6 +437,8 @@ export class Successors<S> {
       const s = immer ? (freeze(layout.decode(data, off), true) as S) : this.sScratch.load(data, off);
       // A new state before (Step.from): what properties kept of the last one no longer holds.
       stepObj.from++;
+      this.beforeData = data;
+      this.beforeOff = off;
       // For `loop`: with a view or a symmetry, the parent's own fingerprint, as the search
       // stored it (it was computed without error then, so it is now); without, a successor
       // loops when its words are the parent's (the fingerprint is theirs).
@@ -439,6 +485,7 @@ export class Successors<S> {
           phase = 'property';
           stepObj.action = names[a];
           stepObj.param = p;
+          this.judgedAt = bo;
           const k = judge(s, t, stepObj as Step);
           if (k >= 0) {
             stop = { kind: 'property', choice: c, name: propsOf[a][k].name, state: t };
