@@ -173,6 +173,9 @@ function instances(o: Options): Instance[] {
   return o.only ? list.filter((x) => `${x.model} ${x.params}`.includes(o.only!)) : list;
 }
 
+/** The instances that run through the CLI: their peak RSS comes from /usr/bin/time (bench/one.ts measures its own). */
+const viaCli = (inst: Instance): boolean => inst.model === 'real' || inst.model === 'matrix';
+
 /**
  * How one migcheck run is started. The twins run in bench/one.ts (check() timed from inside,
  * peak RSS from the process itself). The VFIO model and the matrix run as a user runs them,
@@ -203,7 +206,7 @@ interface MatrixJson {
  */
 function record(inst: Instance, workers: number, r: { status: number | null; stdout: string; stderr: string }, whole: number): RunRecord {
   const what = `migcheck run ${inst.model} ${inst.params}`;
-  if (inst.model !== 'real' && inst.model !== 'matrix') {
+  if (!viaCli(inst)) {
     try {
       return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as RunRecord;
     } catch {
@@ -240,9 +243,6 @@ function record(inst: Instance, workers: number, r: { status: number | null; std
   };
 }
 
-/** The instances that run through the CLI: their peak RSS comes from /usr/bin/time (bench/one.ts measures its own). */
-const viaCli = (inst: Instance): boolean => inst.model === 'real' || inst.model === 'matrix';
-
 /**
  * One untimed CLI run before the timed ones: the CLI type-checks a spec once per content and
  * keeps the answer (checker/cli/typecheck.ts), so the first run of a fresh clone or after an
@@ -250,7 +250,7 @@ const viaCli = (inst: Instance): boolean => inst.model === 'real' || inst.model 
  */
 function warmCli(): void {
   process.stderr.write('  migcheck check --const UNITS=1 --const MAX_VERSION=1 (untimed: fills the type-check cache) ... ');
-  const r = spawnSync(process.execPath, [resolve(root, 'bin/migcheck.js'), 'check', '--const', 'UNITS=1', '--const', 'MAX_VERSION=1', '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, command(real(1, 1), 1), { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) fail(`the warm-up run failed (exit ${r.status}):\n${r.stderr}`);
   process.stderr.write('ok\n');
 }

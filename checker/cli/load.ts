@@ -46,7 +46,7 @@ async function builtSpec(path: string): Promise<string | undefined> {
   if (!loaderState()?.dist) return undefined;
   const rel = relative(packageRoot, path).split(sep).join('/');
   if (!/^specs\/.+\.ts$/.test(rel)) return undefined;
-  const out = resolve(packageRoot, 'dist', rel.replace(/\.ts$/, '.js'));
+  const out = packageModule(rel);
   if (!existsSync(out)) return undefined;
   const m = (await import(new URL('../../bin/fresh.js', import.meta.url).href)) as { distSpecsAreFresh(): boolean };
   return m.distSpecsAreFresh() ? out : undefined;

@@ -20,7 +20,7 @@ import { produce, freeze } from 'immer';
 import { validate, codec, show, type Codec } from '../schema.js';
 import type { Instance, Step, NamedCheck } from '../spec.js';
 import { stepLabel } from '../spec.js';
-import { compileLayout, type Layout, type Scratch } from '../store/layout.js';
+import { compileLayout, isUnder, type Layout, type Scratch } from '../store/layout.js';
 import { Symmetry } from '../store/symmetry.js';
 import { OverlayMasks } from '../store/overlay.js';
 import type { EvalError } from '../result.js';
@@ -336,10 +336,9 @@ export class Successors<S> {
   private maskOf(path: string): Uint32Array {
     const mask = this.layout.fieldMask([path]);
     const known = [...this.layout.leaves.keys()];
-    const under = (p: string) => p === path || (p.startsWith(path) && (p[path.length] === '.' || p[path.length] === '['));
-    if (path !== '' && mask.every((m) => m === 0) && !known.some(under)) {
+    if (mask.every((m) => m === 0) && !known.some((p) => isUnder(p, path))) {
       // Every leaf's path and the paths it is under (`src.units[1]`: `src`, `src.units`).
-      const names = new Set(known.flatMap((p) => [...[...p].flatMap((ch, i) => (ch === '.' || ch === '[' ? [p.slice(0, i)] : [])), p]));
+      const names = new Set(known.flatMap((p) => [...p.matchAll(/[.[]/g)].map((m) => p.slice(0, m.index)).concat(p)));
       throw new ConfigError(`step.unchanged('${path}'): the state has no field ${path}${suggest(path, names)}`);
     }
     return mask;

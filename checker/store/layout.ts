@@ -474,12 +474,17 @@ export function compileLayout<S>(schema: Schema): Layout<S> {
   const compact = words === 1 && (bits < 32 || gaps);
   const fieldMask = (paths: readonly string[]): Uint32Array => {
     const mask = new Uint32Array(words);
-    const under = (p: string) => paths.some((q) => q === '' || p === q || (p.startsWith(q) && (p[q.length] === '.' || p[q.length] === '[')));
+    const under = (p: string) => paths.some((q) => isUnder(p, q));
     for (const f of fields) if (f.width > 0 && under(f.path)) mask[f.word] |= (f.width === 32 ? 0xffffffff : ((2 ** f.width - 1) << f.shift)) >>> 0;
     return mask;
   };
   const leaves = new Map<string, LeafField>(leafAt.map(([path, fi, min]) => [path, { word: fields[fi].word, shift: fields[fi].shift, width: fields[fi].width, min }]));
   return { words, bits, exact, encode, decode, fingerprint, compact, scratch, fieldMask, leaves };
+}
+
+/** Whether the value at `path` is `prefix` or part of it (`src.units[1]` is under `src` and `src.units`; '' is the whole state). */
+export function isUnder(path: string, prefix: string): boolean {
+  return prefix === '' || path === prefix || (path.startsWith(prefix) && (path[prefix.length] === '.' || path[prefix.length] === '['));
 }
 
 /**
